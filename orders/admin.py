@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_fsm.admin import FSMAdminMixin
+
+from . import services
+from .models import Charge, LedgerEntry, Order
+
+
+class ReasonForm(forms.Form):
+    description = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class LedgerInline(ReadOnlyInline):
+    model = LedgerEntry
+    fields = ["receipt_no", "created_at", "kind", "method", "amount", "staff", "note"]
+    readonly_fields = fields
+    fk_name = "order"
+
+
+class ChargeInline(ReadOnlyInline):
+    model = Charge
+    fields = ["created_at", "kind", "amount", "description", "created_by", "approved_by"]
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(FSMAdminMixin, admin.ModelAdmin):
+    """Managers push an order through a transition with a reason; guards still apply."""
+
+    fsm_fields = ["state"]
+    fsm_forms = dict.fromkeys(services.TRANSITIONS, ReasonForm)
+    list_display = ["number", "customer", "branch", "package", "state", "signed_at"]
+    list_filter = ["state", "branch"]
+    search_fields = ["number", "customer__bride_name", "customer__groom_name"]
+    list_select_related = ["customer", "branch", "package"]
+    readonly_fields = [
+        "number",
+        "branch",
+        "customer",
+        "package_price",
+        "agreed_price",
+        "discount",
+        "discount_approved_by",
+        "signed_at",
+    ]
+    raw_id_fields = ["owner", "package"]
+    inlines = [LedgerInline, ChargeInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False  # orders are signed at the front desk, with the deposit
+
+    def get_fsm_label(self, transition):
+        return services.transition_button(transition.name)
+
+    def _execute_fsm_transition(self, *, transition_func, request, kwargs=None):
+        # Through the service, so the admin gets the same lock, guards and log as the pages.
+        services.transition_order(
+            order=transition_func.__self__,
+            name=transition_func.__name__,
+            by=request.user,
+            note=(kwargs or {}).get("description", ""),
+        )
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    """Read only: money history is corrected by a reversing entry, never edited."""
+
+    list_display = [
+        "receipt_no",
+        "branch",
+        "order",
+        "kind",
+        "method",
+        "amount",
+        "staff",
+        "created_at",
+    ]
+    list_filter = ["branch", "kind", "method"]
+    search_fields = ["receipt_no", "order__number"]
+    list_select_related = ["branch", "order", "staff"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,35 @@
+"""On PostgreSQL the database itself refuses to change or delete ledger rows and charges,
+so not even raw SQL or a bug outside the ORM can rewrite money history."""
+
+from django.db import migrations
+
+FORWARD = """
+CREATE OR REPLACE FUNCTION studio_refuse_change() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'money records are append-only: write a reversing entry';
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER orders_ledgerentry_append_only BEFORE UPDATE OR DELETE ON orders_ledgerentry
+  FOR EACH ROW EXECUTE FUNCTION studio_refuse_change();
+CREATE TRIGGER orders_charge_append_only BEFORE UPDATE OR DELETE ON orders_charge
+  FOR EACH ROW EXECUTE FUNCTION studio_refuse_change();
+"""
+BACKWARD = """
+DROP TRIGGER IF EXISTS orders_ledgerentry_append_only ON orders_ledgerentry;
+DROP TRIGGER IF EXISTS orders_charge_append_only ON orders_charge;
+DROP FUNCTION IF EXISTS studio_refuse_change();
+"""
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORWARD)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(BACKWARD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orders", "0001_initial")]
+    operations = [migrations.RunPython(forward, backward)]

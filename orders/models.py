@@ -1,0 +1,505 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from studio.models import Branch, Customer, Package, Staff
+
+from .guards import guard
+
+ZERO = Decimal("0.00")
+
+
+class State(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SHOOTING = "shooting", _("Shooting")
+    SHOT = "shot", _("Shot")
+    SELECTING = "selecting", _("Selecting")
+    SELECTED = "selected", _("Selected")
+    IN_PRODUCTION = "in_production", _("In production")
+    READY = "ready", _("Ready for pickup")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# --- Guards (DOMAIN.md, "Guards"). Each says, in the staff's words, what is missing. ---
+# Facts owned by other stages are read through those apps' selectors, never their rows.
+
+
+@guard(_("Check-in is only possible on the day of the shoot."))
+def _shoot_is_today(order):
+    from shoots.selectors import shoot_for_check_in
+
+    return shoot_for_check_in(order) is not None
+
+
+@guard(
+    _("The package must be paid in full before check-in at this branch: take the balance first.")
+)
+def _paid_if_branch_requires(order):
+    return not order.branch.pay_in_full_before_shoot or order.balance_due <= ZERO
+
+
+@guard(_("The locker key must be returned and its deposit refunded (or kept with a reason)."))
+def _no_locker_hold(order):
+    return order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) == ZERO
+
+
+@guard(_("The shoot must be booked on the control sheet first."))
+def _has_planned_shoot(order):
+    from shoots.selectors import planned_shoot
+
+    return planned_shoot(order) is not None
+
+
+@guard(_("The image files must be transferred and checked complete before selection."))
+def _files_ready(order):
+    from selection.selectors import files_ready
+
+    return files_ready(order)
+
+
+@guard(_("The customer must sign the production list before the selection is confirmed."))
+def _selection_signed(order):
+    from selection.selectors import selection_signed
+
+    return selection_signed(order)
+
+
+@guard(_("The selection upsell must be paid or recorded as owed."))
+def _upsell_settled(order):
+    from selection.selectors import upsell_settled
+
+    return upsell_settled(order)
+
+
+@guard(_("Changes are only allowed within 3 hours of signing the production list."))
+def _within_change_window(order):
+    from selection.selectors import change_window_open
+
+    return change_window_open(order)
+
+
+@guard(
+    _(
+        "The 3-hour change window is still open: wait until it closes "
+        "or record that the customer waived it."
+    )
+)
+def _change_window_closed(order):
+    from selection.selectors import change_window_open, change_window_waived
+
+    return change_window_waived(order) or not change_window_open(order)
+
+
+@guard(_("Every production item must pass quality control first."))
+def _all_items_passed_qc(order):
+    from selection.selectors import all_items_passed_qc
+
+    return all_items_passed_qc(order)
+
+
+@guard(_("The balance must be paid before the order is delivered."))
+def _zero_balance(order):
+    return order.balance_due <= ZERO
+
+
+@guard(_("Every item must be handed over to the customer."))
+def _all_items_handed_over(order):
+    from selection.selectors import all_items_handed_over
+
+    return all_items_handed_over(order)
+
+
+def _is_manager(instance, user):
+    staff = getattr(user, "staff", None)
+    return bool(user.is_superuser or (staff and staff.is_manager))
+
+
+class Order(ConcurrentTransitionMixin, models.Model):
+    """An order, created at signing with the deposit; its state walks the journey."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="orders", verbose_name=_("branch")
+    )
+    number = models.CharField(_("order number"), max_length=30, unique=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    package = models.ForeignKey(
+        Package, on_delete=models.PROTECT, related_name="orders", verbose_name=_("package")
+    )
+    owner = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="owned_orders", verbose_name=_("owner")
+    )
+    package_price = models.DecimalField(_("package price"), max_digits=10, decimal_places=2)
+    discount = models.DecimalField(
+        _("discount"),
+        max_digits=10,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+    )
+    discount_approved_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_discounts",
+        verbose_name=_("discount approved by"),
+    )
+    agreed_price = models.DecimalField(_("agreed price"), max_digits=10, decimal_places=2)
+    gifts = models.TextField(_("gifts and vouchers"), blank=True)
+    style_wishes = models.TextField(_("style wishes"), blank=True)
+    notes = models.TextField(_("notes (allergies, preferences)"), blank=True)
+    wanted_shoot_month = models.DateField(_("wanted shoot month"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    state = FSMField(
+        _("state"), default=State.BOOKED, choices=State.choices, protected=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-signed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreed_price__gte=0) & Q(discount__gte=0),
+                name="order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_price=models.F("package_price") - models.F("discount")),
+                name="order_agreed_is_price_less_discount",
+            ),
+        ]
+        permissions = [("force_transition", _("Can push an order through a transition"))]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("orders:detail", kwargs={"number": self.number})
+
+    # --- Money, always computed from the ledger ---
+
+    def _ledger_sum(self, condition):
+        if self.pk is None:
+            return ZERO
+        return self.ledger.filter(condition).aggregate(
+            total=Coalesce(Sum("amount"), ZERO, output_field=models.DecimalField())
+        )["total"]
+
+    @property
+    def charges_total(self):
+        extra = ZERO
+        if self.pk is not None:
+            extra = self.charges.aggregate(
+                total=Coalesce(Sum("amount"), ZERO, output_field=models.DecimalField())
+            )["total"]
+        return self.agreed_price + extra
+
+    @property
+    def paid(self):
+        """Money received towards the order: every entry except refundable holds."""
+        return self._ledger_sum(~Q(kind__in=LedgerEntry.HOLDS))
+
+    @property
+    def balance_due(self):
+        return self.charges_total - self.paid
+
+    def hold_outstanding(self, kind):
+        return self._ledger_sum(Q(kind=kind))
+
+    # --- The state machine (DOMAIN.md, stage 2) ---
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.BOOKED,
+        target=State.SCHEDULED,
+        conditions=[_has_planned_shoot],
+    )
+    def schedule(self, by=None, description=None):
+        """The shoot is on the control sheet."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SCHEDULED,
+        target=State.SCHEDULED,
+        conditions=[_has_planned_shoot],
+    )
+    def reschedule(self, by=None, description=None):
+        """The shoot moved; the shoots app keeps the history of dates."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SCHEDULED,
+        target=State.SHOOTING,
+        conditions=[_shoot_is_today, _paid_if_branch_requires],
+    )
+    def check_in(self, by=None, description=None):
+        """The couple arrived on the shooting day."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SHOOTING, target=State.SHOT, conditions=[_no_locker_hold])
+    def finish_shoot(self, by=None, description=None):
+        """Last outfit done, makeup removed, key returned."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SHOT, target=State.SELECTING, conditions=[_files_ready])
+    def start_selection(self, by=None, description=None):
+        """The couple sits down to choose photos."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SELECTING,
+        target=State.SELECTED,
+        conditions=[_selection_signed, _upsell_settled],
+    )
+    def confirm_selection(self, by=None, description=None):
+        """The production list is signed."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SELECTED,
+        target=State.SELECTING,
+        conditions=[_within_change_window],
+    )
+    def reopen(self, by=None, description=None):
+        """3小时后不能退改: changes only within three hours of signing."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SELECTED,
+        target=State.IN_PRODUCTION,
+        conditions=[_change_window_closed],
+    )
+    def send_to_production(self, by=None, description=None):
+        """Photos go to retouch, design and print."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.IN_PRODUCTION,
+        target=State.READY,
+        conditions=[_all_items_passed_qc],
+    )
+    def mark_ready(self, by=None, description=None):
+        """Every item passed QC; the pickup notice can go out."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.READY,
+        target=State.DELIVERED,
+        conditions=[_zero_balance, _all_items_handed_over],
+    )
+    def deliver(self, by=None, description=None):
+        """The customer signed the production list as received."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=[State.BOOKED, State.SCHEDULED],
+        target=State.CANCELLED,
+        permission=_is_manager,
+    )
+    def cancel(self, by=None, description=None):
+        """Needs a manager; refunds follow the branch policy as ledger entries."""
+
+
+class Charge(models.Model):
+    """Something the customer owes beyond the agreed package price (an upsell, a fee).
+
+    Immutable like the ledger: a mistake is corrected by a negative charge.
+    """
+
+    class Kind(models.TextChoices):
+        SELECTION_UPSELL = "selection_upsell", _("Selection upsell")
+        PICKUP_UPSELL = "pickup_upsell", _("Pickup upsell")
+        RENTAL = "rental", _("Dress rental")
+        OTHER = "other", _("Other")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="charges")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    description = models.CharField(_("description"), max_length=200)
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        ordering = ["created_at"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="charge_not_zero")]
+
+    def __str__(self):
+        return f"{self.order} {self.get_kind_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableEntry(_("Charges cannot be changed; add a correcting charge."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEntry(_("Charges cannot be deleted; add a correcting charge."))
+
+
+class ImmutableEntry(Exception):
+    pass
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableEntry(_("Ledger entries cannot be changed; write a reversing entry."))
+
+    def delete(self):
+        raise ImmutableEntry(_("Ledger entries cannot be deleted; write a reversing entry."))
+
+    def bulk_update(self, *args, **kwargs):
+        raise ImmutableEntry(_("Ledger entries cannot be changed; write a reversing entry."))
+
+
+class LedgerEntry(models.Model):
+    """One movement of money (DOMAIN.md: "Money is a ledger").
+
+    Amounts are signed: money in is positive, money out negative. A refundable hold
+    (locker key, rental deposit) is taken with a positive entry of its kind and given back
+    with a negative one of the same kind, so what is still held is the sum of its kind and
+    holds never count as revenue. A correction is a new entry that `reverses` another.
+    """
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", _("Deposit")
+        BALANCE = "balance", _("Balance")
+        SELECTION_UPSELL = "selection_upsell", _("Selection upsell")
+        PICKUP_UPSELL = "pickup_upsell", _("Pickup upsell")
+        RENTAL_FEE = "rental_fee", _("Rental fee")
+        RENTAL_DEPOSIT = "rental_deposit", _("Rental deposit (refundable)")
+        LOCKER_DEPOSIT = "locker_deposit", _("Locker key deposit (refundable)")
+        FORFEITED_HOLD = "forfeited_hold", _("Kept deposit")
+        REFUND = "refund", _("Refund")
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        CARD = "card", _("Bank card")
+        WECHAT = "wechat", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
+        TRANSFER = "transfer", _("Bank transfer")
+
+    HOLDS = (Kind.RENTAL_DEPOSIT, Kind.LOCKER_DEPOSIT)
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="ledger")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    receipt_no = models.CharField(_("receipt number"), max_length=30)
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("taken by")
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    # Lets a double-clicked form record one payment, not two.
+    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "receipt_no"], name="receipt_no_per_branch"),
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(kind="refund") | Q(amount__lt=0) | Q(reverses__isnull=False),
+                name="refund_is_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt_no} {self.get_kind_display()} {self.amount}"
+
+    @property
+    def is_hold(self):
+        return self.kind in self.HOLDS
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableEntry(_("Ledger entries cannot be changed; write a reversing entry."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEntry(_("Ledger entries cannot be deleted; write a reversing entry."))
+
+    def clean(self):
+        if self.amount == 0:
+            raise ValidationError({"amount": _("The amount cannot be zero.")})
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number issued per branch; locked while the next one is taken."""
+
+    branch = models.OneToOneField(Branch, on_delete=models.PROTECT, primary_key=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.branch.code}: {self.last}"
+
+
+class OrderSequence(models.Model):
+    """The last order number issued per branch and year."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="order_sequence_branch_year")
+        ]
+
+    def __str__(self):
+        return f"{self.branch.code}-{self.year}: {self.last}"
+
+
+REOPEN_WINDOW = timedelta(hours=getattr(settings, "STUDIO_REOPEN_WINDOW_HOURS", 3))

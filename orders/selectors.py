@@ -1,0 +1,52 @@
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from studio.access import scoped
+
+from .models import Charge, LedgerEntry, Order, State
+
+_MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+def _sum_of(queryset):
+    return Coalesce(
+        Subquery(
+            queryset.filter(order=OuterRef("pk"))
+            .order_by()
+            .values("order")
+            .annotate(total=Sum("amount"))
+            .values("total"),
+            output_field=_MONEY,
+        ),
+        Value(0, output_field=_MONEY),
+    )
+
+
+def with_money(queryset):
+    """Paid and balance for every order in one query, from the ledger."""
+    return queryset.annotate(
+        paid_amount=_sum_of(LedgerEntry.objects.exclude(kind__in=LedgerEntry.HOLDS)),
+        extra_charges=_sum_of(Charge.objects.all()),
+    ).annotate(balance=F("agreed_price") + F("extra_charges") - F("paid_amount"))
+
+
+def order_list(request, *, state=None, q=None):
+    orders = scoped(Order.objects.all(), request).select_related(
+        "customer", "package", "owner", "branch"
+    )
+    if state:
+        orders = orders.filter(state=state)
+    if q:
+        orders = orders.filter(
+            Q(number__icontains=q)
+            | Q(customer__bride_name__icontains=q)
+            | Q(customer__groom_name__icontains=q)
+        )
+    return with_money(orders).order_by("-signed_at")
+
+
+def state_counts(request):
+    counts = dict(
+        scoped(Order.objects.all(), request).values_list("state").annotate(n=Count("pk")).order_by()
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in State.choices]

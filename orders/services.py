@@ -1,0 +1,410 @@
+"""Writes for orders and money. Every function is one transaction and locks what it changes.
+
+The Order's transitions are called from here only (STYLE.md, point 4).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import has_transition_perm
+from django_fsm_log.models import StateLog
+
+from .guards import blocked_reasons
+from .models import (
+    ZERO,
+    Charge,
+    LedgerEntry,
+    Order,
+    OrderSequence,
+    ReceiptSequence,
+    State,
+)
+
+TRANSITIONS = (
+    "schedule",
+    "reschedule",
+    "check_in",
+    "finish_shoot",
+    "start_selection",
+    "confirm_selection",
+    "reopen",
+    "send_to_production",
+    "mark_ready",
+    "deliver",
+    "cancel",
+)
+
+
+class TransitionBlocked(ValidationError):
+    """A transition was refused; `messages` say what is missing."""
+
+
+class AlreadyDone(TransitionBlocked):
+    """Someone else made the same transition a moment ago."""
+
+
+def _transition_of(name):
+    meta = getattr(Order, name)._django_fsm
+    return meta
+
+
+def transition_order(*, order, name, by, note="", at=None):
+    """Fire transition `name` on `order` as staff user `by`.
+
+    The order row is locked first, so two people pressing the same button at once produce
+    one transition: the second finds the order already moved and is told so.
+    """
+    if name not in TRANSITIONS:
+        raise ValueError(f"Unknown transition {name!r}")
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        meta = _transition_of(name)
+        current = locked.state
+        if not meta.has_transition(current):
+            targets = {t.target for t in meta.transitions.values()}
+            if current in targets:
+                raise AlreadyDone(
+                    _("Already done: this order is already %(state)s.")
+                    % {"state": locked.get_state_display()}
+                )
+            raise TransitionBlocked(
+                _("This order is %(state)s, so it cannot be %(action)s now.")
+                % {"state": locked.get_state_display(), "action": transition_label(name)}
+            )
+        method = getattr(locked, name)
+        if not has_transition_perm(method, by):
+            raise PermissionDenied(_("Only a store manager can do this."))
+        reasons = blocked_reasons(locked, name)
+        if reasons:
+            raise TransitionBlocked(reasons)
+        method(by=by, description=note or None)
+        locked.save()
+        if at is not None:
+            # Demo data and imports replay history at the time it happened.
+            latest = StateLog.objects.for_(locked).order_by("-pk").first()
+            StateLog.objects.filter(pk=latest.pk).update(timestamp=at)
+    order.refresh_from_db()
+    return locked
+
+
+TRANSITION_LABELS = {
+    "schedule": gettext_lazy("scheduled"),
+    "reschedule": gettext_lazy("rescheduled"),
+    "check_in": gettext_lazy("checked in"),
+    "finish_shoot": gettext_lazy("finished shooting"),
+    "start_selection": gettext_lazy("taken to selection"),
+    "confirm_selection": gettext_lazy("confirmed as selected"),
+    "reopen": gettext_lazy("reopened"),
+    "send_to_production": gettext_lazy("sent to production"),
+    "mark_ready": gettext_lazy("marked ready"),
+    "deliver": gettext_lazy("delivered"),
+    "cancel": gettext_lazy("cancelled"),
+}
+
+
+TRANSITION_BUTTONS = {
+    "schedule": gettext_lazy("Schedule"),
+    "reschedule": gettext_lazy("Reschedule"),
+    "check_in": gettext_lazy("Check in"),
+    "finish_shoot": gettext_lazy("Finish shoot"),
+    "start_selection": gettext_lazy("Start selection"),
+    "confirm_selection": gettext_lazy("Confirm selection"),
+    "reopen": gettext_lazy("Reopen selection"),
+    "send_to_production": gettext_lazy("Send to production"),
+    "mark_ready": gettext_lazy("Mark ready"),
+    "deliver": gettext_lazy("Deliver"),
+    "cancel": gettext_lazy("Cancel order"),
+}
+
+
+def transition_label(name):
+    return str(TRANSITION_LABELS[name])
+
+
+def transition_button(name):
+    return str(TRANSITION_BUTTONS[name])
+
+
+def next_order_number(*, branch, when=None):
+    when = when or timezone.now()
+    year = timezone.localtime(when, branch.tzinfo).year
+    seq, _created = OrderSequence.objects.select_for_update().get_or_create(
+        branch=branch, year=year
+    )
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{branch.code.upper()}{year}{seq.last:05d}"
+
+
+def _next_receipt_no(branch):
+    """Numbers never collide and never skip: the counter row is locked until commit."""
+    ReceiptSequence.objects.get_or_create(branch=branch)
+    seq = ReceiptSequence.objects.select_for_update().get(branch=branch)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{branch.code.upper()}-R{seq.last:07d}"
+
+
+def _record(
+    *, order, kind, method, amount, staff, note="", reverses=None, request_key=None, at=None
+):
+    return LedgerEntry.objects.create(
+        branch=order.branch,
+        order=order,
+        kind=kind,
+        method=method,
+        amount=amount,
+        receipt_no=_next_receipt_no(order.branch),
+        staff=staff,
+        note=note,
+        reverses=reverses,
+        request_key=request_key,
+        created_at=at or timezone.now(),
+    )
+
+
+PAYMENT_KINDS = (
+    LedgerEntry.Kind.DEPOSIT,
+    LedgerEntry.Kind.BALANCE,
+    LedgerEntry.Kind.SELECTION_UPSELL,
+    LedgerEntry.Kind.PICKUP_UPSELL,
+    LedgerEntry.Kind.RENTAL_FEE,
+)
+
+
+def take_payment(*, order, kind, method, amount, staff, note="", request_key=None, at=None):
+    """Money in towards what the order owes. Never more than is due.
+
+    With a `request_key`, a repeated submit of the same form returns the first entry.
+    """
+    amount = Decimal(amount)
+    if request_key:
+        existing = LedgerEntry.objects.filter(request_key=request_key).first()
+        if existing is not None:
+            return existing
+    if kind not in PAYMENT_KINDS:
+        raise ValidationError({"kind": _("This is not a kind of payment.")})
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    try:
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            if locked.state == State.CANCELLED:
+                raise ValidationError(_("This order is cancelled; it takes no payments."))
+            due = locked.balance_due
+            if amount > due:
+                raise ValidationError(
+                    {"amount": _("That is more than the %(due)s still due.") % {"due": due}}
+                )
+            return _record(
+                order=locked,
+                kind=kind,
+                method=method,
+                amount=amount,
+                staff=staff,
+                note=note,
+                request_key=request_key,
+                at=at,
+            )
+    except IntegrityError:
+        if request_key:
+            return LedgerEntry.objects.get(request_key=request_key)
+        raise
+
+
+def refund(*, order, method, amount, staff, note, request_key=None):
+    """Money back to the customer: never more than was paid towards the order."""
+    amount = Decimal(amount)
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    if not note:
+        raise ValidationError({"note": _("Say why the money is refunded.")})
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if amount > locked.paid:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(paid)s has been paid; refund no more.")
+                    % {"paid": locked.paid}
+                }
+            )
+        return _record(
+            order=locked,
+            kind=LedgerEntry.Kind.REFUND,
+            method=method,
+            amount=-amount,
+            staff=staff,
+            note=note,
+            request_key=request_key,
+        )
+
+
+def take_hold(*, order, kind, method, amount, staff, note="", at=None):
+    """A refundable deposit (locker key, rental): held, never revenue."""
+    amount = Decimal(amount)
+    if kind not in LedgerEntry.HOLDS:
+        raise ValidationError({"kind": _("This is not a refundable deposit.")})
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        return _record(
+            order=locked, kind=kind, method=method, amount=amount, staff=staff, note=note, at=at
+        )
+
+
+def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reason="", at=None):
+    """Give a refundable deposit back, keeping `keep` of it (damage, a lost key) with a reason."""
+    keep = Decimal(keep)
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        held = locked.hold_outstanding(kind)
+        if held <= ZERO:
+            raise ValidationError(_("No deposit of this kind is held for this order."))
+        amount = held if amount is None else Decimal(amount)
+        if keep < ZERO or keep > amount:
+            raise ValidationError({"keep": _("Keep between nothing and the whole deposit.")})
+        if amount > held:
+            raise ValidationError(
+                {"amount": _("Only %(held)s is held; return no more.") % {"held": held}}
+            )
+        if keep > ZERO and not keep_reason:
+            raise ValidationError({"keep_reason": _("Say why part of the deposit is kept.")})
+        entries = [
+            _record(
+                order=locked,
+                kind=kind,
+                method=method,
+                amount=-amount,
+                staff=staff,
+                note=keep_reason,
+                at=at,
+            )
+        ]
+        if keep > ZERO:
+            entries.append(
+                _record(
+                    order=locked,
+                    kind=LedgerEntry.Kind.FORFEITED_HOLD,
+                    method=method,
+                    amount=keep,
+                    staff=staff,
+                    note=keep_reason,
+                    at=at,
+                )
+            )
+        return entries
+
+
+def reverse_entry(*, entry, staff, note):
+    """Correct a mistaken entry with its exact opposite; the original stays on record."""
+    if not note:
+        raise ValidationError({"note": _("Say why the entry is reversed.")})
+    with transaction.atomic():
+        original = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        if original.reverses_id or hasattr(original, "reversed_by"):
+            raise ValidationError(_("This entry is a reversal or was already reversed."))
+        return _record(
+            order=original.order,
+            kind=original.kind,
+            method=original.method,
+            amount=-original.amount,
+            staff=staff,
+            note=note,
+            reverses=original,
+        )
+
+
+def add_charge(*, order, kind, amount, description, staff, approved_by=None):
+    """Record what the customer owes beyond the package (an upsell, a fee)."""
+    amount = Decimal(amount)
+    if amount == ZERO:
+        raise ValidationError({"amount": _("The amount cannot be zero.")})
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        return Charge.objects.create(
+            order=locked,
+            kind=kind,
+            amount=amount,
+            description=description,
+            created_by=staff,
+            approved_by=approved_by,
+        )
+
+
+def create_order(
+    *,
+    customer,
+    package,
+    owner,
+    created_by,
+    discount=ZERO,
+    discount_approved_by=None,
+    deposit,
+    deposit_method,
+    gifts="",
+    style_wishes="",
+    notes="",
+    wanted_shoot_month=None,
+    request_key=None,
+    at=None,
+):
+    """Sign the planning document (企划书): the order exists once the deposit is taken.
+
+    Discounts beyond the branch limit need a manager's approval; no price goes below the
+    package's floor.
+    """
+    discount = Decimal(discount)
+    deposit = Decimal(deposit)
+    branch = customer.branch
+    errors = {}
+    if discount < ZERO:
+        errors["discount"] = _("A discount cannot be negative.")
+    agreed = package.price - discount
+    if agreed < package.floor_price:
+        errors["discount"] = _("The price cannot go below %(floor)s for this package.") % {
+            "floor": package.floor_price
+        }
+    elif discount > branch.discount_limit and not (
+        discount_approved_by is not None and discount_approved_by.is_manager
+    ):
+        errors["discount"] = _("A discount above %(limit)s needs a store manager's approval.") % {
+            "limit": branch.discount_limit
+        }
+    if deposit <= ZERO:
+        errors["deposit"] = _("The deposit must be more than zero.")
+    elif deposit > agreed:
+        errors["deposit"] = _("The deposit cannot be more than the agreed price.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        order = Order.objects.create(
+            branch=branch,
+            number=next_order_number(branch=branch, when=at),
+            customer=customer,
+            package=package,
+            owner=owner,
+            package_price=package.price,
+            discount=discount,
+            discount_approved_by=discount_approved_by if discount > branch.discount_limit else None,
+            agreed_price=agreed,
+            gifts=gifts,
+            style_wishes=style_wishes,
+            notes=notes,
+            wanted_shoot_month=wanted_shoot_month,
+            signed_at=at or timezone.now(),
+        )
+        take_payment(
+            order=order,
+            kind=LedgerEntry.Kind.DEPOSIT,
+            method=deposit_method,
+            amount=deposit,
+            staff=created_by,
+            request_key=request_key,
+            at=at,
+        )
+    return order

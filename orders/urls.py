@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+urlpatterns = [
+    path("", views.OrderListView.as_view(), name="list"),
+    path("<str:number>/", views.OrderDetailView.as_view(), name="detail"),
+    path("<str:number>/do/<str:name>/", views.TransitionView.as_view(), name="transition"),
+    path("<str:number>/pay/", views.PaymentView.as_view(), name="pay"),
+    path(
+        "<str:number>/receipts/<str:receipt_no>.pdf",
+        views.ReceiptView.as_view(),
+        name="receipt",
+    ),
+]

@@ -1,0 +1,153 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, View
+from django_fsm_log.models import StateLog
+
+from studio import roles
+from studio.access import StaffRequired
+from studio.pdf import pdf_response
+
+from . import selectors, services
+from .forms import PaymentForm, TransitionForm
+from .guards import blocked_reasons
+from .models import LedgerEntry, Order, State
+
+MONEY_ROLES = roles.SEES_MONEY
+
+
+class OrderListView(StaffRequired, ListView):
+    roles = MONEY_ROLES
+    template_name = "orders/order_list.html"
+    context_object_name = "orders"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.order_list(
+            self.request, state=self.request.GET.get("state"), q=self.request.GET.get("q")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["states"] = State.choices
+        ctx["current_state"] = self.request.GET.get("state", "")
+        ctx["q"] = self.request.GET.get("q", "")
+        return ctx
+
+
+class OrderDetailView(StaffRequired, DetailView):
+    roles = MONEY_ROLES
+    template_name = "orders/order_detail.html"
+    slug_field = "number"
+    slug_url_kwarg = "number"
+
+    def get_queryset(self):
+        return self.scoped(Order.objects.select_related("customer", "package", "owner", "branch"))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        order = self.object
+        actions = []
+        for name in services.TRANSITIONS:
+            meta = getattr(Order, name)._django_fsm
+            if not meta.has_transition(order.state):
+                continue
+            actions.append(
+                {
+                    "name": name,
+                    "label": services.transition_button(name),
+                    "blocked": blocked_reasons(order, name),
+                }
+            )
+        ctx.update(
+            actions=actions,
+            ledger=order.ledger.select_related("staff").order_by("created_at", "pk"),
+            charges=order.charges.all(),
+            log=StateLog.objects.for_(order).select_related("by").order_by("-timestamp", "-pk"),
+            payment_form=kwargs.get("payment_form") or PaymentForm(),
+            transition_form=TransitionForm(),
+        )
+        return ctx
+
+
+class TransitionView(StaffRequired, View):
+    """POST only: fire one transition; the order page shows why one is blocked."""
+
+    roles = MONEY_ROLES | {roles.DISPATCHER}
+    http_method_names = ["post"]
+
+    def post(self, request, number, name):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        if name not in services.TRANSITIONS:
+            raise PermissionDenied
+        form = TransitionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            services.transition_order(order=order, name=name, by=request.user, note=note)
+        except services.TransitionBlocked as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Order %(number)s is now %(state)s.")
+                % {"number": order.number, "state": order.get_state_display()},
+            )
+        return redirect(order)
+
+
+class PaymentView(StaffRequired, View):
+    roles = {
+        roles.RECEPTIONIST,
+        roles.CASHIER,
+        roles.MANAGER,
+        roles.SELECTION_CONSULTANT,
+        roles.PICKUP_CLERK,
+    }
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        form = PaymentForm(request.POST)
+        if form.is_valid():
+            try:
+                entry = services.take_payment(order=order, staff=request.staff, **form.cleaned_data)
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Payment recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no},
+                )
+                return redirect(order)
+        view = OrderDetailView(request=request, kwargs={"number": number})
+        view.object = order
+        ctx = view.get_context_data(payment_form=form)
+        return view.render_to_response(ctx, status=400)
+
+
+class ReceiptView(StaffRequired, View):
+    roles = MONEY_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, number, receipt_no):
+        entry = get_object_or_404(
+            self.scoped(LedgerEntry.objects.select_related("order__customer", "branch", "staff")),
+            order__number=number,
+            receipt_no=receipt_no,
+        )
+        return pdf_response(
+            "orders/receipt_pdf.html",
+            {"entry": entry, "order": entry.order, "branch": entry.branch},
+            filename=f"{entry.receipt_no}.pdf",
+            request=request,
+        )
+
+
+def _attach(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

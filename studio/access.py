@@ -1,0 +1,66 @@
+"""The one access mechanism every view uses.
+
+A view declares the roles that may use it; requests from anyone else are refused with 403.
+Reads are scoped to the user's branches through `scoped()`, so another branch's record is a
+404, never its data. Login itself is enforced for every URL by LoginRequiredMiddleware.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from . import roles as role_names
+
+
+def _check(request, allowed):
+    staff = getattr(request, "staff", None)
+    if staff is None:
+        raise PermissionDenied("No staff profile for this account.")
+    if not staff.has_role(*allowed):
+        raise PermissionDenied("Your role may not use this page.")
+
+
+class StaffRequired:
+    """Mixin for class-based views: `roles = (roles.RECEPTIONIST, ...)` is required."""
+
+    roles = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.roles is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare `roles`.")
+        _check(request, self.roles)
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped(self, queryset, field="branch"):
+        return scoped(queryset, self.request, field)
+
+
+def staff_required(*, roles):
+    """Decorator for function views, the same rule as `StaffRequired`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            _check(request, roles)
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = tuple(roles)
+        return wrapped
+
+    return decorate
+
+
+def scoped(queryset, request, field="branch"):
+    """Only rows of the branches the user works at (managers: the branches they manage)."""
+    staff = request.staff
+    return queryset.filter(**{f"{field}__in": staff.branch_ids})
+
+
+def declared_roles(view):
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, "roles", None)
+    return getattr(view, "allowed_roles", None)
+
+
+EVERYONE = role_names.ALL

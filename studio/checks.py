@@ -1,0 +1,37 @@
+"""System checks that keep the project's own rules from being forgotten."""
+
+from django.core import checks
+from django.urls import get_resolver
+
+
+@checks.register(checks.Tags.security)
+def every_view_declares_roles(app_configs, **kwargs):
+    """Every project view says which roles may use it (DEVELOPERS.md, access)."""
+    from studio.access import declared_roles
+
+    errors = []
+    project_apps = ("studio", "orders", "shoots", "selection", "pickup", "rentals", "followups")
+
+    def walk(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern, prefix + str(pattern.pattern))
+                continue
+            view = pattern.callback
+            module = getattr(view, "__module__", "")
+            if module.split(".")[0] not in project_apps:
+                continue
+            if getattr(view, "login_required", True) is False:
+                continue  # public pages such as the login form
+            if declared_roles(view) is None:
+                errors.append(
+                    checks.Error(
+                        f"View {module}.{getattr(view, '__name__', view)} at "
+                        f"/{prefix}{pattern.pattern} does not declare its roles.",
+                        hint="Use studio.access.StaffRequired or @staff_required(roles=...).",
+                        id="studio.E001",
+                    )
+                )
+
+    walk(get_resolver())
+    return errors

@@ -1,0 +1,36 @@
+import zoneinfo
+
+from django.utils import timezone
+
+from .models import Branch, Staff
+
+
+class BranchMiddleware:
+    """Puts `request.staff` and `request.branch` on the request and shows times in the
+    branch's time zone. A user working at several branches picks one (kept in the session)."""
+
+    SESSION_KEY = "branch_id"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.staff = None
+        request.branch = None
+        user = request.user
+        if user.is_authenticated:
+            request.staff = Staff.objects.filter(user=user, is_active=True).first()
+            if request.staff is not None:
+                request.branch = self._current_branch(request)
+        if request.branch is not None:
+            timezone.activate(zoneinfo.ZoneInfo(request.branch.timezone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+    def _current_branch(self, request):
+        ids = request.staff.branch_ids
+        wanted = request.session.get(self.SESSION_KEY)
+        if wanted in ids:
+            return Branch.objects.get(pk=wanted)
+        return Branch.objects.filter(pk__in=ids).order_by("code").first()

@@ -1,0 +1,250 @@
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+
+
+class Branch(models.Model):
+    """One store of the chain (门店). Rules that differ from store to store live here."""
+
+    code = models.SlugField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("store phone"), max_length=30, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="Asia/Shanghai"
+    )
+    pay_in_full_before_shoot = models.BooleanField(
+        _("package paid in full before the shoot"),
+        default=True,
+        help_text=_("When on, check-in on the shooting day needs a zero balance."),
+    )
+    discount_limit = models.DecimalField(
+        _("discount limit without a manager"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("500.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    locker_deposit = models.DecimalField(
+        _("locker key deposit"), max_digits=8, decimal_places=2, default=Decimal("100.00")
+    )
+    daily_shoot_capacity = models.PositiveSmallIntegerField(_("shoots per day"), default=8)
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self):
+        return timezone.localdate(timezone=self.tzinfo)
+
+
+class Staff(models.Model):
+    """A person working for the chain. Roles are the user's groups."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
+    )
+    display_name = models.CharField(_("name"), max_length=60)
+    branches = models.ManyToManyField(Branch, related_name="staff", verbose_name=_("branches"))
+    # Never shown to customers (seed 001: 严禁将服务人员的电话号码告诉客户).
+    personal_phone = models.CharField(_("personal phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @cached_property
+    def role_set(self):
+        return frozenset(self.user.groups.values_list("name", flat=True))
+
+    def has_role(self, *names):
+        return self.user.is_superuser or bool(self.role_set.intersection(names))
+
+    @property
+    def is_manager(self):
+        return self.has_role(roles.MANAGER)
+
+    @property
+    def sees_money(self):
+        return self.has_role(*roles.SEES_MONEY)
+
+    @property
+    def sees_contacts(self):
+        return self.has_role(*roles.CALLS_CUSTOMERS)
+
+    @cached_property
+    def branch_ids(self):
+        if self.user.is_superuser:
+            return frozenset(Branch.objects.values_list("pk", flat=True))
+        return frozenset(self.branches.values_list("pk", flat=True))
+
+    def role_labels(self):
+        return [roles.LABELS[r] for r in roles.ALL if r in self.role_set]
+
+
+class Customer(models.Model):
+    """A couple: the bride and the groom, filed at one branch and owned by one staff member."""
+
+    class Source(models.TextChoices):
+        REFERRAL = "referral", _("Referral by a customer")
+        ONLINE = "online", _("Online platform")
+        WALK_BY = "walk_by", _("Walked by")
+        FAIR = "fair", _("Wedding fair")
+        SOCIAL = "social", _("Social media")
+        RETURNING = "returning", _("Returning customer")
+        OTHER = "other", _("Other")
+
+    class Level(models.TextChoices):
+        NONE = "none", _("No card")
+        SILVER = "silver", _("Silver")
+        GOLD = "gold", _("Gold")
+        DIAMOND = "diamond", _("Diamond")
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="customers", verbose_name=_("branch")
+    )
+    owner = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="owned_customers",
+        null=True,
+        blank=True,
+        verbose_name=_("owner"),
+    )
+    bride_name = models.CharField(_("bride's name"), max_length=60, blank=True)
+    bride_phone = models.CharField(_("bride's phone"), max_length=30, blank=True)
+    bride_birthday = models.DateField(_("bride's birthday"), null=True, blank=True)
+    groom_name = models.CharField(_("groom's name"), max_length=60, blank=True)
+    groom_phone = models.CharField(_("groom's phone"), max_length=30, blank=True)
+    groom_birthday = models.DateField(_("groom's birthday"), null=True, blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    wedding_date = models.DateField(_("wedding date"), null=True, blank=True)
+    source = models.CharField(
+        _("how they heard of us"), max_length=20, choices=Source.choices, default=Source.WALK_BY
+    )
+    referrer = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("referred by"),
+    )
+    membership_level = models.CharField(
+        _("membership"), max_length=10, choices=Level.choices, default=Level.NONE
+    )
+    notes = models.TextField(_("tastes, habits and notes"), blank=True)
+    marketing_consent = models.BooleanField(_("agrees to marketing messages"), default=False)
+    created_at = models.DateTimeField(_("filed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(bride_name="") | ~Q(groom_name=""),
+                name="customer_has_a_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(bride_phone="") | ~Q(groom_phone=""),
+                name="customer_has_a_phone",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["bride_phone"], name="customer_bride_phone"),
+            models.Index(fields=["groom_phone"], name="customer_groom_phone"),
+        ]
+
+    def __str__(self):
+        names = [n for n in (self.bride_name, self.groom_name) if n]
+        return " & ".join(names)
+
+    @property
+    def phones(self):
+        return [p for p in (self.bride_phone, self.groom_phone) if p]
+
+
+class Package(models.Model):
+    """A package (套系) from the catalogue."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    branches = models.ManyToManyField(
+        Branch, related_name="packages", blank=True, verbose_name=_("sold at")
+    )
+    price = models.DecimalField(
+        _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    floor_price = models.DecimalField(
+        _("lowest price allowed"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("No order may be signed below this price, even with a manager."),
+    )
+    outfits = models.PositiveSmallIntegerField(_("outfits"), default=3)
+    indoor_scenes = models.PositiveSmallIntegerField(_("indoor scenes"), default=1)
+    outdoor_scenes = models.PositiveSmallIntegerField(_("outdoor scenes"), default=0)
+    retouched_photos = models.PositiveSmallIntegerField(_("retouched photos"), default=30)
+    album_pages = models.PositiveSmallIntegerField(_("album pages"), default=20)
+    products = models.TextField(_("products included"), blank=True)
+    wedding_day_makeup = models.BooleanField(_("wedding-day bridal makeup"), default=False)
+    wedding_day_dress = models.BooleanField(_("wedding-day dress lending"), default=False)
+    is_signature = models.BooleanField(_("signature package"), default=False)
+    is_active = models.BooleanField(_("on sale"), default=True)
+    photo = models.ImageField(_("photo"), upload_to="packages/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
+        ordering = ["-is_signature", "price"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_price__lte=models.F("price")), name="package_floor_below_price"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by the periodic heartbeat task: proves the worker and beat are alive."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_seen = models.DateTimeField()
+    beats = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

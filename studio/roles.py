@@ -1,0 +1,53 @@
+"""Staff roles (DOMAIN.md, "People and places").
+
+Roles are Django groups named by the slugs below, created by a data migration. One person
+may hold several. What a role may see (money, customer contact details) is decided here
+once and read by views and templates through `Staff`.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+RECEPTIONIST = "receptionist"
+DISPATCHER = "dispatcher"
+DRESS_STYLIST = "dress_stylist"
+MAKEUP_ARTIST = "makeup_artist"
+PHOTOGRAPHER = "photographer"
+ASSISTANT = "assistant"
+DRIVER = "driver"
+SELECTION_CONSULTANT = "selection_consultant"
+RETOUCHER = "retoucher"
+PRODUCTION = "production"
+PICKUP_CLERK = "pickup_clerk"
+CUSTOMER_SERVICE = "customer_service"
+CASHIER = "cashier"
+MANAGER = "manager"
+
+LABELS = {
+    RECEPTIONIST: _("Receptionist"),
+    DISPATCHER: _("Dispatcher"),
+    DRESS_STYLIST: _("Dress stylist"),
+    MAKEUP_ARTIST: _("Makeup artist"),
+    PHOTOGRAPHER: _("Photographer"),
+    ASSISTANT: _("Assistant"),
+    DRIVER: _("Driver"),
+    SELECTION_CONSULTANT: _("Selection consultant"),
+    RETOUCHER: _("Retoucher / designer"),
+    PRODUCTION: _("Production"),
+    PICKUP_CLERK: _("Pickup clerk"),
+    CUSTOMER_SERVICE: _("Customer service"),
+    CASHIER: _("Cashier"),
+    MANAGER: _("Store manager"),
+}
+ALL = tuple(LABELS)
+CHOICES = list(LABELS.items())
+
+# Field staff work on the floor with tablets: never money, addresses or phone numbers.
+FIELD = frozenset({DRESS_STYLIST, MAKEUP_ARTIST, PHOTOGRAPHER, ASSISTANT, DRIVER})
+SEES_MONEY = frozenset(
+    {RECEPTIONIST, CASHIER, MANAGER, SELECTION_CONSULTANT, PICKUP_CLERK, CUSTOMER_SERVICE}
+)
+# Roles whose work is calling customers see phone numbers unmasked.
+CALLS_CUSTOMERS = frozenset(
+    {RECEPTIONIST, CUSTOMER_SERVICE, MANAGER, SELECTION_CONSULTANT, PICKUP_CLERK, DISPATCHER}
+)
+FRONT_DESK = frozenset({RECEPTIONIST, CASHIER, MANAGER, CUSTOMER_SERVICE})

@@ -1,0 +1,36 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    """Amounts in CNY, grouped the way the active language writes numbers: ¥12,800.00."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    sign = "-" if amount < 0 else ""
+    number = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
+    return f"{sign}¥{number}"
+
+
+@register.filter
+def masked(phone, show=False):
+    """A phone number as 138****5678 unless the viewer's role calls customers."""
+    if not phone or show:
+        return phone
+    phone = str(phone)
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:]
+
+
+@register.inclusion_tag("studio/includes/state_badge.html")
+def state_badge(order):
+    return {"state": order.state, "label": order.get_state_display()}
