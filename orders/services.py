@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import has_transition_perm
 from django_fsm_log.models import StateLog
 
 from .guards import blocked_reasons
@@ -76,7 +75,7 @@ def transition_order(*, order, name, by, note="", at=None):
                 % {"state": locked.get_state_display(), "action": transition_label(name)}
             )
         method = getattr(locked, name)
-        if not has_transition_perm(method, by):
+        if not meta.get_transition(current).has_perm(locked, by):
             raise PermissionDenied(_("Only a store manager can do this."))
         reasons = blocked_reasons(locked, name)
         if reasons:

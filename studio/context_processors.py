@@ -1,14 +1,24 @@
+from importlib import import_module
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
 
-# Navigation by role: (label, url name, roles that see it).
-NAV = [
+# Navigation by role: (label, url name, roles that see it). Each stage app lists its own
+# pages in `<app>/nav.py` as NAV, in the same shape, and they follow in this order.
+NAV_APPS = ["orders", "shoots", "selection", "pickup", "rentals", "followups"]
+CORE_NAV = [
     (_("Today"), "home", roles.ALL),
-    (_("Orders"), "orders:list", roles.SEES_MONEY | {roles.DISPATCHER}),
     (_("Packages"), "studio:packages", roles.FRONT_DESK | {roles.SELECTION_CONSULTANT}),
 ]
+
+
+def _nav():
+    items = list(CORE_NAV)
+    for app in NAV_APPS:
+        items += import_module(f"{app}.nav").NAV
+    return items
 
 
 def staff(request):
@@ -16,7 +26,7 @@ def staff(request):
     if staff is None:
         return {}
     nav = []
-    for label, name, allowed in NAV:
+    for label, name, allowed in _nav():
         if staff.has_role(*allowed):
             nav.append(
                 {"label": label, "url": reverse(name), "active": request.path == reverse(name)}

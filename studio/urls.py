@@ -25,6 +25,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("studio/", include(app_patterns)),
     path("orders/", include("orders.urls")),
+    path("shoots/", include("shoots.urls")),
+    path("selection/", include("selection.urls")),
+    path("pickup/", include("pickup.urls")),
+    path("rentals/", include("rentals.urls")),
+    path("followups/", include("followups.urls")),
 ]
 
 if settings.DEBUG:

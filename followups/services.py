@@ -1,0 +1,34 @@
+from django.db import IntegrityError, transaction
+
+from studio.services import responsible_for
+
+from .models import CallTask
+
+
+def create_call_task(*, customer, kind, due_at, occasion, script="", order=None, assignee=None):
+    """A call task for the customer's owner (or whoever covers for them that day).
+
+    Idempotent: the same `occasion` (e.g. "shoot-confirm-7d:shoot=42") gives the same task,
+    so a retried or duplicated worker run creates nothing new.
+    """
+    existing = CallTask.objects.filter(occasion=occasion).first()
+    if existing is not None:
+        return existing
+    staff = assignee or customer.owner
+    if staff is None:
+        raise ValueError("The customer has no owner to call them.")
+    staff = responsible_for(staff, on=due_at.date())
+    try:
+        with transaction.atomic():
+            return CallTask.objects.create(
+                branch=customer.branch,
+                customer=customer,
+                order=order,
+                assignee=staff,
+                kind=kind,
+                occasion=occasion,
+                due_at=due_at,
+                script=script,
+            )
+    except IntegrityError:
+        return CallTask.objects.get(occasion=occasion)

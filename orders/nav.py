@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+from studio import roles
+
+NAV = [(_("Orders"), "orders:list", roles.SEES_MONEY)]

@@ -1,0 +1,107 @@
+import os
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from orders import services as order_services
+from studio import roles
+
+from .factories import BranchFactory, CustomerFactory, PackageFactory, StaffFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise pytest.UsageError(
+            "The tests run on PostgreSQL: set DATABASE_URL (make test does it for you)."
+        )
+    # Hashing test passwords slowly proves nothing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def branch(db):
+    return BranchFactory(code="sh1", name="Shanghai Jing'an")
+
+
+@pytest.fixture
+def other_branch(db):
+    return BranchFactory(code="bj1", name="Beijing Chaoyang")
+
+
+@pytest.fixture
+def make_staff(db, branch):
+    """make_staff("receptionist", "cashier", branch=...) -> Staff."""
+
+    def make(*role_names, branch=branch, **kwargs):
+        return StaffFactory(roles=role_names, branches=[branch], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def receptionist(make_staff):
+    return make_staff(roles.RECEPTIONIST, display_name="Li Na")
+
+
+@pytest.fixture
+def manager(make_staff):
+    return make_staff(roles.MANAGER, display_name="Wang Fang")
+
+
+@pytest.fixture
+def photographer(make_staff):
+    return make_staff(roles.PHOTOGRAPHER, display_name="Zhao Lei")
+
+
+@pytest.fixture
+def package(branch):
+    return PackageFactory(name="Eternal Love", branches=[branch])
+
+
+@pytest.fixture
+def customer(branch, receptionist):
+    return CustomerFactory(branch=branch, owner=receptionist)
+
+
+@pytest.fixture
+def make_order(customer, package, receptionist):
+    def make(deposit=Decimal("2000"), **kwargs):
+        kwargs.setdefault("customer", customer)
+        kwargs.setdefault("package", package)
+        return order_services.create_order(
+            owner=receptionist,
+            created_by=receptionist,
+            deposit=deposit,
+            deposit_method="wechat",
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def order(make_order):
+    return make_order()
+
+
+@pytest.fixture
+def login(client):
+    """login(staff) -> the test client, logged in as that staff member."""
+
+    def do(staff):
+        client.force_login(staff.user)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
