@@ -38,7 +38,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for name in extracted or []:
-            self.user.groups.add(Group.objects.get(name=name))
+            self.user.groups.add(Group.objects.get_or_create(name=name)[0])
 
     @factory.post_generation
     def branches(self, create, extracted, **kwargs):

@@ -1,0 +1,95 @@
+"""Races on PostgreSQL: two people pressing the same button, two tills taking money at once."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from orders import services
+from orders.models import LedgerEntry, Order, State
+from shoots.models import Shoot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*callables):
+    """Start every callable at the same moment in its own thread and connection."""
+    barrier = threading.Barrier(len(callables))
+    results = [None] * len(callables)
+
+    def worker(i, fn):
+        try:
+            barrier.wait()
+            results[i] = ("ok", fn())
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = ("error", exc)
+        finally:
+            connection.close()
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_two_staff_firing_the_same_transition_make_one(order, manager, receptionist):
+    start = timezone.now() + timedelta(days=8)
+    Shoot.objects.create(
+        order=order,
+        branch=order.branch,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        created_by=manager,
+    )
+
+    def schedule(user):
+        return lambda: services.transition_order(
+            order=Order.objects.get(pk=order.pk), name="schedule", by=user
+        )
+
+    results = run_together(schedule(manager.user), schedule(receptionist.user))
+    outcomes = sorted(kind for kind, _ in results)
+    assert outcomes == ["error", "ok"], results
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, services.AlreadyDone)
+    assert "Already done" in error.messages[0]
+    from django_fsm_log.models import StateLog
+
+    assert StateLog.objects.for_(order).count() == 1
+    assert Order.objects.get(pk=order.pk).state == State.SCHEDULED
+
+
+def test_concurrent_payments_get_distinct_gapless_receipt_numbers(order, receptionist):
+    def pay():
+        return services.take_payment(
+            order=Order.objects.get(pk=order.pk),
+            kind=LedgerEntry.Kind.BALANCE,
+            method="cash",
+            amount="100",
+            staff=receptionist,
+        )
+
+    results = run_together(*[pay for _ in range(8)])
+    assert all(kind == "ok" for kind, _ in results), results
+    numbers = sorted(order.ledger.values_list("receipt_no", flat=True))
+    assert numbers == [f"SH1-R{n:07d}" for n in range(1, 10)]
+
+
+def test_concurrent_payments_never_take_more_than_is_due(order, receptionist):
+    def pay():
+        return services.take_payment(
+            order=Order.objects.get(pk=order.pk),
+            kind=LedgerEntry.Kind.BALANCE,
+            method="cash",
+            amount="6000",
+            staff=receptionist,
+        )
+
+    results = run_together(pay, pay)
+    assert sorted(kind for kind, _ in results) == ["error", "ok"]
+    assert Order.objects.get(pk=order.pk).balance_due == 800
