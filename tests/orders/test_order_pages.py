@@ -1,0 +1,144 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from orders.models import LedgerEntry
+from studio import roles
+from tests.factories import CustomerFactory, StaffFactory
+
+
+@pytest.fixture
+def stranger(other_branch):
+    """A receptionist of another branch."""
+    return StaffFactory(roles=[roles.RECEPTIONIST], branches=[other_branch])
+
+
+def test_it_lists_orders_with_balances(login, receptionist, order):
+    response = login(receptionist).get(reverse("orders:list"))
+    assert response.status_code == 200
+    assert order.number in response.text
+    assert "¥6,800.00" in response.text
+
+
+def test_the_list_needs_a_login(client, order):
+    response = client.get(reverse("orders:list"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_field_roles_may_not_see_orders(login, photographer, order):
+    assert login(photographer).get(reverse("orders:list")).status_code == 403
+    assert login(photographer).get(order.get_absolute_url()).status_code == 403
+
+
+def test_another_branch_sees_none_of_our_orders(login, stranger, order):
+    response = login(stranger).get(reverse("orders:list"))
+    assert order.number not in response.text
+    assert login(stranger).get(order.get_absolute_url()).status_code == 404
+
+
+def test_the_list_keeps_a_fixed_number_of_queries(
+    login, receptionist, make_order, branch, django_assert_max_num_queries
+):
+    for _ in range(15):
+        make_order(customer=CustomerFactory(branch=branch, owner=receptionist))
+    client = login(receptionist)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("orders:list"))
+
+
+def test_the_detail_page_shows_why_a_step_is_blocked(login, receptionist, order):
+    response = login(receptionist).get(order.get_absolute_url())
+    assert response.status_code == 200
+    assert "The shoot must be booked on the control sheet first." in response.text
+
+
+def test_it_takes_a_payment(login, receptionist, order):
+    response = login(receptionist).post(
+        reverse("orders:pay", args=[order.number]),
+        {"kind": "balance", "method": "alipay", "amount": "800", "request_key": "k1"},
+    )
+    assert response.status_code == 302
+    assert order.balance_due == Decimal("6000")
+
+
+def test_a_double_click_records_one_payment(login, receptionist, order):
+    client = login(receptionist)
+    data = {"kind": "balance", "method": "cash", "amount": "100", "request_key": "same"}
+    client.post(reverse("orders:pay", args=[order.number]), data)
+    client.post(reverse("orders:pay", args=[order.number]), data)
+    assert order.ledger.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("0", "more than zero"), ("-10", "more than zero"), ("99999", "still due")],
+)
+def test_it_refuses_bad_amounts_at_the_field(login, receptionist, order, amount, message):
+    response = login(receptionist).post(
+        reverse("orders:pay", args=[order.number]),
+        {"kind": "balance", "method": "cash", "amount": amount, "request_key": amount},
+    )
+    assert response.status_code == 400
+    assert message in response.text
+    assert order.ledger.count() == 1
+
+
+def test_payment_rejects_get(login, receptionist, order):
+    assert login(receptionist).get(reverse("orders:pay", args=[order.number])).status_code == 405
+
+
+def test_field_roles_may_not_take_payments(login, photographer, order):
+    response = login(photographer).post(
+        reverse("orders:pay", args=[order.number]),
+        {"kind": "balance", "method": "cash", "amount": "100", "request_key": "x"},
+    )
+    assert response.status_code == 403
+    assert order.ledger.count() == 1
+
+
+def test_another_branch_may_not_take_payments(login, stranger, order):
+    response = login(stranger).post(
+        reverse("orders:pay", args=[order.number]),
+        {"kind": "balance", "method": "cash", "amount": "100", "request_key": "x"},
+    )
+    assert response.status_code == 404
+
+
+def test_a_blocked_transition_says_why(login, receptionist, order):
+    response = login(receptionist).post(
+        reverse("orders:transition", args=[order.number, "schedule"]), follow=True
+    )
+    assert "The shoot must be booked on the control sheet first." in response.text
+    order.refresh_from_db()
+    assert order.state == "booked"
+
+
+def test_field_roles_may_not_fire_transitions(login, photographer, order):
+    response = login(photographer).post(
+        reverse("orders:transition", args=[order.number, "cancel"])
+    )
+    assert response.status_code == 403
+
+
+def test_the_receipt_prints_in_chinese(login, receptionist, order):
+    entry = order.ledger.get()
+    client = login(receptionist)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(reverse("orders:receipt", args=[order.number, entry.receipt_no]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert entry.receipt_no in text
+    assert "收据" in text
+    assert "定金" in text
+    assert "2,000.00" in text
+
+
+def test_another_branch_cannot_print_our_receipt(login, stranger, order):
+    entry = order.ledger.get()
+    response = login(stranger).get(reverse("orders:receipt", args=[order.number, entry.receipt_no]))
+    assert response.status_code == 404
+    assert LedgerEntry.objects.count() == 1
