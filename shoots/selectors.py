@@ -1,6 +1,23 @@
+"""Reads shared by the shoots pages, tasks and the Order's guards."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from .models import Shoot
+from studio import roles
+from studio.models import Staff
+
+from .models import (
+    DEFAULT_BUDGETS,
+    HandOff,
+    PlannedSet,
+    ResourceBooking,
+    Room,
+    Shoot,
+    TimeBudget,
+    Vehicle,
+)
 
 
 def planned_shoot(order):
@@ -14,3 +31,214 @@ def shoot_for_check_in(order):
         if timezone.localtime(shoot.starts_at, order.branch.tzinfo).date() == today:
             return shoot
     return None
+
+
+def budgets_for(branch):
+    """Minutes per step and outfit kind: the branch's own, else the studio's defaults."""
+    budgets = {str(k): v for k, v in DEFAULT_BUDGETS.items()}
+    budgets.update(TimeBudget.objects.filter(branch=branch).values_list("step", "minutes"))
+    return budgets
+
+
+def day_bounds(branch, day):
+    start = datetime.combine(day, time.min, tzinfo=branch.tzinfo)
+    return start, start + timedelta(days=1)
+
+
+# Who may be booked for which seat on a shoot.
+SEAT_ROLES = {
+    "photographer": roles.PHOTOGRAPHER,
+    "assistant": roles.ASSISTANT,
+    "makeup_artist": roles.MAKEUP_ARTIST,
+    "dress_stylist": roles.DRESS_STYLIST,
+    "driver": roles.DRIVER,
+}
+
+
+def busy_resources(*, branch, starts_at, ends_at, exclude_shoot=None):
+    bookings = ResourceBooking.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if exclude_shoot is not None:
+        bookings = bookings.exclude(shoot=exclude_shoot)
+    return set(bookings.values_list("resource", flat=True))
+
+
+def free_resources(*, branch, starts_at, ends_at, exclude_shoot=None):
+    """People per seat, rooms and vehicles of the branch that are free for the whole range."""
+    busy = busy_resources(
+        branch=branch, starts_at=starts_at, ends_at=ends_at, exclude_shoot=exclude_shoot
+    )
+    staff = list(
+        Staff.objects.filter(branches=branch, is_active=True)
+        .prefetch_related("user__groups")
+        .order_by("display_name")
+    )
+    people = {}
+    for seat, role in SEAT_ROLES.items():
+        people[seat] = [
+            s
+            for s in staff
+            if f"staff:{s.pk}" not in busy and role in {g.name for g in s.user.groups.all()}
+        ]
+    rooms = [
+        r for r in Room.objects.filter(branch=branch, is_active=True) if f"room:{r.pk}" not in busy
+    ]
+    vehicles = [
+        v
+        for v in Vehicle.objects.filter(branch=branch, is_active=True)
+        if f"vehicle:{v.pk}" not in busy
+    ]
+    return {"people": people, "rooms": rooms, "vehicles": vehicles}
+
+
+SHEET_RELATED = (
+    "order__customer",
+    "order__package",
+    "photographer",
+    "assistant",
+    "makeup_artist",
+    "dress_stylist",
+    "driver",
+    "room",
+    "vehicle",
+)
+
+
+def _with_plan(shoots):
+    return shoots.select_related(*SHEET_RELATED).prefetch_related(
+        Prefetch("plan", queryset=PlannedSet.objects.order_by("position"))
+    )
+
+
+def sheet(*, branch, start, end, staff=None):
+    """The control sheet (摄控表) between two dates: live shoots, in time order."""
+    first, _ = day_bounds(branch, start)
+    last, _ = day_bounds(branch, end)
+    shoots = Shoot.objects.filter(
+        branch=branch,
+        starts_at__gte=first,
+        starts_at__lt=last,
+        status__in=[Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN, Shoot.Status.FINISHED],
+    )
+    if staff is not None:
+        shoots = shoots.filter(bookings__resource=f"staff:{staff.pk}").distinct()
+    return _with_plan(shoots).order_by("starts_at")
+
+
+def shoots_on(*, branch, day, statuses=None):
+    start, end = day_bounds(branch, day)
+    shoots = Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
+    if statuses:
+        shoots = shoots.filter(status__in=statuses)
+    return _with_plan(shoots).order_by("starts_at")
+
+
+def with_handoffs(shoots):
+    return shoots.prefetch_related(
+        Prefetch(
+            "handoffs",
+            queryset=HandOff.objects.select_related("from_staff", "to_staff", "outfit").order_by(
+                "at", "pk"
+            ),
+        )
+    )
+
+
+def current_handoff(shoot):
+    """Where the couple is now: the latest hand-off (uses the prefetched list)."""
+    handoffs = list(shoot.handoffs.all())
+    return handoffs[-1] if handoffs else None
+
+
+def board(*, branch, now=None):
+    """The dispatcher's board: every couple in the building, where, with whom, since when."""
+    now = now or timezone.now()
+    budgets = budgets_for(branch)
+    rows = []
+    shoots = with_handoffs(
+        shoots_on(
+            branch=branch,
+            day=timezone.localtime(now, branch.tzinfo).date(),
+            statuses=[Shoot.Status.CHECKED_IN],
+        )
+    ).prefetch_related("trips__vehicle", "trips__driver")
+    for shoot in shoots:
+        current = current_handoff(shoot)
+        since = current.at if current else shoot.checked_in_at
+        step = current.step if current else None
+        budget = None
+        if current is not None:
+            budget = current.outfit.minutes if current.outfit else budgets.get(step)
+        minutes = int((now - since).total_seconds() // 60) if since else 0
+        rows.append(
+            {
+                "shoot": shoot,
+                "handoff": current,
+                "since": since,
+                "minutes": minutes,
+                "budget": budget,
+                "over_budget": budget is not None and minutes > budget,
+                "alone": current is None or current.to_staff_id is None,
+            }
+        )
+    return rows
+
+
+def my_queue(*, staff, branch, now=None):
+    """A tablet's "my queue now": the couples with me, and who comes to me next today."""
+    now = now or timezone.now()
+    shoots = list(
+        with_handoffs(
+            shoots_on(
+                branch=branch,
+                day=timezone.localtime(now, branch.tzinfo).date(),
+                statuses=[Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN],
+            ).filter(
+                Q(photographer=staff)
+                | Q(assistant=staff)
+                | Q(makeup_artist=staff)
+                | Q(dress_stylist=staff)
+                | Q(driver=staff)
+            )
+        )
+    )
+    with_me, next_up = [], []
+    for shoot in shoots:
+        current = current_handoff(shoot)
+        entry = {"shoot": shoot, "handoff": current}
+        if current is not None and current.to_staff_id == staff.pk:
+            with_me.append(entry)
+        else:
+            next_up.append(entry)
+    return {"with_me": with_me, "next_up": next_up}
+
+
+def shoots_for_feed(staff, *, now=None):
+    now = now or timezone.now()
+    return (
+        Shoot.objects.filter(
+            bookings__resource=f"staff:{staff.pk}",
+            starts_at__gte=now - timedelta(days=30),
+            starts_at__lt=now + timedelta(days=180),
+        )
+        .select_related("order__customer", "room", "branch")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def affected_by_late_start(shoot):
+    """Later shoots that share a person, room or vehicle with a shoot now running late."""
+    if not shoot.late_minutes:
+        return []
+    new_end = shoot.ends_at + timedelta(minutes=shoot.late_minutes)
+    resources = shoot.bookings.values_list("resource", flat=True)
+    return list(
+        Shoot.objects.filter(
+            bookings__resource__in=list(resources),
+            starts_at__gt=shoot.starts_at,
+            starts_at__lt=new_end,
+        )
+        .exclude(pk=shoot.pk)
+        .select_related("order__customer")
+        .distinct()
+    )

@@ -1,0 +1,519 @@
+"""Writes for the control sheet and the shooting day. Each is one transaction.
+
+The Order's state changes go through orders.services.transition_order only.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from followups.models import CallTask
+from followups.services import create_call_task
+from orders import services as order_services
+from orders.models import LedgerEntry, Order, State
+from studio.models import Branch
+
+from .models import (
+    CalendarFeed,
+    HandOff,
+    OutdoorTrip,
+    OutfitKind,
+    PlannedSet,
+    ResourceBooking,
+    Shoot,
+    ShootVisit,
+    Step,
+)
+from .selectors import SEAT_ROLES, budgets_for
+
+ZERO = Decimal("0.00")
+
+
+class DoubleBooking(ValidationError):
+    """A person, room or vehicle is already booked for part of the time."""
+
+
+# --- The outfit plan ---
+
+
+def default_sets(package):
+    """White gown first, then evening dresses, then specialty costumes, one per outfit."""
+    first = [OutfitKind.WHITE_GOWN, OutfitKind.EVENING_DRESS]
+    count = max(package.outfits, 1)
+    return (first + [OutfitKind.SPECIALTY] * count)[:count]
+
+
+def plan_timeline(*, branch, sets, outdoor=False):
+    """The day's plan: (step, minutes) from makeup to removing makeup (DOMAIN.md, stage 3)."""
+    budgets = budgets_for(branch)
+    lines = [(Step.DRESS, budgets[Step.DRESS]), (Step.MAKEUP, budgets[Step.MAKEUP])]
+    for i, kind in enumerate(sets):
+        if i:
+            lines.append((Step.CHANGE, budgets[Step.CHANGE]))
+            lines.append((Step.RE_MAKEUP, budgets[Step.RE_MAKEUP]))
+        lines.append((OutfitKind(kind), budgets[str(kind)]))
+    if outdoor:
+        lines.append((Step.OUTDOOR, budgets[Step.OUTDOOR]))
+    lines.append((Step.FINISH, budgets[Step.FINISH]))
+    lines.append((Step.REMOVE_MAKEUP, budgets[Step.REMOVE_MAKEUP]))
+    return lines
+
+
+# --- Booking ---
+
+
+def _resource_label(key, names):
+    return names.get(key, key)
+
+
+def _check_free(*, keys, starts_at, ends_at, names):
+    clashes = ResourceBooking.objects.filter(
+        resource__in=keys, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).select_related("shoot__order")
+    messages = [
+        _("%(who)s is already booked %(from)s–%(to)s (order %(order)s).")
+        % {
+            "who": _resource_label(b.resource, names),
+            "from": date_format(timezone.localtime(b.starts_at), "SHORT_DATETIME_FORMAT"),
+            "to": date_format(timezone.localtime(b.ends_at), "TIME_FORMAT"),
+            "order": b.shoot.order.number,
+        }
+        for b in clashes.order_by("starts_at")
+    ]
+    if messages:
+        raise DoubleBooking(messages)
+
+
+def _book_resources(*, shoot, people, room, vehicle):
+    names = {f"staff:{p.pk}": p.display_name for p in people}
+    if room is not None:
+        names[f"room:{room.pk}"] = room.name
+    if vehicle is not None:
+        names[f"vehicle:{vehicle.pk}"] = vehicle.name
+    keys = sorted(names)
+    _check_free(
+        keys=keys,
+        starts_at=shoot.starts_at,
+        ends_at=shoot.ends_at,
+        names=names,
+    )
+    try:
+        with transaction.atomic():
+            ResourceBooking.objects.bulk_create(
+                [
+                    ResourceBooking(
+                        shoot=shoot, resource=k, starts_at=shoot.starts_at, ends_at=shoot.ends_at
+                    )
+                    for k in keys
+                ]
+            )
+    except IntegrityError as exc:
+        # Someone booked the same person or room a moment ago: the database said no.
+        if "no_double_booking" not in str(exc):
+            raise
+        _check_free(keys=keys, starts_at=shoot.starts_at, ends_at=shoot.ends_at, names=names)
+        raise DoubleBooking(_("Someone else just booked one of these; choose again.")) from exc
+
+
+def _validate_people(*, branch, seats):
+    errors = {}
+    for seat, person in seats.items():
+        if person is None:
+            continue
+        if branch.pk not in person.branch_ids or not person.has_role(SEAT_ROLES[seat]):
+            errors[seat] = _("%(name)s does not work as %(seat)s at this branch.") % {
+                "name": person.display_name,
+                "seat": Shoot._meta.get_field(seat).verbose_name,
+            }
+    return errors
+
+
+def book_shoot(
+    *,
+    order,
+    starts_at,
+    by,
+    photographer=None,
+    assistant=None,
+    makeup_artist=None,
+    dress_stylist=None,
+    driver=None,
+    room=None,
+    vehicle=None,
+    sets=None,
+    note="",
+    short_notice_confirmed=False,
+    now=None,
+):
+    """Put a shoot on the control sheet and hold its people, room and vehicle.
+
+    A first booking fires the order's `schedule`; when the order already has a planned
+    shoot, that one is kept as "moved" and the order is `reschedule`d. Nobody is ever
+    booked twice for overlapping time (PostgreSQL exclusion constraint; the check here
+    names what clashes). Appointments under STUDIO_MIN_BOOKING_LEAD_DAYS days ahead need
+    `short_notice_confirmed` (DOMAIN.md: appointments at least 7 days ahead).
+    `by` is the staff member booking; `sets` a list of OutfitKind values (default: from
+    the package). Returns the new Shoot.
+    """
+    now = now or timezone.now()
+    branch = order.branch
+    seats = {
+        "photographer": photographer,
+        "assistant": assistant,
+        "makeup_artist": makeup_artist,
+        "dress_stylist": dress_stylist,
+        "driver": driver,
+    }
+    errors = _validate_people(branch=branch, seats=seats)
+    if starts_at <= now:
+        errors["starts_at"] = _("Choose a time in the future.")
+    elif (
+        starts_at - now < timedelta(days=settings.STUDIO_MIN_BOOKING_LEAD_DAYS)
+        and not short_notice_confirmed
+    ):
+        errors["short_notice_confirmed"] = _(
+            "This appointment is less than %(days)s days ahead: confirm it is wanted."
+        ) % {"days": settings.STUDIO_MIN_BOOKING_LEAD_DAYS}
+    if photographer is None:
+        errors["photographer"] = _("Choose a photographer.")
+    if room is not None and room.branch_id != branch.pk:
+        errors["room"] = _("This room belongs to another branch.")
+    if vehicle is not None and vehicle.branch_id != branch.pk:
+        errors["vehicle"] = _("This vehicle belongs to another branch.")
+    if room is not None and room.is_outdoor and (vehicle is None or driver is None):
+        errors["vehicle"] = _("An outdoor plan needs a vehicle and a driver.")
+    if errors:
+        raise ValidationError(errors)
+    sets = list(sets or default_sets(order.package))
+    timeline = plan_timeline(
+        branch=branch, sets=sets, outdoor=bool(room and room.is_outdoor) or vehicle is not None
+    )
+    ends_at = starts_at + timedelta(minutes=sum(m for _s, m in timeline))
+
+    with transaction.atomic():
+        # One booking at a time per branch: the check below then sees every earlier one.
+        Branch.objects.select_for_update().get(pk=branch.pk)
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.state not in (State.BOOKED, State.SCHEDULED):
+            raise ValidationError(
+                _("This order is %(state)s: its shoot cannot be booked now.")
+                % {"state": locked.get_state_display()}
+            )
+        previous = (
+            Shoot.objects.select_for_update()
+            .filter(order=locked, status=Shoot.Status.PLANNED)
+            .first()
+        )
+        shoot = Shoot.objects.create(
+            order=locked,
+            branch=branch,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            moved_from=previous,
+            note=note,
+            created_by=by,
+            room=room,
+            vehicle=vehicle,
+            **seats,
+        )
+        if previous is not None:
+            # The moved shoot gives its time back first, so a move may overlap it.
+            previous.bookings.all().delete()
+        people = [p for p in seats.values() if p is not None]
+        _book_resources(shoot=shoot, people=people, room=room, vehicle=vehicle)
+        PlannedSet.objects.bulk_create(
+            PlannedSet(shoot=shoot, position=i, step=step, minutes=minutes)
+            for i, (step, minutes) in enumerate(timeline)
+        )
+        if previous is not None:
+            previous.status = Shoot.Status.MOVED
+            previous.save(update_fields=["status"])
+        name = "schedule" if locked.state == State.BOOKED else "reschedule"
+        order_services.transition_order(order=locked, name=name, by=by.user, note=note)
+    order.refresh_from_db()
+    return shoot
+
+
+def cancel_shoot(*, shoot, by):
+    """Take a planned shoot off the sheet and give its people and rooms back."""
+    with transaction.atomic():
+        locked = Shoot.objects.select_for_update().get(pk=shoot.pk)
+        if locked.status != Shoot.Status.PLANNED:
+            raise ValidationError(_("Only a planned shoot can be taken off the sheet."))
+        locked.bookings.all().delete()
+        locked.status = Shoot.Status.CANCELLED
+        locked.save(update_fields=["status"])
+    return locked
+
+
+# --- The shooting day ---
+
+
+def _locked(shoot, *statuses):
+    locked = Shoot.objects.select_for_update().select_related("order", "branch").get(pk=shoot.pk)
+    if statuses and locked.status not in statuses:
+        raise ValidationError(
+            _("This shoot is %(status)s.") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def check_in(
+    *,
+    shoot,
+    by,
+    locker_key="",
+    deposit_method=LedgerEntry.Method.CASH,
+    balance_method=None,
+    briefed=False,
+    now=None,
+):
+    """The couple arrived (check_in): on the shoot's date, and paid when the branch says so.
+
+    With `balance_method` the balance still due is taken right there first. A locker key is
+    given against the branch's refundable deposit (a ledger hold).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.PLANNED)
+        order = locked.order
+        if balance_method and order.balance_due > ZERO:
+            order_services.take_payment(
+                order=order,
+                kind=LedgerEntry.Kind.BALANCE,
+                method=balance_method,
+                amount=order.balance_due,
+                staff=by,
+                note=_("Taken at check-in"),
+            )
+        order_services.transition_order(order=order, name="check_in", by=by.user)
+        if locker_key:
+            order_services.take_hold(
+                order=order,
+                kind=LedgerEntry.Kind.LOCKER_DEPOSIT,
+                method=deposit_method,
+                amount=locked.branch.locker_deposit,
+                staff=by,
+                note=_("Locker key %(key)s") % {"key": locker_key},
+            )
+        late = int((now - locked.starts_at).total_seconds() // 60)
+        locked.status = Shoot.Status.CHECKED_IN
+        locked.checked_in_at = now
+        locked.late_minutes = max(late, 0)
+        locked.locker_key = locker_key
+        locked.briefed_at = now if briefed else None
+        locked.save()
+    return locked
+
+
+def mark_briefed(*, shoot, by, now=None):
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        locked.briefed_at = now or timezone.now()
+        locked.save(update_fields=["briefed_at"])
+    return locked
+
+
+def hand_off(*, shoot, step, to_staff, by, outfit=None, now=None):
+    """One tap: the couple moves to `step` in `to_staff`'s hands (手把手).
+
+    Only people booked on this shoot can receive the couple; the hand-off records who had
+    them before.
+    """
+    step = Step(step)
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        if to_staff is not None and to_staff.pk not in locked.staff_ids():
+            raise ValidationError(
+                _("%(name)s is not on this shoot: hand the couple to someone who is.")
+                % {"name": to_staff.display_name}
+            )
+        if outfit is not None and outfit.shoot_id != locked.pk:
+            raise ValidationError(_("That outfit is not in this shoot's plan."))
+        last = locked.handoffs.order_by("-at", "-pk").first()
+        return HandOff.objects.create(
+            shoot=locked,
+            step=step,
+            outfit=outfit,
+            from_staff=last.to_staff if last else None,
+            to_staff=to_staff,
+            at=now or timezone.now(),
+            recorded_by=by,
+        )
+
+
+def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        vehicle = vehicle or locked.vehicle
+        driver = driver or locked.driver
+        if vehicle is None or driver is None:
+            raise ValidationError(_("An outdoor trip needs a vehicle and a driver."))
+        if locked.trips.filter(returned_at__isnull=True).exists():
+            raise ValidationError(_("This couple is already out; record the return first."))
+        trip = OutdoorTrip.objects.create(
+            shoot=locked, vehicle=vehicle, driver=driver, departed_at=now or timezone.now()
+        )
+        hand_off(shoot=locked, step=Step.OUTDOOR, to_staff=locked.photographer, by=by, now=now)
+    return trip
+
+
+def return_outdoor(*, shoot, by, now=None):
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        trip = locked.trips.select_for_update().filter(returned_at__isnull=True).first()
+        if trip is None:
+            raise ValidationError(_("This couple is not out on a trip."))
+        trip.returned_at = now or timezone.now()
+        trip.save(update_fields=["returned_at"])
+    return trip
+
+
+def finish_shoot(
+    *, shoot, by, deposit_method=LedgerEntry.Method.CASH, keep=ZERO, keep_reason="", now=None
+):
+    """The shoot is done (finish_shoot): the locker key is back and its deposit refunded,
+    or part of it kept with a reason."""
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        order = locked.order
+        if order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) > ZERO:
+            order_services.return_hold(
+                order=order,
+                kind=LedgerEntry.Kind.LOCKER_DEPOSIT,
+                method=deposit_method,
+                staff=by,
+                keep=keep,
+                keep_reason=keep_reason,
+            )
+        order_services.transition_order(order=order, name="finish_shoot", by=by.user)
+        locked.status = Shoot.Status.FINISHED
+        locked.finished_at = now or timezone.now()
+        locked.save(update_fields=["status", "finished_at"])
+    return locked
+
+
+def record_visit(*, shoot, visitor, note="", now=None):
+    """探班: the owner or the selection consultant looked in on the couple."""
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        return ShootVisit.objects.create(
+            shoot=locked, visitor=visitor, note=note, at=now or timezone.now()
+        )
+
+
+def mark_no_show(*, shoot, by, now=None):
+    """The couple did not come: their people are freed and the owner gets a call task."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.PLANNED)
+        if locked.starts_at > now:
+            raise ValidationError(_("The appointment has not started yet."))
+        locked.bookings.all().delete()
+        locked.status = Shoot.Status.NO_SHOW
+        locked.save(update_fields=["status"])
+        order = locked.order
+        create_call_task(
+            customer=order.customer,
+            order=order,
+            assignee=order.owner,
+            kind=CallTask.Kind.NO_SHOW,
+            due_at=now,
+            occasion=f"shoot-no-show:{locked.pk}",
+            script=_("They missed the shoot on %(when)s: find out why and book a new date.")
+            % {"when": date_format(timezone.localtime(locked.starts_at), "SHORT_DATETIME_FORMAT")},
+        )
+    return locked
+
+
+def record_confirmation(*, shoot, outcome, by):
+    if outcome not in Shoot.Confirmation.values:
+        raise ValidationError(_("Choose what the customer said."))
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.PLANNED)
+        locked.confirmation = outcome
+        locked.save(update_fields=["confirmation"])
+    return locked
+
+
+# --- Before the day ---
+
+PRECAUTIONS = gettext_lazy(
+    "Men: get a haircut, shave and trim nails. "
+    "Women: sleep early, drink less water the night before, wash hair."
+)
+
+
+def arrival_time(shoot):
+    """When to tell the couple to come: 20 minutes early when a balance is still due."""
+    if shoot.order.balance_due > ZERO:
+        return shoot.starts_at - timedelta(minutes=20)
+    return shoot.starts_at
+
+
+def confirmation_script(shoot):
+    arrive = timezone.localtime(arrival_time(shoot), shoot.branch.tzinfo)
+    lines = [
+        _("Confirm the shoot on %(when)s; ask them to arrive at %(arrive)s.")
+        % {
+            "when": date_format(
+                timezone.localtime(shoot.starts_at, shoot.branch.tzinfo), "DATE_FORMAT"
+            ),
+            "arrive": date_format(arrive, "TIME_FORMAT"),
+        },
+        str(PRECAUTIONS),
+    ]
+    if shoot.order.balance_due > ZERO:
+        lines.append(_("The balance is due: they come 20 minutes early to pay it."))
+    return "\n".join(lines)
+
+
+CALL_POINTS = (("7d", timedelta(days=7)), ("1d", timedelta(days=1)))
+
+
+def plan_confirmation_calls(*, now=None):
+    """7 days and 1 day before each planned shoot, a confirmation call on the owner's list.
+
+    Idempotent: each call has its occasion ("shoot-confirm-7d:<shoot>"), so running it every
+    15 minutes, or twice, creates each call once. Returns how many calls exist now for the
+    shoots it looked at.
+    """
+    now = now or timezone.now()
+    shoots = Shoot.objects.filter(
+        status=Shoot.Status.PLANNED, starts_at__gt=now, starts_at__lte=now + timedelta(days=7)
+    ).select_related("order__customer", "order__owner", "branch")
+    made = 0
+    for shoot in shoots:
+        for label, ahead in CALL_POINTS:
+            if shoot.starts_at - now > ahead:
+                continue
+            create_call_task(
+                customer=shoot.order.customer,
+                order=shoot.order,
+                assignee=shoot.order.owner,
+                kind=CallTask.Kind.SHOOT_CONFIRM,
+                due_at=max(shoot.starts_at - ahead, now),
+                occasion=f"shoot-confirm-{label}:{shoot.pk}",
+                script=confirmation_script(shoot),
+            )
+            made += 1
+    return made
+
+
+def calendar_feed_for(staff):
+    feed, _created = CalendarFeed.objects.get_or_create(staff=staff)
+    return feed
+
+
+def reset_calendar_feed(*, staff):
+    """A new private address; the old one stops working."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(staff=staff).delete()
+        return CalendarFeed.objects.create(staff=staff)
