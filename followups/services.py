@@ -32,3 +32,24 @@ def create_call_task(*, customer, kind, due_at, occasion, script="", order=None,
             )
     except IntegrityError:
         return CallTask.objects.get(occasion=occasion)
+
+
+def close_call_task(*, task, staff, status, outcome=""):
+    """Log how the call went. A task is closed once; a second press changes nothing."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    closing = {CallTask.Status.DONE, CallTask.Status.FAILED}
+    if status not in closing:
+        raise ValidationError({"status": _("Say whether the call got through.")})
+    with transaction.atomic():
+        locked = CallTask.objects.select_for_update().get(pk=task.pk)
+        if locked.status != CallTask.Status.OPEN:
+            return locked
+        locked.status = status
+        locked.outcome = outcome
+        locked.done_at = timezone.now()
+        locked.done_by = staff
+        locked.save(update_fields=["status", "outcome", "done_at", "done_by"])
+        return locked

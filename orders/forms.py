@@ -23,3 +23,74 @@ class PaymentForm(forms.Form):
 
 class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class SigningForm(forms.Form):
+    """The planning document (企划书). A discount beyond the branch limit is approved on
+    this screen by a store manager typing their own username and password."""
+
+    package = forms.ModelChoiceField(label=_("Package"), queryset=None)
+    discount = forms.DecimalField(
+        label=_("Discount (¥)"), max_digits=10, decimal_places=2, initial=0, min_value=0
+    )
+    approver_username = forms.CharField(
+        label=_("Approving manager's username"), max_length=150, required=False
+    )
+    approver_password = forms.CharField(
+        label=_("Approving manager's password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+    gifts = forms.CharField(
+        label=_("Gifts and vouchers"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    style_wishes = forms.CharField(
+        label=_("Style wishes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notes = forms.CharField(
+        label=_("Notes (allergies, preferences)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    wanted_shoot_month = forms.DateField(
+        label=_("Wanted shoot month"),
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    deposit = forms.DecimalField(label=_("Deposit (¥)"), max_digits=10, decimal_places=2)
+    deposit_method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
+    request_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+
+    def __init__(self, *args, packages, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch = branch
+        self.fields["package"].queryset = packages
+
+    def clean_deposit(self):
+        deposit = self.cleaned_data["deposit"]
+        if deposit <= 0:
+            raise forms.ValidationError(_("The deposit must be more than zero."))
+        return deposit
+
+    def clean_wanted_shoot_month(self):
+        month = self.cleaned_data.get("wanted_shoot_month")
+        return month.replace(day=1) if month else None
+
+    def clean(self):
+        from django.contrib.auth import authenticate
+
+        data = super().clean()
+        data["approved_by"] = None
+        username = data.get("approver_username", "").strip()
+        if username:
+            user = authenticate(username=username, password=data.get("approver_password", ""))
+            staff = getattr(user, "staff", None) if user is not None else None
+            if staff is None or not staff.is_manager or self.branch.pk not in staff.branch_ids:
+                self.add_error(
+                    "approver_password",
+                    _("That is not the username and password of a manager of this branch."),
+                )
+            else:
+                data["approved_by"] = staff
+        return data

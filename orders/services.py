@@ -357,6 +357,11 @@ def create_order(
     Discounts beyond the branch limit need a manager's approval; no price goes below the
     package's floor.
     """
+    if request_key:
+        # A double-clicked signing form signs once: the deposit's key finds the first order.
+        existing = LedgerEntry.objects.filter(request_key=request_key).select_related("order")
+        if existing.exists():
+            return existing.first().order
     discount = Decimal(discount)
     deposit = Decimal(deposit)
     branch = customer.branch
@@ -397,7 +402,7 @@ def create_order(
             wanted_shoot_month=wanted_shoot_month,
             signed_at=at or timezone.now(),
         )
-        take_payment(
+        entry = take_payment(
             order=order,
             kind=LedgerEntry.Kind.DEPOSIT,
             method=deposit_method,
@@ -406,4 +411,8 @@ def create_order(
             request_key=request_key,
             at=at,
         )
+        if entry.order_id != order.pk:
+            # The same submit won the race a moment ago: undo this copy, keep the first.
+            transaction.set_rollback(True)
+            return entry.order
     return order

@@ -5,9 +5,15 @@ from . import views
 app_name = "orders"
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
+    path("sign/<int:customer>/", views.SignView.as_view(), name="sign"),
     path("<str:number>/", views.OrderDetailView.as_view(), name="detail"),
     path("<str:number>/do/<str:name>/", views.TransitionView.as_view(), name="transition"),
     path("<str:number>/pay/", views.PaymentView.as_view(), name="pay"),
+    path(
+        "<str:number>/planning-document.pdf",
+        views.PlanningDocumentView.as_view(),
+        name="planning_document",
+    ),
     path(
         "<str:number>/receipts/<str:receipt_no>.pdf",
         views.ReceiptView.as_view(),

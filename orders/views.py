@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, View
+from django.views.generic import DetailView, FormView, ListView, View
 from django_fsm_log.models import StateLog
 
 from studio import roles
 from studio.access import StaffRequired
+from studio.models import Customer, Package
 from studio.pdf import pdf_response
 
 from . import selectors, services
-from .forms import PaymentForm, TransitionForm
+from .forms import PaymentForm, SigningForm, TransitionForm
 from .guards import blocked_reasons
 from .models import LedgerEntry, Order, State
 
@@ -120,6 +122,9 @@ class PaymentView(StaffRequired, View):
                     request,
                     _("Payment recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no},
                 )
+                back = request.POST.get("next", "")
+                if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                    return redirect(back)
                 return redirect(order)
         view = OrderDetailView(request=request, kwargs={"number": number})
         view.object = order
@@ -141,6 +146,102 @@ class ReceiptView(StaffRequired, View):
             "orders/receipt_pdf.html",
             {"entry": entry, "order": entry.order, "branch": entry.branch},
             filename=f"{entry.receipt_no}.pdf",
+            language=entry.order.customer.language,
+            request=request,
+        )
+
+
+SIGNS_ORDERS = {roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER}
+
+
+class SignView(StaffRequired, FormView):
+    """Sign the planning document (企划书): the order is created with its deposit."""
+
+    roles = SIGNS_ORDERS
+    template_name = "orders/sign.html"
+    form_class = SigningForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.customer = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_customer(self):
+        if self.customer is None:
+            self.customer = get_object_or_404(
+                self.scoped(Customer.objects.select_related("owner", "branch")),
+                pk=self.kwargs["customer"],
+            )
+        return self.customer
+
+    def get_form_kwargs(self):
+        customer = self.get_customer()
+        kwargs = super().get_form_kwargs()
+        kwargs["branch"] = customer.branch
+        kwargs["packages"] = Package.objects.filter(
+            branches=customer.branch, is_active=True
+        ).order_by("-is_signature", "price")
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["customer"] = self.get_customer()
+        ctx["discount_limit"] = self.get_customer().branch.discount_limit
+        ctx["packages"] = ctx["form"].fields["package"].queryset
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        customer = self.get_customer()
+        try:
+            order = services.create_order(
+                customer=customer,
+                package=data["package"],
+                owner=customer.owner or self.request.staff,
+                created_by=self.request.staff,
+                discount=data["discount"],
+                discount_approved_by=data["approved_by"],
+                deposit=data["deposit"],
+                deposit_method=data["deposit_method"],
+                gifts=data["gifts"],
+                style_wishes=data["style_wishes"],
+                notes=data["notes"],
+                wanted_shoot_month=data["wanted_shoot_month"],
+                request_key=data["request_key"],
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Order %(number)s signed; the deposit is recorded.") % {"number": order.number},
+        )
+        return redirect(order)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PlanningDocumentView(StaffRequired, View):
+    """The signed planning document as a PDF, in the customer's language."""
+
+    roles = MONEY_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, number):
+        order = get_object_or_404(
+            self.scoped(
+                Order.objects.select_related(
+                    "customer", "package", "owner", "branch", "discount_approved_by"
+                )
+            ),
+            number=number,
+        )
+        deposit = order.ledger.filter(kind=LedgerEntry.Kind.DEPOSIT).order_by("pk").first()
+        return pdf_response(
+            "orders/planning_pdf.html",
+            {"order": order, "branch": order.branch, "deposit": deposit},
+            filename=f"{order.number}.pdf",
+            language=order.customer.language,
             request=request,
         )
 

@@ -10,7 +10,10 @@ from . import roles
 NAV_APPS = ["orders", "shoots", "selection", "pickup", "rentals", "followups"]
 CORE_NAV = [
     (_("Today"), "home", roles.ALL),
+    (_("New visit"), "studio:visit_new", roles.FRONT_DESK),
     (_("Packages"), "studio:packages", roles.FRONT_DESK | {roles.SELECTION_CONSULTANT}),
+    (_("Rota"), "studio:rota", {roles.MANAGER}),
+    (_("My leave"), "studio:leave", roles.ALL),
 ]
 
 

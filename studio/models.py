@@ -2,9 +2,11 @@ import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +162,12 @@ class Customer(models.Model):
     )
     notes = models.TextField(_("tastes, habits and notes"), blank=True)
     marketing_consent = models.BooleanField(_("agrees to marketing messages"), default=False)
+    language = models.CharField(
+        _("language for printed documents"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+    )
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
 
     class Meta:
@@ -179,6 +187,19 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["bride_phone"], name="customer_bride_phone"),
             models.Index(fields=["groom_phone"], name="customer_groom_phone"),
+            # As-you-type search (bench_search): phone prefixes and names anywhere.
+            models.Index(
+                fields=["bride_phone"],
+                name="customer_bride_phone_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["groom_phone"],
+                name="customer_groom_phone_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            GinIndex(OpClass(Upper("bride_name"), name="gin_trgm_ops"), name="customer_bride_trgm"),
+            GinIndex(OpClass(Upper("groom_name"), name="gin_trgm_ops"), name="customer_groom_trgm"),
         ]
 
     def __str__(self):
@@ -248,3 +269,155 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class Rota(models.Model):
+    """Today's order-taking rota at a branch (轮流接单表): who takes walk-ins, in turn.
+
+    `last_position` is the turn pointer; the row is locked while the next taker is chosen,
+    so two walk-ins registered at the same moment go to two different takers.
+    """
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="rotas", verbose_name=_("branch")
+    )
+    day = models.DateField(_("day"))
+    last_position = models.IntegerField(default=-1)
+    set_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("order-taking rota")
+        verbose_name_plural = _("order-taking rotas")
+        constraints = [models.UniqueConstraint(fields=["branch", "day"], name="one_rota_per_day")]
+
+    def __str__(self):
+        return f"{self.branch.code} {self.day}"
+
+
+class RotaSlot(models.Model):
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="slots")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rota", "staff"], name="rota_staff_once"),
+            models.UniqueConstraint(fields=["rota", "position"], name="rota_position_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}: {self.staff}"
+
+
+class Leave(models.Model):
+    """A staff member away for some days, and the agent (职务代理人) who covers for them."""
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="leaves", verbose_name=_("staff member")
+    )
+    starts_on = models.DateField(_("first day away"))
+    ends_on = models.DateField(_("last day away"))
+    agent = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("agent")
+    )
+    message = models.CharField(
+        _("what to tell the customer"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: back on Monday; the agent looks after everything meanwhile."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leaves")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="leave_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(agent=models.F("staff")), name="leave_agent_is_someone_else"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} {self.starts_on}–{self.ends_on} → {self.agent}"
+
+
+class Visit(models.Model):
+    """A walk-in or phone enquiry (客流登记 / 门市咨商表) and how the consultation ended."""
+
+    class Kind(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        PHONE = "phone", _("Phone enquiry")
+
+    class Outcome(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        SHOOTING_TODAY = "shooting_today", _("Booked and shooting today")
+        NOT_BOOKED = "not_booked", _("Not booked")
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="visits", verbose_name=_("branch")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="visits", verbose_name=_("customer")
+    )
+    taker = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="visits", verbose_name=_("order taker")
+    )
+    registered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WALK_IN)
+    arrived_at = models.DateTimeField(_("arrived at"), default=timezone.now)
+    source = models.CharField(
+        _("how they heard of us"),
+        max_length=20,
+        choices=Customer.Source.choices,
+        default=Customer.Source.WALK_BY,
+    )
+    referrer = models.ForeignKey(
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    reason = models.CharField(_("why they came in"), max_length=200, blank=True)
+    compared_studios = models.CharField(_("other studios compared"), max_length=200, blank=True)
+    budget = models.DecimalField(
+        _("budget"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    packages_shown = models.ManyToManyField(
+        Package, blank=True, related_name="+", verbose_name=_("packages shown")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    not_booked_reason = models.CharField(_("why they did not book"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(_("consultation ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-arrived_at"]
+        indexes = [models.Index(fields=["taker", "closed_at"], name="visit_taker_open")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="not_booked") | ~Q(not_booked_reason=""),
+                name="visit_not_booked_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer} {self.arrived_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None

@@ -1,8 +1,20 @@
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+"""Writes for the studio core and the front desk (DOMAIN.md, stage 1: reception).
 
-from .models import WorkerHeartbeat
+Each function takes keyword arguments, runs in one transaction and locks what it changes.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import roles
+from .models import Customer, Leave, Rota, RotaSlot, Staff, Visit, WorkerHeartbeat
+
+FOLLOW_UP_WITHIN = timedelta(hours=1)
 
 
 def record_heartbeat(*, name):
@@ -17,7 +29,272 @@ def record_heartbeat(*, name):
     return name
 
 
+# --- Leave and agents (职务代理人) ---
+
+
+def leave_on(staff, *, on):
+    return (
+        Leave.objects.filter(staff=staff, starts_on__lte=on, ends_on__gte=on)
+        .select_related("agent")
+        .first()
+    )
+
+
 def responsible_for(staff, *, on):
     """Who handles `staff`'s customers and tasks on date `on`: they, or their agent while
-    they are on leave (职务代理人). Leave and agents are recorded by the front desk."""
-    return staff
+    they are on leave (职务代理人). An agent on leave too passes it on to their own agent."""
+    seen = set()
+    while staff.pk not in seen:
+        seen.add(staff.pk)
+        leave = leave_on(staff, on=on)
+        if leave is None:
+            return staff
+        staff = leave.agent
+    return staff  # a circle of agents all on leave: the last one asked keeps it
+
+
+def record_leave(*, staff, starts_on, ends_on, agent, message=""):
+    """A staff member names an agent for the days they are away."""
+    errors = {}
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The last day cannot be before the first day.")
+    if agent.pk == staff.pk:
+        errors["agent"] = _("Choose someone else as your agent.")
+    elif not set(agent.branch_ids) & set(staff.branch_ids):
+        errors["agent"] = _("The agent must work at one of your branches.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        overlapping = Leave.objects.select_for_update().filter(
+            staff=staff, starts_on__lte=ends_on, ends_on__gte=starts_on
+        )
+        if overlapping.exists():
+            raise ValidationError({"starts_on": _("You already have leave on some of these days.")})
+        return Leave.objects.create(
+            staff=staff, starts_on=starts_on, ends_on=ends_on, agent=agent, message=message
+        )
+
+
+# --- The order-taking rota (轮流接单表) ---
+
+
+def set_rota(*, branch, day, takers, set_by):
+    """The manager's rota for one day: the order takers in turn. Replaces that day's rota."""
+    takers = list(dict.fromkeys(takers))
+    if not takers:
+        raise ValidationError({"takers": _("Put at least one order taker on the rota.")})
+    for staff in takers:
+        if branch.pk not in staff.branch_ids:
+            raise ValidationError(
+                {"takers": _("%(name)s does not work at this branch.") % {"name": staff}}
+            )
+    with transaction.atomic():
+        rota, _created = Rota.objects.select_for_update().get_or_create(branch=branch, day=day)
+        rota.slots.all().delete()
+        RotaSlot.objects.bulk_create(
+            RotaSlot(rota=rota, staff=staff, position=i) for i, staff in enumerate(takers)
+        )
+        rota.last_position = -1
+        rota.set_by = set_by
+        rota.save(update_fields=["last_position", "set_by"])
+        return rota
+
+
+def _busy_ids(branch, day):
+    return set(
+        Visit.objects.filter(
+            branch=branch, closed_at__isnull=True, arrived_at__date=day
+        ).values_list("taker_id", flat=True)
+    )
+
+
+def _next_taker(*, branch, day, fallback):
+    """The next taker on the locked rota, skipping those on leave, then those busy.
+
+    The caller holds the transaction, so the rota row stays locked until the visit exists.
+    """
+    rota = Rota.objects.select_for_update().filter(branch=branch, day=day).first()
+    if rota is None:
+        return fallback
+    slots = list(rota.slots.select_related("staff").filter(staff__is_active=True))
+    if not slots:
+        return fallback
+    on_leave = set(
+        Leave.objects.filter(
+            staff__in=[s.staff for s in slots], starts_on__lte=day, ends_on__gte=day
+        ).values_list("staff_id", flat=True)
+    )
+    busy = _busy_ids(branch, day)
+    after = [s for s in slots if s.position > rota.last_position]
+    before = [s for s in slots if s.position <= rota.last_position]
+    in_turn = [s for s in after + before if s.staff_id not in on_leave]
+    if not in_turn:
+        return fallback
+    chosen = next((s for s in in_turn if s.staff_id not in busy), in_turn[0])
+    rota.last_position = chosen.position
+    rota.save(update_fields=["last_position"])
+    return chosen.staff
+
+
+# --- Customers and visits ---
+
+
+def phone_on_file(*, branch_ids, phones, exclude=None):
+    """The couple already on file with any of these phones, if one is (no duplicate files)."""
+    phones = [p for p in phones if p]
+    if not phones:
+        return None
+    found = Customer.objects.filter(branch__in=branch_ids).filter(
+        Q(bride_phone__in=phones) | Q(groom_phone__in=phones)
+    )
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("created_at").first()
+
+
+class DuplicateCustomer(ValidationError):
+    """A new couple's phone is already on file: `existing` is the file to open instead."""
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(
+            _("This phone number is already on file for %(couple)s: open their file instead.")
+            % {"couple": existing}
+        )
+
+
+def register_visit(
+    *,
+    branch,
+    registered_by,
+    customer=None,
+    new_customer=None,
+    kind=Visit.Kind.WALK_IN,
+    source=Customer.Source.WALK_BY,
+    referrer=None,
+    reason="",
+    at=None,
+):
+    """Register a walk-in or phone enquiry (客流登记).
+
+    The couple is found on file or filed on the spot (never twice: a phone already on file
+    raises DuplicateCustomer). The order taker comes from today's rota, round robin; a
+    couple with an owner on duty goes to their owner. The taker of a new couple becomes its
+    owner for the whole journey (首问负责制).
+    """
+    at = at or timezone.now()
+    day = timezone.localtime(at, branch.tzinfo).date()
+    if (customer is None) == (new_customer is None):
+        raise ValueError("Pass either customer or new_customer.")
+    if customer is None:
+        phones = [new_customer.get("bride_phone"), new_customer.get("groom_phone")]
+        existing = phone_on_file(branch_ids=registered_by.branch_ids, phones=phones)
+        if existing is not None:
+            raise DuplicateCustomer(existing)
+    if referrer is not None and source != Customer.Source.REFERRAL:
+        referrer = None
+    with transaction.atomic():
+        owner = customer.owner if customer is not None else None
+        if owner is not None and owner.is_active and branch.pk in owner.branch_ids:
+            if responsible_for(owner, on=day) == owner:
+                taker = owner
+            else:
+                taker = _next_taker(branch=branch, day=day, fallback=registered_by)
+        else:
+            taker = _next_taker(branch=branch, day=day, fallback=registered_by)
+        if customer is None:
+            customer = Customer(
+                branch=branch, owner=taker, source=source, referrer=referrer, **new_customer
+            )
+            customer.full_clean(exclude=["owner", "referrer"])
+            customer.save()
+        elif customer.owner_id is None:
+            Customer.objects.filter(pk=customer.pk).update(owner=taker)
+            customer.owner = taker
+        return Visit.objects.create(
+            branch=branch,
+            customer=customer,
+            taker=taker,
+            registered_by=registered_by,
+            kind=kind,
+            arrived_at=at,
+            source=source,
+            referrer=referrer,
+            reason=reason,
+        )
+
+
+def customer_service_for(branch, *, on):
+    """Who takes the follow-up calls of a branch today: its customer service, in turn by
+    the fewest open calls; the store manager when it has none."""
+    from followups.models import CallTask
+
+    for role in (roles.CUSTOMER_SERVICE, roles.MANAGER):
+        people = list(
+            Staff.objects.filter(branches=branch, is_active=True, user__groups__name=role)
+            .distinct()
+            .order_by("pk")
+        )
+        available = [p for p in people if responsible_for(p, on=on) == p]
+        if available:
+            load = {
+                s: CallTask.objects.filter(assignee=s, status=CallTask.Status.OPEN).count()
+                for s in available
+            }
+            return min(available, key=lambda s: (load[s], s.pk))
+    return None
+
+
+def close_visit(
+    *,
+    visit,
+    staff,
+    outcome,
+    compared_studios="",
+    budget=None,
+    packages_shown=(),
+    not_booked_reason="",
+    at=None,
+):
+    """End the consultation with its outcome.
+
+    Not booked needs a reason and creates a follow-up call for customer service due within
+    the hour (DOMAIN.md: lost customers are worked, never dropped).
+    """
+    from followups.models import CallTask
+    from followups.services import create_call_task
+
+    at = at or timezone.now()
+    if outcome not in Visit.Outcome.values:
+        raise ValidationError({"outcome": _("Choose how the consultation ended.")})
+    if outcome == Visit.Outcome.NOT_BOOKED and not not_booked_reason.strip():
+        raise ValidationError(
+            {"not_booked_reason": _("Say why they did not book, for the follow-up call.")}
+        )
+    if budget is not None and budget < 0:
+        raise ValidationError({"budget": _("The budget cannot be negative.")})
+    with transaction.atomic():
+        locked = (
+            Visit.objects.select_for_update().select_related("customer", "branch").get(pk=visit.pk)
+        )
+        if locked.closed_at is not None:
+            raise ValidationError(_("This consultation was already closed."))
+        locked.outcome = outcome
+        locked.compared_studios = compared_studios
+        locked.budget = budget
+        locked.not_booked_reason = not_booked_reason.strip()
+        locked.closed_at = at
+        locked.save()
+        locked.packages_shown.set(packages_shown)
+        if outcome == Visit.Outcome.NOT_BOOKED:
+            day = timezone.localtime(at, locked.branch.tzinfo).date()
+            assignee = customer_service_for(locked.branch, on=day) or locked.taker
+            create_call_task(
+                customer=locked.customer,
+                kind=CallTask.Kind.VISIT_FOLLOWUP,
+                due_at=at + FOLLOW_UP_WITHIN,
+                occasion=f"visit-not-booked:visit={locked.pk}",
+                script=_("Did not book: %(reason)s") % {"reason": locked.not_booked_reason},
+                assignee=assignee,
+            )
+        return locked

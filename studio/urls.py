@@ -12,6 +12,12 @@ app_patterns = (
     [
         path("packages/", views.PackageListView.as_view(), name="packages"),
         path("branch/", views.switch_branch, name="switch_branch"),
+        path("rota/", views.RotaView.as_view(), name="rota"),
+        path("visits/new/", views.VisitCreateView.as_view(), name="visit_new"),
+        path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit"),
+        path("customers/search/", views.CustomerSearchView.as_view(), name="customer_search"),
+        path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
+        path("leave/", views.LeaveView.as_view(), name="leave"),
     ],
     "studio",
 )

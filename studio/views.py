@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import roles
+from . import roles, selectors, services
 from .access import StaffRequired, staff_required
+from .forms import ConsultationForm, LeaveForm, RotaForm, VisitForm, attach_errors
 from .middleware import BranchMiddleware
-from .models import Package, WorkerHeartbeat
+from .models import Customer, Leave, Package, Visit, WorkerHeartbeat
 
 
 class LoginView(auth_views.LoginView):
@@ -29,6 +30,8 @@ class HomeView(StaffRequired, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["state_counts"] = state_counts(self.request) if self.request.staff.sees_money else []
         ctx["heartbeat"] = WorkerHeartbeat.objects.filter(name="beat").first()
+        if self.request.branch is not None:
+            ctx.update(selectors.today(self.request))
         return ctx
 
 
@@ -41,6 +44,13 @@ class PackageListView(StaffRequired, ListView):
         return Package.objects.filter(is_active=True, branches=self.request.branch).order_by(
             "-is_signature", "price"
         )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        wanted = [p for p in self.request.GET.getlist("compare") if p.isdigit()][:2]
+        ctx["compared"] = [p for p in ctx["packages"] if str(p.pk) in wanted]
+        ctx["compare_ids"] = wanted
+        return ctx
 
 
 @require_POST
@@ -55,3 +65,250 @@ def switch_branch(request):
     request.session[BranchMiddleware.SESSION_KEY] = branch_id
     messages.success(request, _("Branch switched."))
     return redirect("home")
+
+
+# --- The front desk (DOMAIN.md, stage 1) ---
+
+CUSTOMER_FILE_ROLES = roles.ALL
+SIGNS_ORDERS = {roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER}
+LOOKS_UP_CUSTOMERS = roles.FRONT_DESK | {
+    roles.SELECTION_CONSULTANT,
+    roles.PICKUP_CLERK,
+    roles.DISPATCHER,
+}
+
+
+class RotaView(StaffRequired, FormView):
+    """The manager sets today's order-taking rota (轮流接单表)."""
+
+    roles = {roles.MANAGER}
+    template_name = "studio/rota.html"
+    form_class = RotaForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["branch"] = self.request.branch
+        rota = selectors.rota_for(self.request.branch, self.request.branch.today())
+        if rota is not None and self.request.method == "GET":
+            kwargs["initial"] = {"takers": [s.staff for s in rota.slots.all()]}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rota"] = selectors.rota_for(self.request.branch, self.request.branch.today())
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            services.set_rota(
+                branch=self.request.branch,
+                day=self.request.branch.today(),
+                takers=list(form.cleaned_data["takers"]),
+                set_by=self.request.staff,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, _("Today's rota is set."))
+        return redirect("studio:rota")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CustomerSearchView(StaffRequired, TemplateView):
+    """As-you-type search (htmx): by either phone or by name."""
+
+    roles = LOOKS_UP_CUSTOMERS
+    template_name = "studio/includes/customer_results.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "")
+        ctx["q"] = q
+        ctx["results"] = selectors.search_customers(self.scoped(Customer.objects.all()), q)
+        ctx["pick"] = self.request.GET.get("pick") == "1"
+        return ctx
+
+
+class VisitCreateView(StaffRequired, FormView):
+    """Register a walk-in in under a minute: find the couple, or file them on the spot."""
+
+    roles = roles.FRONT_DESK
+    template_name = "studio/visit_form.html"
+    form_class = VisitForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["customers"] = self.scoped(Customer.objects.all())
+        if self.request.method == "GET" and self.request.GET.get("customer"):
+            kwargs["initial"] = {"customer": self.request.GET["customer"]}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = ctx["form"]
+        pk = form["customer"].value()
+        ctx["picked"] = (
+            self.scoped(Customer.objects.all()).filter(pk=pk).first()
+            if str(pk or "").isdigit()
+            else None
+        )
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        customer = data["customer"]
+        try:
+            visit = services.register_visit(
+                branch=self.request.branch,
+                registered_by=self.request.staff,
+                customer=customer,
+                new_customer=None if customer else form.new_customer(),
+                kind=data["kind"],
+                source=data["source"],
+                referrer=data["referrer"],
+                reason=data["reason"],
+            )
+        except services.DuplicateCustomer as exc:
+            form.add_error(None, exc.messages)
+            ctx = self.get_context_data(form=form, duplicate=exc.existing)
+            return self.render_to_response(ctx, status=400)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(couple)s registered; order taker: %(taker)s.")
+            % {"couple": visit.customer, "taker": visit.taker},
+        )
+        return redirect("studio:visit", pk=visit.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class VisitDetailView(StaffRequired, FormView):
+    """The consultation (门市咨商表): what they compared, their budget, how it ended."""
+
+    roles = roles.FRONT_DESK
+    template_name = "studio/visit_detail.html"
+    form_class = ConsultationForm
+
+    def get_visit(self):
+        return get_object_or_404(
+            self.scoped(Visit.objects.select_related("customer", "taker", "referrer")),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["branch"] = self.visit.branch
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        self.visit = self.get_visit()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.visit = self.get_visit()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["visit"] = self.visit
+        ctx["customer"] = self.visit.customer
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            visit = services.close_visit(
+                visit=self.visit,
+                staff=self.request.staff,
+                outcome=data["outcome"],
+                compared_studios=data["compared_studios"],
+                budget=data["budget"],
+                packages_shown=list(data["packages_shown"]),
+                not_booked_reason=data["not_booked_reason"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            return self.form_invalid(form)
+        if visit.outcome == Visit.Outcome.NOT_BOOKED:
+            messages.success(
+                self.request, _("Consultation closed; customer service will call them back.")
+            )
+            return redirect("studio:customer", pk=visit.customer_id)
+        messages.success(self.request, _("Booked: fill in the planning document."))
+        return redirect("orders:sign", customer=visit.customer_id)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CustomerDetailView(StaffRequired, DetailView):
+    """The customer file: everything about the couple, newest first."""
+
+    roles = CUSTOMER_FILE_ROLES
+    template_name = "studio/customer_detail.html"
+    context_object_name = "customer"
+
+    def get_queryset(self):
+        return self.scoped(Customer.objects.select_related("owner", "referrer", "branch"))
+
+    def get_context_data(self, **kwargs):
+        from orders.forms import PaymentForm
+        from orders.selectors import with_money
+
+        ctx = super().get_context_data(**kwargs)
+        staff = self.request.staff
+        customer = self.object
+        day = self.request.branch.today()
+        ctx["timeline"] = selectors.customer_timeline(customer, sees_money=staff.sees_money)
+        ctx["orders"] = []
+        if staff.sees_money:
+            ctx["orders"] = list(with_money(customer.orders.select_related("package")))
+            for o in ctx["orders"]:
+                # One key per form: each order's payment is its own idempotent submit.
+                o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
+        ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
+        ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
+        ctx["on_behalf"] = None
+        if customer.owner and customer.owner != staff:
+            leave = services.leave_on(customer.owner, on=day)
+            if leave and services.responsible_for(customer.owner, on=day) == staff:
+                ctx["on_behalf"] = leave
+        return ctx
+
+
+class LeaveView(StaffRequired, FormView):
+    """A staff member going on leave names their agent (职务代理人) for those days."""
+
+    roles = roles.ALL
+    template_name = "studio/leave.html"
+    form_class = LeaveForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["staff"] = self.request.staff
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["leaves"] = Leave.objects.filter(staff=self.request.staff).select_related("agent")
+        ctx["covering"] = selectors.covering_for(self.request.staff, on=self.request.branch.today())
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            services.record_leave(staff=self.request.staff, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Leave recorded; your agent will see your customers."))
+        return redirect("studio:leave")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

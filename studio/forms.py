@@ -1,0 +1,173 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+from .models import Customer, Package, Staff, Visit
+
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,20}$")
+
+
+def _branch_staff(branch, *role_names):
+    staff = Staff.objects.filter(branches=branch, is_active=True)
+    if role_names:
+        staff = staff.filter(user__groups__name__in=role_names).distinct()
+    return staff.order_by("display_name")
+
+
+class RotaForm(forms.Form):
+    takers = forms.ModelMultipleChoiceField(
+        label=_("Order takers today, in turn"),
+        queryset=Staff.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Put at least one order taker on the rota.")},
+    )
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["takers"].queryset = _branch_staff(branch, roles.RECEPTIONIST, roles.MANAGER)
+
+
+class VisitForm(forms.Form):
+    """Register a walk-in: an existing couple (picked from the search) or a new one."""
+
+    customer = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    bride_name = forms.CharField(label=_("Bride's name"), max_length=60, required=False)
+    bride_phone = forms.CharField(label=_("Bride's phone"), max_length=30, required=False)
+    groom_name = forms.CharField(label=_("Groom's name"), max_length=60, required=False)
+    groom_phone = forms.CharField(label=_("Groom's phone"), max_length=30, required=False)
+    kind = forms.ChoiceField(label=_("Visit"), choices=Visit.Kind.choices, initial="walk_in")
+    source = forms.ChoiceField(label=_("How they heard of us"), choices=Customer.Source.choices)
+    referrer_phone = forms.CharField(
+        label=_("Referred by (their phone)"),
+        max_length=30,
+        required=False,
+        help_text=_("For a referral: the phone of the customer who sent them."),
+    )
+    reason = forms.CharField(label=_("Why they came in"), max_length=200, required=False)
+
+    def __init__(self, *args, customers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customers = customers  # the couples this user may see
+
+    def clean_customer(self):
+        pk = self.cleaned_data.get("customer")
+        if pk is None:
+            return None
+        found = self.customers.filter(pk=pk).first()
+        if found is None:
+            raise forms.ValidationError(_("That customer file was not found."))
+        return found
+
+    def _phone(self, name):
+        value = self.cleaned_data.get(name, "").strip()
+        if value and not PHONE.match(value):
+            raise forms.ValidationError(_("Enter a phone number with digits only."))
+        return value.replace(" ", "").replace("-", "")
+
+    def clean_bride_phone(self):
+        return self._phone("bride_phone")
+
+    def clean_groom_phone(self):
+        return self._phone("groom_phone")
+
+    def clean_referrer_phone(self):
+        return self._phone("referrer_phone")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("customer") is None and not self.errors:
+            if not (data.get("bride_name") or data.get("groom_name")):
+                self.add_error("bride_name", _("Enter the bride's or the groom's name."))
+            if not (data.get("bride_phone") or data.get("groom_phone")):
+                self.add_error("bride_phone", _("Enter the bride's or the groom's phone."))
+        data["referrer"] = None
+        if data.get("source") == Customer.Source.REFERRAL:
+            phone = data.get("referrer_phone")
+            if not phone:
+                self.add_error(
+                    "referrer_phone", _("Enter the phone of the customer who referred them.")
+                )
+            else:
+                from django.db.models import Q
+
+                data["referrer"] = self.customers.filter(
+                    Q(bride_phone=phone) | Q(groom_phone=phone)
+                ).first()
+                if data["referrer"] is None:
+                    self.add_error("referrer_phone", _("No customer on file has this phone."))
+        return data
+
+    def new_customer(self):
+        d = self.cleaned_data
+        return {k: d[k] for k in ("bride_name", "bride_phone", "groom_name", "groom_phone")}
+
+
+class ConsultationForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Visit.Outcome.choices, widget=forms.RadioSelect
+    )
+    not_booked_reason = forms.CharField(
+        label=_("Why they did not book"), max_length=200, required=False
+    )
+    compared_studios = forms.CharField(
+        label=_("Other studios they compared"), max_length=200, required=False
+    )
+    budget = forms.DecimalField(
+        label=_("Budget (¥)"), max_digits=10, decimal_places=2, required=False, min_value=0
+    )
+    packages_shown = forms.ModelMultipleChoiceField(
+        label=_("Packages shown"),
+        queryset=Package.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["packages_shown"].queryset = Package.objects.filter(
+            branches=branch, is_active=True
+        )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("outcome") == Visit.Outcome.NOT_BOOKED
+            and not data.get("not_booked_reason", "").strip()
+        ):
+            self.add_error(
+                "not_booked_reason", _("Say why they did not book, for the follow-up call.")
+            )
+        return data
+
+
+class LeaveForm(forms.Form):
+    starts_on = forms.DateField(
+        label=_("First day away"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Last day away"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agent = forms.ModelChoiceField(label=_("Agent"), queryset=Staff.objects.none())
+    message = forms.CharField(
+        label=_("What the agent tells your customers"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = (
+            Staff.objects.filter(branches__in=staff.branch_ids, is_active=True)
+            .exclude(pk=staff.pk)
+            .distinct()
+            .order_by("display_name")
+        )
+
+
+def attach_errors(form, exc):
+    """Put a service's ValidationError on the form, at the field it names when it can."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -1,0 +1,245 @@
+"""Reads the front-desk pages share: the customer search, the customer file, today's list."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Customer, Leave, Rota, Visit
+
+SEARCH_LIMIT = 10
+
+
+def search_customers(queryset, q, *, limit=SEARCH_LIMIT):
+    """Couples by phone prefix (either phone) or by a part of either name.
+
+    Served by indexes (migration 0004): varchar_pattern_ops on the phones for prefixes,
+    pg_trgm GIN on UPPER(name) for names. `bench_search` times this very function.
+    """
+    q = (q or "").strip()
+    digits = q.replace(" ", "").replace("-", "")
+    if digits.isdigit():
+        q = digits
+    if not q:
+        return queryset.none()
+    if q.isdigit():
+        if len(q) < 3:
+            return queryset.none()
+        found = queryset.filter(Q(bride_phone__startswith=q) | Q(groom_phone__startswith=q))
+    else:
+        found = queryset.filter(Q(bride_name__icontains=q) | Q(groom_name__icontains=q))
+    return found.select_related("owner").order_by("-created_at")[:limit]
+
+
+def rota_for(branch, day):
+    return Rota.objects.filter(branch=branch, day=day).prefetch_related("slots__staff").first()
+
+
+def open_visits(branch):
+    return (
+        Visit.objects.filter(branch=branch, closed_at__isnull=True)
+        .select_related("customer", "taker")
+        .order_by("arrived_at")
+    )
+
+
+def covering_for(staff, *, on):
+    """The leaves during which `staff` is the agent on date `on` (whose work they carry)."""
+    return list(
+        Leave.objects.filter(agent=staff, starts_on__lte=on, ends_on__gte=on).select_related(
+            "staff"
+        )
+    )
+
+
+# --- The customer file: everything about a couple, newest first ---
+
+
+@dataclass
+class Event:
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    amount: object = None
+    url: str = ""
+    tags: list = field(default_factory=list)
+
+
+def customer_timeline(customer, *, sees_money):
+    """Visits, orders, payments, shoots, selections, calls: one list, newest first.
+
+    Each source is one query; stages that add rows (pickups, rentals, messages, complaints)
+    add a source here.
+    """
+    from followups.models import CallTask
+    from orders.models import LedgerEntry, Order
+    from selection.models import SelectionSession
+    from shoots.models import Shoot
+
+    events = []
+    for v in customer.visits.select_related("taker").prefetch_related("packages_shown"):
+        detail = v.get_outcome_display() or _("In consultation")
+        if v.not_booked_reason:
+            detail += f" — {v.not_booked_reason}"
+        events.append(
+            Event(
+                v.arrived_at,
+                "visit",
+                _("Visit (%(kind)s) with %(taker)s")
+                % {"kind": v.get_kind_display(), "taker": v.taker},
+                detail,
+                url=reverse("studio:visit", args=[v.pk]),
+            )
+        )
+    orders = list(Order.objects.filter(customer=customer).select_related("package"))
+    for o in orders:
+        events.append(
+            Event(
+                o.signed_at,
+                "order",
+                _("Order %(number)s signed: %(package)s")
+                % {"number": o.number, "package": o.package},
+                o.get_state_display(),
+                amount=o.agreed_price if sees_money else None,
+                url=o.get_absolute_url() if sees_money else "",
+            )
+        )
+    if sees_money:
+        for e in LedgerEntry.objects.filter(order__customer=customer).select_related("order"):
+            events.append(
+                Event(
+                    e.created_at,
+                    "payment",
+                    _("%(kind)s, %(method)s, receipt %(receipt)s")
+                    % {
+                        "kind": e.get_kind_display(),
+                        "method": e.get_method_display(),
+                        "receipt": e.receipt_no,
+                    },
+                    e.order.number,
+                    amount=e.amount,
+                    url=reverse("orders:receipt", args=[e.order.number, e.receipt_no]),
+                )
+            )
+    for s in Shoot.objects.filter(order__customer=customer).select_related("order"):
+        events.append(
+            Event(
+                s.starts_at,
+                "shoot",
+                _("Shoot for %(number)s") % {"number": s.order.number},
+                s.get_status_display(),
+            )
+        )
+    for s in SelectionSession.objects.filter(
+        order__customer=customer, appointment_at__isnull=False
+    ).select_related("order"):
+        events.append(
+            Event(
+                s.appointment_at,
+                "selection",
+                _("Selection for %(number)s") % {"number": s.order.number},
+            )
+        )
+    for t in CallTask.objects.filter(customer=customer).select_related("assignee"):
+        events.append(
+            Event(
+                t.due_at,
+                "call",
+                _("Call: %(kind)s (%(who)s)") % {"kind": t.get_kind_display(), "who": t.assignee},
+                " — ".join(x for x in (t.get_status_display(), t.outcome) if x),
+            )
+        )
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+# --- Today (the front-desk home page) ---
+
+
+@dataclass
+class Arrival:
+    at: datetime
+    kind: str
+    customer: Customer
+    owner: object
+    needs: list
+    url: str = ""
+
+
+def _arrivals_on(request, day):
+    from orders.selectors import with_money
+    from selection.models import SelectionSession
+    from shoots.models import Shoot
+
+    branch = request.branch
+    tz = branch.tzinfo
+    start = datetime.combine(day, datetime.min.time(), tz)
+    end = start + timedelta(days=1)
+    sees_money = request.staff.sees_money
+    items = []
+    shoots = Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end).exclude(
+        status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED]
+    )
+    order_ids = set(shoots.values_list("order_id", flat=True))
+    sessions = SelectionSession.objects.filter(
+        order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
+    )
+    order_ids |= set(sessions.values_list("order_id", flat=True))
+    from orders.models import Order
+
+    orders = {
+        o.pk: o
+        for o in with_money(Order.objects.filter(pk__in=order_ids)).select_related(
+            "customer", "owner", "customer__owner"
+        )
+    }
+    for s in shoots:
+        o = orders[s.order_id]
+        needs = []
+        if sees_money and o.balance > 0:
+            needs.append(
+                _("Balance due: come 20 minutes early to pay %(amount)s") % {"amount": o.balance}
+            )
+        items.append(
+            Arrival(
+                s.starts_at,
+                _("Shoot"),
+                o.customer,
+                o.owner,
+                needs,
+                o.get_absolute_url() if sees_money else "",
+            )
+        )
+    for s in sessions:
+        o = orders[s.order_id]
+        items.append(
+            Arrival(
+                s.appointment_at,
+                _("Selection"),
+                o.customer,
+                o.owner,
+                [],
+                o.get_absolute_url() if sees_money else "",
+            )
+        )
+    items.sort(key=lambda a: a.at)
+    return items
+
+
+def today(request):
+    """Today's arrivals, my open tasks, tomorrow's list to confirm by phone."""
+    from followups.selectors import open_tasks_for
+
+    day = request.branch.today()
+    return {
+        "arrivals": _arrivals_on(request, day),
+        "tomorrow": _arrivals_on(request, day + timedelta(days=1)),
+        "my_tasks": open_tasks_for(request.staff, branch_ids=request.staff.branch_ids)[:20],
+        "open_visits": open_visits(request.branch),
+        "covering": covering_for(request.staff, on=day),
+        "now": timezone.now(),
+    }
