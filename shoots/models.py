@@ -270,15 +270,37 @@ class PlannedSet(models.Model):
     def is_outfit(self):
         return self.step in OutfitKind.values
 
+    @property
+    def station(self):
+        """The station this line of the plan happens at."""
+        return Step.SHOOTING if self.is_outfit else Step(self.step)
+
+    @property
+    def seat(self):
+        """Who on the shoot looks after the couple at this line of the plan."""
+        return STATION_SEATS[self.station]
+
+
+STATION_SEATS = {
+    Step.DRESS: "dress_stylist",
+    Step.MAKEUP: "makeup_artist",
+    Step.SHOOTING: "photographer",
+    Step.CHANGE: "dress_stylist",
+    Step.RE_MAKEUP: "makeup_artist",
+    Step.OUTDOOR: "photographer",
+    Step.FINISH: "assistant",
+    Step.REMOVE_MAKEUP: "makeup_artist",
+}
+
 
 class HandOff(models.Model):
     """手把手: a couple moved to a station and into someone's hands, with one tap."""
 
     shoot = models.ForeignKey(Shoot, on_delete=models.CASCADE, related_name="handoffs")
     step = models.CharField(_("station"), max_length=20, choices=Step.choices)
-    outfit = models.ForeignKey(
+    plan_line = models.ForeignKey(
         PlannedSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("outfit"),
+        verbose_name=_("step of the plan"),
     )  # fmt: skip
     from_staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -136,7 +136,7 @@ def with_handoffs(shoots):
     return shoots.prefetch_related(
         Prefetch(
             "handoffs",
-            queryset=HandOff.objects.select_related("from_staff", "to_staff", "outfit").order_by(
+            queryset=HandOff.objects.select_related("from_staff", "to_staff", "plan_line").order_by(
                 "at", "pk"
             ),
         )
@@ -147,6 +147,19 @@ def current_handoff(shoot):
     """Where the couple is now: the latest hand-off (uses the prefetched list)."""
     handoffs = list(shoot.handoffs.all())
     return handoffs[-1] if handoffs else None
+
+
+def next_move(shoot, current):
+    """The next line of the plan after where the couple is, and who takes them there."""
+    lines = list(shoot.plan.all())
+    if current is None or current.plan_line_id is None:
+        upcoming = lines[0] if lines and current is None else None
+    else:
+        after = [line for line in lines if line.position > current.plan_line.position]
+        upcoming = after[0] if after else None
+    if upcoming is None:
+        return None
+    return {"line": upcoming, "to": getattr(shoot, upcoming.seat)}
 
 
 def board(*, branch, now=None):
@@ -167,7 +180,7 @@ def board(*, branch, now=None):
         step = current.step if current else None
         budget = None
         if current is not None:
-            budget = current.outfit.minutes if current.outfit else budgets.get(step)
+            budget = current.plan_line.minutes if current.plan_line else budgets.get(step)
         minutes = int((now - since).total_seconds() // 60) if since else 0
         rows.append(
             {
@@ -178,6 +191,7 @@ def board(*, branch, now=None):
                 "budget": budget,
                 "over_budget": budget is not None and minutes > budget,
                 "alone": current is None or current.to_staff_id is None,
+                "next": next_move(shoot, current),
             }
         )
     return rows
@@ -204,7 +218,7 @@ def my_queue(*, staff, branch, now=None):
     with_me, next_up = [], []
     for shoot in shoots:
         current = current_handoff(shoot)
-        entry = {"shoot": shoot, "handoff": current}
+        entry = {"shoot": shoot, "handoff": current, "next": next_move(shoot, current)}
         if current is not None and current.to_staff_id == staff.pk:
             with_me.append(entry)
         else:
@@ -242,3 +256,24 @@ def affected_by_late_start(shoot):
         .select_related("order__customer")
         .distinct()
     )
+
+
+def timeline(shoot):
+    """The day's plan with clock times, shifted by a late start."""
+    at = shoot.starts_at + timedelta(minutes=shoot.late_minutes)
+    rows = []
+    for line in shoot.plan.all():
+        rows.append({"line": line, "starts": at, "ends": at + timedelta(minutes=line.minutes)})
+        at += timedelta(minutes=line.minutes)
+    return rows
+
+
+def outfit_totals(shoots):
+    """How many of each outfit kind tomorrow's shoots need (uses the prefetched plans)."""
+    totals = {}
+    for shoot in shoots:
+        for line in shoot.plan.all():
+            if line.is_outfit:
+                label = line.get_step_display()
+                totals[label] = totals.get(label, 0) + 1
+    return sorted(totals.items())

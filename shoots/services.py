@@ -321,13 +321,12 @@ def mark_briefed(*, shoot, by, now=None):
     return locked
 
 
-def hand_off(*, shoot, step, to_staff, by, outfit=None, now=None):
-    """One tap: the couple moves to `step` in `to_staff`'s hands (手把手).
+def hand_off(*, shoot, to_staff, by, step=None, plan_line=None, now=None):
+    """One tap: the couple moves to a station in `to_staff`'s hands (手把手).
 
-    Only people booked on this shoot can receive the couple; the hand-off records who had
-    them before.
+    Give the `plan_line` reached (its station follows) or a bare `step`. Only people booked
+    on this shoot can receive the couple; the hand-off records who had them before.
     """
-    step = Step(step)
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
         if to_staff is not None and to_staff.pk not in locked.staff_ids():
@@ -335,13 +334,17 @@ def hand_off(*, shoot, step, to_staff, by, outfit=None, now=None):
                 _("%(name)s is not on this shoot: hand the couple to someone who is.")
                 % {"name": to_staff.display_name}
             )
-        if outfit is not None and outfit.shoot_id != locked.pk:
-            raise ValidationError(_("That outfit is not in this shoot's plan."))
+        if plan_line is not None:
+            if plan_line.shoot_id != locked.pk:
+                raise ValidationError(_("That step is not in this shoot's plan."))
+            step = plan_line.station
+        if step is None:
+            raise ValidationError(_("Say which station the couple goes to."))
         last = locked.handoffs.order_by("-at", "-pk").first()
         return HandOff.objects.create(
             shoot=locked,
-            step=step,
-            outfit=outfit,
+            step=Step(step),
+            plan_line=plan_line,
             from_staff=last.to_staff if last else None,
             to_staff=to_staff,
             at=now or timezone.now(),
@@ -361,7 +364,8 @@ def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
         trip = OutdoorTrip.objects.create(
             shoot=locked, vehicle=vehicle, driver=driver, departed_at=now or timezone.now()
         )
-        hand_off(shoot=locked, step=Step.OUTDOOR, to_staff=locked.photographer, by=by, now=now)
+        line = locked.plan.filter(step=Step.OUTDOOR).first()
+        hand_off(shoot=locked, step=Step.OUTDOOR, plan_line=line, to_staff=driver, by=by, now=now)
     return trip
 
 
@@ -430,6 +434,15 @@ def mark_no_show(*, shoot, by, now=None):
             script=_("They missed the shoot on %(when)s: find out why and book a new date.")
             % {"when": date_format(timezone.localtime(locked.starts_at), "SHORT_DATETIME_FORMAT")},
         )
+    return locked
+
+
+def record_late_start(*, shoot, minutes, by):
+    """A late start shifts the day's plan; the pages show who else it touches."""
+    with transaction.atomic():
+        locked = _locked(shoot, Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN)
+        locked.late_minutes = minutes
+        locked.save(update_fields=["late_minutes"])
     return locked
 
 

@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='studio.staff')),
                 ('shoot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handoffs', to='shoots.shoot')),
                 ('to_staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='studio.staff', verbose_name='to')),
-                ('outfit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='shoots.plannedset', verbose_name='outfit')),
+                ('plan_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='shoots.plannedset', verbose_name='step of the plan')),
             ],
             options={
                 'verbose_name': 'hand-off',

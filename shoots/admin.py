@@ -1,0 +1,85 @@
+from django.contrib import admin
+
+from .models import (
+    CalendarFeed,
+    HandOff,
+    OutdoorTrip,
+    PlannedSet,
+    Room,
+    Shoot,
+    ShootVisit,
+    TimeBudget,
+    Vehicle,
+)
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "branch", "is_outdoor", "is_active"]
+    list_filter = ["branch", "is_outdoor", "is_active"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["name", "plate", "branch", "is_active"]
+    list_filter = ["branch", "is_active"]
+
+
+@admin.register(TimeBudget)
+class TimeBudgetAdmin(admin.ModelAdmin):
+    list_display = ["branch", "step", "minutes"]
+    list_filter = ["branch"]
+
+
+class PlannedSetInline(admin.TabularInline):
+    model = PlannedSet
+    extra = 0
+    fields = ["position", "step", "minutes", "look"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class HandOffInline(ReadOnlyInline):
+    model = HandOff
+
+
+class TripInline(ReadOnlyInline):
+    model = OutdoorTrip
+
+
+class VisitInline(ReadOnlyInline):
+    model = ShootVisit
+
+
+@admin.register(Shoot)
+class ShootAdmin(admin.ModelAdmin):
+    """Read-mostly: bookings are made on the control sheet, where clashes are checked."""
+
+    list_display = ["order", "branch", "starts_at", "ends_at", "status", "photographer", "room"]
+    list_filter = ["branch", "status"]
+    date_hierarchy = "starts_at"
+    search_fields = ["order__number", "order__customer__bride_name", "order__customer__groom_name"]
+    inlines = [PlannedSetInline, HandOffInline, TripInline, VisitInline]
+    readonly_fields = [
+        "order", "branch", "starts_at", "ends_at", "status", "photographer", "assistant",
+        "makeup_artist", "dress_stylist", "driver", "room", "vehicle", "moved_from",
+        "checked_in_at", "finished_at", "created_by",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["staff", "created_at"]
+    readonly_fields = ["token"]

@@ -1,0 +1,140 @@
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import LedgerEntry
+from studio.models import Staff
+
+from .models import OutfitKind, PlannedSet, Room, Shoot, Step, Vehicle
+from .selectors import SEAT_ROLES
+
+SEATS = tuple(SEAT_ROLES)
+
+
+class WhenForm(forms.Form):
+    """First step of booking: the date and start time, so only free people are offered."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def starts_at(self, branch):
+        data = self.cleaned_data
+        return datetime.combine(data["date"], data["time"], tzinfo=branch.tzinfo)
+
+
+class BookingForm(WhenForm):
+    """Date, time, and the people, room and vehicle free at that time (`free` from
+    selectors.free_resources)."""
+
+    photographer = forms.ModelChoiceField(Staff.objects.none(), label=_("Photographer"))
+    assistant = forms.ModelChoiceField(Staff.objects.none(), label=_("Assistant"), required=False)
+    makeup_artist = forms.ModelChoiceField(
+        Staff.objects.none(), label=_("Makeup artist"), required=False
+    )
+    dress_stylist = forms.ModelChoiceField(
+        Staff.objects.none(), label=_("Dress stylist"), required=False
+    )
+    driver = forms.ModelChoiceField(Staff.objects.none(), label=_("Driver"), required=False)
+    room = forms.ModelChoiceField(Room.objects.none(), label=_("Room or outdoor plan"))
+    vehicle = forms.ModelChoiceField(Vehicle.objects.none(), label=_("Vehicle"), required=False)
+    white_gowns = forms.IntegerField(label=_("White gowns"), min_value=0, max_value=6, initial=1)
+    evening_dresses = forms.IntegerField(
+        label=_("Evening dresses"), min_value=0, max_value=6, initial=1
+    )
+    specialty = forms.IntegerField(label=_("Specialty costumes"), min_value=0, max_value=6)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    short_notice_confirmed = forms.BooleanField(
+        label=_("Yes, book it although it is less than 7 days ahead"), required=False
+    )
+
+    def __init__(self, *args, free, **kwargs):
+        super().__init__(*args, **kwargs)
+        for seat in SEATS:
+            pks = [s.pk for s in free["people"][seat]]
+            self.fields[seat].queryset = Staff.objects.filter(pk__in=pks)
+        self.fields["room"].queryset = Room.objects.filter(pk__in=[r.pk for r in free["rooms"]])
+        self.fields["vehicle"].queryset = Vehicle.objects.filter(
+            pk__in=[v.pk for v in free["vehicles"]]
+        )
+
+    def clean(self):
+        data = super().clean()
+        counts = [data.get(k) or 0 for k in ("white_gowns", "evening_dresses", "specialty")]
+        if not any(counts):
+            raise forms.ValidationError(_("Plan at least one outfit."))
+        return data
+
+    def sets(self):
+        data = self.cleaned_data
+        return (
+            [OutfitKind.WHITE_GOWN] * data["white_gowns"]
+            + [OutfitKind.EVENING_DRESS] * data["evening_dresses"]
+            + [OutfitKind.SPECIALTY] * (data["specialty"] or 0)
+        )
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        kwargs = {seat: data.get(seat) for seat in SEATS}
+        kwargs.update(
+            room=data["room"],
+            vehicle=data.get("vehicle"),
+            note=data.get("note", ""),
+            short_notice_confirmed=data.get("short_notice_confirmed", False),
+            sets=self.sets(),
+        )
+        return kwargs
+
+
+class CheckInForm(forms.Form):
+    locker_key = forms.CharField(label=_("Locker key number"), max_length=10, required=False)
+    deposit_method = forms.ChoiceField(
+        label=_("Key deposit paid by"), choices=LedgerEntry.Method.choices, initial="cash"
+    )
+    balance_method = forms.ChoiceField(
+        label=_("Take the balance now by"),
+        choices=[("", _("— not now —")), *LedgerEntry.Method.choices],
+        required=False,
+    )
+    briefed = forms.BooleanField(label=_("The couple has been briefed"), required=False)
+
+
+class HandOffForm(forms.Form):
+    """One tap on a button: which line of the plan (or station), and to whom."""
+
+    to_staff = forms.ModelChoiceField(Staff.objects.none(), label=_("To"), required=False)
+    plan_line = forms.ModelChoiceField(PlannedSet.objects.none(), label=_("Step"), required=False)
+    step = forms.ChoiceField(label=_("Station"), choices=Step.choices, required=False)
+
+    def __init__(self, *args, shoot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_staff"].queryset = Staff.objects.filter(pk__in=shoot.staff_ids())
+        self.fields["plan_line"].queryset = shoot.plan.all()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("plan_line") and not data.get("step"):
+            raise forms.ValidationError(_("Say which station the couple goes to."))
+        return data
+
+
+class FinishForm(forms.Form):
+    deposit_method = forms.ChoiceField(
+        label=_("Deposit refunded by"), choices=LedgerEntry.Method.choices, initial="cash"
+    )
+    keep = forms.DecimalField(
+        label=_("Amount kept from the deposit"), min_value=0, decimal_places=2, initial=0
+    )
+    keep_reason = forms.CharField(label=_("Why it is kept"), max_length=200, required=False)
+
+
+class VisitForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ConfirmationForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome of the call"), choices=Shoot.Confirmation.choices)
+
+
+class LateForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes late"), min_value=0, max_value=600)

@@ -1,0 +1,458 @@
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+
+from orders.models import Order, State
+from studio import roles
+from studio.access import EVERYONE, StaffRequired
+from studio.models import Staff
+
+from . import selectors, services
+from .calendar import render_feed
+from .forms import (
+    BookingForm,
+    CheckInForm,
+    ConfirmationForm,
+    FinishForm,
+    HandOffForm,
+    LateForm,
+    VisitForm,
+    WhenForm,
+)
+from .models import CalendarFeed, Shoot
+
+# Who works with the control sheet; field staff use the tablet page.
+SHEET_ROLES = {
+    roles.DISPATCHER,
+    roles.MANAGER,
+    roles.RECEPTIONIST,
+    roles.CUSTOMER_SERVICE,
+    roles.SELECTION_CONSULTANT,
+}
+BOOKING_ROLES = {roles.DISPATCHER, roles.MANAGER, roles.RECEPTIONIST, roles.CUSTOMER_SERVICE}
+DAY_ROLES = {roles.DISPATCHER, roles.MANAGER}
+TABLET_ROLES = roles.FIELD | DAY_ROLES
+VISIT_ROLES = {roles.RECEPTIONIST, roles.SELECTION_CONSULTANT, roles.MANAGER, roles.DISPATCHER}
+
+
+def _day(value, default):
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _attach(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class SheetMixin(StaffRequired):
+    roles = SHEET_ROLES
+
+    def filters(self):
+        branch = self.request.branch
+        day = _day(self.request.GET.get("date"), branch.today())
+        staff = None
+        if self.request.GET.get("staff", "").isdigit():
+            staff = Staff.objects.filter(pk=self.request.GET["staff"], branches=branch).first()
+        return branch, day, staff
+
+    def staff_choices(self, branch):
+        return Staff.objects.filter(branches=branch, is_active=True).order_by("display_name")
+
+
+class DayView(SheetMixin, TemplateView):
+    """The control sheet (摄控表) for one day."""
+
+    template_name = "shoots/sheet_day.html"
+
+    def get_context_data(self, **kwargs):
+        branch, day, staff = self.filters()
+        shoots = list(selectors.sheet(branch=branch, start=day, end=day, staff=staff))
+        return super().get_context_data(
+            day=day,
+            previous=day - timedelta(days=1),
+            next=day + timedelta(days=1),
+            shoots=shoots,
+            capacity=branch.daily_shoot_capacity,
+            free_places=max(branch.daily_shoot_capacity - len(shoots), 0),
+            staff_filter=staff,
+            staff_choices=self.staff_choices(branch),
+            **kwargs,
+        )
+
+
+class WeekView(SheetMixin, TemplateView):
+    template_name = "shoots/sheet_week.html"
+
+    def get_context_data(self, **kwargs):
+        branch, day, staff = self.filters()
+        monday = day - timedelta(days=day.weekday())
+        days = [monday + timedelta(days=i) for i in range(7)]
+        shoots = list(selectors.sheet(branch=branch, start=monday, end=days[-1], staff=staff))
+        columns = []
+        for d in days:
+            on_day = [
+                s for s in shoots if timezone.localtime(s.starts_at, branch.tzinfo).date() == d
+            ]
+            columns.append(
+                {"day": d, "shoots": on_day, "full": len(on_day) >= branch.daily_shoot_capacity}
+            )
+        return super().get_context_data(
+            monday=monday,
+            previous=monday - timedelta(days=7),
+            next=monday + timedelta(days=7),
+            columns=columns,
+            capacity=branch.daily_shoot_capacity,
+            staff_filter=staff,
+            staff_choices=self.staff_choices(branch),
+            **kwargs,
+        )
+
+
+class BookView(StaffRequired, TemplateView):
+    """Schedule or reschedule an order's shoot: pick a time, then only free people show."""
+
+    roles = BOOKING_ROLES
+    template_name = "shoots/book.html"
+
+    def get_order(self):
+        return get_object_or_404(
+            self.scoped(Order.objects.select_related("customer", "package", "branch")),
+            number=self.kwargs["number"],
+            state__in=[State.BOOKED, State.SCHEDULED],
+        )
+
+    def get(self, request, *args, **kwargs):
+        order = self.get_order()
+        when = WhenForm(request.GET or None)
+        form = None
+        if when.is_valid():
+            form = self._booking_form(order, when, initial=request.GET)
+        return self.render_to_response(self._context(order, when, form))
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        when = WhenForm(request.POST)
+        if not when.is_valid():
+            return self.render_to_response(self._context(order, when, None), status=400)
+        form = self._booking_form(order, when, data=request.POST)
+        if form.is_valid():
+            try:
+                shoot = services.book_shoot(
+                    order=order,
+                    starts_at=form.starts_at(order.branch),
+                    by=request.staff,
+                    **form.service_kwargs(),
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The shoot is on the control sheet for %(when)s.")
+                    % {"when": timezone.localtime(shoot.starts_at).strftime("%Y-%m-%d %H:%M")},
+                )
+                return redirect("shoots:detail", pk=shoot.pk)
+        return self.render_to_response(self._context(order, when, form), status=400)
+
+    def _booking_form(self, order, when, data=None, initial=None):
+        starts_at = when.starts_at(order.branch)
+        plan = services.plan_timeline(
+            branch=order.branch, sets=services.default_sets(order.package)
+        )
+        ends_at = starts_at + timedelta(minutes=sum(m for _s, m in plan))
+        free = selectors.free_resources(branch=order.branch, starts_at=starts_at, ends_at=ends_at)
+        sets = services.default_sets(order.package)
+        defaults = {
+            "date": when.cleaned_data["date"],
+            "time": when.cleaned_data["time"],
+            "white_gowns": sets.count("white_gown"),
+            "evening_dresses": sets.count("evening_dress"),
+            "specialty": sets.count("specialty"),
+        }
+        return BookingForm(data, free=free, initial=defaults)
+
+    def _context(self, order, when, form):
+        current = selectors.planned_shoot(order)
+        return self.get_context_data(
+            order=order, when_form=when, form=form, current=current, lead_days=7
+        )
+
+
+def _shoot_or_404(view, queryset=None):
+    queryset = queryset if queryset is not None else Shoot.objects.all()
+    return get_object_or_404(
+        view.scoped(queryset.select_related("order__customer", "branch")), pk=view.kwargs["pk"]
+    )
+
+
+class ShootDetailView(StaffRequired, TemplateView):
+    """The dispatcher's page for one shoot: plan, check-in, hand-offs, trips, finish."""
+
+    roles = DAY_ROLES
+    template_name = "shoots/shoot_detail.html"
+
+    def get_context_data(self, **kwargs):
+        shoot = _shoot_or_404(
+            self,
+            selectors.with_handoffs(
+                Shoot.objects.select_related(*selectors.SHEET_RELATED).prefetch_related(
+                    "plan", "trips__vehicle", "trips__driver", "visits__visitor"
+                )
+            ),
+        )
+        current = selectors.current_handoff(shoot)
+        return super().get_context_data(
+            shoot=shoot,
+            order=shoot.order,
+            timeline=selectors.timeline(shoot),
+            current=current,
+            next_move=selectors.next_move(shoot, current),
+            affected=selectors.affected_by_late_start(shoot),
+            arrival=services.arrival_time(shoot),
+            check_in_form=kwargs.pop("check_in_form", None) or CheckInForm(),
+            finish_form=kwargs.pop("finish_form", None) or FinishForm(),
+            confirmation_form=ConfirmationForm(initial={"outcome": shoot.confirmation}),
+            late_form=LateForm(initial={"minutes": shoot.late_minutes}),
+            visit_form=VisitForm(),
+            open_trip=next((t for t in shoot.trips.all() if t.returned_at is None), None),
+            briefing=BRIEFING,
+            **kwargs,
+        )
+
+
+BRIEFING = [
+    gettext_lazy("Receipt copy taken"),
+    gettext_lazy("Valuables in the locker, key handed over"),
+    gettext_lazy("Today's plan and order of outfits explained"),
+    gettext_lazy("Allergies and wishes checked with the makeup artist"),
+]
+
+
+class ShootActionView(StaffRequired, View):
+    """POST one action on a shoot, then back to the page it came from."""
+
+    roles = DAY_ROLES
+    http_method_names = ["post"]
+    form_class = None
+    done_message = ""
+
+    def post(self, request, pk):
+        shoot = _shoot_or_404(self)
+        form = self.make_form(shoot)
+        if form is not None and not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return self.back(shoot)
+        try:
+            self.act(shoot, form.cleaned_data if form is not None else {})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, str(self.done_message))
+        return self.back(shoot)
+
+    def make_form(self, shoot):
+        return self.form_class(self.request.POST) if self.form_class else None
+
+    def back(self, shoot):
+        target = self.request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}):
+            return redirect(target)
+        return redirect("shoots:detail", pk=shoot.pk)
+
+
+def _action(name, form_class, message, roles_=DAY_ROLES, call=None):
+    return type(
+        name,
+        (ShootActionView,),
+        {"form_class": form_class, "done_message": message, "roles": roles_, "act": call},
+    )
+
+
+CheckInView = _action(
+    "CheckInView",
+    CheckInForm,
+    gettext_lazy("Checked in."),
+    call=lambda self, shoot, data: services.check_in(
+        shoot=shoot,
+        by=self.request.staff,
+        locker_key=data["locker_key"],
+        deposit_method=data["deposit_method"],
+        balance_method=data["balance_method"] or None,
+        briefed=data["briefed"],
+    ),
+)
+BriefView = _action(
+    "BriefView",
+    None,
+    gettext_lazy("Briefing recorded."),
+    call=lambda self, shoot, data: services.mark_briefed(shoot=shoot, by=self.request.staff),
+)
+DepartView = _action(
+    "DepartView",
+    None,
+    gettext_lazy("Departure recorded."),
+    call=lambda self, shoot, data: services.depart_outdoor(shoot=shoot, by=self.request.staff),
+)
+ReturnView = _action(
+    "ReturnView",
+    None,
+    gettext_lazy("Return recorded."),
+    call=lambda self, shoot, data: services.return_outdoor(shoot=shoot, by=self.request.staff),
+)
+FinishView = _action(
+    "FinishView",
+    FinishForm,
+    gettext_lazy("The shoot is finished. Book the selection appointment next."),
+    call=lambda self, shoot, data: services.finish_shoot(
+        shoot=shoot,
+        by=self.request.staff,
+        deposit_method=data["deposit_method"],
+        keep=data["keep"],
+        keep_reason=data["keep_reason"],
+    ),
+)
+NoShowView = _action(
+    "NoShowView",
+    None,
+    gettext_lazy("Marked as a no-show; the owner has a call to make."),
+    call=lambda self, shoot, data: services.mark_no_show(shoot=shoot, by=self.request.staff),
+)
+LateView = _action(
+    "LateView",
+    LateForm,
+    gettext_lazy("The late start is recorded."),
+    call=lambda self, shoot, data: services.record_late_start(
+        shoot=shoot, minutes=data["minutes"], by=self.request.staff
+    ),
+)
+ConfirmationView = _action(
+    "ConfirmationView",
+    ConfirmationForm,
+    gettext_lazy("The outcome of the call is recorded."),
+    roles_=BOOKING_ROLES,
+    call=lambda self, shoot, data: services.record_confirmation(
+        shoot=shoot, outcome=data["outcome"], by=self.request.staff
+    ),
+)
+VisitView = _action(
+    "VisitView",
+    VisitForm,
+    gettext_lazy("Visit recorded."),
+    roles_=VISIT_ROLES,
+    call=lambda self, shoot, data: services.record_visit(
+        shoot=shoot, visitor=self.request.staff, note=data["note"]
+    ),
+)
+
+
+class HandOffView(ShootActionView):
+    """The one-tap hand-off, from the dispatcher's page or a tablet."""
+
+    roles = TABLET_ROLES
+    done_message = gettext_lazy("Handed over.")
+
+    def make_form(self, shoot):
+        return HandOffForm(self.request.POST, shoot=shoot)
+
+    def act(self, shoot, data):
+        staff = self.request.staff
+        if not staff.has_role(*DAY_ROLES) and staff.pk not in shoot.staff_ids():
+            raise Http404
+        services.hand_off(
+            shoot=shoot,
+            to_staff=data["to_staff"],
+            plan_line=data["plan_line"],
+            step=data["step"] or None,
+            by=staff,
+        )
+
+
+class BoardView(StaffRequired, TemplateView):
+    """Every couple in the building: where, with whom, since when; who needs attention."""
+
+    roles = DAY_ROLES
+    template_name = "shoots/board.html"
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.board(branch=self.request.branch)
+        return super().get_context_data(
+            rows=rows,
+            flagged=sum(1 for r in rows if r["over_budget"] or r["alone"]),
+            today=self.request.branch.today(),
+            **kwargs,
+        )
+
+
+class TomorrowView(StaffRequired, TemplateView):
+    """The dispatcher's "tomorrow": shoots with staff, rooms and equipment to prepare."""
+
+    roles = DAY_ROLES
+    template_name = "shoots/tomorrow.html"
+
+    def get_context_data(self, **kwargs):
+        branch = self.request.branch
+        day = _day(self.request.GET.get("date"), branch.today() + timedelta(days=1))
+        shoots = list(selectors.shoots_on(branch=branch, day=day, statuses=[Shoot.Status.PLANNED]))
+        return super().get_context_data(
+            day=day, shoots=shoots, outfits=selectors.outfit_totals(shoots), **kwargs
+        )
+
+
+class TabletView(StaffRequired, TemplateView):
+    """My queue now, for makeup artists, dress stylists, photographers and assistants."""
+
+    roles = TABLET_ROLES
+    template_name = "shoots/tablet.html"
+
+    def get_context_data(self, **kwargs):
+        queue = selectors.my_queue(staff=self.request.staff, branch=self.request.branch)
+        return super().get_context_data(queue=queue, **kwargs)
+
+
+class MyCalendarView(StaffRequired, TemplateView):
+    roles = EVERYONE
+    template_name = "shoots/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        feed = services.calendar_feed_for(self.request.staff)
+        url = self.request.build_absolute_uri(reverse("shoots:feed", kwargs={"token": feed.token}))
+        return super().get_context_data(feed_url=url, **kwargs)
+
+    def post(self, request):
+        services.reset_calendar_feed(staff=request.staff)
+        messages.success(request, _("A new calendar address was made; the old one stops working."))
+        return redirect("shoots:calendar")
+
+
+@login_not_required
+def calendar_feed(request, token):
+    """The one page reachable without logging in: the private token is the key."""
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("staff"), token=token, staff__is_active=True
+    )
+    body = render_feed(feed.staff, selectors.shoots_for_feed(feed.staff))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+calendar_feed.allowed_roles = ()
