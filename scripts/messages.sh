@@ -3,7 +3,7 @@
 # locale/; each stage app keeps its own in <app>/locale/, so apps never edit one shared file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="$PWD/.venv/bin/python"
+PY="${PY:-$PWD/.venv/bin/python}"
 APPS=(orders shoots selection pickup rentals followups)
 ignores=(--ignore=.venv --ignore=staticfiles --ignore=tests)
 for app in "${APPS[@]}"; do ignores+=("--ignore=$app"); done

@@ -1,14 +1,14 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils import formats
 
 register = template.Library()
 
 
 @register.filter
 def money(value):
-    """Amounts in CNY, grouped the way the active language writes numbers: ¥12,800.00."""
+    """Amounts in CNY: ¥12,800.00. Chinese and English write yuan the same way (comma
+    thousands, point decimals), whatever Django's locale number grouping says."""
     if value is None or value == "":
         return ""
     try:
@@ -16,8 +16,7 @@ def money(value):
     except (InvalidOperation, TypeError, ValueError):
         return value
     sign = "-" if amount < 0 else ""
-    number = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
-    return f"{sign}¥{number}"
+    return f"{sign}¥{abs(amount):,.2f}"
 
 
 @register.filter

@@ -118,9 +118,7 @@ def test_a_blocked_transition_says_why(login, receptionist, order):
 
 
 def test_field_roles_may_not_fire_transitions(login, photographer, order):
-    response = login(photographer).post(
-        reverse("orders:transition", args=[order.number, "cancel"])
-    )
+    response = login(photographer).post(reverse("orders:transition", args=[order.number, "cancel"]))
     assert response.status_code == 403
 
 
