@@ -158,6 +158,7 @@ class SignView(StaffRequired, FormView):
     """Sign the planning document (企划书): the order is created with its deposit."""
 
     roles = SIGNS_ORDERS
+    http_method_names = ["get", "post"]
     template_name = "orders/sign.html"
     form_class = SigningForm
 

@@ -82,6 +82,7 @@ class RotaView(StaffRequired, FormView):
     """The manager sets today's order-taking rota (轮流接单表)."""
 
     roles = {roles.MANAGER}
+    http_method_names = ["get", "post"]
     template_name = "studio/rota.html"
     form_class = RotaForm
 
@@ -136,6 +137,7 @@ class VisitCreateView(StaffRequired, FormView):
     """Register a walk-in in under a minute: find the couple, or file them on the spot."""
 
     roles = roles.FRONT_DESK
+    http_method_names = ["get", "post"]
     template_name = "studio/visit_form.html"
     form_class = VisitForm
 
@@ -193,6 +195,7 @@ class VisitDetailView(StaffRequired, FormView):
     """The consultation (门市咨商表): what they compared, their budget, how it ended."""
 
     roles = roles.FRONT_DESK
+    http_method_names = ["get", "post"]
     template_name = "studio/visit_detail.html"
     form_class = ConsultationForm
 
@@ -287,6 +290,7 @@ class LeaveView(StaffRequired, FormView):
     """A staff member going on leave names their agent (职务代理人) for those days."""
 
     roles = roles.ALL
+    http_method_names = ["get", "post"]
     template_name = "studio/leave.html"
     form_class = LeaveForm
 

@@ -1,0 +1,101 @@
+"""My calls: open tasks for me and for colleagues I cover for; logging how a call went."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import CallTask
+from followups.services import create_call_task
+from studio import services
+from tests.factories import CustomerFactory
+
+URL = reverse("followups:tasks")
+
+
+@pytest.fixture
+def task(customer, customer_service):
+    return create_call_task(
+        customer=customer,
+        kind=CallTask.Kind.VISIT_FOLLOWUP,
+        due_at=timezone.now() + timedelta(hours=1),
+        occasion="test:1",
+        assignee=customer_service,
+        script="Ask about the budget",
+    )
+
+
+def test_it_lists_my_open_calls(login, customer_service, task):
+    response = login(customer_service).get(URL)
+    assert response.status_code == 200
+    assert list(response.context["tasks"]) == [task]
+    assert b"Ask about the budget" in response.content
+
+
+def test_it_shows_colleagues_calls_to_their_agent_with_a_banner(
+    login, customer_service, receptionist, task, branch
+):
+    today = branch.today()
+    services.record_leave(
+        staff=customer_service,
+        starts_on=today,
+        ends_on=today,
+        agent=receptionist,
+        message="Back tomorrow",
+    )
+    response = login(receptionist).get(URL)
+    assert list(response.context["tasks"]) == [task]
+    assert b'data-testid="covering"' in response.content
+    assert b"Chen Jing" in response.content
+
+
+def test_it_logs_a_call(login, customer_service, task):
+    url = reverse("followups:close_task", args=[task.pk])
+    response = login(customer_service).post(url, {"status": "failed", "outcome": "no answer"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "failed" and task.done_by == customer_service
+
+
+def test_it_refuses_a_call_without_a_result(login, customer_service, task):
+    url = reverse("followups:close_task", args=[task.pk])
+    response = login(customer_service).post(url, {"status": "open"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "open"
+
+
+def test_closing_rejects_get(login, customer_service, task):
+    assert (
+        login(customer_service).get(reverse("followups:close_task", args=[task.pk])).status_code
+        == 405
+    )
+
+
+def test_field_roles_have_no_call_list(login, photographer):
+    assert login(photographer).get(URL).status_code == 403
+
+
+def test_another_branch_cannot_close_my_calls(login, other_branch, make_staff, task):
+    from studio import roles
+
+    stranger = make_staff(roles.CUSTOMER_SERVICE, branch=other_branch)
+    url = reverse("followups:close_task", args=[task.pk])
+    assert login(stranger).post(url, {"status": "done"}).status_code == 404
+    assert login(stranger).get(URL).context["tasks"].count() == 0
+
+
+def test_its_query_count_is_fixed(login, customer_service, branch, django_assert_max_num_queries):
+    for n in range(20):
+        create_call_task(
+            customer=CustomerFactory(branch=branch),
+            kind=CallTask.Kind.OTHER,
+            due_at=timezone.now(),
+            occasion=f"n:{n}",
+            assignee=customer_service,
+        )
+    client = login(customer_service)
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    assert len(response.context["tasks"]) == 20
