@@ -1,0 +1,117 @@
+"""The tablet page in Chromium at tablet sizes: usable, and no money or phone numbers."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from orders import services as order_services
+from shoots import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|\d{3}[ -]?\d{4}[ -]?\d{4}")
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def busy_day(book, make_order, crew, customer):
+    """Two couples today: one with the makeup artist now, one coming next."""
+    customer.address = "88 Nanjing West Road"
+    customer.save()
+    first = make_order(notes="Allergic to latex")
+    second = make_order()
+    for order in (first, second):
+        order_services.take_payment(
+            order=order,
+            kind="balance",
+            method="cash",
+            amount=order.balance_due,
+            staff=crew.dispatcher,
+        )
+    now = timezone.now()
+    shoot = book(first, starts_at=now + timedelta(minutes=2), short_notice_confirmed=True)
+    book(
+        second,
+        starts_at=shoot.ends_at + timedelta(minutes=5),
+        short_notice_confirmed=True,
+        room=None,
+    )
+    services.check_in(shoot=shoot, by=crew.dispatcher, locker_key="A3")
+    services.hand_off(
+        shoot=shoot,
+        plan_line=shoot.plan.get(step="makeup"),
+        to_staff=crew.makeup_artist,
+        by=crew.dispatcher,
+    )
+    return shoot
+
+
+def _open(browser, live_server, staff, size):
+    client = Client()
+    client.force_login(staff.user)
+    context = browser.new_context(viewport=size)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/shoots/tablet/")
+    return context, page
+
+
+@pytest.mark.parametrize(
+    "size", [{"width": 1024, "height": 768}, {"width": 768, "height": 1024}], ids=str
+)
+def test_the_tablet_shows_my_queue_without_money_or_phones(
+    browser, live_server, busy_day, crew, customer, size
+):
+    context, page = _open(browser, live_server, crew.makeup_artist, size)
+    try:
+        text = page.inner_text("body")
+        assert "With me now" in text
+        assert "Allergic to latex" in text
+        assert len(page.locator("[data-testid=queue-card]").all()) == 2
+        assert "¥" not in text
+        assert "100.00" not in text
+        assert not PHONE.search(page.content()), PHONE.search(page.content())
+        for phone in customer.phones:
+            assert phone not in page.content()
+        assert customer.address not in page.content()
+        button = page.locator("button.btn-touch").first
+        box = button.bounding_box()
+        assert box["height"] >= 48
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+        # One tap hands the couple on to the next station.
+        button.click()
+        page.wait_for_load_state()
+        assert busy_day.handoffs.count() == 2
+        assert "¥" not in page.inner_text("body")
+    finally:
+        context.close()
