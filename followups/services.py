@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from studio.services import responsible_for
 
@@ -17,7 +18,7 @@ def create_call_task(*, customer, kind, due_at, occasion, script="", order=None,
     staff = assignee or customer.owner
     if staff is None:
         raise ValueError("The customer has no owner to call them.")
-    staff = responsible_for(staff, on=due_at.date())
+    staff = responsible_for(staff, on=timezone.localtime(due_at, customer.branch.tzinfo).date())
     try:
         with transaction.atomic():
             return CallTask.objects.create(
@@ -37,7 +38,6 @@ def create_call_task(*, customer, kind, due_at, occasion, script="", order=None,
 def close_call_task(*, task, staff, status, outcome=""):
     """Log how the call went. A task is closed once; a second press changes nothing."""
     from django.core.exceptions import ValidationError
-    from django.utils import timezone
     from django.utils.translation import gettext as _
 
     closing = {CallTask.Status.DONE, CallTask.Status.FAILED}

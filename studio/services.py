@@ -3,7 +3,7 @@
 Each function takes keyword arguments, runs in one transaction and locks what it changes.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -101,9 +101,12 @@ def set_rota(*, branch, day, takers, set_by):
 
 
 def _busy_ids(branch, day):
+    """Takers still with a customer who arrived today (an unclosed visit of an earlier day
+    does not keep anyone busy for ever)."""
+    start = datetime.combine(day, time.min, branch.tzinfo)
     return set(
         Visit.objects.filter(
-            branch=branch, closed_at__isnull=True, arrived_at__date=day
+            branch=branch, closed_at__isnull=True, arrived_at__gte=start
         ).values_list("taker_id", flat=True)
     )
 

@@ -1,0 +1,142 @@
+"""The customer file: everything about the couple, newest first; payments from the file."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import CallTask
+from followups.services import create_call_task
+from orders.models import LedgerEntry
+from studio import roles, services
+
+
+def _url(customer):
+    return reverse("studio:customer", args=[customer.pk])
+
+
+@pytest.fixture
+def history(branch, receptionist, customer, make_order, customer_service):
+    visit = services.register_visit(
+        branch=branch,
+        registered_by=receptionist,
+        customer=customer,
+        at=timezone.now() - timedelta(hours=2),
+    )
+    services.close_visit(visit=visit, staff=receptionist, outcome="booked")
+    order = make_order()
+    create_call_task(
+        customer=customer,
+        kind=CallTask.Kind.OTHER,
+        due_at=timezone.now() + timedelta(days=1),
+        occasion="file:1",
+        assignee=customer_service,
+    )
+    return order
+
+
+def test_it_shows_the_timeline_newest_first(login, receptionist, customer, history):
+    response = login(receptionist).get(_url(customer))
+    assert response.status_code == 200
+    kinds = [e.kind for e in response.context["timeline"]]
+    assert kinds == ["call", "payment", "order", "visit"]
+    times = [e.at for e in response.context["timeline"]]
+    assert times == sorted(times, reverse=True)
+    assert history.number.encode() in response.content
+    assert customer.bride_phone.encode() in response.content
+
+
+def test_field_roles_see_no_money_and_no_phones(login, photographer, customer, history):
+    response = login(photographer).get(_url(customer))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert customer.bride_phone not in body and customer.groom_phone not in body
+    assert "¥" not in body
+    assert [e.kind for e in response.context["timeline"]] == ["call", "order", "visit"]
+    assert all(e.amount is None for e in response.context["timeline"])
+
+
+def test_a_payment_taken_from_the_file_comes_back_to_the_file(
+    login, receptionist, customer, history
+):
+    data = {
+        "kind": "balance",
+        "method": "cash",
+        "amount": "1000",
+        "request_key": "k1",
+        "next": _url(customer),
+    }
+    client = login(receptionist)
+    response = client.post(reverse("orders:pay", args=[history.number]), data)
+    assert response.status_code == 302 and response.url == _url(customer)
+    assert history.ledger.count() == 2
+    again = client.post(reverse("orders:pay", args=[history.number]), data)
+    assert again.status_code == 302
+    assert history.ledger.count() == 2  # a double click records one payment
+    page = client.get(_url(customer))
+    receipt = history.ledger.get(kind=LedgerEntry.Kind.BALANCE).receipt_no
+    assert reverse("orders:receipt", args=[history.number, receipt]).encode() in page.content
+
+
+def test_a_payment_above_what_is_due_is_refused(login, receptionist, history):
+    data = {"kind": "balance", "method": "cash", "amount": "999999", "request_key": "k2"}
+    response = login(receptionist).post(reverse("orders:pay", args=[history.number]), data)
+    assert response.status_code == 400
+    assert "amount" in response.context["payment_form"].errors
+    assert history.ledger.count() == 1
+
+
+def test_a_payment_never_redirects_elsewhere(login, receptionist, history):
+    data = {
+        "kind": "balance",
+        "method": "cash",
+        "amount": "10",
+        "request_key": "k3",
+        "next": "https://evil.example/",
+    }
+    response = login(receptionist).post(reverse("orders:pay", args=[history.number]), data)
+    assert response.url == history.get_absolute_url()
+
+
+def test_each_order_on_the_file_has_its_own_payment_key(
+    login, receptionist, customer, make_order, history
+):
+    make_order()
+    response = login(receptionist).get(_url(customer))
+    keys = {o.payment_form["request_key"].value() for o in response.context["orders"]}
+    assert len(keys) == 2
+
+
+def test_it_rejects_post(login, receptionist, customer):
+    assert login(receptionist).post(_url(customer)).status_code == 405
+
+
+def test_another_branch_gets_404(login, other_receptionist, customer):
+    assert login(other_receptionist).get(_url(customer)).status_code == 404
+
+
+def test_the_agent_sees_a_banner_on_whose_behalf(login, branch, receptionist, make_staff, customer):
+    agent = make_staff(roles.RECEPTIONIST, display_name="Agent Xu")
+    services.record_leave(
+        staff=receptionist,
+        starts_on=branch.today(),
+        ends_on=branch.today(),
+        agent=agent,
+        message="Back Monday",
+    )
+    response = login(agent).get(_url(customer))
+    assert b'data-testid="on-behalf"' in response.content
+    assert b"Li Na" in response.content and b"Back Monday" in response.content
+
+
+def test_its_query_count_is_fixed(
+    login, receptionist, customer, make_order, django_assert_max_num_queries
+):
+    for _ in range(5):
+        order = make_order(deposit=Decimal("100"))
+    client = login(receptionist)
+    with django_assert_max_num_queries(30):
+        response = client.get(_url(customer))
+    assert order.number.encode() in response.content

@@ -1,0 +1,72 @@
+"""Today: arrivals with what they need, my open tasks, tomorrow's list to confirm."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import CallTask
+from followups.services import create_call_task
+from shoots.models import Shoot
+
+URL = reverse("home")
+
+
+def _at(branch, day, hour):
+    return datetime.combine(day, time(hour), branch.tzinfo)
+
+
+@pytest.fixture
+def shoots(branch, order, receptionist):
+    today = branch.today()
+    for day in (today, today + timedelta(days=1)):
+        Shoot.objects.create(
+            order=order,
+            branch=branch,
+            starts_at=_at(branch, day, 10),
+            ends_at=_at(branch, day, 16),
+            created_by=receptionist,
+        )
+
+
+def test_it_lists_arrivals_tasks_and_tomorrow(login, receptionist, customer, shoots):
+    create_call_task(
+        customer=customer,
+        kind=CallTask.Kind.SHOOT_CONFIRM,
+        due_at=timezone.now(),
+        occasion="today:1",
+        assignee=receptionist,
+    )
+    response = login(receptionist).get(URL)
+    assert response.status_code == 200
+    assert b'data-testid="home-title"' in response.content
+    assert len(response.context["arrivals"]) == 1
+    assert len(response.context["tomorrow"]) == 1
+    assert response.context["arrivals"][0].needs  # the balance is due
+    assert len(response.context["my_tasks"]) == 1
+    assert customer.bride_phone.encode() in response.content
+
+
+def test_field_roles_see_no_balance_and_no_phones(login, photographer, customer, shoots):
+    response = login(photographer).get(URL)
+    assert response.status_code == 200
+    assert response.context["arrivals"][0].needs == []
+    assert customer.bride_phone.encode() not in response.content
+
+
+def test_it_only_shows_my_branch(login, other_receptionist, shoots):
+    response = login(other_receptionist).get(URL)
+    assert response.context["arrivals"] == [] and response.context["tomorrow"] == []
+
+
+def test_its_query_count_is_fixed(
+    login, receptionist, branch, shoots, django_assert_max_num_queries
+):
+    client = login(receptionist)
+    with django_assert_max_num_queries(25):
+        client.get(URL)
+
+
+def test_it_rejects_post(login, receptionist):
+    assert login(receptionist).post(URL).status_code == 405
