@@ -38,7 +38,11 @@ class VisitForm(forms.Form):
     groom_name = forms.CharField(label=_("Groom's name"), max_length=60, required=False)
     groom_phone = forms.CharField(label=_("Groom's phone"), max_length=30, required=False)
     kind = forms.ChoiceField(label=_("Visit"), choices=Visit.Kind.choices, initial="walk_in")
-    source = forms.ChoiceField(label=_("How they heard of us"), choices=Customer.Source.choices)
+    source = forms.ChoiceField(
+        label=_("How they heard of us"),
+        choices=Customer.Source.choices,
+        initial=Customer.Source.WALK_BY,
+    )
     referrer_phone = forms.CharField(
         label=_("Referred by (their phone)"),
         max_length=30,
