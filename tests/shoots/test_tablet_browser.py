@@ -1,4 +1,5 @@
-"""The tablet page in Chromium at tablet sizes: usable, and no money or phone numbers."""
+"""The tablet page in Chromium (the shared `chromium` fixture, Debian's browser) at tablet
+sizes: usable, and no money, addresses or phone numbers."""
 
 import re
 from datetime import timedelta
@@ -13,26 +14,7 @@ from shoots import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|\d{3}[ -]?\d{4}[ -]?\d{4}")
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -68,10 +50,10 @@ def busy_day(book, make_order, crew, customer):
     return shoot
 
 
-def _open(browser, live_server, staff, size):
+def _open(chromium, live_server, staff, size):
     client = Client()
     client.force_login(staff.user)
-    context = browser.new_context(viewport=size)
+    context = chromium.new_context(viewport=size, locale="en-US")
     context.add_cookies(
         [
             {
@@ -90,9 +72,9 @@ def _open(browser, live_server, staff, size):
     "size", [{"width": 1024, "height": 768}, {"width": 768, "height": 1024}], ids=str
 )
 def test_the_tablet_shows_my_queue_without_money_or_phones(
-    browser, live_server, busy_day, crew, customer, size
+    chromium, live_server, busy_day, crew, customer, size
 ):
-    context, page = _open(browser, live_server, crew.makeup_artist, size)
+    context, page = _open(chromium, live_server, crew.makeup_artist, size)
     try:
         text = page.inner_text("body")
         assert "With me now" in text
