@@ -200,6 +200,13 @@ class Customer(models.Model):
             ),
             GinIndex(OpClass(Upper("bride_name"), name="gin_trgm_ops"), name="customer_bride_trgm"),
             GinIndex(OpClass(Upper("groom_name"), name="gin_trgm_ops"), name="customer_groom_trgm"),
+            # One or two characters (a surname) are too short for trigrams: prefix search.
+            models.Index(
+                OpClass(Upper("bride_name"), name="text_pattern_ops"), name="customer_bride_prefix"
+            ),
+            models.Index(
+                OpClass(Upper("groom_name"), name="text_pattern_ops"), name="customer_groom_prefix"
+            ),
         ]
 
     def __str__(self):

@@ -11,13 +11,17 @@ from django.utils.translation import gettext as _
 from .models import Customer, Leave, Rota, Visit
 
 SEARCH_LIMIT = 10
+# Trigram indexes need three characters; shorter names (a surname, 李娜) match from the start.
+SHORTEST_ANYWHERE = 3
 
 
 def search_customers(queryset, q, *, limit=SEARCH_LIMIT):
-    """Couples by phone prefix (either phone) or by a part of either name.
+    """Couples by phone prefix (either phone) or by name: from the start for one or two
+    characters, anywhere for three or more.
 
-    Served by indexes (migration 0004): varchar_pattern_ops on the phones for prefixes,
-    pg_trgm GIN on UPPER(name) for names. `bench_search` times this very function.
+    Served by indexes (migrations 0004-0005): varchar_pattern_ops on the phones and
+    text_pattern_ops on UPPER(name) for prefixes, pg_trgm GIN on UPPER(name) for the rest.
+    `bench_search` times this very function.
     """
     q = (q or "").strip()
     digits = q.replace(" ", "").replace("-", "")
@@ -29,6 +33,8 @@ def search_customers(queryset, q, *, limit=SEARCH_LIMIT):
         if len(q) < 3:
             return queryset.none()
         found = queryset.filter(Q(bride_phone__startswith=q) | Q(groom_phone__startswith=q))
+    elif len(q) < SHORTEST_ANYWHERE:
+        found = queryset.filter(Q(bride_name__istartswith=q) | Q(groom_name__istartswith=q))
     else:
         found = queryset.filter(Q(bride_name__icontains=q) | Q(groom_name__icontains=q))
     return found.select_related("owner").order_by("-created_at")[:limit]
