@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Branch, Customer, Package, Staff, WorkerHeartbeat
+from .models import Branch, Customer, Leave, Package, Rota, RotaSlot, Staff, Visit, WorkerHeartbeat
 
 
 @admin.register(Branch)
@@ -36,3 +36,30 @@ class PackageAdmin(admin.ModelAdmin):
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_seen", "beats"]
     readonly_fields = ["name", "last_seen", "beats"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["customer", "branch", "taker", "arrived_at", "source", "outcome"]
+    list_filter = ["branch", "outcome", "source", "kind"]
+    raw_id_fields = ["customer", "referrer"]
+    list_select_related = ["customer", "branch", "taker"]
+    date_hierarchy = "arrived_at"
+
+
+class RotaSlotInline(admin.TabularInline):
+    model = RotaSlot
+    extra = 0
+
+
+@admin.register(Rota)
+class RotaAdmin(admin.ModelAdmin):
+    list_display = ["branch", "day", "set_by"]
+    list_filter = ["branch"]
+    inlines = [RotaSlotInline]
+
+
+@admin.register(Leave)
+class LeaveAdmin(admin.ModelAdmin):
+    list_display = ["staff", "starts_on", "ends_on", "agent"]
+    list_select_related = ["staff", "agent"]
