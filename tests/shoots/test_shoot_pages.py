@@ -138,3 +138,37 @@ def test_no_show_from_the_page(book, order, crew, login):
     assert response.status_code == 302
     shoot.refresh_from_db()
     assert shoot.status == Shoot.Status.NO_SHOW
+
+
+def test_the_shoot_page_shows_the_day_in_progress(book, order, crew, login):
+    from orders import services as order_services
+    from shoots import services
+
+    order_services.take_payment(
+        order=order, kind="balance", method="cash", amount=order.balance_due, staff=crew.dispatcher
+    )
+    shoot = book(
+        order,
+        starts_at=timezone.now() + timedelta(minutes=5),
+        short_notice_confirmed=True,
+        room=crew.outdoor,
+        vehicle=crew.vehicle,
+        driver=crew.driver,
+    )
+    services.check_in(shoot=shoot, by=crew.dispatcher, locker_key="C9")
+    services.depart_outdoor(shoot=shoot, by=crew.dispatcher)
+    client = login(crew.dispatcher)
+    response = client.get(reverse("shoots:detail", args=[shoot.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Back from outdoors" in body
+    assert "Locker key C9" in body
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse("shoots:detail", args=[shoot.pk])).content.decode()
+    assert "外景返回" in body
+
+
+def test_field_staff_see_my_queue_in_the_menu(login, crew):
+    body = login(crew.makeup_artist).get(reverse("shoots:tablet")).content.decode()
+    assert "My queue" in body
+    assert "Control sheet" not in body
