@@ -1,0 +1,78 @@
+# 影楼管理系统 – developer tasks. `make` (or `make help`) lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv/bin
+PY := $(VENV)/python
+# `run` and `demo` use the zero-setup stack: SQLite and the filesystem Celery
+# broker, which settings pick when DATABASE_URL / REDIS_URL are unset.
+LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL PYTHONUNBUFFERED=1
+
+.PHONY: help venv run test lint format messages demo bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+venv: .venv/.installed ## Create .venv and install requirements.txt (again when it changes)
+
+$(PY):
+	python3 -m venv .venv
+
+# Order-only on $(PY): re-creating python must not force a reinstall by itself.
+.venv/.installed: requirements.txt | $(PY)
+	$(VENV)/pip install -q -r requirements.txt
+	touch $@
+
+run: venv ## Run web + Celery worker + beat on SQLite (Ctrl-C stops all)
+	@if command -v msgfmt >/dev/null; then $(LOCAL_ENV) $(PY) manage.py compilemessages --ignore=.venv; fi
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py seed_demo --if-empty
+	@echo "Open http://127.0.0.1:8000/ in a browser (Ctrl-C stops web, worker and beat)."
+	exec $(LOCAL_ENV) $(VENV)/honcho start -f Procfile.dev
+
+# One shell line, so the URLs printed by ensure-services.sh reach every step.
+# They are captured before eval: `eval "$(cmd)"` alone would hide cmd's failure.
+# pytest's own exit code decides, so "no tests collected" (5) fails too.
+test: venv ## Start/check PostgreSQL + Redis, then ruff, migrations check and pytest
+	@set -e; \
+	services=$$(scripts/ensure-services.sh); \
+	eval "$$services"; export DATABASE_URL REDIS_URL; \
+	$(VENV)/ruff check .; \
+	$(VENV)/ruff format --check .; \
+	$(PY) manage.py makemigrations --check --dry-run; \
+	$(VENV)/pytest
+
+lint: venv ## ruff check and ruff format --check
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+format: venv ## Reformat with ruff and apply ruff's safe fixes
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
+
+# scripts/messages.sh runs makemessages -l zh_Hans per catalogue (locale/ for
+# the core, <app>/locale/ for each app), then compilemessages --ignore=.venv.
+messages: venv ## Update and compile the zh_Hans translations
+	scripts/messages.sh
+
+demo: venv ## Migrate the local SQLite db and (re)load the demo data
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py seed_demo
+
+# On PostgreSQL (as production; the search relies on its trigram indexes), in
+# the "studio" database of the server ensure-services.sh finds or starts.
+# The demo data provides branch sh1. Override e.g. BENCH_ARGS="--branch sh2 --count 50000".
+BENCH_ARGS ?= --branch sh1
+bench: venv ## Time the customer search on PostgreSQL (BENCH_ARGS="--branch sh1 ...")
+	@set -e; \
+	services=$$(scripts/ensure-services.sh); \
+	eval "$$services"; export DATABASE_URL REDIS_URL; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py seed_demo --if-empty; \
+	$(PY) manage.py bench_search $(BENCH_ARGS)
+
+clean: ## Remove caches, collected static and test output; stop throw-away test servers (keeps .venv, db.sqlite3, media/)
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis staticfiles test-artifacts var
+	scripts/ensure-services.sh --stop
