@@ -3,6 +3,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from studio.selectors import approving_manager
+
 from .models import LedgerEntry
 from .services import PAYMENT_KINDS
 
@@ -60,11 +62,13 @@ class SigningForm(forms.Form):
     )
     deposit = forms.DecimalField(label=_("Deposit (¥)"), max_digits=10, decimal_places=2)
     deposit_method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
+    approval = forms.IntegerField(widget=forms.HiddenInput, required=False)
     request_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
 
-    def __init__(self, *args, packages, branch, **kwargs):
+    def __init__(self, *args, packages, branch, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.branch = branch
+        self.customer = customer
         self.fields["package"].queryset = packages
 
     def clean_deposit(self):
@@ -83,6 +87,14 @@ class SigningForm(forms.Form):
         data = super().clean()
         data["approved_by"] = None
         username = data.get("approver_username", "").strip()
+        if data.get("approval") and data.get("package") and data.get("discount") is not None:
+            # Approved from the manager's own device.
+            data["approved_by"] = approving_manager(
+                approval_id=data["approval"],
+                customer=self.customer,
+                package=data["package"],
+                discount=data["discount"],
+            )
         if username:
             user = authenticate(username=username, password=data.get("approver_password", ""))
             staff = getattr(user, "staff", None) if user is not None else None

@@ -8,8 +8,9 @@ from django_fsm_log.models import StateLog
 
 from studio import roles
 from studio.access import StaffRequired
-from studio.models import Customer, Package
+from studio.models import Customer, DiscountApproval, Package
 from studio.pdf import pdf_response
+from studio.services import ask_discount_approval
 
 from . import selectors, services
 from .forms import PaymentForm, SigningForm, TransitionForm
@@ -178,6 +179,7 @@ class SignView(StaffRequired, FormView):
         customer = self.get_customer()
         kwargs = super().get_form_kwargs()
         kwargs["branch"] = customer.branch
+        kwargs["customer"] = customer
         kwargs["packages"] = Package.objects.filter(
             branches=customer.branch, is_active=True
         ).order_by("-is_signature", "price")
@@ -188,7 +190,19 @@ class SignView(StaffRequired, FormView):
         ctx["customer"] = self.get_customer()
         ctx["discount_limit"] = self.get_customer().branch.discount_limit
         ctx["packages"] = ctx["form"].fields["package"].queryset
+        approval_id = str(ctx["form"]["approval"].value() or "")
+        if "approval" not in ctx and approval_id.isdigit():
+            ctx["approval"] = (
+                self.scoped(DiscountApproval.objects.select_related("decided_by"))
+                .filter(pk=approval_id, customer=self.get_customer())
+                .first()
+            )
         return ctx
+
+    def post(self, request, *args, **kwargs):
+        if "ask_approval" in request.POST:
+            return self.ask_approval(self.get_form())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -220,6 +234,39 @@ class SignView(StaffRequired, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def ask_approval(self, form):
+        """Send the discount to the managers' Today page; the planning document stays as
+        filled in, and signing later picks up the approval."""
+        form.is_valid()
+        package = form.cleaned_data.get("package")
+        discount = form.cleaned_data.get("discount")
+        if package is None or discount is None:
+            return self.form_invalid(form)
+        try:
+            approval = ask_discount_approval(
+                customer=self.get_customer(),
+                package=package,
+                discount=discount,
+                requested_by=self.request.staff,
+            )
+        except ValidationError as exc:
+            form = self.get_form()
+            form.is_valid()
+            _attach(form, exc)
+            return self.form_invalid(form)
+        kwargs = self.get_form_kwargs()
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        kwargs["initial"] = {
+            **self.request.POST.dict(),
+            "approval": approval.pk,
+            "approver_password": "",
+        }
+        messages.info(self.request, _("A manager has been asked to approve the discount."))
+        return self.render_to_response(
+            self.get_context_data(form=self.get_form_class()(**kwargs), approval=approval)
+        )
 
 
 class PlanningDocumentView(StaffRequired, View):

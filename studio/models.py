@@ -428,3 +428,41 @@ class Visit(models.Model):
     @property
     def is_open(self):
         return self.closed_at is None
+
+
+class DiscountApproval(models.Model):
+    """A manager's approval of a discount beyond the branch limit, asked for at signing and
+    given from the manager's own device. The signed order records who approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a manager")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    package = models.ForeignKey(
+        Package, on_delete=models.PROTECT, related_name="+", verbose_name=_("package")
+    )
+    discount = models.DecimalField(_("discount"), max_digits=10, decimal_places=2)
+    requested_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("discount approval")
+        verbose_name_plural = _("discount approvals")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.customer} {self.package} −{self.discount}"

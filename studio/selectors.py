@@ -247,5 +247,38 @@ def today(request):
         "my_tasks": open_tasks_for(request.staff, branch_ids=request.staff.branch_ids)[:20],
         "open_visits": open_visits(request.branch),
         "covering": covering_for(request.staff, on=day),
+        "approvals": pending_approvals(request),
         "now": timezone.now(),
     }
+
+
+def approving_manager(*, approval_id, customer, package, discount):
+    """The manager who approved this discount (or more) for this couple and package."""
+    from .models import DiscountApproval
+
+    if not approval_id:
+        return None
+    found = (
+        DiscountApproval.objects.filter(
+            pk=approval_id,
+            customer=customer,
+            package=package,
+            discount__gte=discount,
+            status=DiscountApproval.Status.APPROVED,
+        )
+        .select_related("decided_by")
+        .first()
+    )
+    return found.decided_by if found else None
+
+
+def pending_approvals(request):
+    from .models import DiscountApproval
+
+    if not request.staff.is_manager:
+        return []
+    return list(
+        DiscountApproval.objects.filter(
+            branch__in=request.staff.branch_ids, status=DiscountApproval.Status.PENDING
+        ).select_related("customer", "package", "requested_by")
+    )

@@ -12,7 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Customer, Leave, Rota, RotaSlot, Staff, Visit, WorkerHeartbeat
+from .models import (
+    Customer,
+    DiscountApproval,
+    Leave,
+    Rota,
+    RotaSlot,
+    Staff,
+    Visit,
+    WorkerHeartbeat,
+)
 
 FOLLOW_UP_WITHIN = timedelta(hours=1)
 
@@ -300,4 +309,61 @@ def close_visit(
                 script=_("Did not book: %(reason)s") % {"reason": locked.not_booked_reason},
                 assignee=assignee,
             )
+        return locked
+
+
+# --- Discounts beyond the branch limit, approved from a manager's own device ---
+
+
+def ask_discount_approval(*, customer, package, discount, requested_by):
+    """Ask the branch's managers to approve a discount beyond the limit (they answer from
+    their own device). Asking again for the same discount returns the open request."""
+    from decimal import Decimal
+
+    discount = Decimal(discount)
+    if discount <= 0:
+        raise ValidationError({"discount": _("Only a discount needs approval.")})
+    if package.price - discount < package.floor_price:
+        raise ValidationError(
+            {
+                "discount": _("The price cannot go below %(floor)s for this package.")
+                % {"floor": package.floor_price}
+            }
+        )
+    with transaction.atomic():
+        existing = (
+            DiscountApproval.objects.select_for_update()
+            .filter(
+                customer=customer,
+                package=package,
+                discount=discount,
+                status__in=[DiscountApproval.Status.PENDING, DiscountApproval.Status.APPROVED],
+            )
+            .first()
+        )
+        if existing is not None:
+            return existing
+        return DiscountApproval.objects.create(
+            branch=customer.branch,
+            customer=customer,
+            package=package,
+            discount=discount,
+            requested_by=requested_by,
+        )
+
+
+def decide_discount_approval(*, approval, manager, approve):
+    """A store manager of the branch approves or refuses; the first decision stands."""
+    if not manager.is_manager or approval.branch_id not in manager.branch_ids:
+        raise ValidationError(_("Only a store manager of this branch can decide."))
+    with transaction.atomic():
+        locked = DiscountApproval.objects.select_for_update().get(pk=approval.pk)
+        if locked.status != DiscountApproval.Status.PENDING:
+            return locked
+        locked.status = (
+            DiscountApproval.Status.APPROVED if approve else DiscountApproval.Status.REFUSED
+        )
+        locked.decided_by = manager
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
         return locked

@@ -18,6 +18,11 @@ app_patterns = (
         path("customers/search/", views.CustomerSearchView.as_view(), name="customer_search"),
         path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
         path("leave/", views.LeaveView.as_view(), name="leave"),
+        path(
+            "discounts/<int:pk>/decide/",
+            views.DiscountDecisionView.as_view(),
+            name="decide_discount",
+        ),
     ],
     "studio",
 )

@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from . import roles, selectors, services
 from .access import StaffRequired, staff_required
 from .forms import ConsultationForm, LeaveForm, RotaForm, VisitForm, attach_errors
 from .middleware import BranchMiddleware
-from .models import Customer, Leave, Package, Visit, WorkerHeartbeat
+from .models import Customer, DiscountApproval, Leave, Package, Visit, WorkerHeartbeat
 
 
 class LoginView(auth_views.LoginView):
@@ -316,3 +316,26 @@ class LeaveView(StaffRequired, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class DiscountDecisionView(StaffRequired, View):
+    """A store manager approves or refuses a discount from their own device."""
+
+    roles = {roles.MANAGER}
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        approval = get_object_or_404(self.scoped(DiscountApproval.objects.all()), pk=pk)
+        approve = request.POST.get("decision") == "approve"
+        try:
+            services.decide_discount_approval(
+                approval=approval, manager=request.staff, approve=approve
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Discount approved.") if approve else _("Discount refused.")
+            )
+        return redirect("home")
