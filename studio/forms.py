@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
@@ -94,8 +95,6 @@ class VisitForm(forms.Form):
                     "referrer_phone", _("Enter the phone of the customer who referred them.")
                 )
             else:
-                from django.db.models import Q
-
                 data["referrer"] = self.customers.filter(
                     Q(bride_phone=phone) | Q(groom_phone=phone)
                 ).first()
