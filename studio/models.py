@@ -2,11 +2,9 @@ import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -187,26 +185,8 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["bride_phone"], name="customer_bride_phone"),
             models.Index(fields=["groom_phone"], name="customer_groom_phone"),
-            # As-you-type search (bench_search): phone prefixes and names anywhere.
-            models.Index(
-                fields=["bride_phone"],
-                name="customer_bride_phone_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["groom_phone"],
-                name="customer_groom_phone_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            GinIndex(OpClass(Upper("bride_name"), name="gin_trgm_ops"), name="customer_bride_trgm"),
-            GinIndex(OpClass(Upper("groom_name"), name="gin_trgm_ops"), name="customer_groom_trgm"),
-            # One or two characters (a surname) are too short for trigrams: prefix search.
-            models.Index(
-                OpClass(Upper("bride_name"), name="text_pattern_ops"), name="customer_bride_prefix"
-            ),
-            models.Index(
-                OpClass(Upper("groom_name"), name="text_pattern_ops"), name="customer_groom_prefix"
-            ),
+            # The as-you-type search's PostgreSQL indexes (phone prefixes, trigram and
+            # prefix name search) are created in migration 0005: SQLite has none of them.
         ]
 
     def __str__(self):

@@ -3,6 +3,8 @@ so not even raw SQL or a bug outside the ORM can rewrite money history."""
 
 from django.db import migrations
 
+from studio.dbops import postgres_only_sql
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION studio_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -20,16 +22,6 @@ DROP FUNCTION IF EXISTS studio_refuse_change();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("orders", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [postgres_only_sql(FORWARD, BACKWARD)]
