@@ -318,7 +318,7 @@ def reverse_entry(*, entry, staff, note):
         )
 
 
-def add_charge(*, order, kind, amount, description, staff, approved_by=None):
+def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=None):
     """Record what the customer owes beyond the package (an upsell, a fee)."""
     amount = Decimal(amount)
     if amount == ZERO:
@@ -332,6 +332,7 @@ def add_charge(*, order, kind, amount, description, staff, approved_by=None):
             description=description,
             created_by=staff,
             approved_by=approved_by,
+            created_at=at or timezone.now(),
         )
 
 

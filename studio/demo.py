@@ -10,12 +10,16 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django_fsm_log.models import StateLog
 
 from orders import services as orders
 from orders.models import LedgerEntry, Order, State
 from selection.models import ProductionItem, SelectionSession
-from shoots.models import Shoot
+from shoots import services as shoot_services
+from shoots.models import HandOff, ResourceBooking, Room, Shoot, Vehicle
+from shoots.selectors import SEAT_ROLES
 
 from . import roles
 from .models import Branch, Customer, Package, Staff
@@ -93,7 +97,24 @@ STAFF = [
     ("customer_service", "客服 唐悦 Tang Yue", [roles.CUSTOMER_SERVICE]),
     ("cashier", "收银 曹颖 Cao Ying", [roles.CASHIER]),
     ("manager", "店长 林峰 Lin Feng", [roles.MANAGER]),
+    # A full crew so the week's control sheet has people to spare.
+    ("photographer2", "摄影师 钱程 Qian Cheng", [roles.PHOTOGRAPHER]),
+    ("photographer3", "摄影师 沈阳 Shen Yang", [roles.PHOTOGRAPHER]),
+    ("makeup_artist2", "化妆师 卫红 Wei Hong", [roles.MAKEUP_ARTIST]),
+    ("makeup_artist3", "化妆师 蒋琴 Jiang Qin", [roles.MAKEUP_ARTIST]),
+    ("dress_stylist2", "礼服师 韩雪 Han Xue", [roles.DRESS_STYLIST]),
+    ("assistant2", "助理 杨帆 Yang Fan", [roles.ASSISTANT]),
 ]
+# Only these are printed as the demo logins (one per role); the others log in the same way.
+EXTRA = {
+    "receptionist2",
+    "photographer2",
+    "photographer3",
+    "makeup_artist2",
+    "makeup_artist3",
+    "dress_stylist2",
+    "assistant2",
+}
 
 # How many orders end in each state, per branch.
 SPREAD = {
@@ -136,7 +157,7 @@ def build(stdout=None):
                 login = username if i == 0 else f"{username}_{branch.code}"
                 staff = _staff(login, name, role_names, [branch])
                 staff_by_branch[branch.pk].append(staff)
-                if i == 0:
+                if i == 0 and username not in EXTRA:
                     logins.append((login, role_names[0]))
         # The area manager oversees both branches.
         area = _staff("area_manager", "区域经理 宋洁 Song Jie", [roles.MANAGER], branches)
@@ -145,6 +166,7 @@ def build(stdout=None):
         Staff.objects.create(user=admin, display_name="Admin").branches.set(branches)
         for branch in branches:
             team = staff_by_branch[branch.pk] + [area]
+            _places(branch)
             _orders(rng, branch, team, packages)
     return logins
 
@@ -185,6 +207,69 @@ def _staff(username, name, role_names, branches):
     return staff
 
 
+def _places(branch):
+    for name in ("1号影棚 Studio 1", "2号影棚 Studio 2", "3号欧式棚 Studio 3"):
+        Room.objects.create(branch=branch, name=name)
+    Room.objects.create(branch=branch, name="外景 滨江 Riverside outdoor", is_outdoor=True)
+    Vehicle.objects.create(branch=branch, name="别克 GL8 Buick GL8", plate="沪A·6D218")
+
+
+class Crews:
+    """Hands out crews in turn, so shoots at the same time get different people."""
+
+    def __init__(self, team):
+        self.turn = 0
+        self.seats = {seat: _by_role(team, role) for seat, role in SEAT_ROLES.items()}
+        self.rooms = list(Room.objects.filter(is_outdoor=False))
+
+    def next(self, branch):
+        self.turn += 1
+        crew = {
+            seat: people[self.turn % len(people)]
+            for seat, people in self.seats.items()
+            if seat != "driver"
+        }
+        rooms = [r for r in self.rooms if r.branch_id == branch.pk]
+        crew["room"] = rooms[self.turn % len(rooms)]
+        return crew
+
+
+def _book(order, crews, starts_at, by):
+    """Book the next free crew; try later slots when everyone is taken."""
+    for attempt in range(12):
+        when = starts_at + timedelta(hours=attempt * 5)
+        try:
+            return shoot_services.book_shoot(
+                order=order,
+                starts_at=when,
+                by=by,
+                short_notice_confirmed=True,
+                now=min(timezone.now(), when - timedelta(minutes=1)),
+                **crews.next(order.branch),
+            )
+        except shoot_services.DoubleBooking:
+            continue
+    raise RuntimeError(f"No free crew for {order}")
+
+
+def _free_day(shoot, wanted):
+    """How far to move a finished shoot back in time, to the first day from `wanted` on
+    when its people and room were free."""
+    keys = list(shoot.bookings.values_list("resource", flat=True))
+    length = shoot.ends_at - shoot.starts_at
+    for day in range(30):
+        for hour in (9, 14):
+            start = timezone.make_aware(
+                datetime.combine(timezone.localdate(wanted) + timedelta(days=day), time(hour))
+            )
+            clash = ResourceBooking.objects.filter(
+                resource__in=keys, starts_at__lt=start + length, ends_at__gt=start
+            ).exclude(shoot=shoot)
+            if not clash.exists():
+                return start - shoot.starts_at
+    raise RuntimeError(f"No free day for {shoot}")
+
+
 def _by_role(team, role):
     return [s for s in team if role in s.role_set]
 
@@ -192,6 +277,7 @@ def _by_role(team, role):
 def _orders(rng, branch, team, packages):
     takers = _by_role(team, roles.RECEPTIONIST)
     manager = _by_role(team, roles.MANAGER)[0]
+    crews = Crews(team)
     now = timezone.now()
     n = 0
     for target, count in SPREAD.items():
@@ -232,7 +318,7 @@ def _orders(rng, branch, team, packages):
                 at=signed,
                 style_wishes=rng.choice(["韩式 Korean style", "森系 Forest", "复古 Vintage"]),
             )
-            _walk(rng, order, target, team, manager, signed)
+            _walk(rng, order, target, crews, manager, signed)
     # The rest walk in without ordering: customers only.
     for _ in range(5):
         n += 1
@@ -252,7 +338,7 @@ def _age(target, rng):
     return 3 + order_of.index(target) * 6 + rng.randint(0, 5)
 
 
-def _walk(rng, order, target, team, manager, signed):
+def _walk(rng, order, target, crews, manager, signed):
     if target == State.BOOKED:
         return
     by = manager.user
@@ -273,42 +359,59 @@ def _walk(rng, order, target, team, manager, signed):
             note="按退款政策退一半定金 Half the deposit back per policy",
         )
         return
-    in_future = target == State.SCHEDULED
-    day = timezone.localdate() + timedelta(days=rng.randint(0, 6) if in_future else 0)
-    start = timezone.make_aware(datetime.combine(day, time(9 + rng.randint(0, 4), 0)))
-    if in_future and start < timezone.now():
-        start = timezone.now() + timedelta(hours=1)
-    shoot = Shoot.objects.create(
-        order=order,
-        branch=order.branch,
-        starts_at=start,
-        ends_at=start + timedelta(hours=5),
-        created_by=taker,
-    )
-    orders.transition_order(order=order, name="schedule", by=by, at=signed + timedelta(days=1))
     if target == State.SCHEDULED:
+        # This week's control sheet: a morning or an afternoon in the next days.
+        day = timezone.localdate() + timedelta(days=rng.randint(1, 6))
+        start = timezone.make_aware(datetime.combine(day, time(rng.choice([9, 13]), 30)))
+        _book(order, crews, start, taker)
         return
-    shoot.starts_at = timezone.now()
-    shoot.ends_at = shoot.starts_at + timedelta(hours=5)
-    shoot.save()
-    orders.take_payment(
-        order=order,
-        kind=LedgerEntry.Kind.BALANCE,
-        method="wechat",
-        amount=order.balance_due,
-        staff=taker,
-        at=signed + timedelta(days=2),
-    )
-    orders.transition_order(order=order, name="check_in", by=by)
-    if target == State.SHOOTING:
-        return
+    # Shoots that happened: booked and checked in as on their day, then moved to that day.
     shot_at = signed + timedelta(days=3)
-    Shoot.objects.filter(pk=shoot.pk).update(
-        status=Shoot.Status.FINISHED, starts_at=shot_at, ends_at=shot_at + timedelta(hours=5)
+    today = target == State.SHOOTING
+    if not today:
+        # Money is never backdated after the fact: the balance is taken with its own date.
+        orders.take_payment(
+            order=order,
+            kind=LedgerEntry.Kind.BALANCE,
+            method="wechat",
+            amount=order.balance_due,
+            staff=taker,
+            at=signed + timedelta(days=2),
+        )
+    shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker)
+    shoot_services.check_in(
+        shoot=shoot,
+        by=taker,
+        balance_method="wechat",
+        locker_key=f"{rng.randint(1, 60):02d}" if today else "",
     )
-    orders.transition_order(order=order, name="finish_shoot", by=by, at=shot_at)
+    first = shoot.plan.order_by("position").first()
+    shoot_services.hand_off(shoot=shoot, to_staff=shoot.dress_stylist, plan_line=first, by=taker)
+    if target == State.SHOOTING:
+        makeup = shoot.plan.order_by("position")[1]
+        shoot_services.hand_off(
+            shoot=shoot, to_staff=shoot.makeup_artist, plan_line=makeup, by=taker
+        )
+        return
+    shoot_services.finish_shoot(shoot=shoot, by=taker)
+    shift = _free_day(shoot, shot_at)
+    shot_at = shoot.starts_at + shift
+    Shoot.objects.filter(pk=shoot.pk).update(
+        starts_at=F("starts_at") + shift,
+        ends_at=F("ends_at") + shift,
+        checked_in_at=F("checked_in_at") + shift,
+        finished_at=F("finished_at") + shift,
+    )
+    ResourceBooking.objects.filter(shoot=shoot).update(
+        starts_at=F("starts_at") + shift, ends_at=F("ends_at") + shift
+    )
+    HandOff.objects.filter(shoot=shoot).update(at=F("at") + shift)
+    log = StateLog.objects.for_(order)
+    log.filter(transition="schedule").update(timestamp=signed + timedelta(days=1))
+    log.filter(transition__in=["check_in", "finish_shoot"]).update(timestamp=F("timestamp") + shift)
     if target == State.SHOT:
         return
+    by = manager.user
     session = SelectionSession.objects.create(
         order=order,
         photo_count=rng.randint(300, 600),
@@ -328,6 +431,7 @@ def _walk(rng, order, target, team, manager, signed):
             amount=upsell,
             description="加选 10 张精修 10 extra retouched photos",
             staff=taker,
+            at=shot_at + timedelta(days=1),
         )
         orders.take_payment(
             order=order,
@@ -335,6 +439,7 @@ def _walk(rng, order, target, team, manager, signed):
             method="alipay",
             amount=upsell,
             staff=taker,
+            at=shot_at + timedelta(days=1),
         )
     session.signed_at = shot_at + timedelta(days=1)
     session.upsell_settled = True
@@ -353,14 +458,16 @@ def _walk(rng, order, target, team, manager, signed):
     ]
     if target == State.IN_PRODUCTION:
         return
+    ready_at = min(shot_at + timedelta(days=12), timezone.now())
     ProductionItem.objects.filter(pk__in=[i.pk for i in items]).update(
-        stage=ProductionItem.Stage.DONE, qc_passed_at=timezone.now()
+        stage=ProductionItem.Stage.DONE, qc_passed_at=ready_at
     )
-    orders.transition_order(order=order, name="mark_ready", by=by)
+    orders.transition_order(order=order, name="mark_ready", by=by, at=ready_at)
     if target == State.READY:
         return
-    ProductionItem.objects.filter(order=order).update(handed_over_at=timezone.now())
-    orders.transition_order(order=order, name="deliver", by=by)
+    delivered_at = min(shot_at + timedelta(days=15), timezone.now())
+    ProductionItem.objects.filter(order=order).update(handed_over_at=delivered_at)
+    orders.transition_order(order=order, name="deliver", by=by, at=delivered_at)
 
 
 def is_empty():
