@@ -22,7 +22,8 @@ from shoots.models import HandOff, ResourceBooking, Room, Shoot, Vehicle
 from shoots.selectors import SEAT_ROLES
 
 from . import roles
-from .models import Branch, Customer, Package, Staff
+from . import services as studio_services
+from .models import Branch, Customer, Package, Staff, Visit
 
 PASSWORD = "studio-demo-2026"
 
@@ -167,7 +168,15 @@ def build(stdout=None):
         for branch in branches:
             team = staff_by_branch[branch.pk] + [area]
             _places(branch)
+            studio_services.set_rota(
+                branch=branch,
+                day=branch.today(),
+                takers=_by_role(team, roles.RECEPTIONIST),
+                set_by=_by_role(team, roles.MANAGER)[0],
+            )
             _orders(rng, branch, team, packages)
+        # The beat task does this every 15 minutes; the demo shows its calls at once.
+        shoot_services.plan_confirmation_calls()
     return logins
 
 
@@ -284,29 +293,26 @@ def _orders(rng, branch, team, packages):
         for _ in range(count):
             n += 1
             taker = takers[n % len(takers)]
-            customer = Customer.objects.create(
+            signed = now - timedelta(days=_age(target, rng))
+            visit = studio_services.register_visit(
                 branch=branch,
-                owner=taker,
-                bride_name=rng.choice(BRIDES),
-                groom_name=rng.choice(GROOMS),
-                bride_phone=f"138{rng.randint(10000000, 99999999)}",
-                groom_phone=f"137{rng.randint(10000000, 99999999)}",
-                wechat=f"wx_{branch.code}_{n}",
-                wedding_date=(now + timedelta(days=rng.randint(30, 300))).date(),
+                registered_by=taker,
+                new_customer=_couple(rng, n, now),
                 source=rng.choice(Customer.Source.values),
-                marketing_consent=rng.random() < 0.7,
-                notes=rng.choice(
-                    [
-                        "",
-                        "对花粉过敏 Allergic to pollen",
-                        "喜欢简约风格 Likes a simple style",
-                        "新娘怕冷 Bride feels the cold easily",
-                    ]
-                ),
+                reason="拍婚纱照 Wedding photos",
+                at=signed - timedelta(hours=1),
+            )
+            customer = visit.customer
+            taker = visit.taker
+            studio_services.close_visit(
+                visit=visit,
+                staff=taker,
+                outcome=Visit.Outcome.BOOKED,
+                budget=Decimal(rng.choice([6000, 10000, 15000])),
+                at=signed,
             )
             package = rng.choice(packages[:4])
             discount = Decimal(rng.choice([0, 0, 200, 500]))
-            signed = now - timedelta(days=_age(target, rng))
             order = orders.create_order(
                 customer=customer,
                 package=package,
@@ -319,17 +325,52 @@ def _orders(rng, branch, team, packages):
                 style_wishes=rng.choice(["韩式 Korean style", "森系 Forest", "复古 Vintage"]),
             )
             _walk(rng, order, target, crews, manager, signed)
-    # The rest walk in without ordering: customers only.
-    for _ in range(5):
+    # Today's walk-ins who did not book: customer service calls them within the hour.
+    for hours in (5, 3, 1):
         n += 1
-        Customer.objects.create(
+        visit = studio_services.register_visit(
             branch=branch,
-            owner=takers[n % len(takers)],
-            bride_name=rng.choice(BRIDES),
-            groom_name=rng.choice(GROOMS),
-            bride_phone=f"138{rng.randint(10000000, 99999999)}",
+            registered_by=takers[0],
+            new_customer=_couple(rng, n, now),
             source=Customer.Source.ONLINE,
+            reason="比较套系 Comparing packages",
+            at=now - timedelta(hours=hours),
         )
+        studio_services.close_visit(
+            visit=visit,
+            staff=visit.taker,
+            outcome=Visit.Outcome.NOT_BOOKED,
+            compared_studios="金夫人, 薇薇新娘",
+            budget=Decimal("5000"),
+            not_booked_reason=rng.choice(
+                [
+                    "预算不够 Over budget",
+                    "要和父母商量 Will ask the parents",
+                    "档期未定 Date not fixed",
+                ]
+            ),
+            at=now - timedelta(hours=hours) + timedelta(minutes=40),
+        )
+
+
+def _couple(rng, n, now):
+    return {
+        "bride_name": rng.choice(BRIDES),
+        "groom_name": rng.choice(GROOMS),
+        "bride_phone": f"138{rng.randint(10000000, 99999999)}",
+        "groom_phone": f"137{rng.randint(10000000, 99999999)}",
+        "wechat": f"wx_demo_{n}",
+        "wedding_date": (now + timedelta(days=rng.randint(30, 300))).date(),
+        "marketing_consent": rng.random() < 0.7,
+        "notes": rng.choice(
+            [
+                "",
+                "对花粉过敏 Allergic to pollen",
+                "喜欢简约风格 Likes a simple style",
+                "新娘怕冷 Bride feels the cold easily",
+            ]
+        ),
+    }
 
 
 def _age(target, rng):
