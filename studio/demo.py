@@ -231,19 +231,21 @@ class Crews:
         self.seats = {seat: _by_role(team, role) for seat, role in SEAT_ROLES.items()}
         self.rooms = list(Room.objects.filter(is_outdoor=False))
 
-    def next(self, branch):
+    def next(self, branch, lead=False):
+        """The next crew in turn; `lead` is the demo logins' own crew (photographer, …)."""
         self.turn += 1
+        turn = 0 if lead else self.turn
         crew = {
-            seat: people[self.turn % len(people)]
+            seat: people[turn % len(people)]
             for seat, people in self.seats.items()
             if seat != "driver"
         }
         rooms = [r for r in self.rooms if r.branch_id == branch.pk]
-        crew["room"] = rooms[self.turn % len(rooms)]
+        crew["room"] = rooms[turn % len(rooms)]
         return crew
 
 
-def _book(order, crews, starts_at, by):
+def _book(order, crews, starts_at, by, lead=False):
     """Book the next free crew; try later slots when everyone is taken."""
     for attempt in range(12):
         when = starts_at + timedelta(hours=attempt * 5)
@@ -254,7 +256,7 @@ def _book(order, crews, starts_at, by):
                 by=by,
                 short_notice_confirmed=True,
                 now=min(timezone.now(), when - timedelta(minutes=1)),
-                **crews.next(order.branch),
+                **crews.next(order.branch, lead=lead and attempt == 0),
             )
         except shoot_services.DoubleBooking:
             continue
@@ -402,7 +404,7 @@ def _walk(rng, order, target, crews, manager, signed):
         return
     if target == State.SCHEDULED:
         # This week's control sheet: a morning or an afternoon in the next days.
-        day = timezone.localdate() + timedelta(days=rng.randint(1, 6))
+        day = timezone.localdate() + timedelta(days=1 + order.pk % 6)
         start = timezone.make_aware(datetime.combine(day, time(rng.choice([9, 13]), 30)))
         _book(order, crews, start, taker)
         return
@@ -419,7 +421,7 @@ def _walk(rng, order, target, crews, manager, signed):
             staff=taker,
             at=signed + timedelta(days=2),
         )
-    shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker)
+    shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker, lead=today)
     shoot_services.check_in(
         shoot=shoot,
         by=taker,

@@ -34,6 +34,14 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    # The studio's apps first: their translations and templates win over Django's.
+    "studio",
+    "orders",
+    "shoots",
+    "selection",
+    "pickup",
+    "rentals",
+    "followups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,13 +56,6 @@ INSTALLED_APPS = [
     "django_fsm",
     "django_fsm_log",
     "django_celery_beat",
-    "studio",
-    "orders",
-    "shoots",
-    "selection",
-    "pickup",
-    "rentals",
-    "followups",
 ]
 
 MIDDLEWARE = [
