@@ -6,7 +6,7 @@ Each function takes keyword arguments, runs in one transaction and locks what it
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,6 +151,25 @@ def _next_taker(*, branch, day, fallback):
 # --- Customers and visits ---
 
 
+def normalise_phone(phone):
+    """One spelling per number, so "139 0000-1111" and "13900001111" are the same couple."""
+    return "".join((phone or "").split()).replace("-", "")
+
+
+def _lock_phones(phones):
+    """Hold a transaction-level lock on each phone until the caller's transaction ends, so
+    two desks filing the same new number at the same instant file it once: the second waits,
+    then finds the first couple on file. Sorted, so two couples sharing a phone cannot
+    deadlock. SQLite serialises writers by itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for phone in sorted(set(phones)):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"customer-phone:{phone}"]
+            )
+
+
 def phone_on_file(*, branch_ids, phones, exclude=None):
     """The couple already on file with any of these phones, if one is (no duplicate files)."""
     phones = [p for p in phones if p]
@@ -190,7 +209,8 @@ def register_visit(
     """Register a walk-in or phone enquiry (客流登记).
 
     The couple is found on file or filed on the spot (never twice: a phone already on file
-    raises DuplicateCustomer). The order taker comes from today's rota, round robin; a
+    raises DuplicateCustomer, and a lock on each new phone makes two desks filing the same
+    number at once file it once). The order taker comes from today's rota, round robin; a
     couple with an owner on duty goes to their owner. The taker of a new couple becomes its
     owner for the whole journey (首问负责制).
     """
@@ -199,13 +219,18 @@ def register_visit(
     if (customer is None) == (new_customer is None):
         raise ValueError("Pass either customer or new_customer.")
     if customer is None:
-        phones = [new_customer.get("bride_phone"), new_customer.get("groom_phone")]
-        existing = phone_on_file(branch_ids=registered_by.branch_ids, phones=phones)
-        if existing is not None:
-            raise DuplicateCustomer(existing)
+        new_customer = dict(new_customer)
+        for key in ("bride_phone", "groom_phone"):
+            new_customer[key] = normalise_phone(new_customer.get(key))
     if referrer is not None and source != Customer.Source.REFERRAL:
         referrer = None
     with transaction.atomic():
+        if customer is None:
+            phones = [p for p in (new_customer["bride_phone"], new_customer["groom_phone"]) if p]
+            _lock_phones(phones)
+            existing = phone_on_file(branch_ids=registered_by.branch_ids, phones=phones)
+            if existing is not None:
+                raise DuplicateCustomer(existing)
         owner = customer.owner if customer is not None else None
         if owner is not None and owner.is_active and branch.pk in owner.branch_ids:
             if responsible_for(owner, on=day) == owner:
