@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import Dress, DressReservation
+
+
+@admin.register(Dress)
+class DressAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "category",
+        "size",
+        "colour",
+        "condition",
+        "branch",
+        "is_active",
+    ]
+    list_filter = ["branch", "category", "condition", "is_active"]
+    search_fields = ["code", "name", "colour"]
+
+
+@admin.register(DressReservation)
+class DressReservationAdmin(admin.ModelAdmin):
+    """Read-only: reservations change through the pages, so money and dates stay in step."""
+
+    list_display = ["dress", "customer", "order", "pickup_on", "return_on", "status", "branch"]
+    list_filter = ["branch", "status"]
+    search_fields = ["dress__code", "order__number"]
+    list_select_related = ["dress", "customer", "order", "branch"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
