@@ -118,6 +118,17 @@ class HandOffForm(forms.Form):
         return data
 
 
+class LookForm(forms.Form):
+    """The look of one outfit set of the plan."""
+
+    line = forms.ModelChoiceField(PlannedSet.objects.none(), label=_("Outfit set"))
+    look = forms.CharField(label=_("Look"), max_length=100, required=False)
+
+    def __init__(self, *args, shoot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = shoot.plan.filter(step__in=OutfitKind.values)
+
+
 class FinishForm(forms.Form):
     deposit_method = forms.ChoiceField(
         label=_("Deposit refunded by"), choices=LedgerEntry.Method.choices, initial="cash"

@@ -198,6 +198,12 @@ class Shoot(models.Model):
         return {getattr(self, f"{name}_id") for name in self.PEOPLE} - {None}
 
     @property
+    def outfits(self):
+        """The outfit sets of the plan, in order, without makeup or changes (uses a
+        prefetched plan), so a list of them needs no comma logic in templates."""
+        return [line for line in self.plan.all() if line.is_outfit]
+
+    @property
     def is_active(self):
         return self.status in (self.Status.PLANNED, self.Status.CHECKED_IN)
 

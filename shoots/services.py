@@ -456,6 +456,23 @@ def record_confirmation(*, shoot, outcome, by):
     return locked
 
 
+def set_look(*, line, look, by):
+    """The look of one outfit set (e.g. "森系 Forest"), which the tablets show.
+
+    Only outfit lines have a look, and only while the shoot is planned or under way.
+    """
+    look = (look or "").strip()
+    with transaction.atomic():
+        locked = _locked(line.shoot, Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN)
+        line = PlannedSet.objects.select_for_update().get(pk=line.pk, shoot=locked)
+        if not line.is_outfit:
+            raise ValidationError({"look": _("Only an outfit set has a look.")})
+        line.look = look
+        line.full_clean(validate_unique=False, validate_constraints=False)
+        line.save(update_fields=["look"])
+    return line
+
+
 # --- Before the day ---
 
 PRECAUTIONS = gettext_lazy(

@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/late/", views.LateView.as_view(), name="late"),
     path("<int:pk>/confirmation/", views.ConfirmationView.as_view(), name="confirmation"),
     path("<int:pk>/visit/", views.VisitView.as_view(), name="visit"),
+    path("<int:pk>/look/", views.LookView.as_view(), name="look"),
 ]

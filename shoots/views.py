@@ -26,6 +26,7 @@ from .forms import (
     FinishForm,
     HandOffForm,
     LateForm,
+    LookForm,
     VisitForm,
     WhenForm,
 )
@@ -42,6 +43,7 @@ SHEET_ROLES = {
 BOOKING_ROLES = {roles.DISPATCHER, roles.MANAGER, roles.RECEPTIONIST, roles.CUSTOMER_SERVICE}
 DAY_ROLES = {roles.DISPATCHER, roles.MANAGER}
 TABLET_ROLES = roles.FIELD | DAY_ROLES
+LOOK_ROLES = DAY_ROLES | {roles.DRESS_STYLIST}
 VISIT_ROLES = {roles.RECEPTIONIST, roles.SELECTION_CONSULTANT, roles.MANAGER, roles.DISPATCHER}
 
 
@@ -384,6 +386,22 @@ class HandOffView(ShootActionView):
             step=data["step"] or None,
             by=staff,
         )
+
+
+class LookView(ShootActionView):
+    """The look of an outfit set, from the shoot page or the dress stylist's tablet."""
+
+    roles = LOOK_ROLES
+    done_message = gettext_lazy("The look is saved.")
+
+    def make_form(self, shoot):
+        staff = self.request.staff
+        if not staff.has_role(*DAY_ROLES) and staff.pk != shoot.dress_stylist_id:
+            raise Http404
+        return LookForm(self.request.POST, shoot=shoot)
+
+    def act(self, shoot, data):
+        services.set_look(line=data["line"], look=data["look"], by=self.request.staff)
 
 
 class BoardView(StaffRequired, TemplateView):
