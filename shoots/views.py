@@ -404,11 +404,23 @@ class LookView(ShootActionView):
         services.set_look(line=data["line"], look=data["look"], by=self.request.staff)
 
 
-class BoardView(StaffRequired, TemplateView):
+class PolledPage:
+    """A page that htmx polls (hx-trigger="every 20s"): the poll gets only the fragment."""
+
+    fragment_template_name = None
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return [self.fragment_template_name]
+        return super().get_template_names()
+
+
+class BoardView(StaffRequired, PolledPage, TemplateView):
     """Every couple in the building: where, with whom, since when; who needs attention."""
 
     roles = DAY_ROLES
     template_name = "shoots/board.html"
+    fragment_template_name = "shoots/includes/board_rows.html"
 
     def get_context_data(self, **kwargs):
         rows = selectors.board(branch=self.request.branch)
@@ -435,11 +447,12 @@ class TomorrowView(StaffRequired, TemplateView):
         )
 
 
-class TabletView(StaffRequired, TemplateView):
+class TabletView(StaffRequired, PolledPage, TemplateView):
     """My queue now, for makeup artists, dress stylists, photographers and assistants."""
 
     roles = TABLET_ROLES
     template_name = "shoots/tablet.html"
+    fragment_template_name = "shoots/includes/tablet_queue.html"
 
     def get_context_data(self, **kwargs):
         queue = selectors.my_queue(staff=self.request.staff, branch=self.request.branch)

@@ -86,6 +86,19 @@ def test_the_tablet_shows_my_queue_without_money_or_phones(
         for phone in customer.phones:
             assert phone not in page.content()
         assert customer.address not in page.content()
+        assert page.locator("[data-testid=queue][hx-trigger^='every 20s']").count() == 1
+        # What the htmx poll fetches every 20 seconds: the queue alone, no money or phones.
+        fragment = page.request.get(
+            f"{live_server.url}/shoots/tablet/", headers={"HX-Request": "true"}
+        ).text()
+        assert "Allergic to latex" in fragment
+        assert "<html" not in fragment
+        assert "¥" not in fragment
+        assert "100.00" not in fragment
+        assert not PHONE.search(fragment), PHONE.search(fragment)
+        for phone in customer.phones:
+            assert phone not in fragment
+        assert customer.address not in fragment
         button = page.locator("button.btn-touch").first
         box = button.bounding_box()
         assert box["height"] >= 48
