@@ -18,16 +18,43 @@ def _branch_staff(branch, *role_names):
 
 
 class RotaForm(forms.Form):
-    takers = forms.ModelMultipleChoiceField(
-        label=_("Order takers today, in turn"),
-        queryset=Staff.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Put at least one order taker on the rota.")},
-    )
+    """Today's order takers in turn: a number per person (1 takes the first walk-in); people
+    left blank are not on the rota."""
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["takers"].queryset = _branch_staff(branch, roles.RECEPTIONIST, roles.MANAGER)
+        self.people = list(_branch_staff(branch, roles.RECEPTIONIST, roles.MANAGER))
+        for staff in self.people:
+            self.fields[self.field_name(staff)] = forms.IntegerField(
+                label=staff.display_name,
+                required=False,
+                min_value=1,
+                max_value=99,
+                widget=forms.NumberInput(attrs={"class": "form-control", "style": "width: 5rem"}),
+            )
+
+    @staticmethod
+    def field_name(staff):
+        return f"turn_{staff.pk}"
+
+    def turns(self):
+        """(field, staff) pairs for the template, in the order of the people."""
+        return [(self[self.field_name(s)], s) for s in self.people]
+
+    def clean(self):
+        data = super().clean()
+        numbered = [
+            (data[self.field_name(s)], s)
+            for s in self.people
+            if data.get(self.field_name(s)) is not None
+        ]
+        if not numbered and not self.errors:
+            raise forms.ValidationError(_("Put at least one order taker on the rota."))
+        turns = [n for n, _s in numbered]
+        if len(set(turns)) != len(turns):
+            raise forms.ValidationError(_("Give each order taker a different turn number."))
+        data["takers"] = [s for _n, s in sorted(numbered, key=lambda pair: pair[0])]
+        return data
 
 
 class VisitForm(forms.Form):

@@ -91,7 +91,10 @@ class RotaView(StaffRequired, FormView):
         kwargs["branch"] = self.request.branch
         rota = selectors.rota_for(self.request.branch, self.request.branch.today())
         if rota is not None and self.request.method == "GET":
-            kwargs["initial"] = {"takers": [s.staff for s in rota.slots.all()]}
+            kwargs["initial"] = {
+                RotaForm.field_name(slot.staff): turn
+                for turn, slot in enumerate(rota.slots.all(), start=1)
+            }
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -104,7 +107,7 @@ class RotaView(StaffRequired, FormView):
             services.set_rota(
                 branch=self.request.branch,
                 day=self.request.branch.today(),
-                takers=list(form.cleaned_data["takers"]),
+                takers=form.cleaned_data["takers"],
                 set_by=self.request.staff,
             )
         except ValidationError as exc:

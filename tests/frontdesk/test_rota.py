@@ -107,3 +107,15 @@ def test_two_walk_ins_at_the_same_moment_go_to_two_different_takers():
         t.join(timeout=30)
     assert errors == []
     assert sorted(results) == sorted(t.pk for t in takers)
+
+
+def test_the_turn_follows_the_order_the_manager_gave(branch, takers, manager, receptionist):
+    services.set_rota(
+        branch=branch, day=branch.today(), takers=[takers[2], takers[0]], set_by=manager
+    )
+    seen = []
+    for n in range(3):
+        visit = _walk_in(branch, receptionist, n)
+        seen.append(visit.taker)
+        _close(visit, receptionist)
+    assert seen == [takers[2], takers[0], takers[2]]
