@@ -53,3 +53,25 @@ def close_call_task(*, task, staff, status, outcome=""):
         locked.done_by = staff
         locked.save(update_fields=["status", "outcome", "done_at", "done_by"])
         return locked
+
+
+def close_call_tasks_for(*, occasions, status, outcome, by):
+    """Close the open call tasks of these exact occasions, when the outcome of the call was
+    recorded elsewhere (e.g. on the shoot page). Exact occasions, not a prefix: closing
+    "shoot-confirm-1d:1" must not touch "shoot-confirm-1d:12". Closed tasks stay as they
+    were. Returns how many were closed."""
+    if status not in {CallTask.Status.DONE, CallTask.Status.FAILED}:
+        raise ValueError(f"A call task closes as done or failed, not {status!r}.")
+    with transaction.atomic():
+        tasks = list(
+            CallTask.objects.select_for_update().filter(
+                occasion__in=list(occasions), status=CallTask.Status.OPEN
+            )
+        )
+        for task in tasks:
+            task.status = status
+            task.outcome = str(outcome)[:200]
+            task.done_at = timezone.now()
+            task.done_by = by
+            task.save(update_fields=["status", "outcome", "done_at", "done_by"])
+    return len(tasks)
