@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from followups.models import CallTask
 from studio import roles
 from studio.models import Staff
 
@@ -31,6 +32,24 @@ def shoot_for_check_in(order):
         if timezone.localtime(shoot.starts_at, order.branch.tzinfo).date() == today:
             return shoot
     return None
+
+
+# The confirmation calls before a shoot (DOMAIN.md: 7 days and 1 day before).
+CALL_POINTS = (("7d", timedelta(days=7)), ("1d", timedelta(days=1)))
+
+
+def confirmation_occasion(shoot, label):
+    return f"shoot-confirm-{label}:{shoot.pk}"
+
+
+def confirmation_calls(shoot):
+    """The shoot's confirmation call tasks, open or closed, for its page."""
+    occasions = [confirmation_occasion(shoot, label) for label, _ahead in CALL_POINTS]
+    return list(
+        CallTask.objects.filter(occasion__in=occasions)
+        .select_related("assignee", "done_by")
+        .order_by("due_at")
+    )
 
 
 def budgets_for(branch):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from followups.models import CallTask
-from followups.services import create_call_task
+from followups.services import close_call_tasks_for, create_call_task
 from orders import services as order_services
 from orders.models import LedgerEntry, Order, State
 from studio.models import Branch
@@ -31,7 +31,7 @@ from .models import (
     ShootVisit,
     Step,
 )
-from .selectors import SEAT_ROLES, budgets_for
+from .selectors import CALL_POINTS, SEAT_ROLES, budgets_for, confirmation_occasion
 
 ZERO = Decimal("0.00")
 
@@ -446,13 +446,30 @@ def record_late_start(*, shoot, minutes, by):
     return locked
 
 
+# How a confirmation outcome closes the shoot's open confirmation call tasks.
+CALL_STATUS_FOR = {
+    Shoot.Confirmation.CONFIRMED: CallTask.Status.DONE,
+    Shoot.Confirmation.RESCHEDULE: CallTask.Status.DONE,
+    Shoot.Confirmation.NO_ANSWER: CallTask.Status.FAILED,
+}
+
+
 def record_confirmation(*, shoot, outcome, by):
+    """What the customer said on the confirmation call. The shoot's open confirmation call
+    tasks close with it, so nobody calls a couple who already confirmed."""
     if outcome not in Shoot.Confirmation.values:
         raise ValidationError(_("Choose what the customer said."))
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.PLANNED)
         locked.confirmation = outcome
         locked.save(update_fields=["confirmation"])
+        if outcome in CALL_STATUS_FOR:
+            close_call_tasks_for(
+                occasions=[confirmation_occasion(locked, label) for label, _a in CALL_POINTS],
+                status=CALL_STATUS_FOR[outcome],
+                outcome=locked.get_confirmation_display(),
+                by=by,
+            )
     return locked
 
 
@@ -505,9 +522,6 @@ def confirmation_script(shoot):
     return "\n".join(lines)
 
 
-CALL_POINTS = (("7d", timedelta(days=7)), ("1d", timedelta(days=1)))
-
-
 def plan_confirmation_calls(*, now=None):
     """7 days and 1 day before each planned shoot, a confirmation call on the owner's list.
 
@@ -530,7 +544,7 @@ def plan_confirmation_calls(*, now=None):
                 assignee=shoot.order.owner,
                 kind=CallTask.Kind.SHOOT_CONFIRM,
                 due_at=max(shoot.starts_at - ahead, now),
-                occasion=f"shoot-confirm-{label}:{shoot.pk}",
+                occasion=confirmation_occasion(shoot, label),
                 script=confirmation_script(shoot),
             )
             made += 1

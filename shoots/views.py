@@ -226,6 +226,7 @@ class ShootDetailView(StaffRequired, TemplateView):
             current=current,
             next_move=selectors.next_move(shoot, current),
             affected=selectors.affected_by_late_start(shoot),
+            calls=selectors.confirmation_calls(shoot),
             arrival=services.arrival_time(shoot),
             check_in_form=kwargs.pop("check_in_form", None) or CheckInForm(),
             finish_form=kwargs.pop("finish_form", None) or FinishForm(),
