@@ -6,6 +6,11 @@ app_name = "orders"
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
     path("sign/<int:customer>/", views.SignView.as_view(), name="sign"),
+    path(
+        "sign/<int:customer>/approvals/<int:pk>/",
+        views.ApprovalStatusView.as_view(),
+        name="approval_status",
+    ),
     path("<str:number>/", views.OrderDetailView.as_view(), name="detail"),
     path("<str:number>/do/<str:name>/", views.TransitionView.as_view(), name="transition"),
     path("<str:number>/pay/", views.PaymentView.as_view(), name="pay"),

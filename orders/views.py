@@ -269,6 +269,21 @@ class SignView(StaffRequired, FormView):
         )
 
 
+class ApprovalStatusView(StaffRequired, DetailView):
+    """The discount approval's state, polled by the signing page (htmx) while the manager
+    decides on their own device: pending, approved by whom, or refused."""
+
+    roles = SIGNS_ORDERS
+    http_method_names = ["get"]
+    template_name = "orders/includes/approval_status.html"
+    context_object_name = "approval"
+
+    def get_queryset(self):
+        return self.scoped(DiscountApproval.objects.select_related("decided_by")).filter(
+            customer_id=self.kwargs["customer"]
+        )
+
+
 class PlanningDocumentView(StaffRequired, View):
     """The signed planning document as a PDF, in the customer's language."""
 
