@@ -1,12 +1,35 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
-from studio.models import Staff
+from studio.models import Branch, Staff
+
+# How long a selection session lasts when the branch has not set its own.
+DEFAULT_SESSION_MINUTES = 120
+
+
+class SessionLength(models.Model):
+    """How long a selection session lasts at a branch: the consultant is held that long."""
+
+    branch = models.OneToOneField(
+        Branch, on_delete=models.CASCADE, related_name="selection_session_length",
+        verbose_name=_("branch"),
+    )  # fmt: skip
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes"), default=DEFAULT_SESSION_MINUTES, validators=[MinValueValidator(15)]
+    )
+
+    class Meta:
+        verbose_name = _("selection session length")
+        verbose_name_plural = _("selection session lengths")
+
+    def __str__(self):
+        return f"{self.branch.code}: {self.minutes}"
 
 
 class SelectionSession(models.Model):
@@ -14,6 +37,7 @@ class SelectionSession(models.Model):
 
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="selection")
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    appointment_ends_at = models.DateTimeField(_("appointment ends"), null=True, blank=True)
     consultant = models.ForeignKey(
         Staff,
         on_delete=models.PROTECT,
@@ -30,10 +54,21 @@ class SelectionSession(models.Model):
     change_window_waived = models.BooleanField(
         _("customer waived the 3-hour window"), default=False
     )
+    booked_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("booked by"),
+    )  # fmt: skip
+    files_checked_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("image files checked by"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("selection")
         verbose_name_plural = _("selections")
+        indexes = [
+            models.Index(fields=["consultant", "appointment_at"], name="selection_consultant_at")
+        ]
 
     def __str__(self):
         return str(self.order)

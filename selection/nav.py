@@ -1,1 +1,5 @@
-NAV = []
+from django.utils.translation import gettext_lazy as _
+
+from .views import SELECTION_ROLES
+
+NAV = [(_("Viewing sheet"), "selection:sheet", SELECTION_ROLES)]

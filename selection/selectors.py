@@ -1,6 +1,42 @@
-"""Facts about selection and production that the Order's guards ask for."""
+"""Reads for the viewing control sheet, and the facts the Order's guards ask for."""
 
-from .models import ProductionItem, SelectionSession
+from shoots.selectors import day_bounds
+from studio import roles
+from studio.models import Staff
+
+from .models import DEFAULT_SESSION_MINUTES, ProductionItem, SelectionSession, SessionLength
+
+
+def session_minutes(branch):
+    """How long a selection session lasts at the branch: its own setting, else 2 hours."""
+    length = SessionLength.objects.filter(branch=branch).values_list("minutes", flat=True)
+    return length.first() or DEFAULT_SESSION_MINUTES
+
+
+def consultants(branch):
+    """The active selection consultants of the branch, for the booking form."""
+    return Staff.objects.filter(
+        branches=branch, is_active=True, user__groups__name=roles.SELECTION_CONSULTANT
+    ).order_by("display_name")
+
+
+def appointment(order):
+    """The order's booked selection session, or None."""
+    return (
+        SelectionSession.objects.filter(order=order, appointment_at__isnull=False)
+        .select_related("consultant")
+        .first()
+    )
+
+
+def sheet(sessions, *, branch, day):
+    """The viewing control sheet (看样控制表) of one day: `sessions` already scoped."""
+    start, end = day_bounds(branch, day)
+    return (
+        sessions.filter(order__branch=branch, appointment_at__gte=start, appointment_at__lt=end)
+        .select_related("order__customer", "order__package", "consultant")
+        .order_by("appointment_at", "pk")
+    )
 
 
 def _session(order):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from orders.models import Order, State
+from selection import selectors as selection_selectors
+from selection.forms import BookSelectionForm
 from studio import roles
 from studio.access import EVERYONE, StaffRequired
 from studio.models import Staff
@@ -220,6 +222,7 @@ class ShootDetailView(StaffRequired, TemplateView):
         )
         current = selectors.current_handoff(shoot)
         return super().get_context_data(
+            **self.selection_context(shoot),
             shoot=shoot,
             order=shoot.order,
             timeline=selectors.timeline(shoot),
@@ -237,6 +240,17 @@ class ShootDetailView(StaffRequired, TemplateView):
             briefing=BRIEFING,
             **kwargs,
         )
+
+    def selection_context(self, shoot):
+        """After the finish, the selection appointment is booked from here (DOMAIN.md)."""
+        if shoot.status != Shoot.Status.FINISHED:
+            return {}
+        order = shoot.order
+        booked = selection_selectors.appointment(order)
+        form = None
+        if booked is None and order.state == State.SHOT:
+            form = BookSelectionForm(branch=order.branch)
+        return {"selection": booked, "selection_form": form}
 
 
 BRIEFING = [

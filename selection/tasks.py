@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def plan_selection_calls():
+    return services.plan_selection_calls()

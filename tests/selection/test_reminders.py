@@ -1,0 +1,49 @@
+"""1 day before the selection, a confirmation call on the owner's list, made once."""
+
+from datetime import timedelta
+
+from followups.models import CallTask
+from selection import services, tasks
+
+
+def test_a_confirmation_call_comes_1_day_before(
+    book_selection, shot_order, receptionist, the_day_after_tomorrow
+):
+    session = book_selection(shot_order)
+    assert services.plan_selection_calls(now=the_day_after_tomorrow - timedelta(hours=25)) == 0
+    assert not CallTask.objects.exists()
+    services.plan_selection_calls(now=the_day_after_tomorrow - timedelta(hours=23))
+    task = CallTask.objects.get()
+    assert task.occasion == f"selection-confirm-1d:{session.pk}"
+    assert task.kind == CallTask.Kind.SELECTION_CONFIRM
+    assert task.assignee == receptionist
+    assert task.order == shot_order
+    assert "Feng Xue" in task.script and "120 minutes" in task.script
+
+
+def test_running_it_twice_makes_one_call(book_selection, shot_order, the_day_after_tomorrow):
+    book_selection(shot_order)
+    now = the_day_after_tomorrow - timedelta(hours=20)
+    services.plan_selection_calls(now=now)
+    services.plan_selection_calls(now=now + timedelta(minutes=15))
+    assert CallTask.objects.count() == 1
+
+
+def test_the_task_calls_the_service(book_selection, shot_order, the_day_after_tomorrow):
+    from django.utils import timezone
+
+    book_selection(shot_order, starts_at=timezone.now() + timedelta(hours=5))
+    assert tasks.plan_selection_calls.apply().get() == 1
+    assert CallTask.objects.get().kind == CallTask.Kind.SELECTION_CONFIRM
+
+
+def test_the_periodic_task_is_scheduled(db):
+    # Tests with transaction=True flush migration data, so run the data migration again.
+    from importlib import import_module
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    import_module("selection.migrations.0003_selection_calls_schedule").add_schedule(apps, None)
+    task = PeriodicTask.objects.get(task="selection.tasks.plan_selection_calls")
+    assert task.interval.every == 15
