@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Customer, Leave, Rota, Visit
+from .templatetags.studio import money
 
 SEARCH_LIMIT = 10
 # Trigram indexes need three characters; shorter names (a surname, 李娜) match from the start.
@@ -83,6 +85,8 @@ def customer_timeline(customer, *, sees_money):
     """
     from followups.models import CallTask
     from orders.models import LedgerEntry, Order
+    from pickup.models import PickupAppointment
+    from rentals.models import DressReservation
     from selection.models import SelectionSession
     from shoots.models import Shoot
 
@@ -150,6 +154,32 @@ def customer_timeline(customer, *, sees_money):
                 _("Selection for %(number)s") % {"number": s.order.number},
             )
         )
+    for r in DressReservation.objects.filter(customer=customer).select_related("dress"):
+        events.append(
+            Event(
+                datetime.combine(r.pickup_on, datetime.min.time(), customer.branch.tzinfo),
+                "rental",
+                _("Dress %(code)s rented %(from)s–%(to)s")
+                % {
+                    "code": r.dress.code,
+                    "from": date_format(r.pickup_on, "SHORT_DATE_FORMAT"),
+                    "to": date_format(r.return_on, "SHORT_DATE_FORMAT"),
+                },
+                r.get_status_display(),
+                amount=r.rental_price if sees_money else None,
+                url=r.get_absolute_url() if sees_money else "",
+            )
+        )
+    for p in PickupAppointment.objects.filter(order__customer=customer).select_related("order"):
+        events.append(
+            Event(
+                p.starts_at,
+                "pickup",
+                _("Pickup for %(number)s, slip %(slip)s")
+                % {"number": p.order.number, "slip": p.slip_number},
+                p.get_status_display(),
+            )
+        )
     for t in CallTask.objects.filter(customer=customer).select_related("assignee"):
         events.append(
             Event(
@@ -174,10 +204,16 @@ class Arrival:
     owner: object
     needs: list
     url: str = ""
+    # Dress pickups and returns are booked by the day, not the hour.
+    all_day: bool = False
 
 
-def _arrivals_on(request, day):
+def _arrivals_on(request, day, *, overdue=False):
+    """Shoots, selections, pickups and dress pickups / returns on `day`, with what each
+    couple must bring or settle. `overdue` adds dresses that should be back already."""
     from orders.selectors import with_money
+    from pickup.selectors import on_day as pickups_on
+    from rentals.selectors import desk_on
     from selection.models import SelectionSession
     from shoots.models import Shoot
 
@@ -187,14 +223,20 @@ def _arrivals_on(request, day):
     end = start + timedelta(days=1)
     sees_money = request.staff.sees_money
     items = []
-    shoots = Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end).exclude(
-        status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED]
+    shoots = list(
+        Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end).exclude(
+            status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED]
+        )
     )
-    order_ids = set(shoots.values_list("order_id", flat=True))
-    sessions = SelectionSession.objects.filter(
-        order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
+    sessions = list(
+        SelectionSession.objects.filter(
+            order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
+        )
     )
-    order_ids |= set(sessions.values_list("order_id", flat=True))
+    order_ids = {s.order_id for s in shoots} | {s.order_id for s in sessions}
+    pickups = list(pickups_on(branch=branch, day=day))
+    rentals = list(desk_on(branch=branch, day=day, overdue=overdue))
+    order_ids |= {p.order_id for p in pickups} | {r.order_id for r in rentals}
     from orders.models import Order
 
     orders = {
@@ -232,7 +274,53 @@ def _arrivals_on(request, day):
                 o.get_absolute_url() if sees_money else "",
             )
         )
-    items.sort(key=lambda a: a.at)
+    for p in pickups:
+        o = orders[p.order_id]
+        needs = [_("Bring the pickup slip %(slip)s") % {"slip": p.slip_number}]
+        if sees_money and o.balance > 0:
+            needs.append(_("Balance due before pickup: %(amount)s") % {"amount": money(o.balance)})
+        items.append(
+            Arrival(
+                p.starts_at,
+                _("Pickup"),
+                o.customer,
+                o.owner,
+                needs,
+                o.get_absolute_url() if sees_money else "",
+            )
+        )
+    start_of_day = datetime.combine(day, datetime.min.time(), tz)
+    for r in rentals:
+        o = orders[r.order_id]
+        if r.status == r.Status.RESERVED:
+            kind = _("Dress pickup %(code)s") % {"code": r.dress.code}
+            needs = [_("ID document to hold")]
+            if sees_money and r.deposit_amount > 0:
+                needs.append(_("Deposit to take: %(amount)s") % {"amount": money(r.deposit_amount)})
+        else:
+            kind = _("Dress return %(code)s") % {"code": r.dress.code}
+            needs = []
+            if r.return_on < day:
+                needs.append(
+                    _("Overdue since %(day)s")
+                    % {"day": date_format(r.return_on, "SHORT_DATE_FORMAT")}
+                )
+            if sees_money and r.deposit_amount > 0:
+                needs.append(
+                    _("Deposit to refund: %(amount)s") % {"amount": money(r.deposit_amount)}
+                )
+        items.append(
+            Arrival(
+                start_of_day,
+                kind,
+                o.customer,
+                o.owner,
+                needs,
+                r.get_absolute_url(),
+                all_day=True,
+            )
+        )
+    items.sort(key=lambda a: (not a.all_day, a.at))
     return items
 
 
@@ -242,7 +330,7 @@ def today(request):
 
     day = request.branch.today()
     return {
-        "arrivals": _arrivals_on(request, day),
+        "arrivals": _arrivals_on(request, day, overdue=True),
         "tomorrow": _arrivals_on(request, day + timedelta(days=1)),
         "my_tasks": open_tasks_for(request.staff, branch_ids=request.staff.branch_ids)[:20],
         "open_visits": open_visits(request.branch),
