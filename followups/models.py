@@ -1,9 +1,13 @@
+import string
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
-from studio.models import Branch, Customer, Staff
+from studio.models import Branch, Customer, Staff, Visit
 
 
 class CallTask(models.Model):
@@ -36,6 +40,15 @@ class CallTask(models.Model):
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, null=True, blank=True, related_name="call_tasks"
     )
+    # The consultation a follow-up call is about: customer service reads it on their list.
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_tasks",
+        verbose_name=_("visit"),
+    )
     assignee = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="call_tasks", verbose_name=_("assigned to")
     )
@@ -65,3 +78,130 @@ class CallTask(models.Model):
     @property
     def is_overdue(self):
         return self.status == self.Status.OPEN and self.due_at < timezone.now()
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Printed letter")
+
+
+PLACEHOLDERS = ("couple", "taker", "owner", "store", "store_phone")
+
+
+class MessageTemplate(models.Model):
+    """The words of one message, per language, edited by managers in the admin.
+
+    The body takes placeholders in braces, e.g. {couple}, {taker}, {store}, {store_phone}.
+    A staff member's personal phone is never one of them (seed 001).
+    """
+
+    key = models.SlugField(_("key"), max_length=60)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    body = models.TextField(
+        _("text"),
+        help_text=_("Placeholders in braces: {couple}, {taker}, {owner}, {store}, {store_phone}."),
+    )
+    marketing = models.BooleanField(
+        _("marketing"),
+        default=False,
+        help_text=_("Sent only to customers who agreed to marketing messages."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["key", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="one_template_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.language})"
+
+    def clean(self):
+        if not template_is_valid(self.body):
+            names = ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)
+            raise ValidationError(
+                {
+                    "body": _("Use only these placeholders, each in braces: %(names)s.")
+                    % {"names": names}
+                }
+            )
+
+    def render(self, context):
+        """The text for one customer. A body that slipped past `clean` raises ValueError."""
+        if not template_is_valid(self.body):
+            raise ValueError(f"Template {self} has an unknown or malformed placeholder.")
+        return self.body.format_map(dict.fromkeys(PLACEHOLDERS, "") | context)
+
+
+def template_is_valid(body):
+    """Only plain {name} placeholders we know: no attribute access, no format specs."""
+    try:
+        fields = list(string.Formatter().parse(body))
+    except ValueError:
+        return False
+    return all(
+        name is None or (name in PLACEHOLDERS and not spec and conversion is None)
+        for _text, name, spec, conversion in fields
+    )
+
+
+class OutboxMessage(models.Model):
+    """A message to one customer, queued by a rule and sent by the dispatcher.
+
+    `occasion` makes a rule fire once per customer and occasion; the dispatcher locks the
+    row while it sends, so two workers never send it twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
+
+    class SkipReason(models.TextChoices):
+        NO_TEMPLATE = "no_template", _("The template is switched off")
+        NO_CONSENT = "no_consent", _("No consent to marketing messages")
+        NO_ADDRESS = "no_address", _("No address on file for this channel")
+        BAD_TEMPLATE = "bad_template", _("The template has an unknown placeholder")
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="messages", verbose_name=_("customer")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    to = models.CharField(_("to"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    template_key = models.CharField(_("template"), max_length=60)
+    occasion = models.CharField(max_length=120)
+    marketing = models.BooleanField(_("marketing"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    send_after = models.DateTimeField(_("send after"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    skip_reason = models.CharField(
+        _("why not sent"), max_length=20, choices=SkipReason.choices, blank=True
+    )
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "occasion"], name="one_message_per_occasion"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "send_after"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.template_key}: {self.customer}"

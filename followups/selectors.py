@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from studio.selectors import covering_for
 
-from .models import CallTask
+from .models import CallTask, OutboxMessage
 
 
 def open_tasks_for(staff, *, branch_ids, on=None):
@@ -13,6 +13,13 @@ def open_tasks_for(staff, *, branch_ids, on=None):
     return (
         CallTask.objects.filter(branch__in=branch_ids, status=CallTask.Status.OPEN)
         .filter(Q(assignee=staff) | Q(assignee__in=absent))
-        .select_related("customer", "assignee", "order")
+        .select_related("customer", "assignee", "order", "visit__taker")
+        .prefetch_related("visit__packages_shown")
         .order_by("due_at")
     )
+
+
+def messages_for(customer):
+    """The messages queued for a couple, newest first, for their file: what was sent, what
+    waits (and until when), and what was not sent and why (`get_skip_reason_display`)."""
+    return list(OutboxMessage.objects.filter(customer=customer).order_by("-created_at", "-pk"))

@@ -24,6 +24,7 @@ from .models import (
 )
 
 FOLLOW_UP_WITHIN = timedelta(hours=1)
+THANK_YOU_AFTER = timedelta(minutes=30)
 
 
 def record_heartbeat(*, name):
@@ -295,11 +296,13 @@ def close_visit(
 ):
     """End the consultation with its outcome.
 
-    Not booked needs a reason and creates a follow-up call for customer service due within
-    the hour (DOMAIN.md: lost customers are worked, never dropped).
+    Not booked needs a reason, and (DOMAIN.md, aftercare: lost customers are worked, never
+    dropped): customer service gets a follow-up call due within the hour, linked to this
+    consultation so they read it on their list at once, and the couple gets a thank-you SMS
+    in the taker's name 30 minutes later.
     """
     from followups.models import CallTask
-    from followups.services import create_call_task
+    from followups.services import create_call_task, queue_message
 
     at = at or timezone.now()
     if outcome not in Visit.Outcome.values:
@@ -333,6 +336,14 @@ def close_visit(
                 occasion=f"visit-not-booked:visit={locked.pk}",
                 script=_("Did not book: %(reason)s") % {"reason": locked.not_booked_reason},
                 assignee=assignee,
+                visit=locked,
+            )
+            queue_message(
+                customer=locked.customer,
+                key="visit_not_booked",
+                occasion=f"visit-not-booked:visit={locked.pk}",
+                context={"taker": locked.taker.display_name},
+                send_after=at + THANK_YOU_AFTER,
             )
         return locked
 

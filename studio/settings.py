@@ -179,3 +179,6 @@ if not DEBUG:
 # Studio rules that are the same for every branch; per-branch rules live on Branch.
 STUDIO_REOPEN_WINDOW_HOURS = 3
 STUDIO_MIN_BOOKING_LEAD_DAYS = 7
+# Where queued SMS / WeChat / e-mail / letters go: a class with send(message). The default
+# writes them to the log; production names its gateway's class here.
+STUDIO_MESSAGE_BACKEND = os.environ.get("STUDIO_MESSAGE_BACKEND", "followups.backends.LogBackend")
