@@ -16,6 +16,8 @@ from django_fsm_log.models import StateLog
 
 from orders import services as orders
 from orders.models import LedgerEntry, Order, State
+from pickup import demo as pickup_demo
+from rentals import demo as rentals_demo
 from selection.models import ProductionItem, SelectionSession
 from shoots import services as shoot_services
 from shoots.models import HandOff, ResourceBooking, Room, Shoot, Vehicle
@@ -175,6 +177,8 @@ def build(stdout=None):
                 set_by=_by_role(team, roles.MANAGER)[0],
             )
             _orders(rng, branch, team, packages)
+            rentals_demo.seed(branch, team, rng)
+            pickup_demo.seed(branch, team, rng)
         # The beat task does this every 15 minutes; the demo shows its calls at once.
         shoot_services.plan_confirmation_calls()
     return logins

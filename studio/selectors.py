@@ -78,12 +78,12 @@ class Event:
 
 
 def customer_timeline(customer, *, sees_money):
-    """Visits, orders, payments, shoots, selections, calls: one list, newest first.
-
-    Each source is one query; stages that add rows (pickups, rentals, messages, complaints)
-    add a source here.
+    """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
+    one list, newest first. The recipient's address is never shown: every role opens the
+    file. Each source is one query; later stages (complaints) add a source here.
     """
     from followups.models import CallTask
+    from followups.selectors import messages_for
     from orders.models import LedgerEntry, Order
     from pickup.models import PickupAppointment
     from rentals.models import DressReservation
@@ -187,6 +187,19 @@ def customer_timeline(customer, *, sees_money):
                 "call",
                 _("Call: %(kind)s (%(who)s)") % {"kind": t.get_kind_display(), "who": t.assignee},
                 " — ".join(x for x in (t.get_status_display(), t.outcome) if x),
+            )
+        )
+    for m in messages_for(customer):
+        status = m.get_status_display()
+        if m.skip_reason:
+            status += f" — {m.get_skip_reason_display()}"
+        events.append(
+            Event(
+                m.sent_at or m.send_after,
+                "message",
+                _("Message (%(channel)s): %(status)s")
+                % {"channel": m.get_channel_display(), "status": status},
+                m.body,
             )
         )
     events.sort(key=lambda e: e.at, reverse=True)

@@ -140,3 +140,18 @@ def test_its_query_count_is_fixed(
     with django_assert_max_num_queries(30):
         response = client.get(_url(customer))
     assert order.number.encode() in response.content
+
+
+def test_messages_show_in_the_file_without_the_address(
+    login, receptionist, photographer, customer, branch, customer_service
+):
+    visit = services.register_visit(branch=branch, registered_by=receptionist, customer=customer)
+    services.close_visit(
+        visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="Over budget"
+    )
+    for staff in (receptionist, photographer):
+        response = login(staff).get(_url(customer))
+        messages = [e for e in response.context["timeline"] if e.kind == "message"]
+        assert len(messages) == 1, staff
+        assert "SMS" in messages[0].title
+    assert customer.bride_phone not in response.content.decode()
