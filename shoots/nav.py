@@ -4,6 +4,7 @@ from studio import roles
 
 from .views import DAY_ROLES, SHEET_ROLES
 
+GROUP = _("Shoots")
 NAV = [
     (_("Control sheet"), "shoots:day", SHEET_ROLES),
     (_("Board"), "shoots:board", DAY_ROLES),
