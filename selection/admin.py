@@ -1,8 +1,38 @@
 from django.contrib import admin
 
-from .models import SessionLength
+from .models import PriceItem, ProductionItem, ProductionLeadTime, ProductionStep, SessionLength
 
 
 @admin.register(SessionLength)
 class SessionLengthAdmin(admin.ModelAdmin):
     list_display = ["branch", "minutes"]
+
+
+@admin.register(ProductionLeadTime)
+class ProductionLeadTimeAdmin(admin.ModelAdmin):
+    list_display = ["branch", "days"]
+
+
+@admin.register(PriceItem)
+class PriceItemAdmin(admin.ModelAdmin):
+    """The per-branch price list of the selection upsell (单项计价)."""
+
+    list_display = ["branch", "product", "size", "price", "is_active"]
+    list_filter = ["branch", "product", "is_active"]
+    list_editable = ["price", "is_active"]
+
+
+class ProductionStepInline(admin.TabularInline):
+    model = ProductionStep
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_stage", "to_stage", "by", "at", "note"]
+
+
+@admin.register(ProductionItem)
+class ProductionItemAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "quantity", "stage", "due_date", "qc_passed_at"]
+    list_filter = ["stage", "order__branch"]
+    search_fields = ["order__number", "name"]
+    readonly_fields = ["stage", "qc_passed_at", "handed_over_at"]
+    inlines = [ProductionStepInline]

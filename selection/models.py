@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -11,6 +12,9 @@ from studio.models import Branch, Staff
 
 # How long a selection session lasts when the branch has not set its own.
 DEFAULT_SESSION_MINUTES = 120
+# Days from the signed production list to the finished products, unless the branch says
+# otherwise or a pickup is booked.
+DEFAULT_PRODUCTION_DAYS = 20
 
 
 class SessionLength(models.Model):
@@ -30,6 +34,99 @@ class SessionLength(models.Model):
 
     def __str__(self):
         return f"{self.branch.code}: {self.minutes}"
+
+
+class ProductionLeadTime(models.Model):
+    """How many days production takes at a branch, when no pickup is booked yet."""
+
+    branch = models.OneToOneField(
+        Branch, on_delete=models.CASCADE, related_name="production_lead_time",
+        verbose_name=_("branch"),
+    )  # fmt: skip
+    days = models.PositiveSmallIntegerField(
+        _("days"), default=DEFAULT_PRODUCTION_DAYS, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("production lead time")
+        verbose_name_plural = _("production lead times")
+
+    def __str__(self):
+        return f"{self.branch.code}: {self.days}"
+
+
+class Product(models.TextChoices):
+    """What the studio sells item by item (单项计价) and what production makes."""
+
+    EXTRA_PHOTO = "extra_photo", _("Extra retouched photo")
+    EXTRA_PAGE = "extra_page", _("Extra album page")
+    ENLARGEMENT = "enlargement", _("Enlargement")
+    FRAME = "frame", _("Frame")
+    CRYSTAL = "crystal", _("Crystal")
+    USB = "usb", _("Image files on USB")
+    RETOUCHED_PHOTOS = "retouched", _("Retouched photos")
+    ALBUM = "album", _("Album")
+
+
+# What can be priced in the catalogue; the last two are made, never sold alone.
+PRICED = [
+    Product.EXTRA_PHOTO,
+    Product.EXTRA_PAGE,
+    Product.ENLARGEMENT,
+    Product.FRAME,
+    Product.CRYSTAL,
+    Product.USB,
+]
+# Products a consultant adds to the list (photos and pages come from the picks).
+ADDED = [Product.ENLARGEMENT, Product.FRAME, Product.CRYSTAL, Product.USB]
+
+# The catalogue a branch starts with, in CNY: (product, size, price).
+DEFAULT_PRICES = [
+    (Product.EXTRA_PHOTO, "", Decimal("100.00")),
+    (Product.EXTRA_PAGE, "", Decimal("200.00")),
+    (Product.ENLARGEMENT, '16"', Decimal("380.00")),
+    (Product.ENLARGEMENT, '20"', Decimal("580.00")),
+    (Product.ENLARGEMENT, '24"', Decimal("880.00")),
+    (Product.ENLARGEMENT, '30"', Decimal("1280.00")),
+    (Product.FRAME, "", Decimal("300.00")),
+    (Product.CRYSTAL, "", Decimal("680.00")),
+    (Product.USB, "", Decimal("800.00")),
+]
+
+
+class PriceItem(models.Model):
+    """One line of a branch's price list for the selection upsell (单项计价)."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="price_items", verbose_name=_("branch")
+    )
+    product = models.CharField(
+        _("product"), max_length=20, choices=[(p.value, p.label) for p in PRICED]
+    )
+    size = models.CharField(_("size"), max_length=20, blank=True, help_text=_('e.g. 24"'))
+    price = models.DecimalField(
+        _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    is_active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta:
+        verbose_name = _("price item")
+        verbose_name_plural = _("price items")
+        ordering = ["branch", "product", "price"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "product", "size"], name="price_item_per_branch"
+            ),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="price_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        name = Product(self.product).label
+        return f"{name} {self.size}" if self.size else str(name)
 
 
 class SelectionSession(models.Model):
@@ -54,6 +151,18 @@ class SelectionSession(models.Model):
     change_window_waived = models.BooleanField(
         _("customer waived the 3-hour window"), default=False
     )
+    upsell_discount = models.DecimalField(
+        _("upsell discount"), max_digits=10, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    upsell_discount_approved_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("upsell discount approved by"),
+    )  # fmt: skip
+    signed_by_staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("production list taken by"),
+    )  # fmt: skip
     booked_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("booked by"),
@@ -84,6 +193,65 @@ class SelectionSession(models.Model):
         return ends is not None and (now or timezone.now()) <= ends
 
 
+class Pick(models.Model):
+    """A photo number the couple chose in one pass of the session (first look, keep the
+    good ones, confirm). The confirmed pass is the production list's photos."""
+
+    class Pass(models.TextChoices):
+        FIRST_LOOK = "first", _("First look")
+        KEEP = "keep", _("Keep")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    session = models.ForeignKey(SelectionSession, on_delete=models.CASCADE, related_name="picks")
+    number = models.PositiveIntegerField(_("photo number"), validators=[MinValueValidator(1)])
+    pass_kind = models.CharField(_("pass"), max_length=10, choices=Pass.choices)
+    outfit = models.CharField(_("outfit"), max_length=40, blank=True)
+    retouch = models.BooleanField(_("retouch"), default=True)
+    album_page = models.PositiveSmallIntegerField(
+        _("album page"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    picked_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    picked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pick")
+        verbose_name_plural = _("picks")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "pass_kind", "number"], name="pick_once_per_pass"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.session} #{self.number} ({self.get_pass_kind_display()})"
+
+
+class ProductLine(models.Model):
+    """A product the couple adds at the selection: an enlargement of one photo, a frame,
+    a crystal, the image files on USB. Priced from the branch's price list."""
+
+    session = models.ForeignKey(
+        SelectionSession, on_delete=models.CASCADE, related_name="product_lines"
+    )
+    price_item = models.ForeignKey(
+        PriceItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    photo_number = models.PositiveIntegerField(_("photo number"), null=True, blank=True)
+    added_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.price_item} × {self.quantity}"
+
+
 class ProductionItem(models.Model):
     """One product to make for an order: album, enlargement, frame, crystal, USB…"""
 
@@ -95,8 +263,22 @@ class ProductionItem(models.Model):
         DONE = "done", _("Done")
         REWORK = "rework", _("Rework")
 
+    # The stages a one-tap "next" walks through.
+    FLOW = {
+        Stage.RETOUCH: Stage.DESIGN,
+        Stage.DESIGN: Stage.PRINT,
+        Stage.PRINT: Stage.QC,
+    }
+    # Where an item in rework may go back to.
+    BACK_INTO_FLOW = (Stage.RETOUCH, Stage.DESIGN, Stage.PRINT)
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="production_items")
     name = models.CharField(_("item"), max_length=100)
+    product = models.CharField(_("product"), max_length=20, choices=Product.choices, blank=True)
+    size = models.CharField(_("size"), max_length=20, blank=True)
+    photo_number = models.PositiveIntegerField(_("photo number"), null=True, blank=True)
+    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    rework_reason = models.CharField(_("rework reason"), max_length=200, blank=True)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     stage = models.CharField(
         _("stage"), max_length=10, choices=Stage.choices, default=Stage.RETOUCH
@@ -112,3 +294,35 @@ class ProductionItem(models.Model):
 
     def __str__(self):
         return f"{self.name} × {self.quantity}"
+
+    @property
+    def label(self):
+        """The item in the reader's language; items made before products had kinds keep
+        their name."""
+        if not self.product:
+            return self.name
+        if self.product == Product.ALBUM:
+            return _("Album, %(pages)s pages") % {"pages": self.pages}
+        parts = [str(Product(self.product).label), self.size]
+        if self.photo_number:
+            parts.append(f"#{self.photo_number}")
+        return " ".join(p for p in parts if p)
+
+
+class ProductionStep(models.Model):
+    """One move of a production item, by whom and why (a failed QC says what was wrong)."""
+
+    item = models.ForeignKey(ProductionItem, on_delete=models.CASCADE, related_name="steps")
+    from_stage = models.CharField(_("from"), max_length=10, choices=ProductionItem.Stage.choices)
+    to_stage = models.CharField(_("to"), max_length=10, choices=ProductionItem.Stage.choices)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("production step")
+        verbose_name_plural = _("production steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.from_stage} → {self.to_stage}"

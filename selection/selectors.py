@@ -1,10 +1,34 @@
-"""Reads for the viewing control sheet, and the facts the Order's guards ask for."""
+"""Reads for the viewing control sheet, the session, the production board, and the facts
+the Order's guards ask for."""
 
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.models import State
 from shoots.selectors import day_bounds
 from studio import roles
 from studio.models import Staff
 
-from .models import DEFAULT_SESSION_MINUTES, ProductionItem, SelectionSession, SessionLength
+from .models import (
+    DEFAULT_PRODUCTION_DAYS,
+    DEFAULT_SESSION_MINUTES,
+    Pick,
+    PriceItem,
+    Product,
+    ProductionItem,
+    ProductionLeadTime,
+    SelectionSession,
+    SessionLength,
+)
+
+ZERO = Decimal("0.00")
+# Anything not done this many days before it is due raises the late alert.
+LATE_ALERT_DAYS = 2
 
 
 def session_minutes(branch):
@@ -76,3 +100,200 @@ def all_items_passed_qc(order):
 def all_items_handed_over(order):
     items = ProductionItem.objects.filter(order=order)
     return items.exists() and not items.filter(handed_over_at__isnull=True).exists()
+
+
+# --- The session and its live upsell ---
+
+
+@dataclass
+class UpsellLine:
+    """One line of the upsell: how many were chosen, how many the package covers, and what
+    the rest costs."""
+
+    label: str
+    chosen: int
+    included: int
+    unit_price: Decimal | None
+    product: str = ""
+
+    @property
+    def extra(self):
+        return max(self.chosen - self.included, 0)
+
+    @property
+    def amount(self):
+        return (self.unit_price or ZERO) * self.extra
+
+    def description(self):
+        return f"{self.label} × {self.extra}"
+
+
+@dataclass
+class Summary:
+    """Everything the session page, the confirmation and the production list show."""
+
+    session: SelectionSession
+    passes: dict
+    confirmed: list
+    retouched: int
+    retouched_included: int
+    pages_used: int
+    pages_included: int
+    product_lines: list
+    lines: list = field(default_factory=list)
+
+    @property
+    def album_pages(self):
+        return max(self.pages_used, self.pages_included)
+
+    @property
+    def total(self):
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def over_photos(self):
+        return self.retouched > self.retouched_included
+
+    @property
+    def over_pages(self):
+        return self.pages_used > self.pages_included
+
+
+def prices(branch):
+    """The branch's active price list: {(product, size): PriceItem}."""
+    return {(p.product, p.size): p for p in PriceItem.objects.filter(branch=branch, is_active=True)}
+
+
+def summary(session):
+    """Picks per pass, counts against the package, and the upsell line by line. Four
+    queries, whatever the number of picks."""
+    order = session.order
+    package = order.package
+    picks = list(session.picks.all())
+    passes = {value: [] for value in Pick.Pass.values}
+    for p in picks:
+        passes[p.pass_kind].append(p)
+    confirmed = passes[Pick.Pass.CONFIRMED]
+    price = prices(order.branch)
+    lines_of_products = list(session.product_lines.select_related("price_item"))
+    result = Summary(
+        session=session,
+        passes=passes,
+        confirmed=confirmed,
+        retouched=sum(1 for p in confirmed if p.retouch),
+        retouched_included=package.retouched_photos,
+        pages_used=len({p.album_page for p in confirmed if p.album_page}),
+        pages_included=package.album_pages,
+        product_lines=lines_of_products,
+    )
+
+    def unit(product, size=""):
+        item = price.get((product, size))
+        return item.price if item else None
+
+    result.lines = [
+        UpsellLine(
+            label=_("Extra retouched photos"),
+            chosen=result.retouched,
+            included=result.retouched_included,
+            unit_price=unit(Product.EXTRA_PHOTO),
+            product=Product.EXTRA_PHOTO,
+        ),
+        UpsellLine(
+            label=_("Extra album pages"),
+            chosen=result.pages_used,
+            included=result.pages_included,
+            unit_price=unit(Product.EXTRA_PAGE),
+            product=Product.EXTRA_PAGE,
+        ),
+    ]
+    for line in lines_of_products:
+        label = line.price_item.label
+        if line.photo_number:
+            label = f"{label} #{line.photo_number}"
+        result.lines.append(
+            UpsellLine(
+                label=label,
+                chosen=line.quantity,
+                included=0,
+                unit_price=line.price_item.price,
+                product=line.price_item.product,
+            )
+        )
+    return result
+
+
+# --- Production ---
+
+
+def production_days(branch):
+    """Days from the signed list to the finished products at the branch (20 unless set)."""
+    days = ProductionLeadTime.objects.filter(branch=branch).values_list("days", flat=True)
+    return days.first() or DEFAULT_PRODUCTION_DAYS
+
+
+def with_pickup(items):
+    """Items with the start of their order's booked pickup (`pickup_at`), one query."""
+    from pickup.models import PickupAppointment
+
+    booked = PickupAppointment.objects.filter(
+        order=OuterRef("order"), status=PickupAppointment.Status.BOOKED
+    ).order_by("starts_at")
+    return items.annotate(pickup_at=Subquery(booked.values("starts_at")[:1]))
+
+
+def due(item, branch):
+    """An item is due the day before its order's pickup, or — with no pickup booked — on
+    the date set at confirmation (confirmation + the branch's production days)."""
+    if getattr(item, "pickup_at", None):
+        return timezone.localtime(item.pickup_at, branch.tzinfo).date() - timedelta(days=1)
+    return item.due_date
+
+
+def is_late(item, branch, today):
+    day = due(item, branch)
+    return (
+        item.stage != ProductionItem.Stage.DONE
+        and day is not None
+        and today >= day - timedelta(days=LATE_ALERT_DAYS)
+    )
+
+
+def board(items, *, branch):
+    """The production board of a branch: the items of its orders in production, by stage,
+    each with its due date and whether it is late. `items` already scoped; two queries."""
+    found = list(
+        with_pickup(
+            items.filter(order__branch=branch, order__state=State.IN_PRODUCTION)
+        ).select_related("order__customer")
+    )
+    today = branch.today()
+    for item in found:
+        item.due = due(item, branch)
+        item.late = is_late(item, branch, today)
+    found.sort(key=lambda i: (i.due or today, i.order_id, i.pk))
+    columns = [
+        {"stage": stage, "label": label, "items": [i for i in found if i.stage == stage]}
+        for stage, label in ProductionItem.Stage.choices
+    ]
+    return {"columns": columns, "late": [i for i in found if i.late]}
+
+
+def late_orders(*, now):
+    """(order, earliest due date) for every order in production with an item not done
+    within 2 days of its due date."""
+    items = with_pickup(
+        ProductionItem.objects.filter(order__state=State.IN_PRODUCTION).exclude(
+            stage=ProductionItem.Stage.DONE
+        )
+    ).select_related("order__branch", "order__customer__branch", "order__owner")
+    late = {}
+    for item in items:
+        branch = item.order.branch
+        today = timezone.localdate(now, branch.tzinfo)
+        if is_late(item, branch, today):
+            day = due(item, branch)
+            order = item.order
+            if order.pk not in late or day < late[order.pk][1]:
+                late[order.pk] = (order, day)
+    return list(late.values())

@@ -3,22 +3,36 @@
 The Order's state changes go through orders.services.transition_order only.
 """
 
+from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from followups.models import CallTask
 from followups.services import create_call_task
-from orders.models import Order, State
+from orders import services as orders
+from orders.models import Charge, LedgerEntry, Order, State
 from studio import roles
 from studio.models import Branch, Staff
 
-from .models import SelectionSession
+from . import selectors
+from .models import (
+    DEFAULT_PRICES,
+    Pick,
+    PriceItem,
+    ProductionItem,
+    ProductionStep,
+    ProductLine,
+    SelectionSession,
+)
 from .selectors import session_minutes
+
+ZERO = Decimal("0.00")
 
 
 def _local(moment, branch, fmt):
@@ -174,3 +188,443 @@ def plan_selection_calls(*, now=None):
         )
         made += 1
     return made
+
+
+# --- The session (选片): picks in passes, products, the live upsell (DOMAIN.md, stage 4) ---
+
+
+def price_list(*, branch):
+    """The branch's price list, started from the defaults the first time it is needed (a
+    branch opened after the catalogue migration). Managers edit it in the admin."""
+    if not PriceItem.objects.filter(branch=branch).exists():
+        for product, size, price in DEFAULT_PRICES:
+            PriceItem.objects.get_or_create(
+                branch=branch, product=product, size=size, defaults={"price": price}
+            )
+    return PriceItem.objects.filter(branch=branch, is_active=True)
+
+
+def start_selection(*, order, by):
+    """The couple sits down to choose: the order moves to selecting (the guard wants the
+    image files transferred and complete)."""
+    with transaction.atomic():
+        price_list(branch=order.branch)
+        return orders.transition_order(order=order, name="start_selection", by=by.user)
+
+
+def _selecting(order):
+    """The order and its session, locked; picks change only while the order is selecting."""
+    locked = Order.objects.select_for_update().select_related("branch", "package").get(pk=order.pk)
+    if locked.state != State.SELECTING:
+        raise ValidationError(
+            _("This order is %(state)s: the selection cannot be changed now.")
+            % {"state": locked.get_state_display()}
+        )
+    session = SelectionSession.objects.select_for_update().get(order=locked)
+    return locked, session
+
+
+def _listed(numbers):
+    return ", ".join(str(n) for n in sorted(numbers)[:20]) + ("…" if len(numbers) > 20 else "")
+
+
+def pick(*, session, numbers, pass_, by, outfit="", retouch=True, album_page=None):
+    """Pick photo numbers in one pass. A later pass narrows the earlier one: once the first
+    look has picks, "keep" takes only numbers from it, and "confirmed" only kept ones.
+    Picking a number again updates its outfit, retouch and album page. Returns how many
+    picks were added or changed."""
+    numbers = set(numbers)
+    if pass_ not in Pick.Pass.values:
+        raise ValidationError({"pass_kind": _("Choose a pass.")})
+    if not numbers:
+        raise ValidationError({"numbers": _("Type at least one photo number.")})
+    with transaction.atomic():
+        _order, locked = _selecting(session.order)
+        if locked.photo_count and max(numbers) > locked.photo_count:
+            beyond = {n for n in numbers if n > locked.photo_count}
+            raise ValidationError(
+                {
+                    "numbers": _("There are only %(count)s photos: %(numbers)s are not among them.")
+                    % {"count": locked.photo_count, "numbers": _listed(beyond)}
+                }
+            )
+        passes = Pick.Pass.values
+        index = passes.index(pass_)
+        if index:
+            earlier = set(
+                locked.picks.filter(pass_kind=passes[index - 1]).values_list("number", flat=True)
+            )
+            missing = numbers - earlier
+            if earlier and missing:
+                raise ValidationError(
+                    {
+                        "numbers": _(
+                            "Photos %(numbers)s are not in the pass “%(pass)s”: pick them "
+                            "there first."
+                        )
+                        % {"numbers": _listed(missing), "pass": Pick.Pass(passes[index - 1]).label}
+                    }
+                )
+        existing = {p.number: p for p in locked.picks.filter(pass_kind=pass_, number__in=numbers)}
+        now = timezone.now()
+        for found in existing.values():
+            found.outfit, found.retouch, found.album_page = outfit, retouch, album_page
+        Pick.objects.bulk_update(existing.values(), ["outfit", "retouch", "album_page"])
+        Pick.objects.bulk_create(
+            [
+                Pick(
+                    session=locked,
+                    number=n,
+                    pass_kind=pass_,
+                    outfit=outfit,
+                    retouch=retouch,
+                    album_page=album_page,
+                    picked_by=by,
+                    picked_at=now,
+                )
+                for n in sorted(numbers - set(existing))
+            ]
+        )
+    return len(numbers)
+
+
+def unpick(*, session, numbers, pass_, by):
+    """Take photo numbers out of a pass, and out of the passes after it. Returns how many
+    picks were removed."""
+    if pass_ not in Pick.Pass.values:
+        raise ValidationError({"pass_kind": _("Choose a pass.")})
+    if not numbers:
+        raise ValidationError({"numbers": _("Type at least one photo number.")})
+    passes = Pick.Pass.values
+    with transaction.atomic():
+        _order, locked = _selecting(session.order)
+        removed, _kinds = locked.picks.filter(
+            pass_kind__in=passes[passes.index(pass_) :], number__in=set(numbers)
+        ).delete()
+    return removed
+
+
+def add_product(*, session, price_item, quantity, by, photo_number=None):
+    """An enlargement, frame, crystal or the image files on USB, priced from the branch's
+    list."""
+    errors = {}
+    if price_item.branch_id != session.order.branch_id or not price_item.is_active:
+        errors["price_item"] = _("Choose a product from this branch's price list.")
+    if quantity < 1:
+        errors["quantity"] = _("The quantity must be at least 1.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _order, locked = _selecting(session.order)
+        if photo_number and locked.photo_count and photo_number > locked.photo_count:
+            raise ValidationError(
+                {
+                    "photo_number": _("There are only %(count)s photos.")
+                    % {"count": locked.photo_count}
+                }
+            )
+        return ProductLine.objects.create(
+            session=locked,
+            price_item=price_item,
+            quantity=quantity,
+            photo_number=photo_number,
+            added_by=by,
+        )
+
+
+def remove_product(*, line, by):
+    with transaction.atomic():
+        _order, locked = _selecting(line.session.order)
+        ProductLine.objects.filter(pk=line.pk, session=locked).delete()
+
+
+# --- Confirming: the signed production list (看样制作清单) ---
+
+
+def _charge_upsell(*, order, summary, discount, approved_by, by):
+    """Bring the order's selection-upsell charges to what this list says. Charges are
+    immutable, so a list changed within the 3 hours adds the difference per line (a
+    negative charge for what was taken off), never edits a charge."""
+    wanted = defaultdict(lambda: ZERO)
+    with translation.override(order.customer.language):
+        for line in summary.lines:
+            if line.amount:
+                wanted[line.description()] += line.amount
+        if discount:
+            wanted[
+                _("Selection discount, approved by %(who)s") % {"who": approved_by.display_name}
+            ] -= discount
+    charged = defaultdict(lambda: ZERO)
+    for charge in Charge.objects.filter(order=order, kind=Charge.Kind.SELECTION_UPSELL):
+        charged[charge.description] += charge.amount
+    for description in sorted(set(wanted) | set(charged)):
+        delta = wanted[description] - charged[description]
+        if delta:
+            orders.add_charge(
+                order=order,
+                kind=Charge.Kind.SELECTION_UPSELL,
+                amount=delta,
+                description=description,
+                staff=by,
+                approved_by=approved_by if delta < 0 and approved_by else None,
+            )
+
+
+def _production_items(*, order, session, summary, due):
+    """The products to make, from the confirmed list: the retouched photos, the album with
+    its pages, and every product line."""
+    ProductionItem.objects.filter(order=order).delete()
+    with translation.override(order.customer.language):
+        items = []
+        if summary.retouched:
+            items.append(
+                ProductionItem(
+                    product="retouched",
+                    name=_("Retouched photos"),
+                    quantity=summary.retouched,
+                )
+            )
+        if summary.album_pages:
+            items.append(
+                ProductionItem(
+                    product="album",
+                    name=_("Album, %(pages)s pages") % {"pages": summary.album_pages},
+                    pages=summary.album_pages,
+                )
+            )
+        for line in session.product_lines.select_related("price_item"):
+            items.append(
+                ProductionItem(
+                    product=line.price_item.product,
+                    size=line.price_item.size,
+                    name=line.price_item.label,
+                    quantity=line.quantity,
+                    photo_number=line.photo_number,
+                )
+            )
+    for item in items:
+        item.order = order
+        item.due_date = due
+    return ProductionItem.objects.bulk_create(items)
+
+
+def confirm_selection(
+    *,
+    order,
+    by,
+    customer_signed=True,
+    pay_now=None,
+    discount=ZERO,
+    discount_approved_by=None,
+    waive_change_window=False,
+    now=None,
+):
+    """The couple signs the production list (看样制作清单): the upsell is invoiced as
+    selection-upsell charges (paid now with `pay_now=(method, amount)`, or recorded as
+    owed), the production items are made from the list, and the order is confirmed as
+    selected. Changes are possible for 3 hours unless the customer waives them.
+
+    A discount on the upsell needs a store manager of the branch, who is recorded.
+    All of it is one transaction: if the guard refuses (no signature), nothing is kept.
+    """
+    now = now or timezone.now()
+    discount = Decimal(discount or 0)
+    with transaction.atomic():
+        locked, session = _selecting(order)
+        summary = selectors.summary(session)
+        errors = {}
+        if not summary.confirmed:
+            errors["__all__"] = _("Confirm at least one photo before the list is signed.")
+        unpriced = [line.label for line in summary.lines if line.unit_price is None and line.extra]
+        if unpriced:
+            errors["__all__"] = _("The price list has no price for: %(lines)s.") % {
+                "lines": ", ".join(unpriced)
+            }
+        if discount < ZERO or discount > summary.total:
+            errors["discount"] = _("The discount can be at most the upsell, %(total)s.") % {
+                "total": f"¥{summary.total:,.2f}"
+            }
+        elif discount and not (
+            discount_approved_by is not None
+            and discount_approved_by.is_manager
+            and locked.branch_id in discount_approved_by.branch_ids
+        ):
+            errors["discount"] = _("A discount on the upsell needs a store manager's approval.")
+        if errors:
+            raise ValidationError(errors)
+        _charge_upsell(
+            order=locked,
+            summary=summary,
+            discount=discount,
+            approved_by=discount_approved_by if discount else None,
+            by=by,
+        )
+        days = selectors.production_days(locked.branch)
+        _production_items(
+            order=locked,
+            session=session,
+            summary=summary,
+            due=timezone.localdate(now, locked.branch.tzinfo) + timedelta(days=days),
+        )
+        session.signed_at = now if customer_signed else None
+        session.signed_by_staff = by
+        session.upsell_settled = True
+        session.change_window_waived = bool(waive_change_window)
+        session.upsell_discount = discount
+        session.upsell_discount_approved_by = discount_approved_by if discount else None
+        session.save(
+            update_fields=[
+                "signed_at",
+                "signed_by_staff",
+                "upsell_settled",
+                "change_window_waived",
+                "upsell_discount",
+                "upsell_discount_approved_by",
+            ]
+        )
+        if pay_now:
+            method, amount = pay_now
+            orders.take_payment(
+                order=locked,
+                kind=LedgerEntry.Kind.SELECTION_UPSELL,
+                method=method,
+                amount=amount,
+                staff=by,
+                note=_("Selection upsell"),
+            )
+        orders.transition_order(order=locked, name="confirm_selection", by=by.user)
+    order.refresh_from_db()
+    return session
+
+
+def reopen_selection(*, order, by):
+    """3小时后不能退改: within 3 hours of signing, the list can be changed; it must then be
+    signed again (and the upsell settled again) before production."""
+    with transaction.atomic():
+        orders.transition_order(order=order, name="reopen", by=by.user)
+        SelectionSession.objects.filter(order=order).update(
+            signed_at=None, upsell_settled=False, change_window_waived=False
+        )
+    return order
+
+
+def send_to_production(*, order, by):
+    """After the 3-hour window (or when the customer waived it) the list goes to production."""
+    return orders.transition_order(order=order, name="send_to_production", by=by.user)
+
+
+# --- Production: retouch → design → print → QC → done, or rework (DOMAIN.md, stage 5) ---
+
+
+def _item_in_production(item, expected):
+    """Lock the order (so passes of one order's items queue up), then the item; refuse a
+    move from a stage the item has already left (a second tap, or a colleague)."""
+    order = Order.objects.select_for_update().get(pk=item.order_id)
+    if order.state != State.IN_PRODUCTION:
+        raise ValidationError(
+            _("This order is %(state)s: its items are not in production.")
+            % {"state": order.get_state_display()}
+        )
+    locked = ProductionItem.objects.select_for_update().get(pk=item.pk)
+    if locked.stage not in expected:
+        raise ValidationError(
+            _("Already moved: this item is now at “%(stage)s”.")
+            % {"stage": locked.get_stage_display()}
+        )
+    return order, locked
+
+
+def _move(locked, to, by, note="", now=None):
+    ProductionStep.objects.create(
+        item=locked,
+        from_stage=locked.stage,
+        to_stage=to,
+        by=by,
+        note=note,
+        at=now or timezone.now(),
+    )
+    locked.stage = to
+    locked.save(update_fields=["stage", "qc_passed_at", "rework_reason"])
+    return locked
+
+
+def advance_item(*, item, by, from_stage=None):
+    """One tap: retouch → design → print → QC. `from_stage` is the stage the tap was made
+    on, so a double tap moves the item once."""
+    stages = [from_stage] if from_stage else list(ProductionItem.FLOW)
+    with transaction.atomic():
+        _order, locked = _item_in_production(item, [s for s in stages if s in ProductionItem.FLOW])
+        return _move(locked, ProductionItem.FLOW[locked.stage], by)
+
+
+def fail_qc(*, item, by, reason):
+    """QC found a fault: the item goes to rework with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what is wrong, so rework knows what to fix.")})
+    with transaction.atomic():
+        _order, locked = _item_in_production(item, [ProductionItem.Stage.QC])
+        locked.rework_reason = reason[:200]
+        return _move(locked, ProductionItem.Stage.REWORK, by, note=reason[:200])
+
+
+def resume_item(*, item, to, by):
+    """From rework back into the flow, at the stage that has to redo it."""
+    if to not in ProductionItem.BACK_INTO_FLOW:
+        raise ValidationError({"to": _("Choose retouch, design or print.")})
+    with transaction.atomic():
+        _order, locked = _item_in_production(item, [ProductionItem.Stage.REWORK])
+        return _move(locked, to, by)
+
+
+def pass_qc(*, item, by, now=None):
+    """QC passed: the item is done. When it is the order's last item, the order is marked
+    ready in the same transaction (the order row is locked first, so two items passing at
+    the same moment still mark it ready once)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order, locked = _item_in_production(item, [ProductionItem.Stage.QC])
+        locked.qc_passed_at = now
+        _move(locked, ProductionItem.Stage.DONE, by, now=now)
+        mark_ready_if_done(order=order, by=by)
+    return locked
+
+
+def mark_ready_if_done(*, order, by):
+    """Mark the order ready when every production item passed QC. Idempotent: an order
+    that is no longer in production, or has an item to finish, is left as it is. Returns
+    whether it moved."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.state != State.IN_PRODUCTION or not selectors.all_items_passed_qc(locked):
+            return False
+        orders.transition_order(order=locked, name="mark_ready", by=by.user if by else None)
+    return True
+
+
+def late_script(order, due):
+    return _(
+        "Production of order %(order)s is not finished and is due on %(due)s. Check with "
+        "production; if it will slip, call the couple before they find out, apologise and "
+        "agree a new date."
+    ) % {"order": order.number, "due": date_format(due, "DATE_FORMAT")}
+
+
+def alert_late_production(*, now=None):
+    """2 days before an item is due, anything not done raises a call task for the order's
+    owner (DOMAIN.md, stage 5 and 8: production late). Once per order: the occasion is
+    "production-late:<order>", so running it every hour, or twice, changes nothing.
+    Returns how many orders are late."""
+    now = now or timezone.now()
+    late = selectors.late_orders(now=now)
+    for order, due in late:
+        create_call_task(
+            customer=order.customer,
+            order=order,
+            assignee=order.owner,
+            kind=CallTask.Kind.DELAY_APOLOGY,
+            due_at=now,
+            occasion=f"production-late:{order.pk}",
+            script=late_script(order, due),
+        )
+    return len(late)

@@ -50,3 +50,57 @@ def book_selection(consultant, receptionist, the_day_after_tomorrow):
         return services.book_selection(order=order, **kwargs)
 
     return do
+
+
+@pytest.fixture
+def selecting_order(shot_order, consultant):
+    """An order whose couple sits at the selection: 200 photos transferred and complete."""
+    services.mark_files(
+        order=shot_order, transferred=True, complete=True, photo_count=200, by=consultant
+    )
+    services.start_selection(order=shot_order, by=consultant)
+    shot_order.refresh_from_db()
+    return shot_order
+
+
+@pytest.fixture
+def session(selecting_order):
+    return selecting_order.selection
+
+
+@pytest.fixture
+def confirm(consultant):
+    """confirm(order, **overrides): pick the confirmed numbers and sign the list."""
+
+    def do(order, numbers=range(1, 11), **kwargs):
+        session = order.selection
+        for pass_ in ("first", "keep", "confirmed"):
+            services.pick(session=session, numbers=numbers, pass_=pass_, by=consultant)
+        kwargs.setdefault("by", consultant)
+        services.confirm_selection(order=order, **kwargs)
+        order.refresh_from_db()
+        return order
+
+    return do
+
+
+@pytest.fixture
+def production_order(selecting_order, confirm, consultant):
+    """An order in production: 10 photos confirmed, the window waived, sent on."""
+    confirm(selecting_order, waive_change_window=True)
+    services.send_to_production(order=selecting_order, by=consultant)
+    selecting_order.refresh_from_db()
+    return selecting_order
+
+
+@pytest.fixture
+def retoucher(make_staff):
+    return make_staff(roles.RETOUCHER, display_name="Qian Mo")
+
+
+def walk_to_qc(item, by):
+    """Retouch → design → print → QC."""
+    for _ in range(3):
+        services.advance_item(item=item, by=by)
+    item.refresh_from_db()
+    return item
