@@ -2,20 +2,25 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
 
+from orders.guards import blocked_reasons
 from orders.models import Order, State
 from studio import roles
 from studio.access import StaffRequired
+from studio.pdf import pdf_response
 
 from . import selectors, services
-from .forms import BookSelectionForm, FilesForm
-from .models import SelectionSession
+from .forms import BookSelectionForm, ConfirmForm, FilesForm, PickForm, ProductForm, ReworkForm
+from .models import Pick, ProductionItem, ProductLine, SelectionSession
 
 SELECTION_ROLES = {
     roles.DISPATCHER,
@@ -23,6 +28,13 @@ SELECTION_ROLES = {
     roles.RECEPTIONIST,
     roles.MANAGER,
 }
+# The session and its money: the consultant and the manager.
+SESSION_ROLES = {roles.SELECTION_CONSULTANT, roles.MANAGER}
+# The signed production list is read again at the front desk and at pickup.
+LIST_ROLES = SESSION_ROLES | {roles.RECEPTIONIST, roles.CASHIER, roles.PICKUP_CLERK}
+# The production board: who makes the products, and the consultant to answer the couple.
+BOARD_ROLES = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER, roles.SELECTION_CONSULTANT}
+MOVES_ITEMS = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER}
 # The service names the booking time `starts_at`; the form asks for a date and a time.
 FIELD_FOR = {"starts_at": "time"}
 
@@ -137,6 +149,7 @@ class SheetView(StaffRequired, TemplateView):
             previous=day - timedelta(days=1),
             next=day + timedelta(days=1),
             rows=rows,
+            opens_sessions=self.request.staff.has_role(*SESSION_ROLES),
             **kwargs,
         )
 
@@ -170,3 +183,313 @@ class FilesView(SheetView):
         )
         context = self.get_context_data(day=day, bound=(session.pk, form))
         return self.render_to_response(context, status=400)
+
+
+# --- The session (选片) ---
+
+
+class SessionMixin(StaffRequired):
+    def get_session(self):
+        return get_object_or_404(
+            self.scoped(
+                SelectionSession.objects.select_related(
+                    "order__customer", "order__package", "order__branch", "consultant"
+                ),
+                "order__branch",
+            ),
+            order__number=self.kwargs["number"],
+        )
+
+    def session_url(self, session, pass_kind=None):
+        url = reverse("selection:session", args=[session.order.number])
+        return f"{url}?pass={pass_kind}" if pass_kind else url
+
+
+def _pass(value):
+    return value if value in Pick.Pass.values else Pick.Pass.FIRST_LOOK
+
+
+def session_context(session, *, current_pass, pick_form=None, product_form=None):
+    order = session.order
+    summary = selectors.summary(session)
+    return {
+        "session": session,
+        "order": order,
+        "summary": summary,
+        "current_pass": current_pass,
+        "passes": Pick.Pass.choices,
+        "editable": order.state == State.SELECTING,
+        "pick_form": pick_form
+        or PickForm(initial={"pass_kind": current_pass, "retouch": True, "action": "pick"}),
+        "product_form": product_form or ProductForm(branch=order.branch),
+        "start_blocked": blocked_reasons(order, "start_selection")
+        if order.state == State.SHOT
+        else [],
+        "reopen_blocked": blocked_reasons(order, "reopen") if order.state == State.SELECTED else [],
+        "send_blocked": blocked_reasons(order, "send_to_production")
+        if order.state == State.SELECTED
+        else [],
+    }
+
+
+class SessionView(SessionMixin, TemplateView):
+    """The consultant's screen: photo numbers in passes, counts against the package and
+    the live upsell."""
+
+    roles = SESSION_ROLES
+    template_name = "selection/session.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs):
+        session = self.get_session()
+        return super().get_context_data(
+            **session_context(session, current_pass=_pass(self.request.GET.get("pass"))),
+            **kwargs,
+        )
+
+
+class WorkspaceView(SessionMixin, View):
+    """POSTs from the session page: htmx gets the workspace back, a plain form a redirect."""
+
+    roles = SESSION_ROLES
+    http_method_names = ["post"]
+
+    def respond(self, session, *, current_pass, status=200, **forms):
+        context = session_context(session, current_pass=current_pass, **forms)
+        template = (
+            "selection/includes/workspace.html"
+            if self.request.headers.get("HX-Request")
+            else "selection/session.html"
+        )
+        if status == 200 and not self.request.headers.get("HX-Request"):
+            return redirect(self.session_url(session, current_pass))
+        return TemplateResponse(self.request, template, context, status=status)
+
+
+class PicksView(WorkspaceView):
+    def post(self, request, number):
+        session = self.get_session()
+        form = PickForm(request.POST)
+        current = _pass(request.POST.get("pass_kind"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == "unpick":
+                    services.unpick(
+                        session=session,
+                        numbers=data["numbers"],
+                        pass_=data["pass_kind"],
+                        by=request.staff,
+                    )
+                else:
+                    services.pick(
+                        session=session,
+                        numbers=data["numbers"],
+                        pass_=data["pass_kind"],
+                        by=request.staff,
+                        outfit=data["outfit"],
+                        retouch=data["retouch"],
+                        album_page=data["album_page"],
+                    )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                return self.respond(session, current_pass=current)
+        return self.respond(session, current_pass=current, status=400, pick_form=form)
+
+
+class ProductsView(WorkspaceView):
+    def post(self, request, number):
+        session = self.get_session()
+        current = _pass(request.POST.get("pass_kind"))
+        form = ProductForm(request.POST, branch=session.order.branch)
+        if form.is_valid():
+            try:
+                services.add_product(session=session, by=request.staff, **form.cleaned_data)
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                return self.respond(session, current_pass=current)
+        return self.respond(session, current_pass=current, status=400, product_form=form)
+
+
+class RemoveProductView(WorkspaceView):
+    def post(self, request, number, pk):
+        session = self.get_session()
+        line = get_object_or_404(ProductLine, session=session, pk=pk)
+        current = _pass(request.POST.get("pass_kind"))
+        try:
+            services.remove_product(line=line, by=request.staff)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.session_url(session, current))
+        return self.respond(session, current_pass=current)
+
+
+class SessionActionView(SessionMixin, View):
+    """The session's buttons: start, reopen (within 3 hours), send to production."""
+
+    roles = SESSION_ROLES
+    http_method_names = ["post"]
+    ACTIONS = {
+        "start": (services.start_selection, gettext_lazy("The selection has started.")),
+        "reopen": (
+            services.reopen_selection,
+            gettext_lazy("The selection is open for changes again."),
+        ),
+        "send": (
+            services.send_to_production,
+            gettext_lazy("The production list went to production."),
+        ),
+    }
+
+    def post(self, request, number, action):
+        if action not in self.ACTIONS:
+            raise Http404
+        session = self.get_session()
+        service, done = self.ACTIONS[action]
+        try:
+            service(order=session.order, by=request.staff)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect(self.session_url(session))
+
+
+class ConfirmView(SessionMixin, TemplateView):
+    """The customer signs the production list; the upsell is invoiced and paid or owed."""
+
+    roles = SESSION_ROLES
+    template_name = "selection/confirm.html"
+    http_method_names = ["get", "post"]
+
+    def get_context_data(self, form=None, **kwargs):
+        session = self.session
+        return super().get_context_data(
+            session=session,
+            order=session.order,
+            summary=selectors.summary(session),
+            form=form or self.form(),
+            **kwargs,
+        )
+
+    def form(self, data=None):
+        return ConfirmForm(data, branch=self.session.order.branch, staff=self.request.staff)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.session = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, number):
+        self.session = self.get_session()
+        if self.session.order.state != State.SELECTING:
+            return redirect(self.session_url(self.session))
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, number):
+        self.session = self.get_session()
+        form = self.form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.confirm_selection(
+                    order=self.session.order,
+                    by=request.staff,
+                    customer_signed=data["customer_signed"],
+                    pay_now=data["pay_now"],
+                    discount=data["discount"],
+                    discount_approved_by=data["approved_by"],
+                    waive_change_window=data["waive_change_window"],
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The production list of %(order)s is signed.")
+                    % {"order": self.session.order.number},
+                )
+                return redirect(self.session_url(self.session))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ProductionListView(SessionMixin, View):
+    """The production list (看样制作清单) as a PDF in the customer's language, with the
+    signature line."""
+
+    roles = LIST_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, number):
+        session = self.get_session()
+        order = session.order
+        return pdf_response(
+            "selection/production_list_pdf.html",
+            {
+                "order": order,
+                "branch": order.branch,
+                "session": session,
+                "summary": selectors.summary(session),
+                "items": order.production_items.all(),
+            },
+            filename=f"{order.number}-production-list.pdf",
+            language=order.customer.language,
+            request=request,
+        )
+
+
+# --- Production ---
+
+
+class BoardView(StaffRequired, TemplateView):
+    """The production board: items of the branch's orders in production, by stage, with
+    due dates and the late ones first. No prices on it."""
+
+    roles = BOARD_ROLES
+    template_name = "selection/board.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, errors=None, **kwargs):
+        items = self.scoped(ProductionItem.objects.all(), "order__branch")
+        return super().get_context_data(
+            board=selectors.board(items, branch=self.request.branch),
+            can_move=self.request.staff.has_role(*MOVES_ITEMS),
+            back_into_flow=[
+                (s, ProductionItem.Stage(s).label) for s in ProductionItem.BACK_INTO_FLOW
+            ],
+            errors=errors or {},
+            **kwargs,
+        )
+
+
+class MoveView(BoardView):
+    """One tap on the board: next stage, QC passed, QC failed (with a reason), back from
+    rework."""
+
+    roles = MOVES_ITEMS
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        item = get_object_or_404(self.scoped(ProductionItem.objects.all(), "order__branch"), pk=pk)
+        try:
+            if action == "next":
+                services.advance_item(
+                    item=item, by=request.staff, from_stage=request.POST.get("from") or None
+                )
+            elif action == "pass":
+                services.pass_qc(item=item, by=request.staff)
+            elif action == "fail":
+                form = ReworkForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(form.errors["reason"])
+                services.fail_qc(item=item, by=request.staff, reason=form.cleaned_data["reason"])
+            elif action == "resume":
+                services.resume_item(item=item, to=request.POST.get("to", ""), by=request.staff)
+            else:
+                raise Http404
+        except ValidationError as exc:
+            context = self.get_context_data(errors={item.pk: exc.messages})
+            return self.render_to_response(context, status=400)
+        return redirect("selection:board")

@@ -1,0 +1,96 @@
+"""The production board: by stage with due dates, one-tap moves, no money."""
+
+import pytest
+from django.urls import reverse
+
+from orders.models import State
+from selection.models import ProductionItem
+from studio import roles
+
+from .conftest import walk_to_qc
+
+BOARD = "selection:board"
+
+
+def _move(item, action):
+    return reverse("selection:move", args=[item.pk, action])
+
+
+def test_the_board_lists_items_by_stage_without_prices(production_order, retoucher, login):
+    response = login(retoucher).get(reverse(BOARD))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('data-testid="item"') == 2
+    assert production_order.number in body
+    assert "¥" not in body
+
+
+def test_a_tap_moves_an_item_to_the_next_stage(production_order, retoucher, login):
+    item = production_order.production_items.first()
+    response = login(retoucher).post(_move(item, "next"), {"from": "retouch"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.stage == "design"
+
+
+def test_rework_needs_a_reason_at_the_item(production_order, retoucher, login):
+    item = walk_to_qc(production_order.production_items.first(), retoucher)
+    response = login(retoucher).post(_move(item, "fail"), {"reason": ""})
+    assert response.status_code == 400
+    assert 'data-testid="move-error"' in response.content.decode()
+    item.refresh_from_db()
+    assert item.stage == "qc"
+
+
+def test_the_last_pass_marks_the_order_ready(production_order, retoucher, login):
+    client = login(retoucher)
+    for item in production_order.production_items.all():
+        walk_to_qc(item, retoucher)
+        assert client.post(_move(item, "pass")).status_code == 302
+    production_order.refresh_from_db()
+    assert production_order.state == State.READY
+
+
+def test_the_consultant_reads_but_does_not_move(production_order, consultant, login):
+    client = login(consultant)
+    assert client.get(reverse(BOARD)).status_code == 200
+    item = production_order.production_items.first()
+    assert client.post(_move(item, "next")).status_code == 403
+
+
+@pytest.mark.parametrize("role", [roles.PHOTOGRAPHER, roles.RECEPTIONIST])
+def test_other_roles_may_not_see_the_board(make_staff, login, role):
+    assert login(make_staff(role)).get(reverse(BOARD)).status_code == 403
+
+
+def test_another_branchs_item_is_not_found(production_order, make_staff, other_branch, login):
+    elsewhere = make_staff(roles.RETOUCHER, branch=other_branch)
+    item = production_order.production_items.first()
+    assert login(elsewhere).post(_move(item, "next")).status_code == 404
+    body = login(elsewhere).get(reverse(BOARD)).content.decode()
+    assert production_order.number not in body
+
+
+def test_moves_refuse_get(production_order, retoucher, login):
+    item = production_order.production_items.first()
+    assert login(retoucher).get(_move(item, "next")).status_code == 405
+
+
+def test_the_board_refuses_post(retoucher, login):
+    assert login(retoucher).post(reverse(BOARD)).status_code == 405
+
+
+def test_the_board_takes_the_same_queries_for_one_or_many_orders(
+    production_order, retoucher, login, django_assert_max_num_queries
+):
+    client = login(retoucher)
+    with django_assert_max_num_queries(20) as one:
+        client.get(reverse(BOARD))
+    for item in list(ProductionItem.objects.filter(order=production_order)):
+        for n in range(4):
+            ProductionItem.objects.create(
+                order=production_order, name=f"Frame {n}", stage="design", due_date=item.due_date
+            )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse(BOARD))
+    assert response.content.decode().count('data-testid="item"') == 10
