@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import CallTask, MessageTemplate, OutboxMessage
+from . import services
+from .models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage
 
 
 @admin.register(MessageTemplate)
@@ -39,3 +43,63 @@ class CallTaskAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "branch"]
     raw_id_fields = ["customer", "order", "visit", "assignee", "done_by"]
     list_select_related = ["customer", "assignee"]
+
+
+@admin.register(CareRule)
+class CareRuleAdmin(admin.ModelAdmin):
+    """Managers switch the care rules off, re-time them, or add one (DOMAIN.md, stage 8)."""
+
+    list_display = ["key", "trigger", "offset_minutes", "at_time", "action", "is_active"]
+    list_filter = ["trigger", "action", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["key", "description", "template_key"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = timezone.now()
+        obj.updated_by = getattr(request.user, "staff", None)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    """Complaints are logged from the customer file; here the owner records the resolution
+    (through `resolve_complaint`, once)."""
+
+    list_display = ["created_at", "customer", "owner", "is_resolved", "branch"]
+    list_filter = ["branch", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["text", "customer__bride_name", "customer__groom_name"]
+    list_select_related = ["customer", "owner", "branch"]
+    raw_id_fields = ["customer", "order", "owner"]
+    readonly_fields = [
+        "branch",
+        "customer",
+        "order",
+        "text",
+        "logged_by",
+        "owner",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
+    fields = readonly_fields[:7] + ["resolution"] + readonly_fields[7:]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description=_("resolved"))
+    def is_resolved(self, obj):
+        return obj.is_resolved
+
+    def save_model(self, request, obj, form, change):
+        if obj.resolved_at is not None or not obj.resolution.strip():
+            return
+        try:
+            services.resolve_complaint(
+                complaint=obj, resolution=obj.resolution, by=request.user.staff
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)

@@ -1,8 +1,10 @@
 import string
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -205,3 +207,169 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.template_key}: {self.customer}"
+
+
+class CareRule(models.Model):
+    """One timed aftercare rule (DOMAIN.md, stage 8): when a fact happens (a deposit, a
+    finished shoot, a birthday...), `offset` later a call task or a message.
+
+    Rules are data: managers switch them off or re-time them on the care rules page or in
+    the admin. `followups.services.run_care_rules` fires each rule once per occasion.
+    """
+
+    class Trigger(models.TextChoices):
+        VISIT_NOT_BOOKED = "visit_not_booked", _("Visit not booked")
+        CALL_FAILED = "call_failed", _("Follow-up call failed")
+        DEPOSIT_PAID = "deposit_paid", _("Deposit paid")
+        NO_SHOOT_AFTER_DEPOSIT = "no_shoot_after_deposit", _("Deposit paid, still no shoot")
+        SHOOT_UPCOMING = "shoot_upcoming", _("Shoot coming up")
+        SHOOT_DONE = "shoot_done", _("Shoot finished")
+        SELECTION_UPCOMING = "selection_upcoming", _("Selection coming up")
+        SELECTION_DONE = "selection_done", _("Selection done")
+        READY_FOR_PICKUP = "ready_for_pickup", _("Ready, pickup booked")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLAINT_LOGGED = "complaint_logged", _("Complaint logged")
+        DELIVERED_NO_REFERRAL = "delivered_no_referral", _("Delivered, no referral yet")
+        BIRTHDAY = "birthday", _("Birthday")
+        WEDDING_ANNIVERSARY = "wedding_anniversary", _("Wedding anniversary")
+        REFERRED_ORDER_BOOKED = "referred_order_booked", _("A referred couple signed")
+
+    class Action(models.TextChoices):
+        CALL = "call", _("Call task")
+        MESSAGE = "message", _("Message")
+
+    class Audience(models.TextChoices):
+        OWNER = "owner", _("The owner (or their agent)")
+        CUSTOMER_SERVICE = "customer_service", _("Customer service")
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    trigger = models.CharField(_("when"), max_length=30, choices=Trigger.choices)
+    offset_minutes = models.IntegerField(
+        _("offset (minutes)"),
+        default=0,
+        help_text=_("After the event; negative means before it (e.g. -1440: one day before)."),
+    )
+    at_time = models.TimeField(
+        _("at this time of day"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: on the day the offset reaches, at this time (branch time)."),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    template_key = models.SlugField(
+        _("message template"),
+        max_length=60,
+        blank=True,
+        help_text=_("The template's key; its channel (SMS, letter...) comes with it."),
+    )
+    call_kind = models.CharField(
+        _("call kind"), max_length=20, choices=CallTask.Kind.choices, blank=True
+    )
+    script = models.TextField(_("what to say"), blank=True)
+    audience = models.CharField(
+        _("who calls"), max_length=20, choices=Audience.choices, default=Audience.OWNER
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("care rule")
+        verbose_name_plural = _("care rules")
+        ordering = ["trigger", "offset_minutes", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(action="message") & ~Q(template_key=""))
+                | (Q(action="call") & ~Q(call_kind="")),
+                name="care_rule_action_complete",
+            )
+        ]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def offset(self):
+        return timedelta(minutes=self.offset_minutes)
+
+    def clean(self):
+        if self.action == self.Action.MESSAGE and not self.template_key:
+            raise ValidationError({"template_key": _("Name the template of the message.")})
+        if self.action == self.Action.CALL and not self.call_kind:
+            raise ValidationError({"call_kind": _("Choose the kind of call.")})
+
+    def fire_time(self, happened_at, tz):
+        """When the rule fires for an event at `happened_at`: the offset later, and on that
+        day at `at_time` (branch time) when set."""
+        at = happened_at + self.offset
+        if self.at_time is None:
+            return at
+        return datetime.combine(timezone.localtime(at, tz).date(), self.at_time, tz)
+
+
+class Complaint(models.Model):
+    """A customer's complaint (DOMAIN.md, stage 8), with the staff member who owns it until
+    it is resolved. Logging one queues the apology letter through the care rules."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("branch")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
+    )
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("order"),
+    )
+    text = models.TextField(_("what they complain about"))
+    logged_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
+    )
+    owner = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("owner"),
+        help_text=_("Who follows it up until it is resolved."),
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution=""),
+                name="complaint_resolved_with_resolution",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from studio.selectors import covering_for
 
-from .models import CallTask, OutboxMessage
+from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 
 
 def open_tasks_for(staff, *, branch_ids, on=None):
@@ -23,3 +23,23 @@ def messages_for(customer):
     """The messages queued for a couple, newest first, for their file: what was sent, what
     waits (and until when), and what was not sent and why (`get_skip_reason_display`)."""
     return list(OutboxMessage.objects.filter(customer=customer).order_by("-created_at", "-pk"))
+
+
+def care_rules():
+    """Every care rule, with the channel of its message template (`channel`)."""
+    rules = list(CareRule.objects.select_related("updated_by"))
+    channels = dict(
+        MessageTemplate.objects.filter(
+            key__in={r.template_key for r in rules if r.template_key}
+        ).values_list("key", "channel")
+    )
+    for rule in rules:
+        channel = channels.get(rule.template_key)
+        rule.channel = Channel(channel).label if channel else ""
+    return rules
+
+
+def complaints_for(customer):
+    return list(
+        Complaint.objects.filter(customer=customer).select_related("logged_by", "owner", "order")
+    )

@@ -2,13 +2,16 @@ import logging
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from studio.services import responsible_for
+from studio.services import customer_service_for, responsible_for
 
 from .backends import get_backend
-from .models import CallTask, Channel, MessageTemplate, OutboxMessage
+from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
+from .triggers import FINDERS
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +50,6 @@ def create_call_task(
 
 def close_call_task(*, task, staff, status, outcome=""):
     """Log how the call went. A task is closed once; a second press changes nothing."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     closing = {CallTask.Status.DONE, CallTask.Status.FAILED}
     if status not in closing:
         raise ValidationError({"status": _("Say whether the call got through.")})
@@ -223,3 +223,165 @@ def dispatch_due_messages(*, now=None, limit=200):
                 sent += 1
             message.save(update_fields=["attempts", "status", "sent_at", "send_after", "error"])
     return sent
+
+
+# --- Care rules: timed aftercare, each rule once per customer and occasion (stage 8) ---
+
+# A worker that was down catches up on what fell due in this window; older history is
+# never replayed, so a new or re-timed rule does not write to last year's customers.
+CARE_LOOKBACK = timedelta(days=2)
+# `at_time` moves a fire time within its day: read facts a day either side of the window.
+_DAY = timedelta(days=1)
+# Far enough for "day 60" offers and yearly greetings, near enough to catch a typo.
+MAX_OFFSET_MINUTES = 400 * 24 * 60
+
+
+def care_occasion(rule, fact):
+    """`care:<rule>:<what>:<day it happened>`: the same event never fires a rule twice, even
+    when the rule is re-timed after it fired."""
+    day = timezone.localtime(fact.at, fact.customer.branch.tzinfo).date()
+    return f"care:{rule.key}:{fact.ref}:{day.isoformat()}"
+
+
+def due_care(rule, *, now):
+    """(fact, fire time) for every event whose fire time came in the look-back window."""
+    since = now - CARE_LOOKBACK - rule.offset - _DAY
+    until = now - rule.offset + _DAY
+    due = []
+    for fact in FINDERS[rule.trigger](since, until, now):
+        fire_at = rule.fire_time(fact.at, fact.customer.branch.tzinfo)
+        if not now - CARE_LOOKBACK < fire_at <= now:
+            continue
+        if fact.upcoming and fact.at <= now:
+            continue  # "the day before" is no use once the day has come
+        due.append((fact, fire_at))
+    return due
+
+
+def run_care_rules(*, now=None):
+    """Fire every active care rule for the events whose time (plus the rule's offset) has
+    come: a call task or a queued message per customer and occasion.
+
+    Idempotent and safe to run twice at once: each rule runs in its own transaction holding
+    its row lock (a second worker skips a rule another is firing), and every call task or
+    message carries the occasion `care:<rule>:<what>:<day>`, unique in the database, so a
+    retry, a duplicated task or a crash half-way creates nothing twice. Messages go through
+    `queue_message`, so consent, switched-off templates and quiet hours apply.
+    Returns how many call tasks and messages it created.
+    """
+    now = now or timezone.now()
+    fired = 0
+    for pk in CareRule.objects.filter(is_active=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            rule = (
+                CareRule.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, is_active=True)
+                .first()
+            )
+            if rule is not None:  # switched off meanwhile, or another worker has it
+                fired += _fire(rule, now=now)
+    return fired
+
+
+def _fire(rule, *, now):
+    due = {care_occasion(rule, fact): (fact, at) for fact, at in due_care(rule, now=now)}
+    model = CallTask if rule.action == CareRule.Action.CALL else OutboxMessage
+    done = set(model.objects.filter(occasion__in=list(due)).values_list("occasion", flat=True))
+    fired = 0
+    for occasion, (fact, fire_at) in due.items():
+        if occasion in done:
+            continue
+        owner = fact.owner or fact.customer.owner
+        if rule.action == CareRule.Action.CALL:
+            caller = _caller(rule, fact.customer, owner, fire_at)
+            if caller is None:
+                log.warning("Care rule %s: nobody to call %s", rule.key, fact.customer.pk)
+                continue
+            create_call_task(
+                customer=fact.customer,
+                order=fact.order,
+                assignee=caller,
+                kind=rule.call_kind,
+                due_at=fire_at,
+                occasion=occasion,
+                script=rule.script,
+            )
+        else:
+            name = owner.display_name if owner else ""
+            queue_message(
+                customer=fact.customer,
+                key=rule.template_key,
+                occasion=occasion,
+                context={"owner": name, "taker": name},
+                send_after=fire_at,
+            )
+        fired += 1
+    return fired
+
+
+def _caller(rule, customer, owner, at):
+    if rule.audience == CareRule.Audience.CUSTOMER_SERVICE:
+        day = timezone.localtime(at, customer.branch.tzinfo).date()
+        return customer_service_for(customer.branch, on=day) or owner
+    return owner
+
+
+def retime_care_rule(*, rule, is_active, offset_minutes, at_time, by):
+    """A manager switches a rule on or off, or moves it. Events it already fired for are
+    not fired again (the occasion names the event, not the time)."""
+    if abs(offset_minutes) > MAX_OFFSET_MINUTES:
+        raise ValidationError({"offset": _("Keep the offset within 400 days either way.")})
+    with transaction.atomic():
+        locked = CareRule.objects.select_for_update().get(pk=rule.pk)
+        locked.is_active = is_active
+        locked.offset_minutes = offset_minutes
+        locked.at_time = at_time
+        locked.updated_at = timezone.now()
+        locked.updated_by = by
+        locked.save(
+            update_fields=["is_active", "offset_minutes", "at_time", "updated_at", "updated_by"]
+        )
+    return locked
+
+
+# --- Complaints ---
+
+
+def log_complaint(*, customer, text, logged_by, order=None, owner=None, at=None):
+    """Log a complaint with the staff member who owns it until it is resolved (the couple's
+    owner unless someone else is named). The apology letter follows through the care rules
+    (trigger "complaint logged")."""
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("Write down what the customer complains about.")
+    if order is not None and order.customer_id != customer.pk:
+        errors["order"] = _("Choose one of this couple's orders.")
+    owner = owner or customer.owner or logged_by
+    if not owner.branches.filter(pk=customer.branch_id).exists():
+        errors["owner"] = _("The owner must work at the couple's branch.")
+    if errors:
+        raise ValidationError(errors)
+    return Complaint.objects.create(
+        branch=customer.branch,
+        customer=customer,
+        order=order,
+        text=text.strip(),
+        logged_by=logged_by,
+        owner=owner,
+        created_at=at or timezone.now(),
+    )
+
+
+def resolve_complaint(*, complaint, resolution, by, at=None):
+    """Record how a complaint was resolved. Resolved once: a second press changes nothing."""
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": _("Say how the complaint was resolved.")})
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.resolved_at is not None:
+            return locked
+        locked.resolution = resolution.strip()
+        locked.resolved_at = at or timezone.now()
+        locked.resolved_by = by
+        locked.save(update_fields=["resolution", "resolved_at", "resolved_by"])
+    return locked

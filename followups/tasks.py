@@ -7,3 +7,9 @@ from . import services
 def dispatch_messages():
     """Every minute (beat): send the messages that are due. Safe to run twice at once."""
     return services.dispatch_due_messages()
+
+
+@shared_task
+def run_care_rules():
+    """Every 10 minutes (beat): fire the care rules that are due. Safe to run twice."""
+    return services.run_care_rules()

@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import ListView, View
+from django.views.generic import FormView, ListView, TemplateView, View
 
 from studio import roles
 from studio.access import StaffRequired
+from studio.models import Customer
 from studio.selectors import covering_for
 
 from . import selectors, services
-from .forms import CallOutcomeForm
-from .models import CallTask
+from .forms import CallOutcomeForm, CareRuleForm, ComplaintForm
+from .models import CallTask, CareRule
 
 CALLERS = roles.CALLS_CUSTOMERS | roles.FRONT_DESK
 
@@ -53,3 +54,84 @@ class TaskCloseView(StaffRequired, View):
         else:
             messages.success(request, _("Call logged."))
         return redirect("followups:tasks")
+
+
+class CareRuleListView(StaffRequired, TemplateView):
+    """The care rules (DOMAIN.md, stage 8): a manager switches them off or re-times them.
+    Rules are the chain's, not a branch's: every branch's couples get the same care."""
+
+    roles = {roles.MANAGER}
+    template_name = "followups/care_rules.html"
+
+    def get_context_data(self, bound=None, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        rules = selectors.care_rules()
+        for rule in rules:
+            rule.form = bound if bound and bound.prefix == f"rule{rule.pk}" else None
+            rule.form = rule.form or CareRuleForm.for_rule(rule)
+        ctx["rules"] = rules
+        return ctx
+
+
+class CareRuleUpdateView(CareRuleListView):
+    """Saves one rule's row; bad input shows the list again, the error at the field."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        rule = get_object_or_404(CareRule, pk=pk)
+        form = CareRuleForm.for_rule(rule, data=request.POST)
+        if form.is_valid():
+            try:
+                services.retime_care_rule(
+                    rule=rule,
+                    is_active=form.cleaned_data["is_active"],
+                    offset_minutes=form.cleaned_data["offset"],
+                    at_time=form.cleaned_data["at_time"],
+                    by=request.staff,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field, errors)
+            else:
+                messages.success(request, _("Care rule %(key)s saved.") % {"key": rule.key})
+                return redirect("followups:care_rules")
+        return self.render_to_response(self.get_context_data(bound=form))
+
+
+class ComplaintCreateView(StaffRequired, FormView):
+    """Log a complaint from the customer file, with who owns it until it is resolved."""
+
+    roles = roles.LOGS_COMPLAINTS
+    template_name = "followups/complaint_form.html"
+    form_class = ComplaintForm
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.customer = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_customer(self):
+        if self.customer is None:
+            queryset = self.scoped(Customer.objects.select_related("branch", "owner"))
+            self.customer = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return self.customer
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"customer": self.get_customer()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"customer": self.get_customer()}
+
+    def form_valid(self, form):
+        customer = self.get_customer()
+        try:
+            services.log_complaint(
+                customer=customer, logged_by=self.request.staff, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Complaint logged; the apology letter will follow."))
+        return redirect("studio:customer", pk=customer.pk)

@@ -83,7 +83,7 @@ def customer_timeline(customer, *, sees_money):
     file. Each source is one query; later stages (complaints) add a source here.
     """
     from followups.models import CallTask
-    from followups.selectors import messages_for
+    from followups.selectors import complaints_for, messages_for
     from orders.models import LedgerEntry, Order
     from pickup.models import PickupAppointment
     from rentals.models import DressReservation
@@ -200,6 +200,19 @@ def customer_timeline(customer, *, sees_money):
                 _("Message (%(channel)s): %(status)s")
                 % {"channel": m.get_channel_display(), "status": status},
                 m.body,
+            )
+        )
+    for c in complaints_for(customer):
+        detail = c.text
+        if c.resolved_at:
+            detail += " — " + _("Resolved: %(resolution)s") % {"resolution": c.resolution}
+        events.append(
+            Event(
+                c.created_at,
+                "complaint",
+                _("Complaint logged by %(who)s, owner %(owner)s")
+                % {"who": c.logged_by, "owner": c.owner},
+                detail,
             )
         )
     events.sort(key=lambda e: e.at, reverse=True)

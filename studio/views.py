@@ -280,6 +280,7 @@ class CustomerDetailView(StaffRequired, DetailView):
                 # One key per form: each order's payment is its own idempotent submit.
                 o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
+        ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
         ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
         ctx["on_behalf"] = None
         if customer.owner and customer.owner != staff:
