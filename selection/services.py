@@ -370,7 +370,7 @@ def _charge_upsell(*, order, summary, discount, approved_by, by):
             )
 
 
-def _production_items(*, order, session, summary, due):
+def make_production_items(*, order, session, summary, due):
     """The products to make, from the confirmed list: the retouched photos, the album with
     its pages, and every product line."""
     ProductionItem.objects.filter(order=order).delete()
@@ -460,7 +460,7 @@ def confirm_selection(
             by=by,
         )
         days = selectors.production_days(locked.branch)
-        _production_items(
+        make_production_items(
             order=locked,
             session=session,
             summary=summary,
