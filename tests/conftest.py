@@ -25,6 +25,16 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_language_carried_over():
+    """A request in Chinese leaves its language active in the test's thread; the next test
+    starts in the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def branch(db):
     return BranchFactory(code="sh1", name="Shanghai Jing'an")
