@@ -2,10 +2,11 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from followups.models import CallTask
+from orders.models import Order, State
 from studio import roles
 from studio.models import Staff
 
@@ -141,6 +142,16 @@ def sheet(*, branch, start, end, staff=None):
     if staff is not None:
         shoots = shoots.filter(bookings__resource=f"staff:{staff.pk}").distinct()
     return _with_plan(shoots).order_by("starts_at")
+
+
+def waiting_for_a_shoot(*, branch, limit=50):
+    """Signed orders whose shoot is not on the sheet yet: the dispatcher books them from the
+    control sheet. The wanted month first (earliest, then those without one), oldest first."""
+    return list(
+        Order.objects.filter(branch=branch, state=State.BOOKED)
+        .select_related("customer", "package")
+        .order_by(F("wanted_shoot_month").asc(nulls_last=True), "signed_at")[:limit]
+    )
 
 
 def shoots_on(*, branch, day, statuses=None):

@@ -42,7 +42,7 @@ SHEET_ROLES = {
     roles.CUSTOMER_SERVICE,
     roles.SELECTION_CONSULTANT,
 }
-BOOKING_ROLES = {roles.DISPATCHER, roles.MANAGER, roles.RECEPTIONIST, roles.CUSTOMER_SERVICE}
+BOOKING_ROLES = roles.BOOKS_SHOOTS
 DAY_ROLES = {roles.DISPATCHER, roles.MANAGER}
 TABLET_ROLES = roles.FIELD | DAY_ROLES
 LOOK_ROLES = DAY_ROLES | {roles.DRESS_STYLIST}
@@ -96,6 +96,11 @@ class DayView(SheetMixin, TemplateView):
             free_places=max(branch.daily_shoot_capacity - len(shoots), 0),
             staff_filter=staff,
             staff_choices=self.staff_choices(branch),
+            waiting=(
+                selectors.waiting_for_a_shoot(branch=branch)
+                if self.request.staff.books_shoots
+                else []
+            ),
             **kwargs,
         )
 

@@ -96,6 +96,10 @@ class Staff(models.Model):
     def sees_contacts(self):
         return self.has_role(*roles.CALLS_CUSTOMERS)
 
+    @property
+    def books_shoots(self):
+        return self.has_role(*roles.BOOKS_SHOOTS)
+
     @cached_property
     def branch_ids(self):
         if self.user.is_superuser:

@@ -53,3 +53,5 @@ CALLS_CUSTOMERS = frozenset(
 FRONT_DESK = frozenset({RECEPTIONIST, CASHIER, MANAGER, CUSTOMER_SERVICE})
 # Complaints are taken by whoever the customer reaches: the desk and customer service.
 LOGS_COMPLAINTS = frozenset({RECEPTIONIST, CUSTOMER_SERVICE, MANAGER})
+# Who puts an order's shoot on the control sheet (摄控表) or moves it.
+BOOKS_SHOOTS = frozenset({DISPATCHER, MANAGER, RECEPTIONIST, CUSTOMER_SERVICE})
