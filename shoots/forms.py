@@ -10,6 +10,10 @@ from .models import OutfitKind, PlannedSet, Room, Shoot, Step, Vehicle
 from .selectors import SEAT_ROLES
 
 SEATS = tuple(SEAT_ROLES)
+TAKEN_MEANWHILE = _(
+    "Booked for another shoot at this time since this page was opened: choose again from "
+    "those still free."
+)
 
 
 class WhenForm(forms.Form):
@@ -50,6 +54,10 @@ class BookingForm(WhenForm):
 
     def __init__(self, *args, free, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only what is free is offered; a choice that is no longer among them was booked
+        # for another shoot since the page was opened.
+        for name in (*SEATS, "room", "vehicle"):
+            self.fields[name].error_messages["invalid_choice"] = TAKEN_MEANWHILE
         for seat in SEATS:
             pks = [s.pk for s in free["people"][seat]]
             self.fields[seat].queryset = Staff.objects.filter(pk__in=pks)

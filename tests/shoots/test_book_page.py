@@ -88,3 +88,19 @@ def test_another_branchs_order_is_not_found(order, login, make_staff, other_bran
 def test_field_staff_may_not_book(order, login, photographer):
     response = login(photographer).get(reverse("shoots:book", args=[order.number]))
     assert response.status_code == 403
+
+
+def test_someone_booked_since_the_page_opened_is_named_at_the_field(
+    book, make_order, login, receptionist, crew, in_ten_days
+):
+    book(make_order())
+    order = make_order()
+    response = login(receptionist).post(
+        reverse("shoots:book", args=[order.number]),
+        _params(in_ten_days + timedelta(hours=1), crew),
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "Booked for another shoot at this time" in form.errors["photographer"][0]
+    assert "Booked for another shoot at this time" in form.errors["room"][0]
+    assert Shoot.objects.count() == 1
