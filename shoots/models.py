@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
@@ -196,6 +197,11 @@ class Shoot(models.Model):
 
     def staff_ids(self):
         return {getattr(self, f"{name}_id") for name in self.PEOPLE} - {None}
+
+    @property
+    def expected_end(self):
+        """The planned finish moved on by a late start."""
+        return self.ends_at + timedelta(minutes=self.late_minutes)
 
     @property
     def outfits(self):

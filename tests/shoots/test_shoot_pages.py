@@ -172,3 +172,23 @@ def test_field_staff_see_my_queue_in_the_menu(login, crew):
     body = login(crew.makeup_artist).get(reverse("shoots:tablet")).content.decode()
     assert "My queue" in body
     assert "Control sheet" not in body
+
+
+def test_a_late_start_moves_the_planned_finish_on_the_page(book, order, crew, login):
+    from shoots import services
+
+    shoot = book(order)
+    services.record_late_start(shoot=shoot, minutes=45, by=crew.dispatcher)
+    client = login(crew.dispatcher)
+    response = client.get(reverse("shoots:detail", args=[shoot.pk]))
+    expected = timezone.localtime(shoot.ends_at + timedelta(minutes=45))
+    assert f'data-testid="expected-end">{expected:%H:%M}<' in response.content.decode()
+
+
+def test_the_plan_says_minutes_in_chinese(book, order, crew, login):
+    shoot = book(order)
+    client = login(crew.dispatcher)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse("shoots:detail", args=[shoot.pk])).content.decode()
+    assert "20 分钟" in body
+    assert " min<" not in body
