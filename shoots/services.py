@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -506,20 +506,23 @@ def arrival_time(shoot):
 
 
 def confirmation_script(shoot):
-    arrive = timezone.localtime(arrival_time(shoot), shoot.branch.tzinfo)
-    lines = [
-        _("Confirm the shoot on %(when)s; ask them to arrive at %(arrive)s.")
-        % {
-            "when": date_format(
-                timezone.localtime(shoot.starts_at, shoot.branch.tzinfo), "DATE_FORMAT"
-            ),
-            "arrive": date_format(arrive, "TIME_FORMAT"),
-        },
-        str(PRECAUTIONS),
-    ]
-    if shoot.order.balance_due > ZERO:
-        lines.append(_("The balance is due: they come 20 minutes early to pay it."))
-    return "\n".join(lines)
+    """What the caller says, in the customer's language: the calls are planned by a
+    background task, which has no page language of its own."""
+    with translation.override(shoot.order.customer.language):
+        arrive = timezone.localtime(arrival_time(shoot), shoot.branch.tzinfo)
+        lines = [
+            _("Confirm the shoot on %(when)s; ask them to arrive at %(arrive)s.")
+            % {
+                "when": date_format(
+                    timezone.localtime(shoot.starts_at, shoot.branch.tzinfo), "DATE_FORMAT"
+                ),
+                "arrive": date_format(arrive, "H:i"),
+            },
+            str(PRECAUTIONS),
+        ]
+        if shoot.order.balance_due > ZERO:
+            lines.append(_("The balance is due: they come 20 minutes early to pay it."))
+        return "\n".join(lines)
 
 
 def plan_confirmation_calls(*, now=None):

@@ -7,9 +7,15 @@ from django.utils import timezone
 from followups.models import CallTask
 from shoots import selectors, services, tasks
 from shoots.models import Shoot
+from studio.models import Customer
+
+
+def _english_speaking(order):
+    Customer.objects.filter(pk=order.customer_id).update(language="en")
 
 
 def test_confirmation_calls_come_7_days_and_1_day_before(book, order, in_ten_days, receptionist):
+    _english_speaking(order)
     shoot = book(order)
     assert services.plan_confirmation_calls(now=in_ten_days - timedelta(days=8)) == 0
     services.plan_confirmation_calls(now=in_ten_days - timedelta(days=7))
@@ -25,6 +31,23 @@ def test_confirmation_calls_come_7_days_and_1_day_before(book, order, in_ten_day
     }
 
 
+def test_the_call_planned_in_the_background_reads_in_the_customers_language(
+    book, order, in_ten_days
+):
+    """Beat plans the calls with no page language: a Chinese couple's script is Chinese,
+    with a 24-hour arrival time."""
+    from django.utils import translation
+
+    shoot = book(order)
+    with translation.override("en"):
+        services.plan_confirmation_calls(now=in_ten_days - timedelta(hours=20))
+    script = CallTask.objects.get(occasion=f"shoot-confirm-1d:{shoot.pk}").script
+    arrive = timezone.localtime(services.arrival_time(shoot), shoot.branch.tzinfo)
+    assert "男士：理发" in script
+    assert f"请他们 {arrive:%H:%M} 到店" in script
+    assert "haircut" not in script and "a.m." not in script
+
+
 def test_confirmation_calls_are_made_once(book, order, in_ten_days):
     book(order)
     for _ in range(3):
@@ -33,6 +56,7 @@ def test_confirmation_calls_are_made_once(book, order, in_ten_days):
 
 
 def test_the_arrival_is_20_minutes_early_when_a_balance_is_due(book, order, in_ten_days):
+    _english_speaking(order)
     shoot = book(order)
     assert services.arrival_time(shoot) == in_ten_days - timedelta(minutes=20)
     assert "20 minutes early" in services.confirmation_script(shoot)
