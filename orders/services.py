@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm_log.models import StateLog
 
+from studio.templatetags.studio import money
+
 from .guards import blocked_reasons
 from .models import (
     ZERO,
@@ -197,7 +199,7 @@ def take_payment(*, order, kind, method, amount, staff, note="", request_key=Non
             due = locked.balance_due
             if amount > due:
                 raise ValidationError(
-                    {"amount": _("That is more than the %(due)s still due.") % {"due": due}}
+                    {"amount": _("That is more than the %(due)s still due.") % {"due": money(due)}}
                 )
             return _record(
                 order=locked,
@@ -228,7 +230,7 @@ def refund(*, order, method, amount, staff, note, request_key=None):
             raise ValidationError(
                 {
                     "amount": _("Only %(paid)s has been paid; refund no more.")
-                    % {"paid": locked.paid}
+                    % {"paid": money(locked.paid)}
                 }
             )
         return _record(
@@ -372,13 +374,13 @@ def create_order(
     agreed = package.price - discount
     if agreed < package.floor_price:
         errors["discount"] = _("The price cannot go below %(floor)s for this package.") % {
-            "floor": package.floor_price
+            "floor": money(package.floor_price)
         }
     elif discount > branch.discount_limit and not (
         discount_approved_by is not None and discount_approved_by.is_manager
     ):
         errors["discount"] = _("A discount above %(limit)s needs a store manager's approval.") % {
-            "limit": branch.discount_limit
+            "limit": money(branch.discount_limit)
         }
     if deposit <= ZERO:
         errors["deposit"] = _("The deposit must be more than zero.")

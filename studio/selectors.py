@@ -276,7 +276,8 @@ def _arrivals_on(request, day, *, overdue=False):
         needs = []
         if sees_money and o.balance > 0:
             needs.append(
-                _("Balance due: come 20 minutes early to pay %(amount)s") % {"amount": o.balance}
+                _("Balance due: come 20 minutes early to pay %(amount)s")
+                % {"amount": money(o.balance)}
             )
         items.append(
             Arrival(

@@ -22,6 +22,7 @@ from .models import (
     Visit,
     WorkerHeartbeat,
 )
+from .templatetags.studio import money
 
 FOLLOW_UP_WITHIN = timedelta(hours=1)
 THANK_YOU_AFTER = timedelta(minutes=30)
@@ -363,7 +364,7 @@ def ask_discount_approval(*, customer, package, discount, requested_by):
         raise ValidationError(
             {
                 "discount": _("The price cannot go below %(floor)s for this package.")
-                % {"floor": package.floor_price}
+                % {"floor": money(package.floor_price)}
             }
         )
     with transaction.atomic():

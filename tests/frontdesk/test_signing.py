@@ -111,7 +111,7 @@ def test_a_price_below_the_package_floor_is_refused(
     )
     response = login(receptionist).post(_url(customer), data)
     assert response.status_code == 400
-    assert "6800" in str(response.context["form"].errors["discount"])
+    assert "¥6,800.00" in str(response.context["form"].errors["discount"])
     assert not Order.objects.exists()
 
 
