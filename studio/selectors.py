@@ -77,10 +77,11 @@ class Event:
     tags: list = field(default_factory=list)
 
 
-def customer_timeline(customer, *, sees_money):
+def customer_timeline(customer, *, sees_money, opens_visits=True):
     """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
     one list, newest first. The recipient's address is never shown: every role opens the
-    file. Each source is one query; later stages (complaints) add a source here.
+    file. Each source is one query; later stages (complaints) add a source here. Links go
+    only to pages the viewer may open (`opens_visits`: the consultation page).
     """
     from followups.models import CallTask
     from followups.selectors import complaints_for, messages_for
@@ -102,7 +103,7 @@ def customer_timeline(customer, *, sees_money):
                 _("Visit (%(kind)s) with %(taker)s")
                 % {"kind": v.get_kind_display(), "taker": v.taker},
                 detail,
-                url=reverse("studio:visit", args=[v.pk]),
+                url=reverse("studio:visit", args=[v.pk]) if opens_visits else "",
             )
         )
     orders = list(Order.objects.filter(customer=customer).select_related("package"))

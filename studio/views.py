@@ -272,7 +272,11 @@ class CustomerDetailView(StaffRequired, DetailView):
         staff = self.request.staff
         customer = self.object
         day = self.request.branch.today()
-        ctx["timeline"] = selectors.customer_timeline(customer, sees_money=staff.sees_money)
+        ctx["timeline"] = selectors.customer_timeline(
+            customer,
+            sees_money=staff.sees_money,
+            opens_visits=staff.has_role(*VisitDetailView.roles),
+        )
         ctx["orders"] = []
         if staff.sees_money:
             ctx["orders"] = list(with_money(customer.orders.select_related("package")))

@@ -155,3 +155,13 @@ def test_messages_show_in_the_file_without_the_address(
         assert len(messages) == 1, staff
         assert "SMS" in messages[0].title
     assert customer.bride_phone not in response.content.decode()
+
+
+def test_roles_that_cannot_open_the_consultation_get_no_link_to_it(
+    login, photographer, customer, history
+):
+    response = login(photographer).get(_url(customer))
+    visit = customer.visits.get()
+    assert reverse("studio:visit", args=[visit.pk]).encode() not in response.content
+    response = login(photographer).get(reverse("studio:visit", args=[visit.pk]))
+    assert response.status_code == 403
