@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,12 @@ class VisitForm(forms.Form):
         help_text=_("For a referral: the phone of the customer who sent them."),
     )
     reason = forms.CharField(label=_("Why they came in"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Planning document and receipts in"),
+        choices=settings.LANGUAGES,
+        initial="zh-hans",
+        required=False,
+    )
 
     def __init__(self, *args, customers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +138,8 @@ class VisitForm(forms.Form):
 
     def new_customer(self):
         d = self.cleaned_data
-        return {k: d[k] for k in ("bride_name", "bride_phone", "groom_name", "groom_phone")}
+        names = ("bride_name", "bride_phone", "groom_name", "groom_phone")
+        return {**{k: d[k] for k in names}, "language": d["language"] or "zh-hans"}
 
 
 class ConsultationForm(forms.Form):

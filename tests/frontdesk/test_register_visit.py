@@ -40,6 +40,16 @@ def test_it_files_a_new_couple_and_opens_the_consultation(login, receptionist, r
     assert visit.reason == "Saw the window display"
 
 
+def test_it_files_the_language_of_their_documents(login, receptionist, rota, takers):
+    login(receptionist).post(URL, _new_couple(language="en"))
+    assert Customer.objects.get().language == "en"
+
+
+def test_documents_are_in_chinese_unless_chosen(login, receptionist, rota, takers):
+    login(receptionist).post(URL, _new_couple())
+    assert Customer.objects.get().language == "zh-hans"
+
+
 def test_it_registers_a_visit_for_a_couple_on_file(login, receptionist, customer):
     response = login(receptionist).post(
         URL, {"customer": customer.pk, "kind": "phone", "source": "online"}
