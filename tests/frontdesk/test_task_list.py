@@ -99,3 +99,10 @@ def test_its_query_count_is_fixed(login, customer_service, branch, django_assert
     with django_assert_max_num_queries(12):
         response = client.get(URL)
     assert len(response.context["tasks"]) == 20
+
+
+def test_in_chinese_the_call_and_phone_columns_have_different_names(login, customer_service, task):
+    client = login(customer_service)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse("followups:tasks")).content.decode()
+    assert "<th>电话事项</th>" in body and "<th>电话</th>" in body
