@@ -14,10 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from followups import demo as followups_demo
 from orders import services as orders
 from orders.models import LedgerEntry, Order, State
 from pickup import demo as pickup_demo
 from rentals import demo as rentals_demo
+from selection import demo as selection_demo
 from selection.models import ProductionItem, SelectionSession
 from shoots import services as shoot_services
 from shoots.models import HandOff, ResourceBooking, Room, Shoot, Vehicle
@@ -177,8 +179,10 @@ def build(stdout=None):
                 set_by=_by_role(team, roles.MANAGER)[0],
             )
             _orders(rng, branch, team, packages)
+            selection_demo.seed(branch, team, rng)
             rentals_demo.seed(branch, team, rng)
             pickup_demo.seed(branch, team, rng)
+            followups_demo.seed(branch, team, rng)
         # The beat task does this every 15 minutes; the demo shows its calls at once.
         shoot_services.plan_confirmation_calls()
     return logins
