@@ -10,7 +10,12 @@ from .services import PAYMENT_KINDS
 
 
 class PaymentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("For"), choices=[(k.value, k.label) for k in PAYMENT_KINDS])
+    # The deposit is taken at signing; what comes later is mostly the balance.
+    kind = forms.ChoiceField(
+        label=_("For"),
+        choices=[(k.value, k.label) for k in PAYMENT_KINDS],
+        initial=LedgerEntry.Kind.BALANCE,
+    )
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -147,6 +147,13 @@ def mark_files(*, order, transferred, complete, photo_count, by, now=None):
 
 
 def confirmation_script(session):
+    """What the caller says, in the customer's language (the call is planned by a
+    background task, which has no page language of its own)."""
+    with translation.override(session.order.customer.language):
+        return _confirmation_script(session)
+
+
+def _confirmation_script(session):
     branch = session.order.branch
     return _(
         "Confirm the selection on %(day)s at %(time)s with %(consultant)s; it takes about "

@@ -303,7 +303,7 @@ def close_visit(
     in the taker's name 30 minutes later.
     """
     from followups.models import CallTask
-    from followups.services import create_call_task, queue_message
+    from followups.services import close_call_tasks_for, create_call_task, queue_message
 
     at = at or timezone.now()
     if outcome not in Visit.Outcome.values:
@@ -345,6 +345,19 @@ def close_visit(
                 occasion=f"visit-not-booked:visit={locked.pk}",
                 context={"taker": locked.taker.display_name},
                 send_after=at + THANK_YOU_AFTER,
+            )
+        else:
+            # A couple who books now needs no more follow-up calls from an earlier visit.
+            earlier = CallTask.objects.filter(
+                customer=locked.customer,
+                kind=CallTask.Kind.VISIT_FOLLOWUP,
+                status=CallTask.Status.OPEN,
+            ).values_list("occasion", flat=True)
+            close_call_tasks_for(
+                occasions=list(earlier),
+                status=CallTask.Status.DONE,
+                outcome=_("Booked at a later visit"),
+                by=staff,
             )
         return locked
 

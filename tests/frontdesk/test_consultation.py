@@ -107,3 +107,19 @@ def test_without_customer_service_the_taker_calls(branch, receptionist):
         visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="x"
     )
     assert CallTask.objects.get().assignee == receptionist
+
+
+def test_booking_at_a_later_visit_closes_the_follow_up_call(
+    branch, receptionist, visit, customer_service
+):
+    services.close_visit(
+        visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="Budget"
+    )
+    again = services.register_visit(
+        branch=branch, registered_by=receptionist, customer=visit.customer
+    )
+    services.close_visit(visit=again, staff=receptionist, outcome="booked")
+    task = CallTask.objects.get()
+    assert task.status == CallTask.Status.DONE
+    assert task.outcome == "Booked at a later visit"
+    assert task.done_by == receptionist

@@ -140,3 +140,8 @@ def test_another_branch_cannot_print_our_receipt(login, stranger, order):
     response = login(stranger).get(reverse("orders:receipt", args=[order.number, entry.receipt_no]))
     assert response.status_code == 404
     assert LedgerEntry.objects.count() == 1
+
+
+def test_the_payment_form_offers_the_balance_first(login, receptionist, order):
+    response = login(receptionist).get(order.get_absolute_url())
+    assert response.context["payment_form"]["kind"].value() == "balance"

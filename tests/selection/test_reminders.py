@@ -9,6 +9,8 @@ from selection import services, tasks
 def test_a_confirmation_call_comes_1_day_before(
     book_selection, shot_order, receptionist, the_day_after_tomorrow
 ):
+    shot_order.customer.language = "en"
+    shot_order.customer.save()
     session = book_selection(shot_order)
     assert services.plan_selection_calls(now=the_day_after_tomorrow - timedelta(hours=25)) == 0
     assert not CallTask.objects.exists()
@@ -19,6 +21,16 @@ def test_a_confirmation_call_comes_1_day_before(
     assert task.assignee == receptionist
     assert task.order == shot_order
     assert "Feng Xue" in task.script and "120 minutes" in task.script
+
+
+def test_the_script_is_in_the_customers_language(
+    book_selection, shot_order, the_day_after_tomorrow
+):
+    shot_order.customer.language = "zh-hans"
+    shot_order.customer.save()
+    book_selection(shot_order)
+    services.plan_selection_calls(now=the_day_after_tomorrow - timedelta(hours=23))
+    assert "约需 120 分钟" in CallTask.objects.get().script
 
 
 def test_running_it_twice_makes_one_call(book_selection, shot_order, the_day_after_tomorrow):
