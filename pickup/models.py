@@ -1,7 +1,11 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from rentals.models import DressReservation
+from selection.models import ProductionItem
 from studio.models import Branch, Staff
 
 
@@ -38,6 +42,11 @@ class PickupAppointment(models.Model):
     )
     slip_number = models.CharField(_("pickup slip number"), max_length=30)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_at = models.DateTimeField(_("items checked"), null=True, blank=True)
+    slip_verified_at = models.DateTimeField(_("pickup slip verified"), null=True, blank=True)
+    slip_verified_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -64,3 +73,104 @@ class SlipSequence(models.Model):
 
     def __str__(self):
         return f"{self.branch.code}: {self.last}"
+
+
+class ItemCheck(models.Model):
+    """The day-before count and check of one production item (spots, damage, errors)."""
+
+    class Result(models.TextChoices):
+        OK = "ok", _("OK")
+        SPOT = "spot", _("Spot")
+        DAMAGE = "damage", _("Damage")
+        ERROR = "error", _("Error")
+
+    appointment = models.ForeignKey(
+        PickupAppointment, on_delete=models.CASCADE, related_name="checks"
+    )
+    item = models.ForeignKey(ProductionItem, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("item check")
+        verbose_name_plural = _("item checks")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.result}"
+
+
+class LostSlipMemo(models.Model):
+    """The lost-slip memo (取件单丢失备忘录): the customer shows an ID document and signs."""
+
+    appointment = models.ForeignKey(
+        PickupAppointment, on_delete=models.PROTECT, related_name="lost_slip_memos"
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
+    id_type = models.CharField(
+        _("ID document"), max_length=12, choices=DressReservation.IdType.choices
+    )
+    id_number = models.CharField(_("ID document number"), max_length=40)
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("lost-slip memo")
+        verbose_name_plural = _("lost-slip memos")
+        ordering = ["-signed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.appointment.slip_number}: {self.id_type}"
+
+
+class PartialPickupMemo(models.Model):
+    """The partial pickup memo (取件备忘录): what is still owed and when it will be ready."""
+
+    appointment = models.ForeignKey(
+        PickupAppointment, on_delete=models.PROTECT, related_name="partial_memos"
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
+    items = models.ManyToManyField(ProductionItem, related_name="+", verbose_name=_("items"))
+    rest_at = models.DateTimeField(_("the rest on"))
+    next_appointment = models.ForeignKey(
+        PickupAppointment, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partial pickup memo")
+        verbose_name_plural = _("partial pickup memos")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.order}: {self.rest_at:%Y-%m-%d}"
+
+
+class Survey(models.Model):
+    """The satisfaction survey at pickup; it feeds the reports."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="surveys")
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comments = models.TextField(_("comments"), blank=True)
+    would_refer = models.BooleanField(_("would recommend us"), default=False)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="survey_score_1_to_5"
+            ),
+            models.UniqueConstraint(fields=["order"], name="one_survey_per_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}: {self.score}"

@@ -1,17 +1,34 @@
-"""Writes for the pickup control sheet (DOMAIN.md, stage 6). Each is one transaction.
-
-The hand-over itself (counting items, the lost-slip memo, the third sale) comes later.
+"""Writes for the pickup control sheet and the hand-over (DOMAIN.md, stage 6). Each is
+one transaction: the day-before check, the slip at the desk (or the lost-slip memo), the
+items handed over (or a partial pickup memo and a new appointment), the third sale, the
+survey, and the delivery.
 """
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from orders.models import Order, State
+from followups.models import CallTask, CareRule
+from followups.services import create_call_task
+from orders import services as orders
+from orders.models import Charge, LedgerEntry, Order, State
+from rentals.models import DressReservation
+from selection import services as production
+from selection.models import ProductionItem
 from studio import roles
 
-from .models import PickupAppointment, SlipSequence
+from .models import (
+    ItemCheck,
+    LostSlipMemo,
+    PartialPickupMemo,
+    PickupAppointment,
+    SlipSequence,
+    Survey,
+)
 
 BOOKABLE = (State.IN_PRODUCTION, State.READY)
 
@@ -63,3 +80,274 @@ def book_pickup(*, order, starts_at, by, clerk=None, note="", now=None):
             slip_number=_next_slip_number(locked.branch),
             created_by=by,
         )
+
+
+# --- The hand-over (DOMAIN.md, stage 6) ---
+
+
+def _locked_appointment(appointment):
+    """Lock the order, then the appointment: every hand-over write of one order queues up."""
+    order = (
+        Order.objects.select_for_update()
+        .select_related("branch", "customer")
+        .get(pk=appointment.order_id)
+    )
+    locked = PickupAppointment.objects.select_for_update().get(pk=appointment.pk)
+    locked.order = order
+    return order, locked
+
+
+def _open(locked):
+    if locked.status != PickupAppointment.Status.BOOKED:
+        raise ValidationError(
+            _("This pickup is %(status)s.") % {"status": locked.get_status_display()}
+        )
+
+
+def notice_script(appointment):
+    with translation.override(appointment.order.customer.language or None):
+        return _(
+            "Your order %(order)s is ready: please come tomorrow at %(time)s and bring the "
+            "pickup slip (number %(slip)s). For large items such as frames, please bring a "
+            "helper."
+        ) % {
+            "order": appointment.order.number,
+            "time": timezone.localtime(appointment.starts_at, appointment.branch.tzinfo).strftime(
+                "%H:%M"
+            ),
+            "slip": appointment.slip_number,
+        }
+
+
+def care_rule_gives_notice():
+    """A care rule on "ready, pickup booked" that makes a call already gives the notice."""
+    return CareRule.objects.filter(
+        trigger=CareRule.Trigger.READY_FOR_PICKUP, action=CareRule.Action.CALL, is_active=True
+    ).exists()
+
+
+def check_items(*, order, by, results, now=None):
+    """The day before: every item of the order counted and checked. `results` maps each
+    item's id to (result, note); the order's booked pickup is the one checked for; a spot, damage or error needs a note and sends the item
+    back to rework, so the order can't be delivered until it passes QC again.
+
+    When everything passed, the owner gets the call "come tomorrow, bring the pickup slip,
+    bring a helper for large items", unless an active care rule already makes that call.
+    Returns the items sent back.
+    """
+    now = now or timezone.now()
+    appointment = order.pickups.filter(status=PickupAppointment.Status.BOOKED).first()
+    if appointment is None:
+        raise ValidationError(_("Book the pickup first: the check is for its appointment."))
+    items = list(ProductionItem.objects.filter(order=order, handed_over_at=None))
+    errors = {}
+    for item in items:
+        result, note = results.get(item.pk, ("", ""))
+        if result not in ItemCheck.Result.values:
+            errors[f"item_{item.pk}"] = _("Check this item.")
+        elif result != ItemCheck.Result.OK and not (note or "").strip():
+            errors[f"item_{item.pk}"] = _("Say what is wrong, so rework knows what to fix.")
+    if not items:
+        errors["__all__"] = _("There is nothing left to check for this order.")
+    if errors:
+        raise ValidationError(errors)
+    failed = []
+    with transaction.atomic():
+        order, locked = _locked_appointment(appointment)
+        _open(locked)
+        for item in items:
+            result, note = results[item.pk]
+            note = (note or "").strip()[:200]
+            ItemCheck.objects.create(
+                appointment=locked, item=item, result=result, note=note, by=by, at=now
+            )
+            if result != ItemCheck.Result.OK:
+                label = ItemCheck.Result(result).label
+                production.send_back_to_rework(item=item, reason=f"{label}: {note}", by=by, now=now)
+                failed.append(item)
+        locked.checked_at = None if failed else now
+        locked.save(update_fields=["checked_at"])
+        if not failed and not care_rule_gives_notice():
+            create_call_task(
+                customer=order.customer,
+                order=order,
+                kind=CallTask.Kind.PICKUP_NOTICE,
+                due_at=now,
+                occasion=f"pickup-notice:{locked.pk}",
+                script=notice_script(locked),
+            )
+    return failed
+
+
+def verify_slip(
+    *,
+    appointment,
+    by,
+    slip_number=None,
+    lost_slip_id_type=None,
+    lost_slip_id_number=None,
+    now=None,
+):
+    """At the desk: the pickup slip's number must match. A lost slip needs an ID document
+    (type and number) and gives a lost-slip memo the customer signs. Returns the memo, or
+    None when the slip was shown."""
+    now = now or timezone.now()
+    slip_number = (slip_number or "").strip().upper()
+    id_number = (lost_slip_id_number or "").strip()
+    memo = None
+    with transaction.atomic():
+        _order, locked = _locked_appointment(appointment)
+        _open(locked)
+        if slip_number:
+            if slip_number != locked.slip_number.upper():
+                raise ValidationError(
+                    {"slip_number": _("This is not the slip number of this pickup.")}
+                )
+        else:
+            errors = {}
+            if lost_slip_id_type not in DressReservation.IdType.values:
+                errors["lost_slip_id_type"] = _(
+                    "Without the slip, the customer shows an ID document: choose its type."
+                )
+            if not id_number:
+                errors["lost_slip_id_number"] = _("Write the ID document's number.")
+            if errors:
+                raise ValidationError(errors)
+            memo = LostSlipMemo.objects.create(
+                appointment=locked,
+                order=locked.order,
+                id_type=lost_slip_id_type,
+                id_number=id_number[:40],
+                signed_at=now,
+                by=by,
+            )
+        locked.slip_verified_at = now
+        locked.slip_verified_by = by
+        locked.save(update_fields=["slip_verified_at", "slip_verified_by"])
+    return memo
+
+
+def hand_over(*, appointment, item_ids, by, rest_at=None, now=None):
+    """Count the items one by one against the production list: the ones in `item_ids` are
+    handed over. The slip must be verified and the balance paid first. Items left out make a
+    partial pickup memo (取件备忘录) with the date for the rest, and a new appointment then
+    (by default a week later at the same time). Returns the memo or None."""
+    now = now or timezone.now()
+    item_ids = {int(i) for i in item_ids}
+    with transaction.atomic():
+        order, locked = _locked_appointment(appointment)
+        _open(locked)
+        if not locked.slip_verified_at:
+            raise ValidationError(_("Check the pickup slip (or the lost-slip memo) first."))
+        if order.balance_due > 0:
+            raise ValidationError(_("The balance must be paid before anything is handed over."))
+        remaining = list(
+            ProductionItem.objects.filter(order=order, handed_over_at=None).order_by("pk")
+        )
+        given = [i for i in remaining if i.pk in item_ids]
+        if not given:
+            raise ValidationError({"items": _("Tick the items the customer takes today.")})
+        production.mark_handed_over(items=given, by=by, now=now)
+        rest = [i for i in remaining if i.pk not in item_ids]
+        if not rest:
+            return None
+        rest_at = rest_at or locked.starts_at + timedelta(days=7)
+        if rest_at <= now:
+            raise ValidationError({"rest_at": _("Choose a time in the future.")})
+        locked.status = PickupAppointment.Status.DONE
+        locked.save(update_fields=["status"])
+        following = PickupAppointment.objects.create(
+            order=order,
+            branch=order.branch,
+            starts_at=rest_at,
+            clerk=locked.clerk,
+            note=_("The rest of a partial pickup"),
+            slip_number=_next_slip_number(order.branch),
+            created_by=by,
+        )
+        memo = PartialPickupMemo.objects.create(
+            appointment=locked, order=order, rest_at=rest_at, next_appointment=following, by=by
+        )
+        memo.items.set(rest)
+    return memo
+
+
+# The third sale (第三次销售): what the desk may offer from the branch's price list.
+EXTRAS = ("extra_photo", "frame", "enlargement")
+
+
+def extras(*, branch):
+    """The price list's lines the desk offers at pickup: leftover photos, frames, prints."""
+    return production.price_list(branch=branch).filter(product__in=EXTRAS)
+
+
+def sell_extra(*, appointment, price_item, quantity, method, by, request_key=None):
+    """The third sale, voluntary: the customer buys an extra at the desk. It is charged as
+    a pickup upsell and paid at once, in one transaction (a refused payment keeps nothing).
+    Never required for the hand-over or the delivery."""
+    if price_item.branch_id != appointment.branch_id or price_item.product not in EXTRAS:
+        raise ValidationError({"price_item": _("Choose an extra from this branch's list.")})
+    if not price_item.is_active:
+        raise ValidationError({"price_item": _("This extra is no longer on sale.")})
+    if not quantity or quantity < 1:
+        raise ValidationError({"quantity": _("At least one.")})
+    if method not in LedgerEntry.Method.values:
+        raise ValidationError({"method": _("Choose how the customer pays.")})
+    if request_key and LedgerEntry.objects.filter(request_key=request_key).exists():
+        return LedgerEntry.objects.get(request_key=request_key)
+    amount = price_item.price * quantity
+    if amount <= Decimal("0"):
+        raise ValidationError({"price_item": _("This extra has no price.")})
+    with transaction.atomic():
+        _order, locked = _locked_appointment(appointment)
+        _open(locked)
+        description = f"{price_item.label} × {quantity}"
+        orders.add_charge(
+            order=locked.order,
+            kind=Charge.Kind.PICKUP_UPSELL,
+            amount=amount,
+            description=description,
+            staff=by,
+        )
+        return orders.take_payment(
+            order=locked.order,
+            kind=LedgerEntry.Kind.PICKUP_UPSELL,
+            method=method,
+            amount=amount,
+            staff=by,
+            note=description,
+            request_key=request_key,
+        )
+
+
+def record_survey(*, order, score, by, comments="", would_refer=False, now=None):
+    """The satisfaction survey at pickup: once per order (a second submit changes nothing)."""
+    if score not in range(1, 6):
+        raise ValidationError({"score": _("Choose a score from 1 to 5.")})
+    try:
+        with transaction.atomic():
+            return Survey.objects.create(
+                order=order,
+                score=score,
+                comments=(comments or "").strip(),
+                would_refer=bool(would_refer),
+                by=by,
+                created_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        return Survey.objects.get(order=order)
+
+
+def complete_pickup(*, appointment, by):
+    """The customer signs the production list as received: the order is delivered (its
+    guards want a zero balance and every item handed over) and the appointment is done.
+    The order row is locked first, so two clerks pressing at once deliver it once."""
+    with transaction.atomic():
+        order, locked = _locked_appointment(appointment)
+        if locked.status == PickupAppointment.Status.DONE and order.state == State.DELIVERED:
+            raise orders.AlreadyDone(_("Already done: this order is already delivered."))
+        _open(locked)
+        orders.transition_order(order=order, name="deliver", by=by.user)
+        locked.status = PickupAppointment.Status.DONE
+        locked.save(update_fields=["status"])
+    return locked

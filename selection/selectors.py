@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,7 +264,10 @@ def board(items, *, branch):
     each with its due date and whether it is late. `items` already scoped; two queries."""
     found = list(
         with_pickup(
-            items.filter(order__branch=branch, order__state=State.IN_PRODUCTION)
+            items.filter(order__branch=branch).filter(
+                Q(order__state=State.IN_PRODUCTION)
+                | Q(order__state=State.READY, qc_passed_at__isnull=True)
+            )
         ).select_related("order__customer")
     )
     today = branch.today()

@@ -527,7 +527,8 @@ def _item_in_production(item, expected):
     """Lock the order (so passes of one order's items queue up), then the item; refuse a
     move from a stage the item has already left (a second tap, or a colleague)."""
     order = Order.objects.select_for_update().get(pk=item.order_id)
-    if order.state != State.IN_PRODUCTION:
+    # A ready order's item sent back from the pickup check is worked on like the others.
+    if order.state not in (State.IN_PRODUCTION, State.READY):
         raise ValidationError(
             _("This order is %(state)s: its items are not in production.")
             % {"state": order.get_state_display()}
@@ -635,3 +636,46 @@ def alert_late_production(*, now=None):
             script=late_script(order, due),
         )
     return len(late)
+
+
+# --- Pickup (DOMAIN.md, stage 6): the day-before check and the hand-over ---
+
+
+def send_back_to_rework(*, item, reason, by, now=None):
+    """The day-before check at pickup found a fault in a done item: it goes back to rework
+    with the reason and must pass QC again, so the order can't be delivered until it does.
+    The order may already be ready; it stays so (its items are still worked on the board)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what is wrong, so rework knows what to fix.")})
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=item.order_id)
+        locked = ProductionItem.objects.select_for_update().get(pk=item.pk)
+        if locked.handed_over_at:
+            raise ValidationError(_("This item was already handed over."))
+        if locked.stage == ProductionItem.Stage.REWORK:
+            return locked
+        locked.rework_reason = reason[:200]
+        locked.qc_passed_at = None
+        return _move(locked, ProductionItem.Stage.REWORK, by, note=reason[:200], now=now)
+
+
+def mark_handed_over(*, items, by, now=None):
+    """The customer received these items at the desk. Only items that passed QC can be
+    handed over; an item already handed over keeps its first time. Returns the items
+    marked now."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = [i.pk for i in items]
+        locked = list(ProductionItem.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        not_done = [i for i in locked if i.stage != ProductionItem.Stage.DONE or not i.qc_passed_at]
+        if not_done:
+            raise ValidationError(
+                _("Not finished, so it can't be handed over: %(items)s.")
+                % {"items": ", ".join(str(i.label) for i in not_done)}
+            )
+        fresh = [i for i in locked if i.handed_over_at is None]
+        for i in fresh:
+            i.handed_over_at = now
+        ProductionItem.objects.bulk_update(fresh, ["handed_over_at"])
+    return fresh
