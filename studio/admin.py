@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Branch, Customer, Leave, Package, Rota, RotaSlot, Staff, Visit, WorkerHeartbeat
+from .models import (
+    Branch,
+    Customer,
+    Leave,
+    MonthlyTarget,
+    Package,
+    Rota,
+    RotaSlot,
+    Staff,
+    Visit,
+    WorkerHeartbeat,
+)
 
 
 @admin.register(Branch)
@@ -63,3 +74,32 @@ class RotaAdmin(admin.ModelAdmin):
 class LeaveAdmin(admin.ModelAdmin):
     list_display = ["staff", "starts_on", "ends_on", "agent"]
     list_select_related = ["staff", "agent"]
+
+
+@admin.register(MonthlyTarget)
+class MonthlyTargetAdmin(admin.ModelAdmin):
+    """Managers set their branches' monthly targets here; the reports page reads them."""
+
+    list_display = ["month", "branch", "staff", "deals", "revenue"]
+    list_filter = ["branch", "month"]
+    list_select_related = ["branch", "staff"]
+    date_hierarchy = "month"
+
+    def _branch_ids(self, request):
+        staff = getattr(request, "staff", None)
+        if request.user.is_superuser or staff is None:
+            return None
+        return staff.branch_ids
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        ids = self._branch_ids(request)
+        return qs if ids is None else qs.filter(branch__in=ids)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ids = self._branch_ids(request)
+        if ids is not None and db_field.name == "branch":
+            kwargs["queryset"] = Branch.objects.filter(pk__in=ids)
+        elif ids is not None and db_field.name == "staff":
+            kwargs["queryset"] = Staff.objects.filter(branches__in=ids).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

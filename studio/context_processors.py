@@ -18,6 +18,7 @@ CORE_NAV = [
         FRONT_DESK,
     ),
     ((_("Rota"), "studio:rota", {roles.MANAGER}), FRONT_DESK),
+    ((_("Reports"), "studio:reports", {roles.MANAGER}), FRONT_DESK),
     ((_("My leave"), "studio:leave", roles.ALL), FRONT_DESK),
 ]
 

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django import forms
@@ -209,3 +210,49 @@ def attach_errors(form, exc):
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class ReportForm(forms.Form):
+    """The reports page's choice of branch and period (a day, or a month by default)."""
+
+    PERIODS = [("month", _("Month")), ("day", _("Day"))]
+
+    branch = forms.TypedChoiceField(label=_("Branch"), coerce=int, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    month = forms.CharField(
+        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
+    )
+    day = forms.DateField(
+        label=_("Day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a day as YYYY-MM-DD, for example 2026-11-23.")},
+    )
+
+    def __init__(self, *args, branches, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["branch"].choices = [(b.pk, b.name) for b in branches]
+
+    def clean_month(self):
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+        try:
+            return datetime.date(int(match[1]), int(match[2]), 1)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                _("Enter a month as YYYY-MM, for example 2026-11.")
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "day":
+            if data.get("day") is None and "day" not in self.errors:
+                data["day"] = self.today
+        else:
+            data["period"] = "month"
+            if data.get("month") is None and "month" not in self.errors:
+                data["month"] = self.today.replace(day=1)
+        return data

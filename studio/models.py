@@ -450,3 +450,59 @@ class DiscountApproval(models.Model):
 
     def __str__(self):
         return f"{self.customer} {self.package} −{self.discount}"
+
+
+class MonthlyTarget(models.Model):
+    """What a branch, or one staff member at it, aims to sign and take in a month.
+
+    Managers set targets in the admin; the reports page sets them against the actuals.
+    A target without a staff member is the branch's own.
+    """
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="targets", verbose_name=_("branch")
+    )
+    month = models.DateField(_("month"), help_text=_("Any day of the month; kept as the 1st."))
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("staff member"),
+        help_text=_("Leave empty for the whole branch's target."),
+    )
+    deals = models.PositiveIntegerField(_("deals"), default=0)
+    revenue = models.DecimalField(
+        _("revenue"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("monthly target")
+        verbose_name_plural = _("monthly targets")
+        ordering = ["-month", "branch", "staff"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "month"],
+                condition=Q(staff__isnull=True),
+                name="one_branch_target_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["branch", "month", "staff"],
+                condition=Q(staff__isnull=False),
+                name="one_staff_target_per_month",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.staff or self.branch
+        return f"{who} {self.month:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        if self.month:
+            self.month = self.month.replace(day=1)
+        super().save(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from . import views
+from . import views, views_reports
 
 app_patterns = (
     [
@@ -18,6 +18,7 @@ app_patterns = (
         path("customers/search/", views.CustomerSearchView.as_view(), name="customer_search"),
         path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
         path("leave/", views.LeaveView.as_view(), name="leave"),
+        path("reports/", views_reports.ReportsView.as_view(), name="reports"),
         path(
             "discounts/<int:pk>/decide/",
             views.DiscountDecisionView.as_view(),

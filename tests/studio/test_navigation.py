@@ -41,6 +41,6 @@ def test_field_staff_see_their_queue_and_no_money_pages(make_staff):
     assert "Orders" not in flat and "New visit" not in flat
 
 
-def test_the_manager_sees_the_rota(make_staff):
+def test_the_manager_sees_the_rota_and_the_reports(make_staff):
     entries = bar(make_staff(roles.MANAGER))
-    assert ("Front desk", ["Packages", "Rota", "My leave"]) in entries
+    assert ("Front desk", ["Packages", "Rota", "Reports", "My leave"]) in entries

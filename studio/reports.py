@@ -1,0 +1,275 @@
+"""Managers' reports (DOMAIN.md, "Managers"): a branch's day or month in figures.
+
+Each function reads one family of figures with aggregate queries (one query per family,
+whatever the amount of data), so the page's query count stays fixed as the studio grows.
+Days and months are the branch's own, in its time zone.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from followups.models import Complaint
+from orders.models import LedgerEntry, Order
+from pickup.models import PickupAppointment
+from selection.models import ProductionItem, SelectionSession
+from shoots.models import Shoot
+
+from .models import MonthlyTarget, Staff, Visit
+
+ZERO = Decimal("0.00")
+DAY, MONTH = "day", "month"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A day or a calendar month, read in a branch's time zone."""
+
+    kind: str
+    first: datetime.date
+
+    @classmethod
+    def month_of(cls, day):
+        return cls(MONTH, day.replace(day=1))
+
+    @property
+    def end(self):
+        """The first day after the period."""
+        if self.kind == DAY:
+            return self.first + datetime.timedelta(days=1)
+        days = calendar.monthrange(self.first.year, self.first.month)[1]
+        return self.first + datetime.timedelta(days=days)
+
+    @property
+    def month(self):
+        return Period.month_of(self.first)
+
+    def bounds(self, branch):
+        tz = branch.tzinfo
+        start = datetime.datetime.combine(self.first, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(self.end, datetime.time.min, tzinfo=tz)
+        return start, end
+
+    def within(self, branch, field):
+        start, end = self.bounds(branch)
+        return {f"{field}__gte": start, f"{field}__lt": end}
+
+
+def percent(part, whole):
+    """A share in whole percent, or None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return round(Decimal(part) * 100 / Decimal(whole), 1)
+
+
+BOOKED = (Visit.Outcome.BOOKED, Visit.Outcome.SHOOTING_TODAY)
+
+
+def funnel(branch, period):
+    """Visits → booked (conversion), and the deals (orders) signed in the period."""
+    visits = Visit.objects.filter(branch=branch, **period.within(branch, "arrived_at")).aggregate(
+        visits=Count("pk"),
+        booked=Count("pk", filter=Q(outcome__in=BOOKED)),
+        shooting_today=Count("pk", filter=Q(outcome=Visit.Outcome.SHOOTING_TODAY)),
+        not_booked=Count("pk", filter=Q(outcome=Visit.Outcome.NOT_BOOKED)),
+        open=Count("pk", filter=Q(outcome="")),
+    )
+    visits["conversion"] = percent(visits["booked"], visits["visits"])
+    orders = Order.objects.filter(branch=branch, **period.within(branch, "signed_at"))
+    visits.update(
+        orders.aggregate(
+            deals=Count("pk"),
+            deals_value=Coalesce(Sum("agreed_price"), ZERO, output_field=_money()),
+        )
+    )
+    return visits
+
+
+# Revenue lines: (label, the ledger kinds that make them). Holds are never revenue.
+def _revenue_lines():
+    kind = LedgerEntry.Kind
+    return [
+        ("package", _("Package (deposits and balances)"), (kind.DEPOSIT, kind.BALANCE)),
+        ("selection_upsell", _("Selection upsell"), (kind.SELECTION_UPSELL,)),
+        ("pickup_upsell", _("Pickup upsell"), (kind.PICKUP_UPSELL,)),
+        ("rental", _("Dress rentals"), (kind.RENTAL_FEE,)),
+        ("kept_deposits", _("Kept deposits"), (kind.FORFEITED_HOLD,)),
+        ("refunds", _("Refunds"), (kind.REFUND,)),
+    ]
+
+
+def money(branch, period):
+    """Deposits taken and revenue split by kind; refunds are negative, holds left out."""
+    rows = (
+        LedgerEntry.objects.filter(branch=branch, **period.within(branch, "created_at"))
+        .exclude(kind__in=LedgerEntry.HOLDS)
+        .values("kind")
+        .annotate(total=Sum("amount"), taken=Count("pk", filter=Q(amount__gt=0)))
+        .order_by()
+    )
+    by_kind = {row["kind"]: row for row in rows}
+    lines = []
+    for key, label, kinds in _revenue_lines():
+        amount = sum((by_kind[k]["total"] for k in kinds if k in by_kind), ZERO)
+        lines.append({"key": key, "label": label, "amount": amount})
+    deposit = by_kind.get(LedgerEntry.Kind.DEPOSIT, {})
+    return {
+        "deposits": deposit.get("taken", 0),
+        "deposits_amount": deposit.get("total") or ZERO,
+        "revenue": lines,
+        "revenue_total": sum((line["amount"] for line in lines), ZERO),
+    }
+
+
+def _money():
+    return DecimalField(max_digits=14, decimal_places=2)
+
+
+def _count(queryset, field):
+    grouped = (
+        queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(grouped.values("n")), 0, output_field=IntegerField())
+
+
+def _sum(queryset, field, amount):
+    grouped = (
+        queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(s=Sum(amount))
+    )
+    return Coalesce(Subquery(grouped.values("s")), ZERO, output_field=_money())
+
+
+def per_staff(branch, period):
+    """Per staff member: visits taken, booked, deals owned, conversion, revenue they took."""
+    visits = Visit.objects.filter(branch=branch, **period.within(branch, "arrived_at"))
+    orders = Order.objects.filter(branch=branch, **period.within(branch, "signed_at"))
+    ledger = LedgerEntry.objects.filter(
+        branch=branch, **period.within(branch, "created_at")
+    ).exclude(kind__in=LedgerEntry.HOLDS)
+    rows = list(
+        Staff.objects.annotate(
+            visits_taken=_count(visits, "taker"),
+            booked=_count(visits.filter(outcome__in=BOOKED), "taker"),
+            deals=_count(orders, "owner"),
+            revenue=_sum(ledger, "staff", "amount"),
+        )
+        .filter(Q(visits_taken__gt=0) | Q(deals__gt=0) | ~Q(revenue=0))
+        .order_by("display_name", "pk")
+    )
+    for row in rows:
+        row.conversion = percent(row.booked, row.visits_taken)
+    return rows
+
+
+def operations(branch, period):
+    """Shoots and selections done, production on time, pickups, complaints, satisfaction."""
+    figures = {
+        "shoots": Shoot.objects.filter(
+            branch=branch, status=Shoot.Status.FINISHED, **period.within(branch, "starts_at")
+        ).count(),
+        "selections": SelectionSession.objects.filter(
+            order__branch=branch, **period.within(branch, "signed_at")
+        ).count(),
+        "pickups": PickupAppointment.objects.filter(
+            branch=branch,
+            status=PickupAppointment.Status.DONE,
+            **period.within(branch, "starts_at"),
+        ).count(),
+    }
+    # An item is on time when it passed QC (and so reached "done") on or before its due
+    # date, counted on the branch's calendar; items without a due date cannot be late.
+    production = (
+        ProductionItem.objects.filter(order__branch=branch, **period.within(branch, "qc_passed_at"))
+        .alias(done_on=TruncDate("qc_passed_at", tzinfo=branch.tzinfo))
+        .aggregate(
+            done=Count("pk"),
+            with_due=Count("pk", filter=Q(due_date__isnull=False)),
+            on_time=Count("pk", filter=Q(done_on__lte=F("due_date"))),
+        )
+    )
+    production["on_time_percent"] = percent(production["on_time"], production["with_due"])
+    figures["production"] = production
+    figures["complaints"] = Complaint.objects.filter(
+        branch=branch, **period.within(branch, "created_at")
+    ).aggregate(logged=Count("pk"), resolved=Count("pk", filter=Q(resolved_at__isnull=False)))
+    figures["satisfaction"] = satisfaction(branch, period)
+    return figures
+
+
+def satisfaction(branch, period):
+    """The pickup surveys' average score (1–5), once the pickup app records surveys."""
+    try:
+        survey = apps.get_model("pickup", "Survey")
+    except LookupError:
+        return {"available": False, "answers": 0, "average": None}
+    result = survey.objects.filter(
+        order__branch=branch, **period.within(branch, "created_at")
+    ).aggregate(answers=Count("pk"), average=Avg("score"))
+    average = result["average"]
+    return {
+        "available": True,
+        "answers": result["answers"],
+        "average": None if average is None else round(Decimal(str(average)), 2),
+    }
+
+
+def targets(branch, period):
+    """The month's targets (branch and staff) against what was signed and taken so far."""
+    month = period.month
+    start, _end = month.bounds(branch)
+    _start, until = period.bounds(branch)
+    window = {"gte": start, "lt": until}
+    deals = dict(
+        Order.objects.filter(
+            branch=branch, signed_at__gte=window["gte"], signed_at__lt=window["lt"]
+        )
+        .order_by()
+        .values_list("owner")
+        .annotate(n=Count("pk"))
+    )
+    revenue = dict(
+        LedgerEntry.objects.filter(
+            branch=branch, created_at__gte=window["gte"], created_at__lt=window["lt"]
+        )
+        .exclude(kind__in=LedgerEntry.HOLDS)
+        .order_by()
+        .values_list("staff")
+        .annotate(s=Sum("amount"))
+    )
+    rows = []
+    for target in MonthlyTarget.objects.filter(branch=branch, month=month.first).select_related(
+        "staff"
+    ):
+        if target.staff_id is None:
+            done_deals, done_revenue = sum(deals.values()), sum(revenue.values(), ZERO)
+        else:
+            done_deals = deals.get(target.staff_id, 0)
+            done_revenue = revenue.get(target.staff_id, ZERO)
+        rows.append(
+            {
+                "target": target,
+                "who": target.staff.display_name if target.staff else None,
+                "deals": done_deals,
+                "deals_percent": percent(done_deals, target.deals),
+                "revenue": done_revenue,
+                "revenue_percent": percent(done_revenue, target.revenue),
+            }
+        )
+    rows.sort(key=lambda row: (row["who"] is not None, row["who"] or ""))
+    return {"month": month.first, "until": period.end, "rows": rows}
+
+
+def report(branch, period):
+    return {
+        "funnel": funnel(branch, period),
+        "money": money(branch, period),
+        "staff_rows": per_staff(branch, period),
+        "operations": operations(branch, period),
+        "targets": targets(branch, period),
+    }

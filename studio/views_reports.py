@@ -1,0 +1,127 @@
+"""The managers' reports page (DOMAIN.md, "Managers"), and the same figures as CSV."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from . import reports, roles
+from .access import StaffRequired
+from .forms import ReportForm
+from .models import Branch
+
+
+class ReportsView(StaffRequired, TemplateView):
+    """A branch's day or month: funnel, money, staff, operations and targets."""
+
+    roles = {roles.MANAGER}
+    http_method_names = ["get"]
+    template_name = "studio/reports/report.html"
+
+    def get(self, request, *args, **kwargs):
+        branches = Branch.objects.filter(pk__in=request.staff.branch_ids).order_by("code")
+        branch = self._branch(branches)
+        data = {"branch": branch.pk, **request.GET.dict()}
+        form = ReportForm(data, branches=branches, today=branch.today())
+        if not form.is_valid():
+            ctx = self.get_context_data(form=form, branch=branch)
+            return self.render_to_response(ctx, status=400)
+        if form.cleaned_data["period"] == reports.DAY:
+            period = reports.Period(reports.DAY, form.cleaned_data["day"])
+        else:
+            period = reports.Period(reports.MONTH, form.cleaned_data["month"])
+        figures = reports.report(branch, period)
+        if request.GET.get("format") == "csv":
+            return _csv(branch, period, figures)
+        ctx = self.get_context_data(form=form, branch=branch, period=period, **figures)
+        ctx["chart"] = {
+            "labels": [str(line["label"]) for line in figures["money"]["revenue"]],
+            "amounts": [float(line["amount"]) for line in figures["money"]["revenue"]],
+        }
+        ctx["csv_query"] = _with_csv(request.GET)
+        ctx["period_label"] = _period_label(period)
+        return self.render_to_response(ctx)
+
+    def _branch(self, branches):
+        """The branch asked for, if the manager manages it (else 404), or the current one."""
+        wanted = self.request.GET.get("branch")
+        if not wanted:
+            return self.request.branch or branches.first() or _no_branch()
+        try:
+            return branches.get(pk=int(wanted))
+        except (ValueError, Branch.DoesNotExist):
+            raise Http404("No such branch.") from None
+
+
+def _no_branch():
+    raise Http404("No branch.")
+
+
+def _with_csv(query):
+    query = query.copy()
+    query["format"] = "csv"
+    return query.urlencode()
+
+
+def _csv(branch, period, figures):
+    """The page's figures as rows of (section, figure, value), for a spreadsheet."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"report-{branch.code}-{period.first:%Y-%m-%d}-{period.kind}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
+    writer = csv.writer(response)
+    funnel, money, ops = figures["funnel"], figures["money"], figures["operations"]
+    writer.writerow([_("Section"), _("Figure"), _("Value")])
+    writer.writerow([_("Report"), _("Branch"), branch.name])
+    writer.writerow([_("Report"), _("Period"), _period_label(period)])
+    for key, label in [
+        ("visits", _("Visits")),
+        ("booked", _("Booked")),
+        ("not_booked", _("Not booked")),
+        ("conversion", _("Conversion %")),
+        ("deals", _("Deals signed")),
+    ]:
+        writer.writerow([_("Visits and deals"), label, _blank(funnel[key])])
+    writer.writerow([_("Money"), _("Deposits taken"), money["deposits"]])
+    writer.writerow([_("Money"), _("Deposits amount"), money["deposits_amount"]])
+    for line in money["revenue"]:
+        writer.writerow([_("Revenue"), line["label"], line["amount"]])
+    writer.writerow([_("Revenue"), _("Total revenue"), money["revenue_total"]])
+    for row in figures["staff_rows"]:
+        section = _("Staff: %(name)s") % {"name": row.display_name}
+        writer.writerow([section, _("Visits taken"), row.visits_taken])
+        writer.writerow([section, _("Booked"), row.booked])
+        writer.writerow([section, _("Conversion %"), _blank(row.conversion)])
+        writer.writerow([section, _("Deals"), row.deals])
+        writer.writerow([section, _("Revenue taken"), row.revenue])
+    production, complaints = ops["production"], ops["complaints"]
+    for label, value in [
+        (_("Shoots done"), ops["shoots"]),
+        (_("Selections done"), ops["selections"]),
+        (_("Production items done"), production["done"]),
+        (_("Production on time %"), _blank(production["on_time_percent"])),
+        (_("Pickups"), ops["pickups"]),
+        (_("Complaints"), complaints["logged"]),
+        (_("Complaints resolved"), complaints["resolved"]),
+        (_("Satisfaction (1–5)"), _blank(ops["satisfaction"]["average"])),
+    ]:
+        writer.writerow([_("Operations"), label, value])
+    for row in figures["targets"]["rows"]:
+        section = _("Target: %(who)s") % {"who": row["who"] or branch.name}
+        writer.writerow([section, _("Deals target"), row["target"].deals])
+        writer.writerow([section, _("Deals"), row["deals"]])
+        writer.writerow([section, _("Revenue target"), row["target"].revenue])
+        writer.writerow([section, _("Revenue"), row["revenue"]])
+    return response
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _period_label(period):
+    if period.kind == reports.DAY:
+        return formats.date_format(period.first, "DATE_FORMAT")
+    return formats.date_format(period.first, "YEAR_MONTH_FORMAT")
