@@ -35,3 +35,24 @@ def orders_for_sheet(appointments):
 
 def current(order):
     return order.pickups.filter(status=PickupAppointment.Status.BOOKED).first()
+
+
+def remaining_items(order):
+    """The order's production items not yet handed over, in list order."""
+    from selection.models import ProductionItem
+
+    return list(ProductionItem.objects.filter(order=order, handed_over_at=None).order_by("pk"))
+
+
+def handed_items(order):
+    from selection.models import ProductionItem
+
+    return list(
+        ProductionItem.objects.filter(order=order, handed_over_at__isnull=False).order_by("pk")
+    )
+
+
+def survey(order):
+    from .models import Survey
+
+    return Survey.objects.filter(order=order).first()

@@ -1,21 +1,28 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from orders.models import Order
+from orders.forms import PaymentForm
+from orders.guards import blocked_reasons
+from orders.models import Order, State
+from orders.services import take_payment
 from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
+from studio.pdf import pdf_response
 
 from . import selectors, services
-from .forms import PickupForm
+from .forms import CheckForm, ExtraForm, HandOverForm, PickupForm, SlipForm, SurveyForm
+from .models import LostSlipMemo, PartialPickupMemo, PickupAppointment
 
 PICKUP_ROLES = {
     roles.RECEPTIONIST,
@@ -78,7 +85,8 @@ class BookPickupView(StaffRequired, TemplateView):
 class SheetView(StaffRequired, TemplateView):
     """The pickup control sheet (取件控制表) for one day."""
 
-    roles = PICKUP_ROLES | {roles.CASHIER}
+    # Production opens it for the day-before check.
+    roles = PICKUP_ROLES | {roles.CASHIER, roles.PRODUCTION}
     template_name = "pickup/sheet.html"
     http_method_names = ["get"]
 
@@ -96,5 +104,252 @@ class SheetView(StaffRequired, TemplateView):
             previous=day - timedelta(days=1),
             next=day + timedelta(days=1),
             rows=rows,
+            can_desk=self.request.staff.has_role(*DESK_ROLES),
+            can_check=self.request.staff.has_role(*CHECK_ROLES),
             **kwargs,
+        )
+
+
+DESK_ROLES = {roles.PICKUP_CLERK, roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER}
+CHECK_ROLES = {roles.PRODUCTION, roles.PICKUP_CLERK, roles.MANAGER}
+
+
+class DeskView(StaffRequired, TemplateView):
+    """The pickup desk for one appointment: the slip (or a lost-slip memo), the balance, the
+    items counted one by one, the third sale, the survey, and the delivery. Each form posts
+    its `action`; a refusal comes back on the same page at the field it names."""
+
+    roles = DESK_ROLES
+    template_name = "pickup/desk.html"
+    http_method_names = ["get", "post"]
+    FORM_OF = {
+        "slip": "slip_form",
+        "pay": "payment_form",
+        "hand_over": "hand_over_form",
+        "extra": "extra_form",
+        "survey": "survey_form",
+        "complete": None,
+    }
+    ACTIONS = tuple(FORM_OF)
+
+    def get_appointment(self):
+        return get_object_or_404(
+            self.scoped(
+                PickupAppointment.objects.select_related(
+                    "order__customer", "order__package", "branch", "clerk"
+                )
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def forms(self, appointment, data=None, action=None):
+        order = appointment.order
+        remaining = selectors.remaining_items(order)
+        bound = {name: (data if name == action else None) for name in self.ACTIONS}
+        survey = selectors.survey(order)
+        return {
+            "slip_form": SlipForm(bound["slip"], prefix="slip"),
+            "payment_form": PaymentForm(
+                bound["pay"],
+                prefix="pay",
+                initial={"amount": order.balance_due if order.balance_due > 0 else None},
+            ),
+            "hand_over_form": HandOverForm(bound["hand_over"], prefix="give", remaining=remaining),
+            "extra_form": ExtraForm(
+                bound["extra"], prefix="extra", extras=services.extras(branch=appointment.branch)
+            ),
+            "survey_form": None if survey else SurveyForm(bound["survey"], prefix="survey"),
+        }
+
+    def get(self, request, pk):
+        appointment = self.get_appointment()
+        return self.render_to_response(self._context(appointment, self.forms(appointment)))
+
+    def post(self, request, pk):
+        appointment = self.get_appointment()
+        action = request.POST.get("action")
+        if action not in self.ACTIONS:
+            return HttpResponseBadRequest(_("Unknown action."))
+        forms = self.forms(appointment, request.POST, action)
+        errors = []
+        try:
+            done = getattr(self, f"do_{action}")(appointment, forms)
+        except ValidationError as exc:
+            done = None
+            form = forms.get(self.FORM_OF[action])
+            if form is not None:
+                attach_errors(form, exc)
+            else:
+                errors = exc.messages
+        if done is not None:
+            messages.success(request, done[0])
+            return redirect(done[1] if len(done) > 1 else request.path)
+        ctx = self._context(appointment, forms, errors=errors)
+        return self.render_to_response(ctx, status=400)
+
+    def _valid(self, form):
+        if form is None:
+            raise ValidationError(_("Already done."))
+        if not form.is_valid():
+            raise ValidationError({})
+        return form.cleaned_data
+
+    def do_slip(self, appointment, forms):
+        data = self._valid(forms["slip_form"])
+        memo = services.verify_slip(appointment=appointment, by=self.request.staff, **data)
+        if memo:
+            return (_("Lost-slip memo written: print it for the customer to sign."),)
+        return (_("The pickup slip matches."),)
+
+    def do_pay(self, appointment, forms):
+        data = self._valid(forms["payment_form"])
+        entry = take_payment(order=appointment.order, staff=self.request.staff, **data)
+        return (_("Payment recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no},)
+
+    def do_hand_over(self, appointment, forms):
+        form = forms["hand_over_form"]
+        data = self._valid(form)
+        rest_at = None
+        if data["rest_date"]:
+            start = timezone.localtime(appointment.starts_at, appointment.branch.tzinfo)
+            rest_at = datetime.combine(data["rest_date"], start.time(), appointment.branch.tzinfo)
+        memo = services.hand_over(
+            appointment=appointment, item_ids=data["items"], by=self.request.staff, rest_at=rest_at
+        )
+        if memo is None:
+            return (_("Every item is handed over."),)
+        when = timezone.localtime(memo.rest_at, appointment.branch.tzinfo)
+        return (
+            _("Partial pickup: the rest on %(when)s, slip %(slip)s. Print the memo.")
+            % {
+                "when": date_format(when, "SHORT_DATETIME_FORMAT"),
+                "slip": memo.next_appointment.slip_number,
+            },
+            reverse("pickup:desk", args=[memo.next_appointment_id]),
+        )
+
+    def do_extra(self, appointment, forms):
+        data = self._valid(forms["extra_form"])
+        entry = services.sell_extra(appointment=appointment, by=self.request.staff, **data)
+        return (_("Extra sold: receipt %(receipt)s.") % {"receipt": entry.receipt_no},)
+
+    def do_survey(self, appointment, forms):
+        data = self._valid(forms["survey_form"])
+        services.record_survey(order=appointment.order, by=self.request.staff, **data)
+        return (_("Thank you: the survey is saved."),)
+
+    def do_complete(self, appointment, forms):
+        services.complete_pickup(appointment=appointment, by=self.request.staff)
+        return (_("Delivered: the customer signs the production list as received."),)
+
+    def _context(self, appointment, forms, errors=()):
+        order = appointment.order
+        return self.get_context_data(
+            appointment=appointment,
+            is_open=appointment.status == PickupAppointment.Status.BOOKED,
+            order=order,
+            balance=order.balance_due,
+            remaining=selectors.remaining_items(order),
+            handed=selectors.handed_items(order),
+            lost_memos=list(appointment.lost_slip_memos.all()),
+            partial_memos=list(appointment.partial_memos.select_related("next_appointment")),
+            survey=selectors.survey(order),
+            blocked=blocked_reasons(order, "deliver") if order.state == State.READY else [],
+            errors=errors,
+            **forms,
+        )
+
+
+class CheckView(StaffRequired, TemplateView):
+    """The day before: production or the pickup clerk counts and checks every item."""
+
+    roles = CHECK_ROLES
+    template_name = "pickup/check.html"
+    http_method_names = ["get", "post"]
+
+    def get_appointment(self):
+        return get_object_or_404(
+            self.scoped(PickupAppointment.objects.select_related("order__customer", "branch")),
+            pk=self.kwargs["pk"],
+        )
+
+    def get(self, request, pk):
+        appointment = self.get_appointment()
+        form = CheckForm(items=selectors.remaining_items(appointment.order))
+        return self.render_to_response(self.get_context_data(appointment=appointment, form=form))
+
+    def post(self, request, pk):
+        appointment = self.get_appointment()
+        form = CheckForm(request.POST, items=selectors.remaining_items(appointment.order))
+        if form.is_valid():
+            try:
+                failed = services.check_items(
+                    order=appointment.order, by=request.staff, results=form.results()
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                if failed:
+                    messages.warning(
+                        request,
+                        _("%(count)s item(s) sent back to rework.") % {"count": len(failed)},
+                    )
+                else:
+                    messages.success(request, _("Every item checked; the owner will call."))
+                day = timezone.localtime(appointment.starts_at, appointment.branch.tzinfo).date()
+                return redirect(f"{reverse('pickup:sheet')}?date={day.isoformat()}")
+        ctx = self.get_context_data(appointment=appointment, form=form)
+        return self.render_to_response(ctx, status=400)
+
+
+class LostSlipMemoView(StaffRequired, View):
+    """The lost-slip memo (取件单丢失备忘录) in the customer's language, to sign."""
+
+    roles = DESK_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        memo = get_object_or_404(
+            self.scoped(
+                LostSlipMemo.objects.select_related("appointment__branch", "order__customer", "by"),
+                field="appointment__branch",
+            ),
+            pk=pk,
+        )
+        return pdf_response(
+            "pickup/lost_slip_pdf.html",
+            {"memo": memo, "order": memo.order, "branch": memo.appointment.branch},
+            filename=f"lost-slip-{memo.appointment.slip_number}.pdf",
+            language=memo.order.customer.language,
+            request=request,
+        )
+
+
+class PartialMemoView(StaffRequired, View):
+    """The partial pickup memo (取件备忘录): what stays behind and when to come for it."""
+
+    roles = DESK_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        memo = get_object_or_404(
+            self.scoped(
+                PartialPickupMemo.objects.select_related(
+                    "appointment__branch", "order__customer", "next_appointment", "by"
+                ),
+                field="appointment__branch",
+            ),
+            pk=pk,
+        )
+        return pdf_response(
+            "pickup/partial_pdf.html",
+            {
+                "memo": memo,
+                "order": memo.order,
+                "branch": memo.appointment.branch,
+                "items": list(memo.items.all()),
+            },
+            filename=f"partial-pickup-{memo.appointment.slip_number}.pdf",
+            language=memo.order.customer.language,
+            request=request,
         )
