@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm_log.models import StateLog
 
+from studio.services import reward_referral
 from studio.templatetags.studio import money
 
 from .guards import blocked_reasons
@@ -418,4 +419,5 @@ def create_order(
             # The same submit won the race a moment ago: undo this copy, keep the first.
             transaction.set_rollback(True)
             return entry.order
+        reward_referral(order=order)
     return order

@@ -4,8 +4,10 @@ from .models import (
     Branch,
     Customer,
     Leave,
+    MembershipLevelRule,
     MonthlyTarget,
     Package,
+    ReferralReward,
     Rota,
     RotaSlot,
     Staff,
@@ -74,6 +76,30 @@ class RotaAdmin(admin.ModelAdmin):
 class LeaveAdmin(admin.ModelAdmin):
     list_display = ["staff", "starts_on", "ends_on", "agent"]
     list_select_related = ["staff", "agent"]
+
+
+@admin.register(MembershipLevelRule)
+class MembershipLevelRuleAdmin(admin.ModelAdmin):
+    list_display = ["level", "referrals_needed", "reward"]
+    list_editable = ["referrals_needed", "reward"]
+
+
+@admin.register(ReferralReward)
+class ReferralRewardAdmin(admin.ModelAdmin):
+    list_display = [
+        "referrer",
+        "referred_order",
+        "reward",
+        "level_before",
+        "level_after",
+        "created_at",
+    ]
+    list_select_related = ["referrer", "referred_order"]
+    raw_id_fields = ["referrer", "referred_order"]
+    search_fields = ["referrer__bride_name", "referrer__groom_name", "referred_order__number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MonthlyTarget)

@@ -452,6 +452,72 @@ class DiscountApproval(models.Model):
         return f"{self.customer} {self.package} −{self.discount}"
 
 
+class MembershipLevelRule(models.Model):
+    """The chain's referral ladder (DOMAIN.md stage 8): a couple who has referred this many
+    signed couples holds this card, and each referral at this level earns this reward.
+    Chain-wide data a manager edits in the admin, like the care rules."""
+
+    level = models.CharField(
+        _("membership"),
+        max_length=10,
+        choices=[c for c in Customer.Level.choices if c[0] != Customer.Level.NONE],
+        unique=True,
+    )
+    referrals_needed = models.PositiveSmallIntegerField(
+        _("referrals needed"), validators=[MinValueValidator(1)]
+    )
+    reward = models.CharField(
+        _("reward for each referral"),
+        max_length=200,
+        help_text=_("A voucher or gift, as the referrer will be told. Not money in the ledger."),
+    )
+
+    class Meta:
+        verbose_name = _("membership level rule")
+        verbose_name_plural = _("membership level rules")
+        ordering = ["referrals_needed"]
+
+    def __str__(self):
+        return f"{self.get_level_display()} ≥ {self.referrals_needed}"
+
+
+class ReferralReward(models.Model):
+    """What a referrer earned for one referred couple's signed order: once per order."""
+
+    referrer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="referral_rewards",
+        verbose_name=_("referrer"),
+    )
+    referred_order = models.OneToOneField(
+        "orders.Order",
+        on_delete=models.CASCADE,
+        related_name="referral_reward",
+        verbose_name=_("referred order"),
+    )
+    reward = models.CharField(_("reward"), max_length=200, blank=True)
+    level_before = models.CharField(
+        _("membership before"), max_length=10, choices=Customer.Level.choices
+    )
+    level_after = models.CharField(
+        _("membership after"), max_length=10, choices=Customer.Level.choices
+    )
+    created_at = models.DateTimeField(_("rewarded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral reward")
+        verbose_name_plural = _("referral rewards")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.referrer}: {self.reward}"
+
+    @property
+    def upgraded(self):
+        return self.level_after != self.level_before
+
+
 class MonthlyTarget(models.Model):
     """What a branch, or one staff member at it, aims to sign and take in a month.
 

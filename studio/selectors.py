@@ -216,6 +216,20 @@ def customer_timeline(customer, *, sees_money, opens_visits=True):
                 detail,
             )
         )
+    for r in customer.referral_rewards.select_related("referred_order__customer"):
+        detail = r.reward
+        if r.upgraded:
+            upgrade = _("Membership upgraded to %(level)s") % {"level": r.get_level_after_display()}
+            detail = " — ".join(x for x in (detail, upgrade) if x)
+        events.append(
+            Event(
+                r.created_at,
+                "referral",
+                _("Referred %(couple)s: order %(number)s signed")
+                % {"couple": r.referred_order.customer, "number": r.referred_order.number},
+                detail,
+            )
+        )
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 
