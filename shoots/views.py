@@ -273,11 +273,16 @@ class ShootActionView(StaffRequired, View):
     http_method_names = ["post"]
     form_class = None
     done_message = ""
+    # The shoot page's context name for this action's form: a refusal then shows the page
+    # again with the form as typed and the reason at it (status 400), not a banner.
+    page_form_name = None
 
     def post(self, request, pk):
         shoot = _shoot_or_404(self)
         form = self.make_form(shoot)
         if form is not None and not form.is_valid():
+            if self.page_form_name:
+                return self.refused(form)
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
@@ -285,11 +290,20 @@ class ShootActionView(StaffRequired, View):
         try:
             self.act(shoot, form.cleaned_data if form is not None else {})
         except ValidationError as exc:
+            if self.page_form_name:
+                _add_errors(form, exc)
+                return self.refused(form)
             for message in exc.messages:
                 messages.error(request, message)
         else:
             messages.success(request, str(self.done_message))
         return self.back(shoot)
+
+    def refused(self, form):
+        page = ShootDetailView()
+        page.setup(self.request, **self.kwargs)
+        context = page.get_context_data(**{self.page_form_name: form})
+        return page.render_to_response(context, status=400)
 
     def make_form(self, shoot):
         return self.form_class(self.request.POST) if self.form_class else None
@@ -301,11 +315,26 @@ class ShootActionView(StaffRequired, View):
         return redirect("shoots:detail", pk=shoot.pk)
 
 
-def _action(name, form_class, message, roles_=DAY_ROLES, call=None):
+def _add_errors(form, exc):
+    """Put a service's refusal at the field it names, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _action(name, form_class, message, roles_=DAY_ROLES, call=None, page_form_name=None):
     return type(
         name,
         (ShootActionView,),
-        {"form_class": form_class, "done_message": message, "roles": roles_, "act": call},
+        {
+            "form_class": form_class,
+            "done_message": message,
+            "roles": roles_,
+            "act": call,
+            "page_form_name": page_form_name,
+        },
     )
 
 
@@ -321,6 +350,7 @@ CheckInView = _action(
         balance_method=data["balance_method"] or None,
         briefed=data["briefed"],
     ),
+    page_form_name="check_in_form",
 )
 BriefView = _action(
     "BriefView",
@@ -351,6 +381,7 @@ FinishView = _action(
         keep=data["keep"],
         keep_reason=data["keep_reason"],
     ),
+    page_form_name="finish_form",
 )
 NoShowView = _action(
     "NoShowView",
