@@ -370,3 +370,14 @@ def test_an_invalid_month_in_the_csv_is_not_a_file(login, manager):
     response = login(manager).get(URL, {"format": "csv", "month": "13-2026"})
     assert response.status_code == 400
     assert "text/html" in response["Content-Type"]
+
+
+def test_the_demo_sets_targets_for_the_branch_and_its_order_takers(branch, receptionist, manager):
+    import random
+
+    from studio import reports_demo
+
+    targets = reports_demo.seed(branch, [receptionist, manager], random.Random(1))
+    assert len(targets) == 4
+    assert {t.staff for t in targets} == {None, receptionist}
+    assert all(t.month.day == 1 for t in targets)
