@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Branch,
     Customer,
+    CustomerChange,
     Leave,
     MembershipLevelRule,
     MonthlyTarget,
@@ -129,3 +130,21 @@ class MonthlyTargetAdmin(admin.ModelAdmin):
         elif ids is not None and db_field.name == "staff":
             kwargs["queryset"] = Staff.objects.filter(branches__in=ids).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CustomerChange)
+class CustomerChangeAdmin(admin.ModelAdmin):
+    """Read-only: the record of who changed a couple's personal data."""
+
+    list_display = ["at", "customer", "staff", "field", "old", "new"]
+    list_select_related = ["customer", "staff"]
+    search_fields = ["customer__bride_name", "customer__groom_name", "field"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -256,3 +256,35 @@ class ReportForm(forms.Form):
             if data.get("month") is None and "month" not in self.errors:
                 data["month"] = self.today.replace(day=1)
         return data
+
+
+class CustomerForm(forms.ModelForm):
+    """The couple's contact details and preferences, edited on their file."""
+
+    class Meta:
+        model = Customer
+        fields = [
+            "bride_name",
+            "bride_phone",
+            "bride_birthday",
+            "groom_name",
+            "groom_phone",
+            "groom_birthday",
+            "wechat",
+            "address",
+            "wedding_date",
+            "notes",
+            "marketing_consent",
+            "language",
+        ]
+        labels = {"language": _("Planning document and receipts in")}
+        widgets = {
+            "bride_birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "groom_birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "wedding_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _post_clean(self):
+        """Nothing is written to the instance here: update_customer checks the file's rules
+        (a name, a phone, no duplicate), compares and records."""

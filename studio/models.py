@@ -572,3 +572,27 @@ class MonthlyTarget(models.Model):
         if self.month:
             self.month = self.month.replace(day=1)
         super().save(*args, **kwargs)
+
+
+class CustomerChange(models.Model):
+    """One change to a couple's personal data: who, what, from, to and when (DOMAIN.md:
+    every change to personal data is attributable)."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="changes", verbose_name=_("customer")
+    )
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    field = models.CharField(_("field"), max_length=40)
+    old = models.TextField(_("before"), blank=True)
+    new = models.TextField(_("after"), blank=True)
+    at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("change to a customer's file")
+        verbose_name_plural = _("changes to customers' files")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.customer}: {self.field}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from . import roles
 from .models import (
     Customer,
+    CustomerChange,
     DiscountApproval,
     Leave,
     MembershipLevelRule,
@@ -466,3 +467,79 @@ def reward_referral(*, order):
             level_before=before,
             level_after=after,
         )
+
+
+# --- The customer's contact details and preferences ---
+
+EDITABLE_CUSTOMER_FIELDS = (
+    "bride_name",
+    "bride_phone",
+    "bride_birthday",
+    "groom_name",
+    "groom_phone",
+    "groom_birthday",
+    "wechat",
+    "address",
+    "wedding_date",
+    "notes",
+    "marketing_consent",
+    "language",
+)
+
+
+def update_customer(*, customer, by, **fields):
+    """Change a couple's contact details and preferences, one `CustomerChange` row per field
+    that changed (who, old, new, when). A phone already on another couple's file is refused
+    at its field (no duplicate files; the same phone lock as filing a new couple)."""
+    unknown = set(fields) - set(EDITABLE_CUSTOMER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    for key in ("bride_phone", "groom_phone"):
+        if key in fields:
+            fields[key] = normalise_phone(fields[key])
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}
+        before = {k: getattr(locked, k) for k in changed}
+        for key, value in changed.items():
+            setattr(locked, key, value)
+        errors = {}
+        if not (locked.bride_name or locked.groom_name):
+            errors["bride_name"] = _("Give the bride's or the groom's name.")
+        if not (locked.bride_phone or locked.groom_phone):
+            errors["bride_phone"] = _("Give the bride's or the groom's phone.")
+        new_phones = {k: changed[k] for k in ("bride_phone", "groom_phone") if changed.get(k)}
+        if new_phones:
+            _lock_phones(new_phones.values())
+            branch_ids = set(by.branch_ids) | {locked.branch_id}
+            for key, phone in new_phones.items():
+                existing = phone_on_file(branch_ids=branch_ids, phones=[phone], exclude=locked)
+                if existing is not None:
+                    errors[key] = _("This phone number is already on file for %(couple)s.") % {
+                        "couple": existing
+                    }
+        if errors:
+            raise ValidationError(errors)
+        if not changed:
+            return locked
+        locked.full_clean(exclude=["owner", "referrer"])
+        locked.save(update_fields=list(changed))
+        CustomerChange.objects.bulk_create(
+            CustomerChange(
+                customer=locked,
+                staff=by,
+                field=key,
+                old=_as_text(before[key]),
+                new=_as_text(value),
+            )
+            for key, value in changed.items()
+        )
+    return locked
+
+
+def _as_text(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

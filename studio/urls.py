@@ -17,6 +17,7 @@ app_patterns = (
         path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit"),
         path("customers/search/", views.CustomerSearchView.as_view(), name="customer_search"),
         path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
+        path("customers/<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
         path("leave/", views.LeaveView.as_view(), name="leave"),
         path("reports/", views_reports.ReportsView.as_view(), name="reports"),
         path(

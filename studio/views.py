@@ -8,7 +8,14 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from . import roles, selectors, services
 from .access import StaffRequired, staff_required
-from .forms import ConsultationForm, LeaveForm, RotaForm, VisitForm, attach_errors
+from .forms import (
+    ConsultationForm,
+    CustomerForm,
+    LeaveForm,
+    RotaForm,
+    VisitForm,
+    attach_errors,
+)
 from .middleware import BranchMiddleware
 from .models import Customer, DiscountApproval, Leave, Package, Visit, WorkerHeartbeat
 
@@ -285,6 +292,7 @@ class CustomerDetailView(StaffRequired, DetailView):
                 o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
         ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
+        ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
         ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
         ctx["on_behalf"] = None
         if customer.owner and customer.owner != staff:
@@ -292,6 +300,43 @@ class CustomerDetailView(StaffRequired, DetailView):
             if leave and services.responsible_for(customer.owner, on=day) == staff:
                 ctx["on_behalf"] = leave
         return ctx
+
+
+class CustomerEditView(StaffRequired, FormView):
+    """The couple's contact details and preferences (the language of their documents), for
+    the roles that call customers; each change is recorded with who made it."""
+
+    roles = roles.CALLS_CUSTOMERS
+    template_name = "studio/customer_edit.html"
+    form_class = CustomerForm
+    http_method_names = ["get", "post"]
+
+    def get_customer(self):
+        if not hasattr(self, "customer"):
+            self.customer = get_object_or_404(
+                self.scoped(Customer.objects.select_related("branch")), pk=self.kwargs["pk"]
+            )
+        return self.customer
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_customer()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(customer=self.get_customer(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.update_customer(
+                customer=self.get_customer(), by=self.request.staff, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The customer's file is updated."))
+        return redirect("studio:customer", pk=self.customer.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class LeaveView(StaffRequired, FormView):
