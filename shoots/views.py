@@ -17,6 +17,7 @@ from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
 from studio import roles
 from studio.access import EVERYONE, StaffRequired
+from studio.forms import attach_errors
 from studio.models import Staff
 
 from . import selectors, services
@@ -291,7 +292,7 @@ class ShootActionView(StaffRequired, View):
             self.act(shoot, form.cleaned_data if form is not None else {})
         except ValidationError as exc:
             if self.page_form_name:
-                _add_errors(form, exc)
+                attach_errors(form, exc)
                 return self.refused(form)
             for message in exc.messages:
                 messages.error(request, message)
@@ -313,15 +314,6 @@ class ShootActionView(StaffRequired, View):
         if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}):
             return redirect(target)
         return redirect("shoots:detail", pk=shoot.pk)
-
-
-def _add_errors(form, exc):
-    """Put a service's refusal at the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _action(name, form_class, message, roles_=DAY_ROLES, call=None, page_form_name=None):
