@@ -25,7 +25,7 @@ from shoots import services as shoot_services
 from shoots.models import HandOff, ResourceBooking, Room, Shoot, Vehicle
 from shoots.selectors import SEAT_ROLES
 
-from . import roles
+from . import referrals_demo, reports_demo, roles
 from . import services as studio_services
 from .models import Branch, Customer, Package, Staff, Visit
 
@@ -183,6 +183,8 @@ def build(stdout=None):
             rentals_demo.seed(branch, team, rng)
             pickup_demo.seed(branch, team, rng)
             followups_demo.seed(branch, team, rng)
+            referrals_demo.seed(branch, team, rng)
+            reports_demo.seed(branch, team, rng)
         # The beat task does this every 15 minutes; the demo shows its calls at once.
         shoot_services.plan_confirmation_calls()
     return logins
