@@ -87,6 +87,22 @@ def close_call_tasks_for(*, occasions, status, outcome, by):
     return len(tasks)
 
 
+def move_call_task(*, occasion, due_at, script):
+    """The appointment behind an open call moved: the call is due at the new time and says
+    the new time. A call already made stays as it was. Returns how many were moved."""
+    with transaction.atomic():
+        tasks = list(
+            CallTask.objects.select_for_update().filter(
+                occasion=occasion, status=CallTask.Status.OPEN
+            )
+        )
+        for task in tasks:
+            task.due_at = due_at
+            task.script = script
+            task.save(update_fields=["due_at", "script"])
+    return len(tasks)
+
+
 # --- Messages: SMS, WeChat, email, letters (DOMAIN.md, stage 8) ---
 
 QUIET_FROM = time(21, 0)

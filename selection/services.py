@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from followups.models import CallTask
-from followups.services import create_call_task
+from followups.services import create_call_task, move_call_task
 from orders import services as orders
 from orders.models import Charge, LedgerEntry, Order, State
 from studio import roles
@@ -107,7 +107,17 @@ def book_selection(*, order, starts_at, consultant, by, now=None):
         session.save(
             update_fields=["appointment_at", "appointment_ends_at", "consultant", "booked_by"]
         )
+        # A confirmation call already planned for the old time now names the new one.
+        move_call_task(
+            occasion=confirmation_occasion(session),
+            due_at=max(starts_at - timedelta(days=1), now),
+            script=confirmation_script(session),
+        )
     return session
+
+
+def confirmation_occasion(session):
+    return f"selection-confirm-1d:{session.pk}"
 
 
 def mark_files(*, order, transferred, complete, photo_count, by, now=None):
@@ -190,7 +200,7 @@ def plan_selection_calls(*, now=None):
             assignee=order.owner,
             kind=CallTask.Kind.SELECTION_CONFIRM,
             due_at=max(session.appointment_at - timedelta(days=1), now),
-            occasion=f"selection-confirm-1d:{session.pk}",
+            occasion=confirmation_occasion(session),
             script=confirmation_script(session),
         )
         made += 1

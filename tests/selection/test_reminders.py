@@ -59,3 +59,20 @@ def test_the_periodic_task_is_scheduled(db):
     import_module("selection.migrations.0003_selection_calls_schedule").add_schedule(apps, None)
     task = PeriodicTask.objects.get(task="selection.tasks.plan_selection_calls")
     assert task.interval.every == 15
+
+
+def test_moving_the_appointment_moves_the_planned_call(
+    book_selection, shot_order, the_day_after_tomorrow
+):
+    shot_order.customer.language = "en"
+    shot_order.customer.save()
+    session = book_selection(shot_order)
+    services.plan_selection_calls(now=the_day_after_tomorrow - timedelta(hours=23))
+    task = CallTask.objects.get()
+    old_script = task.script
+    book_selection(shot_order, starts_at=session.appointment_at + timedelta(days=2))
+    task.refresh_from_db()
+    session.refresh_from_db()
+    assert task.script != old_script
+    assert task.due_at == session.appointment_at - timedelta(days=1)
+    assert CallTask.objects.count() == 1
