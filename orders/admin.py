@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
+from studio.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from . import services
 from .models import Charge, LedgerEntry, Order
 
@@ -11,17 +13,6 @@ class ReasonForm(forms.Form):
     description = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
     )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class LedgerInline(ReadOnlyInline):
@@ -80,7 +71,7 @@ class OrderAdmin(FSMAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """Read only: money history is corrected by a reversing entry, never edited."""
 
     list_display = [
@@ -96,12 +87,3 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_filter = ["branch", "kind", "method"]
     search_fields = ["receipt_no", "order__number"]
     list_select_related = ["branch", "order", "staff"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

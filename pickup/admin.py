@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from studio.admin import ReadOnlyAdmin
+
 from .models import ItemCheck, LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 
 
@@ -15,32 +17,22 @@ class PickupAppointmentAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """Records signed at the desk: looked at in the admin, never written there."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LostSlipMemo)
-class LostSlipMemoAdmin(_ReadOnly):
+class LostSlipMemoAdmin(ReadOnlyAdmin):
     list_display = ["appointment", "order", "id_type", "signed_at", "by"]
     search_fields = ["order__number", "appointment__slip_number"]
     list_select_related = ["appointment", "order", "by"]
 
 
 @admin.register(PartialPickupMemo)
-class PartialPickupMemoAdmin(_ReadOnly):
+class PartialPickupMemoAdmin(ReadOnlyAdmin):
     list_display = ["appointment", "order", "rest_at", "next_appointment", "by"]
     search_fields = ["order__number", "appointment__slip_number"]
     list_select_related = ["appointment", "order", "next_appointment", "by"]
 
 
 @admin.register(Survey)
-class SurveyAdmin(_ReadOnly):
+class SurveyAdmin(ReadOnlyAdmin):
     list_display = ["order", "score", "would_refer", "created_at", "by"]
     list_filter = ["score", "would_refer"]
     search_fields = ["order__number"]
@@ -48,7 +40,7 @@ class SurveyAdmin(_ReadOnly):
 
 
 @admin.register(ItemCheck)
-class ItemCheckAdmin(_ReadOnly):
+class ItemCheckAdmin(ReadOnlyAdmin):
     list_display = ["appointment", "item", "result", "note", "at", "by"]
     list_filter = ["result"]
     list_select_related = ["appointment", "item", "by"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from studio.admin import ReadOnlyInline
+
 from .models import PriceItem, ProductionItem, ProductionLeadTime, ProductionStep, SessionLength
 
 
@@ -22,10 +24,8 @@ class PriceItemAdmin(admin.ModelAdmin):
     list_editable = ["price", "is_active"]
 
 
-class ProductionStepInline(admin.TabularInline):
+class ProductionStepInline(ReadOnlyInline):
     model = ProductionStep
-    extra = 0
-    can_delete = False
     readonly_fields = ["from_stage", "to_stage", "by", "at", "note"]
 
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from studio.admin import ReadOnlyInline
+
 from .models import (
     CalendarFeed,
     HandOff,
@@ -35,17 +37,6 @@ class PlannedSetInline(admin.TabularInline):
     model = PlannedSet
     extra = 0
     fields = ["position", "step", "minutes", "look"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class HandOffInline(ReadOnlyInline):

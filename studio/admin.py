@@ -17,6 +17,32 @@ from .models import (
 )
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent but never written in the admin (logs, money)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the studio's services only: looked at here, never changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "timezone", "pay_in_full_before_shoot", "discount_limit"]
@@ -133,18 +159,9 @@ class MonthlyTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomerChange)
-class CustomerChangeAdmin(admin.ModelAdmin):
-    """Read-only: the record of who changed a couple's personal data."""
+class CustomerChangeAdmin(ReadOnlyAdmin):
+    """The record of who changed a couple's personal data."""
 
     list_display = ["at", "customer", "staff", "field", "old", "new"]
     list_select_related = ["customer", "staff"]
     search_fields = ["customer__bride_name", "customer__groom_name", "field"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
