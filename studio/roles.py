@@ -21,6 +21,8 @@ PICKUP_CLERK = "pickup_clerk"
 CUSTOMER_SERVICE = "customer_service"
 CASHIER = "cashier"
 MANAGER = "manager"
+# Head office: runs the whole chain (branches, staff assignments, roles, unlocking logins).
+CHAIN_MANAGER = "chain_manager"
 
 LABELS = {
     RECEPTIONIST: _("Receptionist"),
@@ -37,6 +39,7 @@ LABELS = {
     CUSTOMER_SERVICE: _("Customer service"),
     CASHIER: _("Cashier"),
     MANAGER: _("Store manager"),
+    CHAIN_MANAGER: _("Chain manager (head office)"),
 }
 ALL = tuple(LABELS)
 CHOICES = list(LABELS.items())
