@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from studio import texts as studio_texts
 from studio.models import Branch, Staff
 
 # How long a selection session lasts when the branch has not set its own.
@@ -127,6 +128,15 @@ class PriceItem(models.Model):
     def label(self):
         name = Product(self.product).label
         return f"{name} {self.size}" if self.size else str(name)
+
+    def label_param(self, photo_number=None):
+        """The label as a parameter of a stored text (studio.texts): written in the
+        language of whoever reads it."""
+        return studio_texts.join(
+            studio_texts.choice(Product(self.product)),
+            self.size,
+            f"#{photo_number}" if photo_number else "",
+        )
 
 
 class SelectionSession(models.Model):

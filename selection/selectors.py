@@ -14,6 +14,7 @@ from shoots.selectors import day_bounds
 from studio import roles
 from studio.models import Staff
 
+from . import texts
 from .models import (
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
@@ -115,6 +116,7 @@ class UpsellLine:
     included: int
     unit_price: Decimal | None
     product: str = ""
+    item: dict | None = None  # a price-list line's label as a studio.texts parameter
 
     @property
     def extra(self):
@@ -125,7 +127,12 @@ class UpsellLine:
         return (self.unit_price or ZERO) * self.extra
 
     def description(self):
-        return f"{self.label} × {self.extra}"
+        """The charge's words, (kind, params) of studio.texts: in the reader's language."""
+        if self.item is not None:
+            return texts.LINE(item=self.item, count=self.extra)
+        if self.product == Product.EXTRA_PAGE:
+            return texts.EXTRA_PAGES(count=self.extra)
+        return texts.EXTRA_PHOTOS(count=self.extra)
 
 
 @dataclass
@@ -218,6 +225,7 @@ def summary(session):
                 included=0,
                 unit_price=line.price_item.price,
                 product=line.price_item.product,
+                item=line.price_item.label_param(line.photo_number),
             )
         )
     return result
