@@ -40,9 +40,12 @@ def session_minutes(branch):
 
 def consultants(branch):
     """The active selection consultants of the branch, for the booking form."""
-    return Staff.objects.filter(
-        branches=branch, is_active=True, user__groups__name=roles.SELECTION_CONSULTANT
-    ).order_by("display_name")
+    return (
+        Staff.objects.colleagues()
+        .filter(branches=branch, user__groups__name=roles.SELECTION_CONSULTANT)
+        .distinct()
+        .order_by("display_name")
+    )
 
 
 def appointment(order):

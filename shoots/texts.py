@@ -32,5 +32,5 @@ CONFIRM_BALANCE_DUE = texts.define(
     to_customer=True,
 )
 CONFIRMATION_ANSWER = texts.define(
-    "shoots.confirmation_answer", _("Recorded on the shoot page: %(answer)s")
+    "shoots.confirmation_answer", _("%(answer)s (on the shoot page)")
 )

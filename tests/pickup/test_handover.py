@@ -38,7 +38,7 @@ def test_a_clean_check_calls_the_owner_once(pickup, items, pickup_clerk):
             services.check_items(order=pickup.order, by=pickup_clerk, results=_all_ok(items)) == []
         )
     task = CallTask.objects.get(occasion=f"pickup-notice:{pickup.pk}")
-    assert "取件单" in task.script and "帮手" in task.script  # the customer's language
+    assert "取件单" in task.script_text and "帮手" in task.script_text  # the customer's language
     assert task.kind == CallTask.Kind.PICKUP_NOTICE
     pickup.refresh_from_db()
     assert pickup.checked_at is not None
