@@ -161,8 +161,10 @@ def check_items(*, order, by, results, now=None):
                 appointment=locked, item=item, result=result, note=note, by=by, at=now
             )
             if result != ItemCheck.Result.OK:
-                label = ItemCheck.Result(result).label
-                production.send_back_to_rework(item=item, reason=f"{label}: {note}", by=by, now=now)
+                found = texts.CHECK_FOUND(
+                    result=studio_texts.choice(ItemCheck.Result(result)), note=note
+                )
+                production.send_back_to_rework(item=item, reason=found, by=by, now=now)
                 failed.append(item)
         locked.checked_at = None if failed else now
         locked.save(update_fields=["checked_at"])

@@ -289,6 +289,10 @@ class ProductionItem(models.Model):
     photo_number = models.PositiveIntegerField(_("photo number"), null=True, blank=True)
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     rework_reason = models.CharField(_("rework reason"), max_length=200, blank=True)
+    # A reason the system composed (the pickup check's finding and the clerk's note) is a
+    # kind of text (studio.texts), shown in the reader's language.
+    rework_kind = models.CharField(max_length=60, blank=True, editable=False)
+    rework_params = models.JSONField(default=dict, blank=True, editable=False)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     stage = models.CharField(
         _("stage"), max_length=10, choices=Stage.choices, default=Stage.RETOUCH
@@ -304,6 +308,12 @@ class ProductionItem(models.Model):
 
     def __str__(self):
         return f"{self.name} × {self.quantity}"
+
+    @property
+    def rework_text(self):
+        return studio_texts.render(
+            self.rework_kind, self.rework_params, fallback=self.rework_reason
+        )
 
     @property
     def label(self):

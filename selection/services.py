@@ -562,7 +562,9 @@ def _move(locked, to, by, note="", now=None):
         at=now or timezone.now(),
     )
     locked.stage = to
-    locked.save(update_fields=["stage", "qc_passed_at", "rework_reason"])
+    locked.save(
+        update_fields=["stage", "qc_passed_at", "rework_reason", "rework_kind", "rework_params"]
+    )
     return locked
 
 
@@ -583,6 +585,7 @@ def fail_qc(*, item, by, reason):
     with transaction.atomic():
         _order, locked = _item_in_production(item, [ProductionItem.Stage.QC])
         locked.rework_reason = reason[:200]
+        locked.rework_kind, locked.rework_params = "", {}
         return _move(locked, ProductionItem.Stage.REWORK, by, note=reason[:200])
 
 
@@ -651,9 +654,13 @@ def alert_late_production(*, now=None):
 def send_back_to_rework(*, item, reason, by, now=None):
     """The day-before check at pickup found a fault in a done item: it goes back to rework
     with the reason and must pass QC again, so the order can't be delivered until it does.
-    The order may already be ready; it stays so (its items are still worked on the board)."""
-    reason = (reason or "").strip()
-    if not reason:
+    The order may already be ready; it stays so (its items are still worked on the board).
+
+    `reason` is what staff typed, or (kind, params) of studio.texts with the typed words
+    as its "note" parameter."""
+    kind, params = reason if isinstance(reason, tuple) else ("", {})
+    typed = (params.get("note", "") if kind else reason or "").strip()
+    if not typed:
         raise ValidationError({"reason": _("Say what is wrong, so rework knows what to fix.")})
     with transaction.atomic():
         Order.objects.select_for_update().get(pk=item.order_id)
@@ -662,9 +669,10 @@ def send_back_to_rework(*, item, reason, by, now=None):
             raise ValidationError(_("This item was already handed over."))
         if locked.stage == ProductionItem.Stage.REWORK:
             return locked
-        locked.rework_reason = reason[:200]
+        locked.rework_reason = "" if kind else typed[:200]
+        locked.rework_kind, locked.rework_params = kind, params
         locked.qc_passed_at = None
-        return _move(locked, ProductionItem.Stage.REWORK, by, note=reason[:200], now=now)
+        return _move(locked, ProductionItem.Stage.REWORK, by, note=typed[:200], now=now)
 
 
 def mark_handed_over(*, items, by, now=None):

@@ -56,3 +56,17 @@ def test_an_extra_sold_at_the_desk_reads_in_the_readers_language(
     english = _visible(client, url, "en")
     assert "Frame" in english and "相框" not in english
     assert pickup.order.charges.get(kind="pickup_upsell").amount == frame.price * Decimal(2)
+
+
+def test_what_the_check_found_reads_in_the_readers_language_on_the_board(
+    login, manager, pickup, items, pickup_clerk
+):
+    results = {i.pk: ("ok", "") for i in items}
+    results[items[1].pk] = ("damage", "边角裂了")
+    with translation.override("en"):
+        services.check_items(order=pickup.order, by=pickup_clerk, results=results)
+    client = login(manager)
+    chinese = _visible(client, reverse("selection:board"), "zh-hans")
+    assert "破损：边角裂了" in chinese and "Damage" not in chinese
+    english = _visible(client, reverse("selection:board"), "en")
+    assert "Damage: 边角裂了" in english and "破损" not in english
