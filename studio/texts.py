@@ -79,10 +79,15 @@ def render(kind, params=None, *, fallback="", customer_language=None):
     found = _KINDS.get(kind) if kind else None
     if found is None:
         return fallback
-    if found.to_customer and customer_language:
-        with translation.override(customer_language):
-            return found.render(params)
-    return found.render(params)
+    try:
+        if found.to_customer and customer_language:
+            with translation.override(customer_language):
+                return found.render(params)
+        return found.render(params)
+    except (KeyError, TypeError, ValueError):
+        # Parameters that no longer fit the words (a kind changed since): never break
+        # the page over one line of history.
+        return fallback or str(found.words)
 
 
 # --- Parameters ---
