@@ -3,7 +3,7 @@
 The rules are data (seeded by migration 0005, edited in the admin), so their description and
 script are stored in English. Here are those seeded words as msgids: a rule whose text is
 still the seeded one is shown in the reader's language; words a manager wrote are shown as
-written. A rule's call script becomes the call task's script kind (`care_script_kind`).
+written. A rule's call script becomes the call task's script kind (`care_script`).
 """
 
 from django.utils.translation import gettext, gettext_noop
