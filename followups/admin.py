@@ -43,17 +43,38 @@ class CallTaskAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "branch"]
     raw_id_fields = ["customer", "order", "visit", "assignee", "done_by"]
     list_select_related = ["customer", "assignee"]
+    readonly_fields = ["what_to_say", "how_it_went"]
+
+    @admin.display(description=_("what to say"))
+    def what_to_say(self, task):
+        return task.script_text
+
+    @admin.display(description=_("outcome"))
+    def how_it_went(self, task):
+        return task.outcome_text
 
 
 @admin.register(CareRule)
 class CareRuleAdmin(admin.ModelAdmin):
     """Managers switch the care rules off, re-time them, or add one (DOMAIN.md, stage 8)."""
 
-    list_display = ["key", "trigger", "offset_minutes", "at_time", "action", "is_active"]
+    list_display = [
+        "key",
+        "rule_name",
+        "trigger",
+        "offset_minutes",
+        "at_time",
+        "action",
+        "is_active",
+    ]
     list_filter = ["trigger", "action", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["key", "description", "template_key"]
     readonly_fields = ["updated_at", "updated_by"]
+
+    @admin.display(description=_("rule"))
+    def rule_name(self, rule):
+        return rule.name
 
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()

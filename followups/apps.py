@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Aftercare")
+
+    def ready(self):
+        from . import texts  # noqa: F401 - the kinds of text this app writes (studio.texts)

@@ -91,9 +91,9 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].queryset = customer.orders.order_by("-signed_at")
-        self.fields["owner"].queryset = Staff.objects.filter(
-            branches=customer.branch, is_active=True
-        ).distinct()
+        self.fields["owner"].queryset = (
+            Staff.objects.colleagues().filter(branches=customer.branch).distinct()
+        )
         self.fields["owner"].initial = customer.owner_id
 
     def clean_text(self):

@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from studio import texts
 from studio.models import Branch, Customer, Staff, Visit
+
+from . import texts as care_texts
 
 
 class CallTask(models.Model):
@@ -57,11 +60,18 @@ class CallTask(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     occasion = models.CharField(max_length=120, unique=True)
     due_at = models.DateTimeField(_("due"))
+    # The script is a kind of text and its parameters (studio.texts): words said to the
+    # couple render in the customer's language, instructions in the reader's. `script` is
+    # an old row's sentence.
     script = models.TextField(_("what to say"), blank=True)
+    script_kind = models.CharField(max_length=60, blank=True, editable=False)
+    script_params = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    outcome_kind = models.CharField(max_length=60, blank=True, editable=False)
+    outcome_params = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
@@ -80,6 +90,24 @@ class CallTask(models.Model):
     @property
     def is_overdue(self):
         return self.status == self.Status.OPEN and self.due_at < timezone.now()
+
+    @property
+    def script_text(self):
+        return texts.render(
+            self.script_kind,
+            self.script_params,
+            fallback=self.script,
+            customer_language=self.customer.language,
+        )
+
+    @property
+    def outcome_text(self):
+        return texts.render(self.outcome_kind, self.outcome_params, fallback=self.outcome)
+
+    @property
+    def script_is_customers(self):
+        """The script is the words said to the couple, in their language."""
+        return texts.is_to_customer(self.script_kind)
 
 
 class Channel(models.TextChoices):
@@ -295,6 +323,18 @@ class CareRule(models.Model):
 
     def __str__(self):
         return self.key
+
+    @property
+    def name(self):
+        return care_texts.rule_name(self)
+
+    @property
+    def description_text(self):
+        return care_texts.rule_description(self)
+
+    @property
+    def script_text(self):
+        return care_texts.rule_script(self)
 
     @property
     def offset(self):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from studio.services import customer_service_for, responsible_for
 
+from . import texts as care_texts
 from .backends import get_backend
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 from .triggers import FINDERS
@@ -16,10 +17,22 @@ from .triggers import FINDERS
 log = logging.getLogger(__name__)
 
 
+def _text(value, field):
+    """`value` is what staff typed (a string), or a (kind, params) pair from studio.texts,
+    rendered when read."""
+    if isinstance(value, tuple):
+        kind, params = value
+        return {field: "", f"{field}_kind": kind, f"{field}_params": params}
+    return {field: value, f"{field}_kind": "", f"{field}_params": {}}
+
+
 def create_call_task(
     *, customer, kind, due_at, occasion, script="", order=None, assignee=None, visit=None
 ):
     """A call task for the customer's owner (or whoever covers for them that day).
+
+    The script is a (kind, params) pair from studio.texts (rendered when read: words said
+    to the couple in their language, instructions in the reader's), or words staff typed.
 
     Idempotent: the same `occasion` (e.g. "shoot-confirm-7d:shoot=42") gives the same task,
     so a retried or duplicated worker run creates nothing new.
@@ -42,7 +55,7 @@ def create_call_task(
                 kind=kind,
                 occasion=occasion,
                 due_at=due_at,
-                script=script,
+                **_text(script, "script"),
             )
     except IntegrityError:
         return CallTask.objects.get(occasion=occasion)
@@ -67,7 +80,8 @@ def close_call_task(*, task, staff, status, outcome=""):
 
 def close_call_tasks_for(*, occasions, status, outcome, by):
     """Close the open call tasks of these exact occasions, when the outcome of the call was
-    recorded elsewhere (e.g. on the shoot page). Exact occasions, not a prefix: closing
+    recorded elsewhere (e.g. on the shoot page); `outcome` is a (kind, params) pair from
+    studio.texts or words staff typed. Exact occasions, not a prefix: closing
     "shoot-confirm-1d:1" must not touch "shoot-confirm-1d:12". Closed tasks stay as they
     were. Returns how many were closed."""
     if status not in {CallTask.Status.DONE, CallTask.Status.FAILED}:
@@ -80,10 +94,20 @@ def close_call_tasks_for(*, occasions, status, outcome, by):
         )
         for task in tasks:
             task.status = status
-            task.outcome = str(outcome)[:200]
+            for field, value in _text(outcome, "outcome").items():
+                setattr(task, field, value[:200] if field == "outcome" else value)
             task.done_at = timezone.now()
             task.done_by = by
-            task.save(update_fields=["status", "outcome", "done_at", "done_by"])
+            task.save(
+                update_fields=[
+                    "status",
+                    "outcome",
+                    "outcome_kind",
+                    "outcome_params",
+                    "done_at",
+                    "done_by",
+                ]
+            )
     return len(tasks)
 
 
@@ -98,8 +122,9 @@ def move_call_task(*, occasion, due_at, script):
         )
         for task in tasks:
             task.due_at = due_at
-            task.script = script
-            task.save(update_fields=["due_at", "script"])
+            for field, value in _text(script, "script").items():
+                setattr(task, field, value)
+            task.save(update_fields=["due_at", "script", "script_kind", "script_params"])
     return len(tasks)
 
 
@@ -320,7 +345,9 @@ def _fire(rule, *, now):
                 kind=rule.call_kind,
                 due_at=fire_at,
                 occasion=occasion,
-                script=rule.script,
+                script=care_texts.care_script(rule.script)
+                if rule.script in care_texts.SCRIPTS
+                else rule.script,
             )
         else:
             name = owner.display_name if owner else ""

@@ -94,7 +94,7 @@ class CareRuleUpdateView(CareRuleListView):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field, errors)
             else:
-                messages.success(request, _("Care rule %(key)s saved.") % {"key": rule.key})
+                messages.success(request, _("Care rule “%(name)s” saved.") % {"name": rule.name})
                 return redirect("followups:care_rules")
         return self.render_to_response(self.get_context_data(bound=form))
 

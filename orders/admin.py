@@ -17,15 +17,23 @@ class ReasonForm(forms.Form):
 
 class LedgerInline(ReadOnlyInline):
     model = LedgerEntry
-    fields = ["receipt_no", "created_at", "kind", "method", "amount", "staff", "note"]
+    fields = ["receipt_no", "created_at", "kind", "method", "amount", "staff", "note_text"]
     readonly_fields = fields
     fk_name = "order"
+
+    @admin.display(description=_("note"))
+    def note_text(self, entry):
+        return entry.note_text
 
 
 class ChargeInline(ReadOnlyInline):
     model = Charge
-    fields = ["created_at", "kind", "amount", "description", "created_by", "approved_by"]
+    fields = ["created_at", "kind", "amount", "description_text", "created_by", "approved_by"]
     readonly_fields = fields
+
+    @admin.display(description=_("description"))
+    def description_text(self, charge):
+        return charge.description_text
 
 
 @admin.register(Order)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from studio import texts
 from studio.models import Branch, Customer, Package, Staff
 
 from .guards import guard
@@ -350,7 +351,11 @@ class Charge(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="charges")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
-    description = models.CharField(_("description"), max_length=200)
+    # What the system wrote: a kind of text and its parameters (studio.texts), rendered in
+    # the reader's language; `description` is what staff typed, or an old row's sentence.
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    description_kind = models.CharField(max_length=60, blank=True, editable=False)
+    description_params = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -365,6 +370,14 @@ class Charge(models.Model):
 
     def __str__(self):
         return f"{self.order} {self.get_kind_display()} {self.amount}"
+
+    @property
+    def description_text(self):
+        """The description in the active language (the reader's, or the customer's on a
+        document printed for them)."""
+        return texts.render(
+            self.description_kind, self.description_params, fallback=self.description
+        )
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -429,7 +442,11 @@ class LedgerEntry(models.Model):
         Staff, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("taken by")
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # A note staff typed is kept as typed; what the system notes is a kind of text and its
+    # parameters (studio.texts), rendered in the reader's language.
     note = models.CharField(_("note"), max_length=200, blank=True)
+    note_kind = models.CharField(max_length=60, blank=True, editable=False)
+    note_params = models.JSONField(default=dict, blank=True, editable=False)
     reverses = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -458,6 +475,10 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.receipt_no} {self.get_kind_display()} {self.amount}"
+
+    @property
+    def note_text(self):
+        return texts.render(self.note_kind, self.note_params, fallback=self.note)
 
     @property
     def is_hold(self):

@@ -1,9 +1,11 @@
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django_fsm_log.models import StateLog
 
 from studio.access import scoped
 
 from .models import Charge, LedgerEntry, Order, State
+from .services import TRANSITION_BUTTONS
 
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -50,3 +52,13 @@ def state_counts(request):
         scoped(Order.objects.all(), request).values_list("state").annotate(n=Count("pk")).order_by()
     )
     return [(value, label, counts.get(value, 0)) for value, label in State.choices]
+
+
+def history(order):
+    """The order's state log, newest first, each row with `action` and `state_label` in
+    the reader's language (the log stores the transition's and the state's code names)."""
+    rows = list(StateLog.objects.for_(order).select_related("by").order_by("-timestamp", "-pk"))
+    for row in rows:
+        row.action = str(TRANSITION_BUTTONS.get(row.transition, row.transition))
+        row.state_label = str(State(row.state).label) if row.state in State.values else row.state
+    return rows

@@ -151,6 +151,15 @@ def _next_receipt_no(branch):
     return f"{branch.code.upper()}-R{seq.last:07d}"
 
 
+def _note(note):
+    """A note staff typed is kept as typed; the system's notes are (kind, params) of
+    studio.texts, rendered in the reader's language."""
+    if isinstance(note, tuple):
+        kind, params = note
+        return {"note": "", "note_kind": kind, "note_params": params}
+    return {"note": note}
+
+
 def _record(
     *, order, kind, method, amount, staff, note="", reverses=None, request_key=None, at=None
 ):
@@ -162,7 +171,7 @@ def _record(
         amount=amount,
         receipt_no=_next_receipt_no(order.branch),
         staff=staff,
-        note=note,
+        **_note(note),
         reverses=reverses,
         request_key=request_key,
         created_at=at or timezone.now(),
@@ -322,7 +331,9 @@ def reverse_entry(*, entry, staff, note):
 
 
 def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=None):
-    """Record what the customer owes beyond the package (an upsell, a fee)."""
+    """Record what the customer owes beyond the package (an upsell, a fee). The
+    description is words staff typed, or (kind, params) of studio.texts, rendered in the
+    language of whoever reads it (the customer's on their documents)."""
     amount = Decimal(amount)
     if amount == ZERO:
         raise ValidationError({"amount": _("The amount cannot be zero.")})
@@ -332,7 +343,11 @@ def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=
             order=locked,
             kind=kind,
             amount=amount,
-            description=description,
+            **(
+                {"description_kind": description[0], "description_params": description[1]}
+                if isinstance(description, tuple)
+                else {"description": description}
+            ),
             created_by=staff,
             approved_by=approved_by,
             created_at=at or timezone.now(),

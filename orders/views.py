@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
-from django_fsm_log.models import StateLog
 
 from studio import roles
 from studio.access import StaffRequired
@@ -67,7 +66,7 @@ class OrderDetailView(StaffRequired, DetailView):
             actions=actions,
             ledger=order.ledger.select_related("staff").order_by("created_at", "pk"),
             charges=order.charges.all(),
-            log=StateLog.objects.for_(order).select_related("by").order_by("-timestamp", "-pk"),
+            log=selectors.history(order),
             payment_form=kwargs.get("payment_form") or PaymentForm(),
             transition_form=TransitionForm(),
         )

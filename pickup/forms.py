@@ -30,9 +30,12 @@ class PickupForm(forms.Form):
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
         self.branch = branch
-        self.fields["clerk"].queryset = Staff.objects.filter(
-            branches=branch, is_active=True, user__groups__name=roles.PICKUP_CLERK
-        ).order_by("display_name")
+        self.fields["clerk"].queryset = (
+            Staff.objects.colleagues()
+            .filter(branches=branch, user__groups__name=roles.PICKUP_CLERK)
+            .distinct()
+            .order_by("display_name")
+        )
 
     def starts_at(self):
         data = self.cleaned_data

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.models import Order
 from rentals.models import DressReservation
 from selection.models import ProductionItem
+from studio import texts
 from studio.models import Branch, Staff
 
 
@@ -42,6 +43,9 @@ class PickupAppointment(models.Model):
     )
     slip_number = models.CharField(_("pickup slip number"), max_length=30)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # A note the system writes is a kind of text (studio.texts), shown in the reader's language.
+    note_kind = models.CharField(max_length=60, blank=True, editable=False)
+    note_params = models.JSONField(default=dict, blank=True, editable=False)
     checked_at = models.DateTimeField(_("items checked"), null=True, blank=True)
     slip_verified_at = models.DateTimeField(_("pickup slip verified"), null=True, blank=True)
     slip_verified_by = models.ForeignKey(
@@ -63,6 +67,10 @@ class PickupAppointment(models.Model):
 
     def __str__(self):
         return f"{self.slip_number} {self.order}"
+
+    @property
+    def note_text(self):
+        return texts.render(self.note_kind, self.note_params, fallback=self.note)
 
 
 class SlipSequence(models.Model):

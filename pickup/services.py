@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followups.models import CallTask, CareRule
@@ -18,9 +18,12 @@ from orders import services as orders
 from orders.models import Charge, LedgerEntry, Order, State
 from rentals.models import DressReservation
 from selection import services as production
+from selection import texts as selection_texts
 from selection.models import ProductionItem
 from studio import roles
+from studio import texts as studio_texts
 
+from . import texts
 from .models import (
     ItemCheck,
     LostSlipMemo,
@@ -105,18 +108,14 @@ def _open(locked):
 
 
 def notice_script(appointment):
-    with translation.override(appointment.order.customer.language or None):
-        return _(
-            "Your order %(order)s is ready: please come tomorrow at %(time)s and bring the "
-            "pickup slip (number %(slip)s). For large items such as frames, please bring a "
-            "helper."
-        ) % {
-            "order": appointment.order.number,
-            "time": timezone.localtime(appointment.starts_at, appointment.branch.tzinfo).strftime(
-                "%H:%M"
-            ),
-            "slip": appointment.slip_number,
-        }
+    """The pickup notice read to the couple, as (kind, params): in their language."""
+    return texts.NOTICE(
+        order=appointment.order.number,
+        time=studio_texts.datetime(
+            timezone.localtime(appointment.starts_at, appointment.branch.tzinfo), "H:i"
+        ),
+        slip=appointment.slip_number,
+    )
 
 
 def care_rule_gives_notice():
@@ -162,8 +161,10 @@ def check_items(*, order, by, results, now=None):
                 appointment=locked, item=item, result=result, note=note, by=by, at=now
             )
             if result != ItemCheck.Result.OK:
-                label = ItemCheck.Result(result).label
-                production.send_back_to_rework(item=item, reason=f"{label}: {note}", by=by, now=now)
+                found = texts.CHECK_FOUND(
+                    result=studio_texts.choice(ItemCheck.Result(result)), note=note
+                )
+                production.send_back_to_rework(item=item, reason=found, by=by, now=now)
                 failed.append(item)
         locked.checked_at = None if failed else now
         locked.save(update_fields=["checked_at"])
@@ -261,7 +262,7 @@ def hand_over(*, appointment, item_ids, by, rest_at=None, now=None):
             branch=order.branch,
             starts_at=rest_at,
             clerk=locked.clerk,
-            note=_("The rest of a partial pickup"),
+            note_kind=texts.REST_OF_PARTIAL.kind,
             slip_number=_next_slip_number(order.branch),
             created_by=by,
         )
@@ -301,7 +302,7 @@ def sell_extra(*, appointment, price_item, quantity, method, by, request_key=Non
     with transaction.atomic():
         _order, locked = _locked_appointment(appointment)
         _open(locked)
-        description = f"{price_item.label} × {quantity}"
+        description = selection_texts.LINE(item=price_item.label_param(), count=quantity)
         orders.add_charge(
             order=locked.order,
             kind=Charge.Kind.PICKUP_UPSELL,

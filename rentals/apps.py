@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RentalsConfig(AppConfig):
     name = "rentals"
     verbose_name = _("Rentals")
+
+    def ready(self):
+        from . import texts  # noqa: F401 - the kinds of text this app writes (studio.texts)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from orders import services as order_services
 from orders.models import Charge, LedgerEntry, Order, State
 
+from . import texts
 from .models import Dress, DressReservation
 
 ZERO = Decimal("0.00")
@@ -141,8 +142,9 @@ def reserve_dress(
                 order=locked_order,
                 kind=Charge.Kind.RENTAL,
                 amount=rental_price,
-                description=_("Dress rental %(code)s, %(from)s–%(to)s")
-                % {"code": locked_dress.code, "from": pickup_on, "to": return_on},
+                description=texts.RENTAL(
+                    code=locked_dress.code, **{"from": pickup_on, "to": return_on}
+                ),
                 staff=by,
             )
     return reservation
@@ -183,7 +185,7 @@ def pick_up_dress(
                 method=deposit_method,
                 amount=locked.deposit_amount,
                 staff=by,
-                note=_("Dress %(code)s") % {"code": locked.dress.code},
+                note=texts.DEPOSIT(code=locked.dress.code),
                 at=now,
             )
         locked.status = DressReservation.Status.PICKED_UP
@@ -259,8 +261,9 @@ def cancel_reservation(*, reservation, by, reason=""):
                 order=locked.order,
                 kind=Charge.Kind.RENTAL,
                 amount=-locked.rental_price,
-                description=_("Dress rental %(code)s cancelled") % {"code": locked.dress.code}
-                + (f": {reason}" if reason else ""),
+                description=texts.RENTAL_CANCELLED_BECAUSE(code=locked.dress.code, reason=reason)
+                if reason
+                else texts.RENTAL_CANCELLED(code=locked.dress.code),
                 staff=by,
             )
         locked.status = DressReservation.Status.CANCELLED

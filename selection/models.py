@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from studio import texts as studio_texts
 from studio.models import Branch, Staff
 
 # How long a selection session lasts when the branch has not set its own.
@@ -127,6 +128,15 @@ class PriceItem(models.Model):
     def label(self):
         name = Product(self.product).label
         return f"{name} {self.size}" if self.size else str(name)
+
+    def label_param(self, photo_number=None):
+        """The label as a parameter of a stored text (studio.texts): written in the
+        language of whoever reads it."""
+        return studio_texts.join(
+            studio_texts.choice(Product(self.product)),
+            self.size,
+            f"#{photo_number}" if photo_number else "",
+        )
 
 
 class SelectionSession(models.Model):
@@ -279,6 +289,10 @@ class ProductionItem(models.Model):
     photo_number = models.PositiveIntegerField(_("photo number"), null=True, blank=True)
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     rework_reason = models.CharField(_("rework reason"), max_length=200, blank=True)
+    # A reason the system composed (the pickup check's finding and the clerk's note) is a
+    # kind of text (studio.texts), shown in the reader's language.
+    rework_kind = models.CharField(max_length=60, blank=True, editable=False)
+    rework_params = models.JSONField(default=dict, blank=True, editable=False)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     stage = models.CharField(
         _("stage"), max_length=10, choices=Stage.choices, default=Stage.RETOUCH
@@ -294,6 +308,12 @@ class ProductionItem(models.Model):
 
     def __str__(self):
         return f"{self.name} × {self.quantity}"
+
+    @property
+    def rework_text(self):
+        return studio_texts.render(
+            self.rework_kind, self.rework_params, fallback=self.rework_reason
+        )
 
     @property
     def label(self):

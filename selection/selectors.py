@@ -14,6 +14,7 @@ from shoots.selectors import day_bounds
 from studio import roles
 from studio.models import Staff
 
+from . import texts
 from .models import (
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
@@ -39,9 +40,12 @@ def session_minutes(branch):
 
 def consultants(branch):
     """The active selection consultants of the branch, for the booking form."""
-    return Staff.objects.filter(
-        branches=branch, is_active=True, user__groups__name=roles.SELECTION_CONSULTANT
-    ).order_by("display_name")
+    return (
+        Staff.objects.colleagues()
+        .filter(branches=branch, user__groups__name=roles.SELECTION_CONSULTANT)
+        .distinct()
+        .order_by("display_name")
+    )
 
 
 def appointment(order):
@@ -115,6 +119,7 @@ class UpsellLine:
     included: int
     unit_price: Decimal | None
     product: str = ""
+    item: dict | None = None  # a price-list line's label as a studio.texts parameter
 
     @property
     def extra(self):
@@ -125,7 +130,12 @@ class UpsellLine:
         return (self.unit_price or ZERO) * self.extra
 
     def description(self):
-        return f"{self.label} × {self.extra}"
+        """The charge's words, (kind, params) of studio.texts: in the reader's language."""
+        if self.item is not None:
+            return texts.LINE(item=self.item, count=self.extra)
+        if self.product == Product.EXTRA_PAGE:
+            return texts.EXTRA_PAGES(count=self.extra)
+        return texts.EXTRA_PHOTOS(count=self.extra)
 
 
 @dataclass
@@ -218,6 +228,7 @@ def summary(session):
                 included=0,
                 unit_price=line.price_item.price,
                 product=line.price_item.product,
+                item=line.price_item.label_param(line.photo_number),
             )
         )
     return result

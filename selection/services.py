@@ -3,6 +3,7 @@
 The Order's state changes go through orders.services.transition_order only.
 """
 
+import json
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
@@ -18,9 +19,10 @@ from followups.services import create_call_task, move_call_task
 from orders import services as orders
 from orders.models import Charge, LedgerEntry, Order, State
 from studio import roles
+from studio import texts as studio_texts
 from studio.models import Branch, Staff
 
-from . import selectors
+from . import selectors, texts
 from .models import (
     DEFAULT_PRICES,
     Pick,
@@ -157,25 +159,16 @@ def mark_files(*, order, transferred, complete, photo_count, by, now=None):
 
 
 def confirmation_script(session):
-    """What the caller says, in the customer's language (the call is planned by a
-    background task, which has no page language of its own)."""
-    with translation.override(session.order.customer.language):
-        return _confirmation_script(session)
-
-
-def _confirmation_script(session):
-    branch = session.order.branch
-    return _(
-        "Confirm the selection on %(day)s at %(time)s with %(consultant)s; it takes about "
-        "%(minutes)s minutes. Both of them should come, to choose together."
-    ) % {
-        "day": _local(session.appointment_at, branch, "DATE_FORMAT"),
-        "time": _local(session.appointment_at, branch, "TIME_FORMAT"),
-        "consultant": session.consultant.display_name if session.consultant else "—",
-        "minutes": int(
-            (session.appointment_ends_at - session.appointment_at).total_seconds() // 60
-        ),
-    }
+    """What the caller says, as (kind, params) of studio.texts: shown in the customer's
+    language whoever reads it, since the call is made in that language."""
+    tz = session.order.branch.tzinfo
+    at = timezone.localtime(session.appointment_at, tz)
+    return texts.CONFIRM(
+        day=studio_texts.date(at.date()),
+        time=studio_texts.datetime(at, "TIME_FORMAT"),
+        consultant=session.consultant.display_name if session.consultant else "—",
+        minutes=int((session.appointment_ends_at - session.appointment_at).total_seconds() // 60),
+    )
 
 
 def plan_selection_calls(*, now=None):
@@ -358,30 +351,37 @@ def remove_product(*, line, by):
 # --- Confirming: the signed production list (看样制作清单) ---
 
 
+def _line_key(text):
+    """One line of the upsell, (kind, params) of studio.texts, as a key to sum by."""
+    return json.dumps(list(text), sort_keys=True, ensure_ascii=False)
+
+
 def _charge_upsell(*, order, summary, discount, approved_by, by):
     """Bring the order's selection-upsell charges to what this list says. Charges are
     immutable, so a list changed within the 3 hours adds the difference per line (a
     negative charge for what was taken off), never edits a charge."""
     wanted = defaultdict(lambda: ZERO)
-    with translation.override(order.customer.language):
-        for line in summary.lines:
-            if line.amount:
-                wanted[line.description()] += line.amount
-        if discount:
-            wanted[
-                _("Selection discount, approved by %(who)s") % {"who": approved_by.display_name}
-            ] -= discount
+    for line in summary.lines:
+        if line.amount:
+            wanted[_line_key(line.description())] += line.amount
+    if discount:
+        wanted[_line_key(texts.DISCOUNT(who=approved_by.display_name))] -= discount
     charged = defaultdict(lambda: ZERO)
     for charge in Charge.objects.filter(order=order, kind=Charge.Kind.SELECTION_UPSELL):
-        charged[charge.description] += charge.amount
-    for description in sorted(set(wanted) | set(charged)):
-        delta = wanted[description] - charged[description]
+        key = (
+            _line_key((charge.description_kind, charge.description_params))
+            if charge.description_kind
+            else charge.description  # a charge written before texts had kinds
+        )
+        charged[key] += charge.amount
+    for key in sorted(set(wanted) | set(charged)):
+        delta = wanted[key] - charged[key]
         if delta:
             orders.add_charge(
                 order=order,
                 kind=Charge.Kind.SELECTION_UPSELL,
                 amount=delta,
-                description=description,
+                description=tuple(json.loads(key)) if key.startswith("[") else key,
                 staff=by,
                 approved_by=approved_by if delta < 0 and approved_by else None,
             )
@@ -507,7 +507,7 @@ def confirm_selection(
                 method=method,
                 amount=amount,
                 staff=by,
-                note=_("Selection upsell"),
+                note=texts.UPSELL_PAYMENT(),
             )
         orders.transition_order(order=locked, name="confirm_selection", by=by.user)
     order.refresh_from_db()
@@ -562,7 +562,9 @@ def _move(locked, to, by, note="", now=None):
         at=now or timezone.now(),
     )
     locked.stage = to
-    locked.save(update_fields=["stage", "qc_passed_at", "rework_reason"])
+    locked.save(
+        update_fields=["stage", "qc_passed_at", "rework_reason", "rework_kind", "rework_params"]
+    )
     return locked
 
 
@@ -583,6 +585,7 @@ def fail_qc(*, item, by, reason):
     with transaction.atomic():
         _order, locked = _item_in_production(item, [ProductionItem.Stage.QC])
         locked.rework_reason = reason[:200]
+        locked.rework_kind, locked.rework_params = "", {}
         return _move(locked, ProductionItem.Stage.REWORK, by, note=reason[:200])
 
 
@@ -621,11 +624,8 @@ def mark_ready_if_done(*, order, by):
 
 
 def late_script(order, due):
-    return _(
-        "Production of order %(order)s is not finished and is due on %(due)s. Check with "
-        "production; if it will slip, call the couple before they find out, apologise and "
-        "agree a new date."
-    ) % {"order": order.number, "due": date_format(due, "DATE_FORMAT")}
+    """An instruction to the owner, as (kind, params): in the reader's language."""
+    return texts.LATE(order=order.number, due=studio_texts.date(due))
 
 
 def alert_late_production(*, now=None):
@@ -654,9 +654,13 @@ def alert_late_production(*, now=None):
 def send_back_to_rework(*, item, reason, by, now=None):
     """The day-before check at pickup found a fault in a done item: it goes back to rework
     with the reason and must pass QC again, so the order can't be delivered until it does.
-    The order may already be ready; it stays so (its items are still worked on the board)."""
-    reason = (reason or "").strip()
-    if not reason:
+    The order may already be ready; it stays so (its items are still worked on the board).
+
+    `reason` is what staff typed, or (kind, params) of studio.texts with the typed words
+    as its "note" parameter."""
+    kind, params = reason if isinstance(reason, tuple) else ("", {})
+    typed = (params.get("note", "") if kind else reason or "").strip()
+    if not typed:
         raise ValidationError({"reason": _("Say what is wrong, so rework knows what to fix.")})
     with transaction.atomic():
         Order.objects.select_for_update().get(pk=item.order_id)
@@ -665,9 +669,10 @@ def send_back_to_rework(*, item, reason, by, now=None):
             raise ValidationError(_("This item was already handed over."))
         if locked.stage == ProductionItem.Stage.REWORK:
             return locked
-        locked.rework_reason = reason[:200]
+        locked.rework_reason = "" if kind else typed[:200]
+        locked.rework_kind, locked.rework_params = kind, params
         locked.qc_passed_at = None
-        return _move(locked, ProductionItem.Stage.REWORK, by, note=reason[:200], now=now)
+        return _move(locked, ProductionItem.Stage.REWORK, by, note=typed[:200], now=now)
 
 
 def mark_handed_over(*, items, by, now=None):

@@ -88,7 +88,9 @@ def free_resources(*, branch, starts_at, ends_at, exclude_shoot=None):
         branch=branch, starts_at=starts_at, ends_at=ends_at, exclude_shoot=exclude_shoot
     )
     staff = list(
-        Staff.objects.filter(branches=branch, is_active=True)
+        Staff.objects.colleagues()
+        .filter(branches=branch)
+        .distinct()
         .prefetch_related("user__groups")
         .order_by("display_name")
     )

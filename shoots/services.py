@@ -9,17 +9,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from followups.models import CallTask
 from followups.services import close_call_tasks_for, create_call_task
 from orders import services as order_services
 from orders.models import LedgerEntry, Order, State
+from studio import texts as studio_texts
 from studio.models import Branch
 
+from . import texts
 from .models import (
     CalendarFeed,
     HandOff,
@@ -32,6 +33,7 @@ from .models import (
     Step,
 )
 from .selectors import CALL_POINTS, SEAT_ROLES, budgets_for, confirmation_occasion
+from .texts import PRECAUTIONS  # noqa: F401 - pages and sheets print them too
 
 ZERO = Decimal("0.00")
 
@@ -291,7 +293,7 @@ def check_in(
                 method=balance_method,
                 amount=order.balance_due,
                 staff=by,
-                note=_("Taken at check-in"),
+                note=texts.TAKEN_AT_CHECK_IN(),
             )
         order_services.transition_order(order=order, name="check_in", by=by.user)
         if locker_key:
@@ -301,7 +303,7 @@ def check_in(
                 method=deposit_method,
                 amount=locked.branch.locker_deposit,
                 staff=by,
-                note=_("Locker key %(key)s") % {"key": locker_key},
+                note=texts.LOCKER_KEY(key=locker_key),
             )
         late = int((now - locked.starts_at).total_seconds() // 60)
         locked.status = Shoot.Status.CHECKED_IN
@@ -431,8 +433,11 @@ def mark_no_show(*, shoot, by, now=None):
             kind=CallTask.Kind.NO_SHOW,
             due_at=now,
             occasion=f"shoot-no-show:{locked.pk}",
-            script=_("They missed the shoot on %(when)s: find out why and book a new date.")
-            % {"when": date_format(timezone.localtime(locked.starts_at), "SHORT_DATETIME_FORMAT")},
+            script=texts.NO_SHOW(
+                when=studio_texts.datetime(
+                    timezone.localtime(locked.starts_at, locked.branch.tzinfo)
+                )
+            ),
         )
     return locked
 
@@ -467,7 +472,9 @@ def record_confirmation(*, shoot, outcome, by):
             close_call_tasks_for(
                 occasions=[confirmation_occasion(locked, label) for label, _a in CALL_POINTS],
                 status=CALL_STATUS_FOR[outcome],
-                outcome=locked.get_confirmation_display(),
+                outcome=texts.CONFIRMATION_ANSWER(
+                    answer=studio_texts.choice(Shoot.Confirmation(outcome))
+                ),
                 by=by,
             )
     return locked
@@ -492,11 +499,6 @@ def set_look(*, line, look, by):
 
 # --- Before the day ---
 
-PRECAUTIONS = gettext_lazy(
-    "Men: get a haircut, shave and trim nails. "
-    "Women: sleep early, drink less water the night before, wash hair."
-)
-
 
 def arrival_time(shoot):
     """When to tell the couple to come: 20 minutes early when a balance is still due."""
@@ -506,23 +508,14 @@ def arrival_time(shoot):
 
 
 def confirmation_script(shoot):
-    """What the caller says, in the customer's language: the calls are planned by a
-    background task, which has no page language of its own."""
-    with translation.override(shoot.order.customer.language):
-        arrive = timezone.localtime(arrival_time(shoot), shoot.branch.tzinfo)
-        lines = [
-            _("Confirm the shoot on %(when)s; ask them to arrive at %(arrive)s.")
-            % {
-                "when": date_format(
-                    timezone.localtime(shoot.starts_at, shoot.branch.tzinfo), "DATE_FORMAT"
-                ),
-                "arrive": date_format(arrive, "H:i"),
-            },
-            str(PRECAUTIONS),
-        ]
-        if shoot.order.balance_due > ZERO:
-            lines.append(_("The balance is due: they come 20 minutes early to pay it."))
-        return "\n".join(lines)
+    """What the caller says, as (kind, params) of studio.texts: shown in the customer's
+    language whoever reads it, since the call is made in that language."""
+    tz = shoot.branch.tzinfo
+    words = texts.CONFIRM_BALANCE_DUE if shoot.order.balance_due > ZERO else texts.CONFIRM
+    return words(
+        when=studio_texts.date(timezone.localtime(shoot.starts_at, tz).date()),
+        arrive=studio_texts.datetime(timezone.localtime(arrival_time(shoot), tz), "H:i"),
+    )
 
 
 def plan_confirmation_calls(*, now=None):

@@ -77,7 +77,9 @@ class SheetMixin(StaffRequired):
         return branch, day, staff
 
     def staff_choices(self, branch):
-        return Staff.objects.filter(branches=branch, is_active=True).order_by("display_name")
+        return (
+            Staff.objects.colleagues().filter(branches=branch).distinct().order_by("display_name")
+        )
 
 
 class DayView(SheetMixin, TemplateView):

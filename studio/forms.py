@@ -13,10 +13,10 @@ PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,20}$")
 
 
 def _branch_staff(branch, *role_names):
-    staff = Staff.objects.filter(branches=branch, is_active=True)
+    staff = Staff.objects.colleagues().filter(branches=branch)
     if role_names:
-        staff = staff.filter(user__groups__name__in=role_names).distinct()
-    return staff.order_by("display_name")
+        staff = staff.filter(user__groups__name__in=role_names)
+    return staff.distinct().order_by("display_name")
 
 
 class RotaForm(forms.Form):
@@ -196,7 +196,8 @@ class LeaveForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agent"].queryset = (
-            Staff.objects.filter(branches__in=staff.branch_ids, is_active=True)
+            Staff.objects.colleagues()
+            .filter(branches__in=staff.branch_ids)
             .exclude(pk=staff.pk)
             .distinct()
             .order_by("display_name")

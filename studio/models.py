@@ -57,6 +57,14 @@ class Branch(models.Model):
         return timezone.localdate(timezone=self.tzinfo)
 
 
+class StaffQuerySet(models.QuerySet):
+    def colleagues(self):
+        """People who can be chosen for work: active, with at least one role. A superuser
+        account without a role (the chain's IT admin) is nobody's colleague and appears in
+        no list of staff."""
+        return self.filter(is_active=True, user__is_active=True, user__groups__isnull=False)
+
+
 class Staff(models.Model):
     """A person working for the chain. Roles are the user's groups."""
 
@@ -68,6 +76,8 @@ class Staff(models.Model):
     # Never shown to customers (seed 001: 严禁将服务人员的电话号码告诉客户).
     personal_phone = models.CharField(_("personal phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StaffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff member")

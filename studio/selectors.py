@@ -187,7 +187,7 @@ def customer_timeline(customer, *, sees_money, opens_visits=True):
                 t.due_at,
                 "call",
                 _("Call: %(kind)s (%(who)s)") % {"kind": t.get_kind_display(), "who": t.assignee},
-                " — ".join(x for x in (t.get_status_display(), t.outcome) if x),
+                " — ".join(x for x in (t.get_status_display(), t.outcome_text) if x),
             )
         )
     for m in messages_for(customer):

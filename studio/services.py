@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import roles
+from . import roles, texts
 from .models import (
     Customer,
     CustomerChange,
@@ -338,7 +338,7 @@ def close_visit(
                 kind=CallTask.Kind.VISIT_FOLLOWUP,
                 due_at=at + FOLLOW_UP_WITHIN,
                 occasion=f"visit-not-booked:visit={locked.pk}",
-                script=_("Did not book: %(reason)s") % {"reason": locked.not_booked_reason},
+                script=texts.NOT_BOOKED(reason=locked.not_booked_reason),
                 assignee=assignee,
                 visit=locked,
             )
@@ -359,7 +359,7 @@ def close_visit(
             close_call_tasks_for(
                 occasions=list(earlier),
                 status=CallTask.Status.DONE,
-                outcome=_("Booked at a later visit"),
+                outcome=texts.BOOKED_LATER(),
                 by=staff,
             )
         return locked

@@ -79,7 +79,7 @@ def test_day_10_without_a_shoot_puts_an_urge_call_on_the_owners_list(deposit_ord
     task = fires_at("urge_no_shoot_day10", at(12, 10))
     assert task.kind == CallTask.Kind.URGE
     assert task.assignee == deposit_order.owner and task.order == deposit_order
-    assert task.due_at == at(12, 10) and "balance" in task.script
+    assert task.due_at == at(12, 10) and "balance" in task.script_text
 
 
 def test_no_urge_call_once_a_shoot_is_booked(deposit_order, receptionist):

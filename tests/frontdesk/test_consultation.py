@@ -57,7 +57,7 @@ def test_not_booked_creates_a_call_for_customer_service_within_the_hour(
     assert task.assignee == customer_service
     assert task.kind == CallTask.Kind.VISIT_FOLLOWUP
     assert before < task.due_at <= timezone.now() + timedelta(hours=1)
-    assert "Too expensive" in task.script
+    assert "Too expensive" in task.script_text
     tasks_page = login(customer_service).get(reverse("followups:tasks"))
     assert task in tasks_page.context["tasks"]
 
@@ -121,5 +121,5 @@ def test_booking_at_a_later_visit_closes_the_follow_up_call(
     services.close_visit(visit=again, staff=receptionist, outcome="booked")
     task = CallTask.objects.get()
     assert task.status == CallTask.Status.DONE
-    assert task.outcome == "Booked at a later visit"
+    assert task.outcome_text == "Booked at a later visit"
     assert task.done_by == receptionist

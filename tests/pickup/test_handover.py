@@ -38,7 +38,7 @@ def test_a_clean_check_calls_the_owner_once(pickup, items, pickup_clerk):
             services.check_items(order=pickup.order, by=pickup_clerk, results=_all_ok(items)) == []
         )
     task = CallTask.objects.get(occasion=f"pickup-notice:{pickup.pk}")
-    assert "取件单" in task.script and "帮手" in task.script  # the customer's language
+    assert "取件单" in task.script_text and "帮手" in task.script_text  # the customer's language
     assert task.kind == CallTask.Kind.PICKUP_NOTICE
     pickup.refresh_from_db()
     assert pickup.checked_at is not None
@@ -69,7 +69,7 @@ def test_a_failed_check_sends_the_item_to_rework_and_blocks_delivery(
     assert failed == [items[1]]
     items[1].refresh_from_db()
     assert items[1].stage == ProductionItem.Stage.REWORK and items[1].qc_passed_at is None
-    assert "cracked" in items[1].rework_reason
+    assert "cracked" in items[1].rework_text
     assert not CallTask.objects.filter(occasion=f"pickup-notice:{pickup.pk}").exists()
     services.verify_slip(appointment=pickup, slip_number=pickup.slip_number, by=pickup_clerk)
     with pytest.raises(ValidationError, match="Not finished"):

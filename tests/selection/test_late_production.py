@@ -23,7 +23,7 @@ def test_an_item_due_in_two_days_raises_one_call_for_the_owner(production_order)
     task = CallTask.objects.get(occasion=f"production-late:{production_order.pk}")
     assert task.assignee == production_order.owner
     assert task.kind == CallTask.Kind.DELAY_APOLOGY
-    assert production_order.number in task.script
+    assert production_order.number in task.script_text
 
 
 def test_nothing_is_raised_when_there_is_time(production_order):

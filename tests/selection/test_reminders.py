@@ -20,7 +20,7 @@ def test_a_confirmation_call_comes_1_day_before(
     assert task.kind == CallTask.Kind.SELECTION_CONFIRM
     assert task.assignee == receptionist
     assert task.order == shot_order
-    assert "Feng Xue" in task.script and "120 minutes" in task.script
+    assert "Feng Xue" in task.script_text and "120 minutes" in task.script_text
 
 
 def test_the_script_is_in_the_customers_language(
@@ -30,7 +30,7 @@ def test_the_script_is_in_the_customers_language(
     shot_order.customer.save()
     book_selection(shot_order)
     services.plan_selection_calls(now=the_day_after_tomorrow - timedelta(hours=23))
-    assert "约需 120 分钟" in CallTask.objects.get().script
+    assert "约需 120 分钟" in CallTask.objects.get().script_text
 
 
 def test_running_it_twice_makes_one_call(book_selection, shot_order, the_day_after_tomorrow):
@@ -69,10 +69,10 @@ def test_moving_the_appointment_moves_the_planned_call(
     session = book_selection(shot_order)
     services.plan_selection_calls(now=the_day_after_tomorrow - timedelta(hours=23))
     task = CallTask.objects.get()
-    old_script = task.script
+    old_script = task.script_text
     book_selection(shot_order, starts_at=session.appointment_at + timedelta(days=2))
     task.refresh_from_db()
     session.refresh_from_db()
-    assert task.script != old_script
+    assert task.script_text != old_script
     assert task.due_at == session.appointment_at - timedelta(days=1)
     assert CallTask.objects.count() == 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 from followups.models import CallTask
 from shoots import selectors, services, tasks
 from shoots.models import Shoot
+from studio import texts
 from studio.models import Customer
 
 
@@ -23,7 +24,7 @@ def test_confirmation_calls_come_7_days_and_1_day_before(book, order, in_ten_day
     assert task.occasion == f"shoot-confirm-7d:{shoot.pk}"
     assert task.assignee == receptionist
     assert task.kind == CallTask.Kind.SHOOT_CONFIRM
-    assert "haircut" in task.script and "wash hair" in task.script
+    assert "haircut" in task.script_text and "wash hair" in task.script_text
     services.plan_confirmation_calls(now=in_ten_days - timedelta(hours=23))
     assert set(CallTask.objects.values_list("occasion", flat=True)) == {
         f"shoot-confirm-7d:{shoot.pk}",
@@ -41,7 +42,7 @@ def test_the_call_planned_in_the_background_reads_in_the_customers_language(
     shoot = book(order)
     with translation.override("en"):
         services.plan_confirmation_calls(now=in_ten_days - timedelta(hours=20))
-    script = CallTask.objects.get(occasion=f"shoot-confirm-1d:{shoot.pk}").script
+    script = CallTask.objects.get(occasion=f"shoot-confirm-1d:{shoot.pk}").script_text
     arrive = timezone.localtime(services.arrival_time(shoot), shoot.branch.tzinfo)
     assert "男士：理发" in script
     assert f"请他们 {arrive:%H:%M} 到店" in script
@@ -59,7 +60,8 @@ def test_the_arrival_is_20_minutes_early_when_a_balance_is_due(book, order, in_t
     _english_speaking(order)
     shoot = book(order)
     assert services.arrival_time(shoot) == in_ten_days - timedelta(minutes=20)
-    assert "20 minutes early" in services.confirmation_script(shoot)
+    script = texts.render(*services.confirmation_script(shoot), customer_language="en")
+    assert "20 minutes early" in script
 
 
 def test_the_task_calls_the_service(book, order, in_ten_days, settings):

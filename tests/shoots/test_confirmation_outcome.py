@@ -23,7 +23,7 @@ def test_a_confirmed_shoot_closes_its_call_tasks(book, order, crew, in_ten_days)
     services.record_confirmation(shoot=shoot, outcome="confirmed", by=crew.dispatcher)
     tasks = CallTask.objects.all()
     assert {t.status for t in tasks} == {CallTask.Status.DONE}
-    assert {t.outcome for t in tasks} == {"Confirmed"}
+    assert {t.outcome_text for t in tasks} == {"Confirmed (on the shoot page)"}
     assert {t.done_by for t in tasks} == {crew.dispatcher}
 
 
@@ -71,7 +71,7 @@ def test_the_shoot_page_lists_the_call_tasks(book, order, crew, in_ten_days, log
     assert response.status_code == 302
     body = client.get(reverse("shoots:detail", args=[shoot.pk])).content.decode()
     assert 'data-testid="call-tasks"' in body
-    assert body.count("Done: Confirmed") == 2
+    assert body.count("Done: Confirmed (on the shoot page)") == 2
 
 
 def test_a_bad_outcome_is_explained_and_nothing_closes(book, order, crew, in_ten_days, login):

@@ -1,0 +1,90 @@
+"""The care rules' names, descriptions and call scripts in the reader's language.
+
+The rules are data (seeded by migration 0005, edited in the admin), so their description and
+script are stored in English. Here are those seeded words as msgids: a rule whose text is
+still the seeded one is shown in the reader's language; words a manager wrote are shown as
+written. A rule's call script becomes the call task's script kind (`care_script`).
+"""
+
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from studio import texts
+
+NAMES = {
+    "deposit_thanks_sms": _("Thank-you SMS for the deposit"),
+    "deposit_thanks_letter": _("Thank-you letter for the deposit"),
+    "urge_no_shoot_day10": _("Urge call on day 10 without a shoot"),
+    "offer_no_shoot_day15": _("Offer on day 15 without a shoot"),
+    "offer_no_shoot_day60": _("Better offer on day 60 without a shoot"),
+    "shoot_greeting": _("Greeting after the shoot"),
+    "selection_greeting": _("Greeting after the selection"),
+    "pickup_notice_call": _("Pickup notice call"),
+    "pickup_notice_sms": _("Pickup notice SMS"),
+    "delivered_thanks_letter": _("Thank-you letter after delivery"),
+    "vip_greeting_day30": _("VIP greeting on day 30"),
+    "birthday_greeting": _("Birthday greeting"),
+    "anniversary_greeting": _("Wedding anniversary greeting"),
+    "referral_thanks": _("Thanks for a referral"),
+    "complaint_apology_letter": _("Apology letter for a complaint"),
+    "call_failed_offer_letter": _("Offer letter after an unanswered call"),
+}
+
+# The seeded descriptions, word for word (followups/migrations/0005_care_rules_seed.py).
+DESCRIPTIONS = {
+    gettext_noop("Deposit paid: thank-you SMS within 30 minutes."),
+    gettext_noop("Deposit paid: thank-you letter the next day."),
+    gettext_noop(
+        "Day 10 after the deposit and still no shoot: urge call (shoot or pay the balance)."
+    ),
+    gettext_noop("Day 15 and still no shoot: an offer to come within 15 days."),
+    gettext_noop("Day 60 and still no shoot: a better offer."),
+    gettext_noop("The morning after the shoot: greeting SMS."),
+    gettext_noop("The morning after the selection: greeting SMS."),
+    gettext_noop(
+        "The day before the pickup: call to come, with the slip and a helper for large items."
+    ),
+    gettext_noop("The day before the pickup: the notice by SMS instead of a call (switched off)."),
+    gettext_noop("Delivered: thank-you letter within 7 days."),
+    gettext_noop("30 days after delivery, no referral yet: VIP greeting."),
+    gettext_noop("Bride's or groom's birthday: greeting on the day."),
+    gettext_noop("Wedding anniversary: greeting on the day."),
+    gettext_noop("A referred couple signed: thank the referrer the next day."),
+    gettext_noop("Complaint logged: apology letter within 7 days."),
+    gettext_noop("Follow-up call not answered: special-offer letter the next day."),
+}
+
+# The seeded call scripts: instructions to the caller, in the reader's language.
+URGE_SCRIPT = gettext_noop(
+    "Ten days since the deposit and no shoot is booked: offer dates for the shoot, or "
+    "remind them of the balance. Log what they said."
+)
+PICKUP_SCRIPT = gettext_noop(
+    "Their order is ready: confirm tomorrow's pickup time, ask them to bring the pickup "
+    "slip, and a helper for large frames."
+)
+SCRIPTS = {
+    URGE_SCRIPT: texts.define("followups.care.urge_no_shoot", _(URGE_SCRIPT)),
+    PICKUP_SCRIPT: texts.define("followups.care.pickup_notice", _(PICKUP_SCRIPT)),
+}
+
+
+def rule_name(rule):
+    return str(NAMES.get(rule.key, rule.key))
+
+
+def rule_description(rule):
+    if rule.description in DESCRIPTIONS:
+        return gettext(rule.description)
+    return rule.description
+
+
+def care_script(script):
+    """(kind, params) of a rule's call script, or ("", {}) for words a manager wrote."""
+    kind = SCRIPTS.get(script)
+    return kind() if kind is not None else ("", {})
+
+
+def rule_script(rule):
+    kind, params = care_script(rule.script)
+    return texts.render(kind, params, fallback=rule.script)
