@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from studio.models import Branch, Customer, Staff, Visit
@@ -112,6 +113,8 @@ class MessageTemplate(models.Model):
         help_text=_("Sent only to customers who agreed to marketing messages."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("message template")
@@ -280,6 +283,8 @@ class CareRule(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("care rule")

@@ -1,12 +1,14 @@
 from django.contrib import admin
 
-from studio.admin import ReadOnlyAdmin
+from studio.admin import BranchScopedAdmin, ReadOnlyAdmin
 
 from .models import ItemCheck, LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 
 
 @admin.register(PickupAppointment)
-class PickupAppointmentAdmin(admin.ModelAdmin):
+class PickupAppointmentAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
+    kept = True
     list_display = ["slip_number", "order", "starts_at", "clerk", "status", "branch"]
     list_filter = ["branch", "status"]
     search_fields = ["slip_number", "order__number"]
@@ -19,6 +21,7 @@ class PickupAppointmentAdmin(admin.ModelAdmin):
 
 @admin.register(LostSlipMemo)
 class LostSlipMemoAdmin(ReadOnlyAdmin):
+    branch_path = "order__branch"
     list_display = ["appointment", "order", "id_type", "signed_at", "by"]
     search_fields = ["order__number", "appointment__slip_number"]
     list_select_related = ["appointment", "order", "by"]
@@ -26,6 +29,7 @@ class LostSlipMemoAdmin(ReadOnlyAdmin):
 
 @admin.register(PartialPickupMemo)
 class PartialPickupMemoAdmin(ReadOnlyAdmin):
+    branch_path = "order__branch"
     list_display = ["appointment", "order", "rest_at", "next_appointment", "by"]
     search_fields = ["order__number", "appointment__slip_number"]
     list_select_related = ["appointment", "order", "next_appointment", "by"]
@@ -33,6 +37,7 @@ class PartialPickupMemoAdmin(ReadOnlyAdmin):
 
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdmin):
+    branch_path = "order__branch"
     list_display = ["order", "score", "would_refer", "created_at", "by"]
     list_filter = ["score", "would_refer"]
     search_fields = ["order__number"]
@@ -41,6 +46,7 @@ class SurveyAdmin(ReadOnlyAdmin):
 
 @admin.register(ItemCheck)
 class ItemCheckAdmin(ReadOnlyAdmin):
+    branch_path = "appointment__branch"
     list_display = ["appointment", "item", "result", "note", "at", "by"]
     list_filter = ["result"]
     list_select_related = ["appointment", "item", "by"]

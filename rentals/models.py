@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from shoots.models import PostgresExclusionConstraint
@@ -51,6 +52,8 @@ class Dress(models.Model):
         help_text=_("Days after a return before the dress can go out again."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("dress")

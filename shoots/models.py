@@ -7,6 +7,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from studio.models import Branch, Staff
@@ -53,6 +54,8 @@ class TimeBudget(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="time_budgets")
     step = models.CharField(_("step or outfit"), max_length=20, choices=BUDGET_CHOICES)
     minutes = models.PositiveSmallIntegerField(_("minutes"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("time budget")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import roles
 
@@ -41,6 +42,8 @@ class Branch(models.Model):
     )
     daily_shoot_capacity = models.PositiveSmallIntegerField(_("shoots per day"), default=8)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
@@ -68,6 +71,8 @@ class Staff(models.Model):
     # Never shown to customers (seed 001: 严禁将服务人员的电话号码告诉客户).
     personal_phone = models.CharField(_("personal phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(m2m_fields=["branches"])
 
     class Meta:
         verbose_name = _("staff member")
@@ -172,6 +177,8 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -232,6 +239,8 @@ class Package(models.Model):
     is_active = models.BooleanField(_("on sale"), default=True)
     photo = models.ImageField(_("photo"), upload_to="packages/", blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=["branches"])
 
     class Meta:
         verbose_name = _("package")
@@ -546,6 +555,8 @@ class MonthlyTarget(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("monthly target")
