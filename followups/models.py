@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orders.models import Order
-from studio.models import Branch, Customer, Staff, Visit
+from studio.models import Branch, Customer, Kept, Staff, Visit
 
 
-class CallTask(models.Model):
+class CallTask(Kept):
     """A call to make, on a staff member's "today" list (owner first, or their agent).
 
     `occasion` makes every rule fire once per customer and occasion: creating the same
@@ -156,7 +156,7 @@ def template_is_valid(body):
     )
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(Kept):
     """A message to one customer, queued by a rule and sent by the dispatcher.
 
     `occasion` makes a rule fire once per customer and occasion; the dispatcher locks the
@@ -320,7 +320,7 @@ class CareRule(models.Model):
         return datetime.combine(timezone.localtime(at, tz).date(), self.at_time, tz)
 
 
-class Complaint(models.Model):
+class Complaint(Kept):
     """A customer's complaint (DOMAIN.md, stage 8), with the staff member who owns it until
     it is resolved. Logging one queues the apology letter through the care rules."""
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orders.models import Order
-from studio.models import Branch, Staff
+from studio.models import Branch, Kept, Staff
 
 
 class Step(models.TextChoices):
@@ -100,7 +100,7 @@ class Vehicle(models.Model):
         return self.name
 
 
-class Shoot(models.Model):
+class Shoot(Kept):
     """A booking on the photography control sheet (摄控表).
 
     A moved shoot keeps its row (status "moved") and the new one points back to it, so a

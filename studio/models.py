@@ -15,6 +15,28 @@ from . import roles
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
 
+class KeptRecord(Exception):
+    """Raised on deleting a record the studio must keep (orders, customers, shoots, ...)."""
+
+
+class KeptQuerySet(models.QuerySet):
+    def delete(self):
+        raise KeptRecord(_("This record must be kept; it cannot be deleted."))
+
+
+class Kept(models.Model):
+    """Records that must be kept (DOMAIN.md): cancelled, moved or corrected through their
+    services, never deleted, from the admin or from code."""
+
+    objects = KeptQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise KeptRecord(_("This record must be kept; it cannot be deleted."))
+
+
 class Branch(models.Model):
     """One store of the chain (门店). Rules that differ from store to store live here."""
 
@@ -115,7 +137,7 @@ class Staff(models.Model):
         return [roles.LABELS[r] for r in roles.ALL if r in self.role_set]
 
 
-class Customer(models.Model):
+class Customer(Kept):
     """A couple: the bride and the groom, filed at one branch and owned by one staff member."""
 
     class Source(models.TextChoices):
@@ -348,7 +370,7 @@ class Leave(models.Model):
         return f"{self.staff} {self.starts_on}–{self.ends_on} → {self.agent}"
 
 
-class Visit(models.Model):
+class Visit(Kept):
     """A walk-in or phone enquiry (客流登记 / 门市咨商表) and how the consultation ended."""
 
     class Kind(models.TextChoices):
@@ -423,7 +445,7 @@ class Visit(models.Model):
         return self.closed_at is None
 
 
-class DiscountApproval(models.Model):
+class DiscountApproval(Kept):
     """A manager's approval of a discount beyond the branch limit, asked for at signing and
     given from the manager's own device. The signed order records who approved."""
 
