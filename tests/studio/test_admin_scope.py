@@ -9,6 +9,7 @@ missing permission. The demo studio (two branches) provides the records.
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
+from orders.models import ImmutableEntry
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import ProductionItem, ProductionLeadTime, SessionLength
 from shoots.models import CalendarFeed, TimeBudget
@@ -25,6 +27,9 @@ from studio.models import (
     Branch,
     Customer,
     CustomerChange,
+    DiscountApproval,
+    Kept,
+    KeptRecord,
     Leave,
     Package,
     Staff,
@@ -97,6 +102,13 @@ def _fill_in(b1, b2):
         )
         memo.items.set(ProductionItem.objects.filter(order=order)[:1])
         Survey.objects.create(order=order, score=5, by=clerk)
+        DiscountApproval.objects.create(
+            branch=branch,
+            customer=customer,
+            package=order.package,
+            discount=100,
+            requested_by=clerk,
+        )
         only_here = Package.objects.create(
             name=f"Only at {branch.code}", code=f"only-{branch.code}", price=1000, floor_price=900
         )
@@ -339,3 +351,19 @@ def test_head_office_assigns_staff_to_branches(as_, world):
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert set(manager.branches.values_list("pk", flat=True)) == {b1.pk, b2.pk}
     assert client.get(_url(Branch, "add")).status_code == 200
+
+
+KEPT_MODELS = sorted(
+    (m for m in apps.get_models() if issubclass(m, Kept)), key=lambda m: m._meta.label
+)
+
+
+@pytest.mark.parametrize("model", KEPT_MODELS, ids=lambda m: m._meta.label)
+def test_kept_records_refuse_delete_in_code_too(world, db, model):
+    obj = model._default_manager.first()
+    assert obj is not None, model
+    with pytest.raises((KeptRecord, ImmutableEntry)):  # a charge says how to correct it
+        obj.delete()
+    with pytest.raises(KeptRecord):
+        model._default_manager.filter(pk=obj.pk).delete()
+    assert model._default_manager.filter(pk=obj.pk).exists()
