@@ -47,8 +47,13 @@ class CallTaskAdmin(BranchScopedAdmin, admin.ModelAdmin):
     kept = True
     list_display = ["due_at", "customer", "kind", "assignee", "status"]
     list_filter = ["status", "kind", "branch"]
-    raw_id_fields = ["customer", "order", "visit", "assignee", "done_by"]
+    raw_id_fields = ["assignee"]
     list_select_related = ["customer", "assignee"]
+    # Reassign or re-time a call here; closing it is `close_call_task`'s, on the task list.
+    readonly_fields = [
+        "branch", "customer", "order", "visit", "kind", "occasion", "status", "outcome",
+        "created_at", "done_at", "done_by",
+    ]  # fmt: skip
 
 
 @admin.register(CareRule)

@@ -13,7 +13,11 @@ class PickupAppointmentAdmin(BranchScopedAdmin, admin.ModelAdmin):
     list_filter = ["branch", "status"]
     search_fields = ["slip_number", "order__number"]
     list_select_related = ["order", "clerk", "branch"]
-    readonly_fields = ["order", "branch", "slip_number", "created_by"]
+    # Moving, checking and handing over go through pickup.services (new slip, memos, money).
+    readonly_fields = [
+        "order", "branch", "slip_number", "created_by", "starts_at", "status", "checked_at",
+        "slip_verified_at", "slip_verified_by",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,9 @@ only (`studio.admin_site.StudioAdminSite`)."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -84,6 +86,22 @@ def scope_choices(formfield, request):
         queryset, branch_path_of(queryset.model), managed_branch_ids(request)
     )
     return formfield
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A list filter by a related record that offers only those of the user's branches."""
+
+    def field_choices(self, field, request, model_admin):
+        model = field.related_model
+        rows = scope_queryset(
+            model._default_manager.all(), branch_path_of(model), managed_branch_ids(request)
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            ordering=ordering,
+            limit_choices_to=Q(pk__in=rows.values("pk")),
+        )
 
 
 def branches_of(obj, path, cleaned_data=None):
@@ -187,6 +205,23 @@ class BranchScopedAdmin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return scope_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+    def get_list_filter(self, request):
+        """Filters by a related record offer only those of the user's own records."""
+        filters = list(super().get_list_filter(request))
+        if is_chain(request):
+            return filters
+        scoped = []
+        for item in filters:
+            if isinstance(item, str):
+                try:
+                    field = get_fields_from_path(self.model, item)[-1]
+                except (FieldDoesNotExist, NotRelationField):
+                    field = None
+                if field is not None and field.is_relation:
+                    item = (item, ScopedRelatedFilter)
+            scoped.append(item)
+        return scoped
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -316,6 +351,8 @@ class VisitAdmin(BranchScopedAdmin, admin.ModelAdmin):
     list_filter = ["branch", "outcome", "source", "kind"]
     raw_id_fields = ["customer", "referrer"]
     list_select_related = ["customer", "branch", "taker"]
+    # How a consultation ended is `close_visit`'s (it books the not-booked follow-up).
+    readonly_fields = ["branch", "registered_by", "outcome", "not_booked_reason", "closed_at"]
     date_hierarchy = "arrived_at"
 
 

@@ -197,6 +197,7 @@ def test_a_store_manager_never_reaches_another_branchs_record(as_, world, model)
     listing = client.get(_url(model, "changelist"))
     assert listing.status_code == 200
     assert change not in listing.content.decode()
+    assert world["b2"].name not in listing.content.decode()  # not even in a filter
     own = _own(model, world)
     if own is not None:  # the list does show branch 1's records
         assert _url(model, "change", own.pk) in listing.content.decode()
