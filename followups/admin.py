@@ -3,13 +3,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from studio.admin import CHAIN_WIDE, BranchScopedAdmin, HistoryAdmin
+
 from . import services
 from .models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(HistoryAdmin):
     """Managers edit the words of every message, per language, and switch them off."""
+
+    branch_path = CHAIN_WIDE
 
     list_display = ["key", "language", "channel", "marketing", "is_active"]
     list_filter = ["channel", "language", "marketing", "is_active"]
@@ -18,8 +22,11 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(BranchScopedAdmin, admin.ModelAdmin):
     """What was queued and sent: read-only; the dispatcher alone changes a message."""
+
+    branch_path = "branch"
+    kept = True
 
     list_display = ["created_at", "customer", "channel", "template_key", "status", "send_after"]
     list_filter = ["status", "channel", "template_key", "branch"]
@@ -33,17 +40,20 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CallTask)
-class CallTaskAdmin(admin.ModelAdmin):
+class CallTaskAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
+    kept = True
     list_display = ["due_at", "customer", "kind", "assignee", "status"]
     list_filter = ["status", "kind", "branch"]
-    raw_id_fields = ["customer", "order", "visit", "assignee", "done_by"]
+    raw_id_fields = ["assignee"]
     list_select_related = ["customer", "assignee"]
-    readonly_fields = ["what_to_say", "how_it_went"]
+    # Reassign or re-time a call here; closing it is `close_call_task`'s, on the task list.
+    readonly_fields = [
+        "branch", "customer", "order", "visit", "kind", "occasion", "status", "what_to_say",
+        "how_it_went", "created_at", "done_at", "done_by",
+    ]  # fmt: skip
 
     @admin.display(description=_("what to say"))
     def what_to_say(self, task):
@@ -55,8 +65,10 @@ class CallTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareRule)
-class CareRuleAdmin(admin.ModelAdmin):
+class CareRuleAdmin(HistoryAdmin):
     """Managers switch the care rules off, re-time them, or add one (DOMAIN.md, stage 8)."""
+
+    branch_path = CHAIN_WIDE
 
     list_display = [
         "key",
@@ -83,9 +95,12 @@ class CareRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(BranchScopedAdmin, admin.ModelAdmin):
     """Complaints are logged from the customer file; here the owner records the resolution
     (through `resolve_complaint`, once)."""
+
+    branch_path = "branch"
+    kept = True
 
     list_display = ["created_at", "customer", "owner", "is_resolved", "branch"]
     list_filter = ["branch", ("resolved_at", admin.EmptyFieldListFilter)]
@@ -106,9 +121,6 @@ class ComplaintAdmin(admin.ModelAdmin):
     fields = readonly_fields[:7] + ["resolution"] + readonly_fields[7:]
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.display(boolean=True, description=_("resolved"))

@@ -7,15 +7,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from studio import texts
-from studio.models import Branch, Customer, Staff, Visit
+from studio.models import Branch, Customer, Kept, Staff, Visit
 
 from . import texts as care_texts
 
 
-class CallTask(models.Model):
+class CallTask(Kept):
     """A call to make, on a staff member's "today" list (owner first, or their agent).
 
     `occasion` makes every rule fire once per customer and occasion: creating the same
@@ -141,6 +142,8 @@ class MessageTemplate(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
@@ -181,7 +184,7 @@ def template_is_valid(body):
     )
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(Kept):
     """A message to one customer, queued by a rule and sent by the dispatcher.
 
     `occasion` makes a rule fire once per customer and occasion; the dispatcher locks the
@@ -309,6 +312,8 @@ class CareRule(models.Model):
         verbose_name=_("changed by"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("care rule")
         verbose_name_plural = _("care rules")
@@ -355,7 +360,7 @@ class CareRule(models.Model):
         return datetime.combine(timezone.localtime(at, tz).date(), self.at_time, tz)
 
 
-class Complaint(models.Model):
+class Complaint(Kept):
     """A customer's complaint (DOMAIN.md, stage 8), with the staff member who owns it until
     it is resolved. Logging one queues the apology letter through the care rules."""
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from studio.admin import ReadOnlyAdmin, ReadOnlyInline
+from studio.admin import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
 from .models import Charge, LedgerEntry, Order
@@ -37,8 +37,11 @@ class ChargeInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(FSMAdminMixin, admin.ModelAdmin):
+class OrderAdmin(BranchScopedAdmin, FSMAdminMixin, admin.ModelAdmin):
     """Managers push an order through a transition with a reason; guards still apply."""
+
+    branch_path = "branch"
+    kept = True
 
     fsm_fields = ["state"]
     fsm_forms = dict.fromkeys(services.TRANSITIONS, ReasonForm)
@@ -59,9 +62,6 @@ class OrderAdmin(FSMAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["owner", "package"]
     inlines = [LedgerInline, ChargeInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_add_permission(self, request):
         return False  # orders are signed at the front desk, with the deposit
 
@@ -81,6 +81,8 @@ class OrderAdmin(FSMAdminMixin, admin.ModelAdmin):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
     """Read only: money history is corrected by a reversing entry, never edited."""
+
+    branch_path = "branch"
 
     list_display = [
         "receipt_no",

@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from studio import texts
-from studio.models import Branch, Customer, Package, Staff
+from studio.models import Branch, Customer, Kept, Package, Staff
 
 from .guards import guard
 
@@ -128,7 +128,7 @@ def _is_manager(instance, user):
     return bool(user.is_superuser or (staff and staff.is_manager))
 
 
-class Order(ConcurrentTransitionMixin, models.Model):
+class Order(ConcurrentTransitionMixin, Kept):
     """An order, created at signing with the deposit; its state walks the journey."""
 
     branch = models.ForeignKey(
@@ -336,7 +336,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         """Needs a manager; refunds follow the branch policy as ledger entries."""
 
 
-class Charge(models.Model):
+class Charge(Kept):
     """Something the customer owes beyond the agreed package price (an upsell, a fee).
 
     Immutable like the ledger: a mistake is corrected by a negative charge.

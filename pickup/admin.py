@@ -1,17 +1,23 @@
 from django.contrib import admin
 
-from studio.admin import ReadOnlyAdmin
+from studio.admin import BranchScopedAdmin, ReadOnlyAdmin
 
 from .models import ItemCheck, LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 
 
 @admin.register(PickupAppointment)
-class PickupAppointmentAdmin(admin.ModelAdmin):
+class PickupAppointmentAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
+    kept = True
     list_display = ["slip_number", "order", "starts_at", "clerk", "status", "branch"]
     list_filter = ["branch", "status"]
     search_fields = ["slip_number", "order__number"]
     list_select_related = ["order", "clerk", "branch"]
-    readonly_fields = ["order", "branch", "slip_number", "created_by"]
+    # Moving, checking and handing over go through pickup.services (new slip, memos, money).
+    readonly_fields = [
+        "order", "branch", "slip_number", "created_by", "starts_at", "status", "checked_at",
+        "slip_verified_at", "slip_verified_by",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False
@@ -19,6 +25,7 @@ class PickupAppointmentAdmin(admin.ModelAdmin):
 
 @admin.register(LostSlipMemo)
 class LostSlipMemoAdmin(ReadOnlyAdmin):
+    branch_path = "order__branch"
     list_display = ["appointment", "order", "id_type", "signed_at", "by"]
     search_fields = ["order__number", "appointment__slip_number"]
     list_select_related = ["appointment", "order", "by"]
@@ -26,6 +33,7 @@ class LostSlipMemoAdmin(ReadOnlyAdmin):
 
 @admin.register(PartialPickupMemo)
 class PartialPickupMemoAdmin(ReadOnlyAdmin):
+    branch_path = "order__branch"
     list_display = ["appointment", "order", "rest_at", "next_appointment", "by"]
     search_fields = ["order__number", "appointment__slip_number"]
     list_select_related = ["appointment", "order", "next_appointment", "by"]
@@ -33,6 +41,7 @@ class PartialPickupMemoAdmin(ReadOnlyAdmin):
 
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdmin):
+    branch_path = "order__branch"
     list_display = ["order", "score", "would_refer", "created_at", "by"]
     list_filter = ["score", "would_refer"]
     search_fields = ["order__number"]
@@ -41,6 +50,7 @@ class SurveyAdmin(ReadOnlyAdmin):
 
 @admin.register(ItemCheck)
 class ItemCheckAdmin(ReadOnlyAdmin):
+    branch_path = "appointment__branch"
     list_display = ["appointment", "item", "result", "note", "at", "by"]
     list_filter = ["result"]
     list_select_related = ["appointment", "item", "by"]

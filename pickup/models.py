@@ -7,10 +7,10 @@ from orders.models import Order
 from rentals.models import DressReservation
 from selection.models import ProductionItem
 from studio import texts
-from studio.models import Branch, Staff
+from studio.models import Branch, Kept, Staff
 
 
-class PickupAppointment(models.Model):
+class PickupAppointment(Kept):
     """A time on the pickup control sheet (取件控制表) for a couple to collect their order.
 
     The slip number is printed on the pickup slip the customer brings to the desk. A moved
@@ -110,7 +110,7 @@ class ItemCheck(models.Model):
         return f"{self.item}: {self.result}"
 
 
-class LostSlipMemo(models.Model):
+class LostSlipMemo(Kept):
     """The lost-slip memo (取件单丢失备忘录): the customer shows an ID document and signs."""
 
     appointment = models.ForeignKey(
@@ -133,7 +133,7 @@ class LostSlipMemo(models.Model):
         return f"{self.appointment.slip_number}: {self.id_type}"
 
 
-class PartialPickupMemo(models.Model):
+class PartialPickupMemo(Kept):
     """The partial pickup memo (取件备忘录): what is still owed and when it will be ready."""
 
     appointment = models.ForeignKey(
@@ -157,7 +157,7 @@ class PartialPickupMemo(models.Model):
         return f"{self.order}: {self.rest_at:%Y-%m-%d}"
 
 
-class Survey(models.Model):
+class Survey(Kept):
     """The satisfaction survey at pickup; it feeds the reports."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="surveys")

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from studio.admin import BranchScopedAdmin, HistoryAdmin
+
 from .models import Dress, DressReservation
 
 
 @admin.register(Dress)
-class DressAdmin(admin.ModelAdmin):
+class DressAdmin(HistoryAdmin):
+    branch_path = "branch"
     list_display = [
         "code",
         "name",
@@ -20,8 +23,11 @@ class DressAdmin(admin.ModelAdmin):
 
 
 @admin.register(DressReservation)
-class DressReservationAdmin(admin.ModelAdmin):
+class DressReservationAdmin(BranchScopedAdmin, admin.ModelAdmin):
     """Read-only: reservations change through the pages, so money and dates stay in step."""
+
+    branch_path = "branch"
+    kept = True
 
     list_display = ["dress", "customer", "order", "pickup_on", "return_on", "status", "branch"]
     list_filter = ["branch", "status"]
@@ -32,7 +38,4 @@ class DressReservationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from shoots.models import PostgresExclusionConstraint
-from studio.models import Branch, Customer, Staff
+from studio.models import Branch, Customer, Kept, Staff
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(ZERO)]}
@@ -52,6 +53,8 @@ class Dress(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("dress")
         verbose_name_plural = _("dresses")
@@ -69,7 +72,7 @@ class DateRange(Func):
     output_field = DateRangeField()
 
 
-class DressReservation(models.Model):
+class DressReservation(Kept):
     """礼服出租预约登记: a dress held for a couple from pickup to return, then cleaning.
 
     A reservation always belongs to an order: the rental fee is a charge on it and the

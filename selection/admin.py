@@ -1,23 +1,27 @@
 from django.contrib import admin
 
-from studio.admin import ReadOnlyInline
+from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyInline
 
 from .models import PriceItem, ProductionItem, ProductionLeadTime, ProductionStep, SessionLength
 
 
 @admin.register(SessionLength)
-class SessionLengthAdmin(admin.ModelAdmin):
+class SessionLengthAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
     list_display = ["branch", "minutes"]
 
 
 @admin.register(ProductionLeadTime)
-class ProductionLeadTimeAdmin(admin.ModelAdmin):
+class ProductionLeadTimeAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
     list_display = ["branch", "days"]
 
 
 @admin.register(PriceItem)
-class PriceItemAdmin(admin.ModelAdmin):
+class PriceItemAdmin(HistoryAdmin):
     """The per-branch price list of the selection upsell (单项计价)."""
+
+    branch_path = "branch"
 
     list_display = ["branch", "product", "size", "price", "is_active"]
     list_filter = ["branch", "product", "is_active"]
@@ -30,7 +34,9 @@ class ProductionStepInline(ReadOnlyInline):
 
 
 @admin.register(ProductionItem)
-class ProductionItemAdmin(admin.ModelAdmin):
+class ProductionItemAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "order__branch"
+    kept = True
     list_display = ["order", "name", "quantity", "stage", "due_date", "qc_passed_at"]
     list_filter = ["stage", "order__branch"]
     search_fields = ["order__number", "name"]

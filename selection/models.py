@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from studio import texts as studio_texts
@@ -109,6 +110,8 @@ class PriceItem(models.Model):
         _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     is_active = models.BooleanField(_("on sale"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("price item")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from studio.admin import ReadOnlyInline
+from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyInline, ScopedInline
 
 from .models import (
     CalendarFeed,
@@ -16,24 +16,27 @@ from .models import (
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
     list_display = ["name", "branch", "is_outdoor", "is_active"]
     list_filter = ["branch", "is_outdoor", "is_active"]
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
+class VehicleAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
     list_display = ["name", "plate", "branch", "is_active"]
     list_filter = ["branch", "is_active"]
 
 
 @admin.register(TimeBudget)
-class TimeBudgetAdmin(admin.ModelAdmin):
+class TimeBudgetAdmin(HistoryAdmin):
+    branch_path = "branch"
     list_display = ["branch", "step", "minutes"]
     list_filter = ["branch"]
 
 
-class PlannedSetInline(admin.TabularInline):
+class PlannedSetInline(ScopedInline, admin.TabularInline):
     model = PlannedSet
     extra = 0
     fields = ["position", "step", "minutes", "look"]
@@ -52,8 +55,11 @@ class VisitInline(ReadOnlyInline):
 
 
 @admin.register(Shoot)
-class ShootAdmin(admin.ModelAdmin):
+class ShootAdmin(BranchScopedAdmin, admin.ModelAdmin):
     """Read-mostly: bookings are made on the control sheet, where clashes are checked."""
+
+    branch_path = "branch"
+    kept = True
 
     list_display = ["order", "branch", "starts_at", "ends_at", "status", "photographer", "room"]
     list_filter = ["branch", "status"]
@@ -71,6 +77,7 @@ class ShootAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "staff__branches"
     list_display = ["staff", "created_at"]
     readonly_fields = ["token"]

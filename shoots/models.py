@@ -7,9 +7,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.models import Order
-from studio.models import Branch, Staff
+from studio.models import Branch, Kept, Staff
 
 
 class Step(models.TextChoices):
@@ -54,6 +55,8 @@ class TimeBudget(models.Model):
     step = models.CharField(_("step or outfit"), max_length=20, choices=BUDGET_CHOICES)
     minutes = models.PositiveSmallIntegerField(_("minutes"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("time budget")
         verbose_name_plural = _("time budgets")
@@ -97,7 +100,7 @@ class Vehicle(models.Model):
         return self.name
 
 
-class Shoot(models.Model):
+class Shoot(Kept):
     """A booking on the photography control sheet (摄控表).
 
     A moved shoot keeps its row (status "moved") and the new one points back to it, so a

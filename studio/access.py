@@ -56,6 +56,28 @@ def scoped(queryset, request, field="branch"):
     return queryset.filter(**{f"{field}__in": staff.branch_ids})
 
 
+def is_chain(request):
+    """Head office: the superuser or a chain manager, who see and change every branch."""
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    staff = getattr(request, "staff", None)
+    return staff is not None and staff.has_role(role_names.CHAIN_MANAGER)
+
+
+def managed_branch_ids(request):
+    """The branches whose records the user may manage: None for the chain (all of them),
+    the branches they work at for a store manager, none for anyone else."""
+    if is_chain(request):
+        return None
+    staff = getattr(request, "staff", None)
+    if staff is None or not staff.is_manager:
+        return frozenset()
+    return staff.branch_ids
+
+
 def declared_roles(view):
     view_class = getattr(view, "view_class", None)
     if view_class is not None:

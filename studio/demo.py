@@ -167,6 +167,9 @@ def build(stdout=None):
         # The area manager oversees both branches.
         area = _staff("area_manager", "区域经理 宋洁 Song Jie", [roles.MANAGER], branches)
         logins.append(("area_manager", roles.MANAGER))
+        # Head office: opens branches, assigns staff, grants roles (in the admin).
+        _staff("chain_manager", "总部 周敏 Zhou Min", [roles.CHAIN_MANAGER], branches)
+        logins.append(("chain_manager", roles.CHAIN_MANAGER))
         admin = User.objects.create_superuser("admin", "admin@example.com", PASSWORD)
         Staff.objects.create(user=admin, display_name="Admin").branches.set(branches)
         for branch in branches:
@@ -216,8 +219,8 @@ def _packages(branches):
 def _staff(username, name, role_names, branches):
     user = User.objects.create_user(username, password=PASSWORD)
     user.groups.set([Group.objects.get_or_create(name=name)[0] for name in role_names])
-    if roles.MANAGER in role_names:
-        user.is_staff = True  # managers use the admin for catalogues
+    if {roles.MANAGER, roles.CHAIN_MANAGER} & set(role_names):
+        user.is_staff = True  # managers and head office use the admin
         user.save(update_fields=["is_staff"])
     staff = Staff.objects.create(
         user=user, display_name=name, personal_phone=f"139{random.randint(10000000, 99999999)}"

@@ -8,10 +8,33 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import roles
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+
+
+class KeptRecord(Exception):
+    """Raised on deleting a record the studio must keep (orders, customers, shoots, ...)."""
+
+
+class KeptQuerySet(models.QuerySet):
+    def delete(self):
+        raise KeptRecord(_("This record must be kept; it cannot be deleted."))
+
+
+class Kept(models.Model):
+    """Records that must be kept (DOMAIN.md): cancelled, moved or corrected through their
+    services, never deleted, from the admin or from code."""
+
+    objects = KeptQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise KeptRecord(_("This record must be kept; it cannot be deleted."))
 
 
 class Branch(models.Model):
@@ -40,6 +63,8 @@ class Branch(models.Model):
         _("locker key deposit"), max_digits=8, decimal_places=2, default=Decimal("100.00")
     )
     daily_shoot_capacity = models.PositiveSmallIntegerField(_("shoots per day"), default=8)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("branch")
@@ -78,6 +103,7 @@ class Staff(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = StaffQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["branches"])
 
     class Meta:
         verbose_name = _("staff member")
@@ -120,7 +146,7 @@ class Staff(models.Model):
         return [roles.LABELS[r] for r in roles.ALL if r in self.role_set]
 
 
-class Customer(models.Model):
+class Customer(Kept):
     """A couple: the bride and the groom, filed at one branch and owned by one staff member."""
 
     class Source(models.TextChoices):
@@ -182,6 +208,8 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -242,6 +270,8 @@ class Package(models.Model):
     is_active = models.BooleanField(_("on sale"), default=True)
     photo = models.ImageField(_("photo"), upload_to="packages/", blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=["branches"])
 
     class Meta:
         verbose_name = _("package")
@@ -349,7 +379,7 @@ class Leave(models.Model):
         return f"{self.staff} {self.starts_on}–{self.ends_on} → {self.agent}"
 
 
-class Visit(models.Model):
+class Visit(Kept):
     """A walk-in or phone enquiry (客流登记 / 门市咨商表) and how the consultation ended."""
 
     class Kind(models.TextChoices):
@@ -424,7 +454,7 @@ class Visit(models.Model):
         return self.closed_at is None
 
 
-class DiscountApproval(models.Model):
+class DiscountApproval(Kept):
     """A manager's approval of a discount beyond the branch limit, asked for at signing and
     given from the manager's own device. The signed order records who approved."""
 
@@ -556,6 +586,8 @@ class MonthlyTarget(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("monthly target")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Customer, Leave, Rota, Visit
+from .models import Customer, CustomerChange, Leave, Rota, Visit
 from .templatetags.studio import money
 
 SEARCH_LIMIT = 10
@@ -412,3 +412,59 @@ def pending_approvals(request):
             branch__in=request.staff.branch_ids, status=DiscountApproval.Status.PENDING
         ).select_related("customer", "package", "requested_by")
     )
+
+
+@dataclass
+class FileChange:
+    at: datetime
+    by: object
+    field: str
+    old: str
+    new: str
+
+
+def _shown(field, value):
+    """A value of the customer's file as the reader reads it, in their language."""
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if hasattr(value, "isoformat"):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def customer_changes(customer, *, limit=50):
+    """Who changed what on a couple's file, newest first: the customer's history
+    (django-simple-history, written by the file's edit page and the admin alike), and the
+    changes recorded before it (`CustomerChange`, kept as written). Two queries."""
+    records = list(
+        customer.history.select_related("history_user__staff").order_by(
+            "-history_date", "-history_id"
+        )[: limit + 1]
+    )
+    changes = []
+    for newer, older in zip(records, records[1:], strict=False):
+        delta = newer.diff_against(older, foreign_keys_are_objs=True)
+        who = getattr(newer.history_user, "staff", None) or newer.history_user
+        for change in delta.changes:
+            field = Customer._meta.get_field(change.field)
+            changes.append(
+                FileChange(
+                    newer.history_date,
+                    who or "—",
+                    str(field.verbose_name),
+                    _shown(field, change.old),
+                    _shown(field, change.new),
+                )
+            )
+    for row in CustomerChange.objects.filter(customer=customer).select_related("staff")[:limit]:
+        try:
+            label = str(Customer._meta.get_field(row.field).verbose_name)
+        except Exception:  # noqa: BLE001 - a field renamed since
+            label = row.field
+        changes.append(FileChange(row.at, row.staff, label, row.old or "—", row.new or "—"))
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes[:limit]

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from . import roles, texts
 from .models import (
     Customer,
-    CustomerChange,
     DiscountApproval,
     Leave,
     MembershipLevelRule,
@@ -488,8 +487,8 @@ EDITABLE_CUSTOMER_FIELDS = (
 
 
 def update_customer(*, customer, by, **fields):
-    """Change a couple's contact details and preferences, one `CustomerChange` row per field
-    that changed (who, old, new, when). A phone already on another couple's file is refused
+    """Change a couple's contact details and preferences; the customer's history (who, old,
+    new, when) is written by django-simple-history. A phone already on another couple's file is refused
     at its field (no duplicate files; the same phone lock as filing a new couple)."""
     unknown = set(fields) - set(EDITABLE_CUSTOMER_FIELDS)
     if unknown:
@@ -500,7 +499,6 @@ def update_customer(*, customer, by, **fields):
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}
-        before = {k: getattr(locked, k) for k in changed}
         for key, value in changed.items():
             setattr(locked, key, value)
         errors = {}
@@ -523,23 +521,8 @@ def update_customer(*, customer, by, **fields):
         if not changed:
             return locked
         locked.full_clean(exclude=["owner", "referrer"])
+        # django-simple-history records the whole file as it now is, with who changed it:
+        # the same trail as an edit in the admin (see selectors.customer_changes).
+        locked._history_user = by.user
         locked.save(update_fields=list(changed))
-        CustomerChange.objects.bulk_create(
-            CustomerChange(
-                customer=locked,
-                staff=by,
-                field=key,
-                old=_as_text(before[key]),
-                new=_as_text(value),
-            )
-            for key, value in changed.items()
-        )
     return locked
-
-
-def _as_text(value):
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)

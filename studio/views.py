@@ -293,6 +293,8 @@ class CustomerDetailView(StaffRequired, DetailView):
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
         ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
         ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
+        # The trail shows phones and addresses: only for the roles that edit the file.
+        ctx["changes"] = selectors.customer_changes(customer) if ctx["can_edit"] else []
         ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
         ctx["on_behalf"] = None
         if customer.owner and customer.owner != staff:

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from studio import roles
 from studio.models import Customer, CustomerChange
+from studio.selectors import customer_changes
 from studio.services import update_customer
 
 from ..factories import CustomerFactory
@@ -43,11 +44,13 @@ def test_the_receptionist_changes_the_language_and_the_change_is_recorded(
     customer.refresh_from_db()
     assert customer.language == "en"
     assert customer.wechat == "wx_new"
-    changes = {c.field: c for c in CustomerChange.objects.filter(customer=customer)}
-    assert set(changes) == {"language", "wechat"}
-    assert (changes["language"].old, changes["language"].new) == ("zh-hans", "en")
-    assert changes["language"].staff == receptionist
-    assert changes["language"].at is not None
+    latest, before = customer.history.all()[:2]
+    assert latest.history_user == receptionist.user
+    delta = latest.diff_against(before)
+    assert {c.field: (c.old, c.new) for c in delta.changes} == {
+        "language": ("zh-hans", "en"),
+        "wechat": (before.wechat, "wx_new"),
+    }
 
 
 def test_the_file_links_to_the_edit_form_and_shows_the_language(login, receptionist, customer):
@@ -59,7 +62,7 @@ def test_the_file_links_to_the_edit_form_and_shows_the_language(login, reception
 def test_saving_without_changes_records_nothing(login, receptionist, customer):
     response = login(receptionist).post(_url(customer), _data(customer))
     assert response.status_code == 302
-    assert not CustomerChange.objects.exists()
+    assert customer.history.count() == 1
 
 
 def test_a_phone_on_another_couples_file_is_refused_at_the_field(
@@ -75,7 +78,7 @@ def test_a_phone_on_another_couples_file_is_refused_at_the_field(
     assert str(other) in errors["groom_phone"][0]
     customer.refresh_from_db()
     assert customer.groom_phone != "13911112222"
-    assert not CustomerChange.objects.exists()
+    assert customer.history.count() == 1
 
 
 def test_a_file_without_a_name_or_phone_is_refused(login, receptionist, customer):
@@ -86,7 +89,7 @@ def test_a_file_without_a_name_or_phone_is_refused(login, receptionist, customer
     assert response.status_code == 400
     assert response.context["form"].errors["bride_phone"]
     assert response.context["form"].errors["bride_name"]
-    assert not CustomerChange.objects.exists()
+    assert customer.history.count() == 1
 
 
 def test_a_field_role_may_not_edit(login, photographer, customer):
@@ -122,9 +125,57 @@ def test_the_service_records_each_field_with_old_and_new(receptionist, customer)
     update_customer(
         customer=customer, by=receptionist, bride_phone="138 0000 9999", marketing_consent=True
     )
-    rows = {c.field: (c.old, c.new) for c in CustomerChange.objects.all()}
-    assert rows["bride_phone"] == (old_phone, "13800009999")
-    assert rows["marketing_consent"] == ("False", "True")
+    rows = {c.field: (c.old, c.new) for c in customer_changes(customer)}
+    assert rows["bride's phone"] == (old_phone, "13800009999")
+    assert rows["agrees to marketing messages"] == ("No", "Yes")
+    assert all(c.by == receptionist for c in customer_changes(customer))
+
+
+def test_the_file_shows_the_trail_in_both_languages(login, receptionist, customer):
+    update_customer(customer=customer, by=receptionist, language="en")
+    client = login(receptionist)
+    page = client.get(reverse("studio:customer", args=[customer.pk])).content.decode()
+    assert f"{receptionist} changed language for printed documents: " in page
+    assert "Simplified Chinese → English" in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("studio:customer", args=[customer.pk])).content.decode()
+    assert "修改了" in page and "简体中文 → 英语" in page
+
+
+def test_an_edit_in_the_admin_leaves_the_same_trail(client, make_staff, customer):
+    from studio import roles as r
+
+    chief = make_staff(r.CHAIN_MANAGER)
+    chief.user.is_staff = True
+    chief.user.save()
+    client.force_login(chief.user)
+    url = reverse("admin:studio_customer_change", args=[customer.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        branch=customer.branch_id,
+        wechat="wx_admin",
+        created_at_0=customer.created_at.date().isoformat(),
+        created_at_1="10:00",
+    )
+    data.pop("created_at", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    (change,) = [c for c in customer_changes(customer) if c.field == "WeChat"]
+    assert (change.by, change.new) == (chief, "wx_admin")
+
+
+def test_changes_recorded_before_the_history_are_still_shown(receptionist, customer):
+    CustomerChange.objects.create(
+        customer=customer, staff=receptionist, field="wechat", old="old_wx", new="new_wx"
+    )
+    (change,) = customer_changes(customer)
+    assert (change.field, change.old, change.new, change.by) == (
+        "WeChat",
+        "old_wx",
+        "new_wx",
+        receptionist,
+    )
 
 
 def test_the_service_refuses_fields_it_does_not_edit(receptionist, customer):

@@ -142,6 +142,26 @@ def test_its_query_count_is_fixed(
     assert order.number.encode() in response.content
 
 
+def test_the_trail_of_changes_keeps_the_query_count_fixed(
+    login, receptionist, customer, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from studio.services import update_customer
+
+    client = login(receptionist)
+    client.get(_url(customer))  # warm the session
+    update_customer(customer=customer, by=receptionist, wechat="wx_1")
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url(customer))
+    for n in range(2, 12):
+        update_customer(customer=customer, by=receptionist, wechat=f"wx_{n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(_url(customer))
+    assert b"wx_11" in response.content
+
+
 def test_messages_show_in_the_file_without_the_address(
     login, receptionist, photographer, customer, branch, customer_service
 ):
