@@ -180,6 +180,7 @@ class SignView(StaffRequired, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["branch"] = customer.branch
         kwargs["customer"] = customer
+        kwargs["request"] = self.request
         kwargs["packages"] = Package.objects.filter(
             branches=customer.branch, is_active=True
         ).order_by("-is_signature", "price")

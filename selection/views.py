@@ -376,7 +376,9 @@ class ConfirmView(SessionMixin, TemplateView):
         )
 
     def form(self, data=None):
-        return ConfirmForm(data, branch=self.session.order.branch, staff=self.request.staff)
+        return ConfirmForm(
+            data, branch=self.session.order.branch, staff=self.request.staff, request=self.request
+        )
 
     def dispatch(self, request, *args, **kwargs):
         self.session = None
