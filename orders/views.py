@@ -88,6 +88,8 @@ class TransitionView(StaffRequired, View):
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
             services.transition_order(order=order, name=name, by=request.user, note=note)
+        except services.AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
         except services.TransitionBlocked as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -19,6 +19,7 @@ from followups.services import close_call_tasks_for, create_call_task
 from orders import services as order_services
 from orders.models import LedgerEntry, Order, State
 from studio.models import Branch
+from studio.services import AlreadyDone
 
 from .models import (
     CalendarFeed,
@@ -256,8 +257,14 @@ def cancel_shoot(*, shoot, by):
 # --- The shooting day ---
 
 
-def _locked(shoot, *statuses):
+def _locked(shoot, *statuses, done=()):
+    """The shoot, locked, in one of `statuses`. In one of `done` the action was just taken
+    by someone else: they are told so (AlreadyDone), with the state it is in now."""
     locked = Shoot.objects.select_for_update().select_related("order", "branch").get(pk=shoot.pk)
+    if locked.status in done:
+        raise AlreadyDone(
+            _("Already done: this shoot is %(status)s.") % {"status": locked.get_status_display()}
+        )
     if statuses and locked.status not in statuses:
         raise ValidationError(
             _("This shoot is %(status)s.") % {"status": locked.get_status_display()}
@@ -282,7 +289,9 @@ def check_in(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked(shoot, Shoot.Status.PLANNED)
+        locked = _locked(
+            shoot, Shoot.Status.PLANNED, done=(Shoot.Status.CHECKED_IN, Shoot.Status.FINISHED)
+        )
         order = locked.order
         if balance_method and order.balance_due > ZERO:
             order_services.take_payment(
@@ -386,7 +395,7 @@ def finish_shoot(
     """The shoot is done (finish_shoot): the locker key is back and its deposit refunded,
     or part of it kept with a reason."""
     with transaction.atomic():
-        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN, done=(Shoot.Status.FINISHED,))
         order = locked.order
         if order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) > ZERO:
             order_services.return_hold(
@@ -417,7 +426,7 @@ def mark_no_show(*, shoot, by, now=None):
     """The couple did not come: their people are freed and the owner gets a call task."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked(shoot, Shoot.Status.PLANNED)
+        locked = _locked(shoot, Shoot.Status.PLANNED, done=(Shoot.Status.NO_SHOW,))
         if locked.starts_at > now:
             raise ValidationError(_("The appointment has not started yet."))
         locked.bookings.all().delete()

@@ -412,6 +412,8 @@ class DiscountDecisionView(StaffRequired, View):
             services.decide_discount_approval(
                 approval=approval, manager=request.staff, approve=approve
             )
+        except services.AlreadyDecided as exc:
+            messages.warning(request, exc.messages[0])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -1,40 +1,16 @@
 """Races on PostgreSQL: two people pressing the same button, two tills taking money at once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from orders import services
 from orders.models import LedgerEntry, Order, State
 from shoots.models import Shoot
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*callables):
-    """Start every callable at the same moment in its own thread and connection."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = ("ok", fn())
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-            close_old_connections()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_two_staff_firing_the_same_transition_make_one(order, manager, receptionist):
