@@ -193,7 +193,7 @@ class DeskView(StaffRequired, TemplateView):
 
     def _valid(self, form):
         if form is None:
-            raise ValidationError(_("Already done."))
+            raise AlreadyDone(_("Already done."))
         if not form.is_valid():
             raise ValidationError({})
         return form.cleaned_data
