@@ -53,7 +53,7 @@ def test_already_done_is_said_in_chinese(shoot_today, crew, login):
         follow=True,
     )
     assert page.status_code == 200
-    assert "已经办好了：这场拍摄已是“已签到”。" in page.text
+    assert "已完成：这场拍摄已是“已报到”状态。" in page.text
 
 
 def test_the_second_finish_lands_on_the_shoot_page_with_already_done(shoot_today, crew, login):
