@@ -65,9 +65,10 @@ def close_call_task(*, task, staff, status, outcome=""):
     if status not in closing:
         raise ValidationError({"status": _("Say whether the call got through.")})
     with transaction.atomic():
+        # Who logged it is read after the lock (a join taken with it would be stale).
         locked = (
             CallTask.objects.select_for_update(of=("self",))
-            .select_related("done_by", "branch")
+            .select_related("branch")
             .get(pk=task.pk)
         )
         if locked.status != CallTask.Status.OPEN:

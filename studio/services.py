@@ -438,9 +438,11 @@ def decide_discount_approval(*, approval, manager, approve):
     if not manager.is_manager or approval.branch_id not in manager.branch_ids:
         raise ValidationError(_("Only a store manager of this branch can decide."))
     with transaction.atomic():
+        # Who decided is read after the lock: a join taken with the lock would show the
+        # row as it was before the other manager's decision.
         locked = (
             DiscountApproval.objects.select_for_update(of=("self",))
-            .select_related("branch", "decided_by")
+            .select_related("branch")
             .get(pk=approval.pk)
         )
         if locked.status != DiscountApproval.Status.PENDING:

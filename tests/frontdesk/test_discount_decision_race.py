@@ -1,10 +1,12 @@
 """Two managers deciding the same discount at once: the first decision stands and the
 second is told what was decided and by whom, never that theirs was applied."""
 
+import time
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from studio import roles, services
 from studio.models import DiscountApproval
@@ -23,8 +25,23 @@ def second_manager(make_staff):
     return make_staff(roles.MANAGER, display_name="Liu Yang")
 
 
+class SlowClock:
+    """django.utils.timezone whose now() takes a moment: the time between reading the
+    approval and writing the decision, widened so that the race always overlaps."""
+
+    def __getattr__(self, name):
+        return getattr(timezone, name)
+
+    def now(self):
+        time.sleep(0.3)
+        return timezone.now()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_managers_deciding_at_once_one_decision_stands(approval, manager, second_manager):
+def test_two_managers_deciding_at_once_one_decision_stands(
+    approval, manager, second_manager, monkeypatch
+):
+    monkeypatch.setattr(services, "timezone", SlowClock())
     def decide(staff, approve):
         return lambda: services.decide_discount_approval(
             approval=DiscountApproval.objects.get(pk=approval.pk), manager=staff, approve=approve
