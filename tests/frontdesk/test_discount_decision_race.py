@@ -42,6 +42,7 @@ def test_two_managers_deciding_at_once_one_decision_stands(
     approval, manager, second_manager, monkeypatch
 ):
     monkeypatch.setattr(services, "timezone", SlowClock())
+
     def decide(staff, approve):
         return lambda: services.decide_discount_approval(
             approval=DiscountApproval.objects.get(pk=approval.pk), manager=staff, approve=approve
