@@ -349,7 +349,21 @@ def hand_off(*, shoot, to_staff, by, step=None, plan_line=None, now=None):
             step = plan_line.station
         if step is None:
             raise ValidationError(_("Say which station the couple goes to."))
-        last = locked.handoffs.order_by("-at", "-pk").first()
+        last = locked.handoffs.select_related("to_staff").order_by("-at", "-pk").first()
+        if (
+            last is not None
+            and last.to_staff_id == getattr(to_staff, "pk", None)
+            and last.step == step
+            and last.plan_line_id == getattr(plan_line, "pk", None)
+        ):
+            # The same tap twice (two tablets, or a double tap): one hand-off.
+            raise AlreadyDone(
+                _("Already done: the couple is already at %(step)s with %(name)s.")
+                % {
+                    "step": Step(step).label,
+                    "name": last.to_staff.display_name if last.to_staff else "—",
+                }
+            )
         return HandOff.objects.create(
             shoot=locked,
             step=Step(step),

@@ -126,3 +126,19 @@ def test_a_second_signing_lands_on_the_session_with_already_done(
     assert again.status_code == 200
     assert "Already done: this order is already Selected." in again.text
     assert ProductionItem.objects.filter(order=selecting_order).count() == items_once
+
+
+def test_guessing_a_managers_password_here_locks_it_like_a_login(
+    selecting_order, session, consultant, manager, login, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    _ready(session, consultant)
+    client = login(consultant)
+    data = {"customer_signed": "on", "discount": "100", "approver_username": manager.user.username}
+    for _i in range(3):
+        client.post(_url(selecting_order), {**data, "approver_password": "guess"})
+    right = client.post(_url(selecting_order), {**data, "approver_password": "pw-for-tests-1"})
+    assert right.status_code == 400
+    assert "Too many wrong passwords" in right.content.decode()
+    selecting_order.refresh_from_db()
+    assert selecting_order.state == State.SELECTING

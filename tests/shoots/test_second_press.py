@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from orders.models import LedgerEntry, State
 from shoots import services
-from shoots.models import Shoot
+from shoots.models import HandOff, Shoot
 from studio import roles
 from studio.services import AlreadyDone
 from tests.races import run_together
@@ -81,3 +81,18 @@ def test_two_people_finishing_at_once_finish_once(shoot_today, crew, make_staff)
     assert isinstance(next(v for k, v in results if k == "error"), AlreadyDone)
     refunds = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.LOCKER_DEPOSIT, amount__lt=0)
     assert refunds.count() == 1
+
+
+def test_the_same_hand_off_tapped_twice_is_one_and_says_already_done(shoot_today, crew, login):
+    services.check_in(shoot=shoot_today, by=crew.dispatcher)
+    line = shoot_today.plan.get(position=0)
+    data = {"plan_line": line.pk, "to_staff": crew.dress_stylist.pk, "next": reverse("home")}
+    url = reverse("shoots:hand_off", args=[shoot_today.pk])
+    client = login(crew.dress_stylist)
+    assert client.post(url, data).status_code == 302
+    client.get(reverse("home"))  # the first tap's message is read
+    again = client.post(url, data, follow=True)
+    assert again.status_code == 200
+    assert "Already done: the couple is already at" in again.text
+    assert "Liu Yan" in again.text
+    assert HandOff.objects.filter(shoot=shoot_today).count() == 1
