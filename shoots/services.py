@@ -375,6 +375,10 @@ def hand_off(*, shoot, to_staff, by, step=None, plan_line=None, now=None):
         )
 
 
+def _clock(moment, shoot):
+    return timezone.localtime(moment, shoot.branch.tzinfo).strftime("%H:%M")
+
+
 def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
@@ -382,8 +386,12 @@ def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
         driver = driver or locked.driver
         if vehicle is None or driver is None:
             raise ValidationError(_("An outdoor trip needs a vehicle and a driver."))
-        if locked.trips.filter(returned_at__isnull=True).exists():
-            raise ValidationError(_("This couple is already out; record the return first."))
+        out = locked.trips.select_related("driver").filter(returned_at__isnull=True).first()
+        if out is not None:
+            raise AlreadyDone(
+                _("Already done: the couple left at %(time)s with %(driver)s.")
+                % {"time": _clock(out.departed_at, locked), "driver": out.driver.display_name}
+            )
         trip = OutdoorTrip.objects.create(
             shoot=locked, vehicle=vehicle, driver=driver, departed_at=now or timezone.now()
         )
@@ -397,6 +405,12 @@ def return_outdoor(*, shoot, by, now=None):
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
         trip = locked.trips.select_for_update().filter(returned_at__isnull=True).first()
         if trip is None:
+            back = locked.trips.order_by("-returned_at").first()
+            if back is not None:
+                raise AlreadyDone(
+                    _("Already done: the couple came back at %(time)s.")
+                    % {"time": _clock(back.returned_at, locked)}
+                )
             raise ValidationError(_("This couple is not out on a trip."))
         trip.returned_at = now or timezone.now()
         trip.save(update_fields=["returned_at"])

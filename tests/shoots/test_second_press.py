@@ -96,3 +96,32 @@ def test_the_same_hand_off_tapped_twice_is_one_and_says_already_done(shoot_today
     assert "Already done: the couple is already at" in again.text
     assert "Liu Yan" in again.text
     assert HandOff.objects.filter(shoot=shoot_today).count() == 1
+
+
+def test_a_second_departure_or_return_says_when_it_happened(book, order, crew, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders import services as order_services
+
+    order_services.take_payment(
+        order=order, kind="balance", method="cash", amount=order.balance_due, staff=crew.dispatcher
+    )
+    shoot = book(
+        order,
+        starts_at=timezone.now() + timedelta(minutes=5),
+        short_notice_confirmed=True,
+        room=crew.outdoor,
+        vehicle=crew.vehicle,
+        driver=crew.driver,
+    )
+    services.check_in(shoot=shoot, by=crew.dispatcher)
+    client = login(crew.dispatcher)
+    client.post(reverse("shoots:depart", args=[shoot.pk]), follow=True)
+    again = client.post(reverse("shoots:depart", args=[shoot.pk]), follow=True)
+    assert "Already done: the couple left at" in again.text and "Ma Qiang" in again.text
+    client.post(reverse("shoots:return", args=[shoot.pk]), follow=True)
+    again = client.post(reverse("shoots:return", args=[shoot.pk]), follow=True)
+    assert "Already done: the couple came back at" in again.text
+    assert shoot.trips.count() == 1
