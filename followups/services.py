@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studio.services import customer_service_for, responsible_for
+from studio.services import AlreadyDone, customer_service_for, responsible_for
 
 from . import texts as care_texts
 from .backends import get_backend
@@ -61,15 +61,31 @@ def create_call_task(
         return CallTask.objects.get(occasion=occasion)
 
 
+def _already_closed(task):
+    if task.done_by is None or task.done_at is None:
+        return _("Already done: this call is %(status)s.") % {"status": task.get_status_display()}
+    return _("Already done: %(who)s logged this call as %(status)s at %(time)s.") % {
+        "who": task.done_by.display_name,
+        "status": task.get_status_display(),
+        "time": timezone.localtime(task.done_at, task.branch.tzinfo).strftime("%H:%M"),
+    }
+
+
 def close_call_task(*, task, staff, status, outcome=""):
-    """Log how the call went. A task is closed once; a second press changes nothing."""
+    """Log how the call went. A task is closed once: a second press changes nothing and is
+    told who logged it and how (AlreadyDone)."""
     closing = {CallTask.Status.DONE, CallTask.Status.FAILED}
     if status not in closing:
         raise ValidationError({"status": _("Say whether the call got through.")})
     with transaction.atomic():
-        locked = CallTask.objects.select_for_update().get(pk=task.pk)
+        # Who logged it is read after the lock (a join taken with it would be stale).
+        locked = (
+            CallTask.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .get(pk=task.pk)
+        )
         if locked.status != CallTask.Status.OPEN:
-            return locked
+            raise AlreadyDone(_already_closed(locked))
         locked.status = status
         locked.outcome = outcome
         locked.done_at = timezone.now()

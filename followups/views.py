@@ -8,6 +8,7 @@ from studio import roles
 from studio.access import StaffRequired
 from studio.models import Customer
 from studio.selectors import covering_for
+from studio.services import AlreadyDone
 
 from . import selectors, services
 from .forms import CallOutcomeForm, CareRuleForm, ComplaintForm
@@ -48,6 +49,8 @@ class TaskCloseView(StaffRequired, View):
             return redirect("followups:tasks")
         try:
             services.close_call_task(task=task, staff=request.staff, **form.cleaned_data)
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

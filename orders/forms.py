@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from studio.lockouts import manager_by_password
 from studio.selectors import approving_manager
 
 from .models import LedgerEntry
@@ -70,10 +71,11 @@ class SigningForm(forms.Form):
     approval = forms.IntegerField(widget=forms.HiddenInput, required=False)
     request_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
 
-    def __init__(self, *args, packages, branch, customer, **kwargs):
+    def __init__(self, *args, packages, branch, customer, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.branch = branch
         self.customer = customer
+        self.request = request
         self.fields["package"].queryset = packages
 
     def clean_deposit(self):
@@ -87,8 +89,6 @@ class SigningForm(forms.Form):
         return month.replace(day=1) if month else None
 
     def clean(self):
-        from django.contrib.auth import authenticate
-
         data = super().clean()
         data["approved_by"] = None
         username = data.get("approver_username", "").strip()
@@ -101,13 +101,13 @@ class SigningForm(forms.Form):
                 discount=data["discount"],
             )
         if username:
-            user = authenticate(username=username, password=data.get("approver_password", ""))
-            staff = getattr(user, "staff", None) if user is not None else None
-            if staff is None or not staff.is_manager or self.branch.pk not in staff.branch_ids:
-                self.add_error(
-                    "approver_password",
-                    _("That is not the username and password of a manager of this branch."),
+            try:
+                data["approved_by"] = manager_by_password(
+                    self.request,
+                    username=username,
+                    password=data.get("approver_password", ""),
+                    branch=self.branch,
                 )
-            else:
-                data["approved_by"] = staff
+            except forms.ValidationError as exc:
+                self.add_error("approver_password", exc)
         return data

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm_log.models import StateLog
 
+from studio import services as studio_services
 from studio.services import reward_referral
 from studio.templatetags.studio import money
 
@@ -45,7 +46,7 @@ class TransitionBlocked(ValidationError):
     """A transition was refused; `messages` say what is missing."""
 
 
-class AlreadyDone(TransitionBlocked):
+class AlreadyDone(TransitionBlocked, studio_services.AlreadyDone):
     """Someone else made the same transition a moment ago."""
 
 

@@ -87,6 +87,8 @@ class TransitionView(StaffRequired, View):
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
             services.transition_order(order=order, name=name, by=request.user, note=note)
+        except services.AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
         except services.TransitionBlocked as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -179,6 +181,7 @@ class SignView(StaffRequired, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["branch"] = customer.branch
         kwargs["customer"] = customer
+        kwargs["request"] = self.request
         kwargs["packages"] = Package.objects.filter(
             branches=customer.branch, is_active=True
         ).order_by("-is_signature", "price")

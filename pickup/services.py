@@ -346,7 +346,10 @@ def complete_pickup(*, appointment, by):
     with transaction.atomic():
         order, locked = _locked_appointment(appointment)
         if locked.status == PickupAppointment.Status.DONE and order.state == State.DELIVERED:
-            raise orders.AlreadyDone(_("Already done: this order is already delivered."))
+            raise orders.AlreadyDone(
+                _("Already done: this order is already %(state)s.")
+                % {"state": order.get_state_display()}
+            )
         _open(locked)
         orders.transition_order(order=order, name="deliver", by=by.user)
         locked.status = PickupAppointment.Status.DONE

@@ -19,6 +19,7 @@ from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
 from studio.pdf import pdf_response
+from studio.services import AlreadyDone
 
 from . import selectors, services
 from .forms import CheckForm, ExtraForm, HandOverForm, PickupForm, SlipForm, SurveyForm
@@ -174,6 +175,9 @@ class DeskView(StaffRequired, TemplateView):
         errors = []
         try:
             done = getattr(self, f"do_{action}")(appointment, forms)
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
+            return redirect(request.path)
         except ValidationError as exc:
             done = None
             form = forms.get(self.FORM_OF[action])
@@ -189,7 +193,7 @@ class DeskView(StaffRequired, TemplateView):
 
     def _valid(self, form):
         if form is None:
-            raise ValidationError(_("Already done."))
+            raise AlreadyDone(_("Already done."))
         if not form.is_valid():
             raise ValidationError({})
         return form.cleaned_data

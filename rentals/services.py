@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from orders import services as order_services
 from orders.models import Charge, LedgerEntry, Order, State
+from studio.services import AlreadyDone
 
 from . import texts
 from .models import Dress, DressReservation
@@ -158,6 +159,15 @@ def _locked(reservation):
     )
 
 
+def _not_already(locked, *done):
+    """A second press at the desk after someone else's: say so, with the state now."""
+    if locked.status in done:
+        raise AlreadyDone(
+            _("Already done: this reservation is %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+
+
 def pick_up_dress(
     *, reservation, id_type, id_number, by, deposit_method=LedgerEntry.Method.CASH, now=None
 ):
@@ -173,6 +183,7 @@ def pick_up_dress(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _locked(reservation)
+        _not_already(locked, DressReservation.Status.PICKED_UP, DressReservation.Status.RETURNED)
         if locked.status != DressReservation.Status.RESERVED:
             raise ValidationError(
                 _("This reservation is %(status)s: the dress cannot be picked up now.")
@@ -212,6 +223,7 @@ def return_dress(
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = _locked(reservation)
+        _not_already(locked, DressReservation.Status.RETURNED)
         if locked.status != DressReservation.Status.PICKED_UP:
             raise ValidationError(
                 _("This reservation is %(status)s: there is no dress to take back.")
@@ -251,6 +263,7 @@ def cancel_reservation(*, reservation, by, reason=""):
     a correcting charge."""
     with transaction.atomic():
         locked = _locked(reservation)
+        _not_already(locked, DressReservation.Status.CANCELLED)
         if locked.status != DressReservation.Status.RESERVED:
             raise ValidationError(
                 _("Only a reservation not yet picked up can be cancelled; this one is %(status)s.")

@@ -8,6 +8,7 @@ from orders.models import Order
 from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
+from studio.services import AlreadyDone
 
 from . import selectors, services
 from .forms import CancelForm, DressFilterForm, PickUpForm, ReservationForm, ReturnForm
@@ -134,6 +135,9 @@ class ReservationActionView(ReservationDetailView):
         if form.is_valid():
             try:
                 self.act(reservation, form.cleaned_data)
+            except AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+                return redirect(reservation)
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:

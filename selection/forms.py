@@ -1,11 +1,11 @@
 import re
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import LedgerEntry
 from shoots.forms import WhenForm
+from studio.lockouts import manager_by_password
 from studio.models import Staff
 
 from . import selectors
@@ -107,22 +107,22 @@ class ProductForm(forms.Form):
         )
 
 
-def manager_approval(form, *, branch, user_staff):
+def manager_approval(form, *, branch, user_staff, request):
     """The approving manager, by their username and password typed on this screen (as on
-    the signing form), or the user themself when they are a manager of the branch."""
+    the signing form, counted towards a lockout), or the user themself when they are a
+    manager of the branch."""
     username = (form.cleaned_data.get("approver_username") or "").strip()
     if username:
-        user = authenticate(
-            username=username, password=form.cleaned_data.get("approver_password", "")
-        )
-        staff = getattr(user, "staff", None) if user is not None else None
-        if staff is None or not staff.is_manager or branch.pk not in staff.branch_ids:
-            form.add_error(
-                "approver_password",
-                _("That is not the username and password of a manager of this branch."),
+        try:
+            return manager_by_password(
+                request,
+                username=username,
+                password=form.cleaned_data.get("approver_password", ""),
+                branch=branch,
             )
+        except forms.ValidationError as exc:
+            form.add_error("approver_password", exc)
             return None
-        return staff
     if user_staff.is_manager and branch.pk in user_staff.branch_ids:
         return user_staff
     return None
@@ -167,15 +167,18 @@ class ConfirmForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, branch, staff, **kwargs):
+    def __init__(self, *args, branch, staff, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.branch = branch
         self.staff = staff
+        self.request = request
 
     def clean(self):
         data = super().clean()
         data["discount"] = data.get("discount") or 0
-        data["approved_by"] = manager_approval(self, branch=self.branch, user_staff=self.staff)
+        data["approved_by"] = manager_approval(
+            self, branch=self.branch, user_staff=self.staff, request=self.request
+        )
         if (
             data["discount"]
             and data["approved_by"] is None

@@ -222,9 +222,15 @@ def start_selection(*, order, by):
         return orders.transition_order(order=order, name="start_selection", by=by.user)
 
 
-def _selecting(order):
-    """The order and its session, locked; picks change only while the order is selecting."""
+def _selecting(order, done=()):
+    """The order and its session, locked; picks change only while the order is selecting.
+    In one of the `done` states someone else just took the step: AlreadyDone says so."""
     locked = Order.objects.select_for_update().select_related("branch", "package").get(pk=order.pk)
+    if locked.state in done:
+        raise orders.AlreadyDone(
+            _("Already done: this order is already %(state)s.")
+            % {"state": locked.get_state_display()}
+        )
     if locked.state != State.SELECTING:
         raise ValidationError(
             _("This order is %(state)s: the selection cannot be changed now.")
@@ -447,7 +453,9 @@ def confirm_selection(
     now = now or timezone.now()
     discount = Decimal(discount or 0)
     with transaction.atomic():
-        locked, session = _selecting(order)
+        locked, session = _selecting(
+            order, done=(State.SELECTED, State.IN_PRODUCTION, State.READY, State.DELIVERED)
+        )
         summary = selectors.summary(session)
         errors = {}
         if not summary.confirmed:

@@ -17,6 +17,7 @@ from orders.models import Order, State
 from studio import roles
 from studio.access import StaffRequired
 from studio.pdf import pdf_response
+from studio.services import AlreadyDone
 
 from . import selectors, services
 from .forms import BookSelectionForm, ConfirmForm, FilesForm, PickForm, ProductForm, ReworkForm
@@ -350,6 +351,8 @@ class SessionActionView(SessionMixin, View):
         service, done = self.ACTIONS[action]
         try:
             service(order=session.order, by=request.staff)
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -376,7 +379,9 @@ class ConfirmView(SessionMixin, TemplateView):
         )
 
     def form(self, data=None):
-        return ConfirmForm(data, branch=self.session.order.branch, staff=self.request.staff)
+        return ConfirmForm(
+            data, branch=self.session.order.branch, staff=self.request.staff, request=self.request
+        )
 
     def dispatch(self, request, *args, **kwargs):
         self.session = None
@@ -403,6 +408,9 @@ class ConfirmView(SessionMixin, TemplateView):
                     discount_approved_by=data["approved_by"],
                     waive_change_window=data["waive_change_window"],
                 )
+            except AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+                return redirect(self.session_url(self.session))
             except ValidationError as exc:
                 _attach(form, exc)
             else:

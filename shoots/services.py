@@ -19,6 +19,7 @@ from orders import services as order_services
 from orders.models import LedgerEntry, Order, State
 from studio import texts as studio_texts
 from studio.models import Branch
+from studio.services import AlreadyDone
 
 from . import texts
 from .models import (
@@ -258,8 +259,14 @@ def cancel_shoot(*, shoot, by):
 # --- The shooting day ---
 
 
-def _locked(shoot, *statuses):
+def _locked(shoot, *statuses, done=()):
+    """The shoot, locked, in one of `statuses`. In one of `done` the action was just taken
+    by someone else: they are told so (AlreadyDone), with the state it is in now."""
     locked = Shoot.objects.select_for_update().select_related("order", "branch").get(pk=shoot.pk)
+    if locked.status in done:
+        raise AlreadyDone(
+            _("Already done: this shoot is %(status)s.") % {"status": locked.get_status_display()}
+        )
     if statuses and locked.status not in statuses:
         raise ValidationError(
             _("This shoot is %(status)s.") % {"status": locked.get_status_display()}
@@ -284,7 +291,9 @@ def check_in(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked(shoot, Shoot.Status.PLANNED)
+        locked = _locked(
+            shoot, Shoot.Status.PLANNED, done=(Shoot.Status.CHECKED_IN, Shoot.Status.FINISHED)
+        )
         order = locked.order
         if balance_method and order.balance_due > ZERO:
             order_services.take_payment(
@@ -342,7 +351,21 @@ def hand_off(*, shoot, to_staff, by, step=None, plan_line=None, now=None):
             step = plan_line.station
         if step is None:
             raise ValidationError(_("Say which station the couple goes to."))
-        last = locked.handoffs.order_by("-at", "-pk").first()
+        last = locked.handoffs.select_related("to_staff").order_by("-at", "-pk").first()
+        if (
+            last is not None
+            and last.to_staff_id == getattr(to_staff, "pk", None)
+            and last.step == step
+            and last.plan_line_id == getattr(plan_line, "pk", None)
+        ):
+            # The same tap twice (two tablets, or a double tap): one hand-off.
+            raise AlreadyDone(
+                _("Already done: the couple is already at %(step)s with %(name)s.")
+                % {
+                    "step": Step(step).label,
+                    "name": last.to_staff.display_name if last.to_staff else "—",
+                }
+            )
         return HandOff.objects.create(
             shoot=locked,
             step=Step(step),
@@ -354,6 +377,10 @@ def hand_off(*, shoot, to_staff, by, step=None, plan_line=None, now=None):
         )
 
 
+def _clock(moment, shoot):
+    return timezone.localtime(moment, shoot.branch.tzinfo).strftime("%H:%M")
+
+
 def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
@@ -361,8 +388,12 @@ def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
         driver = driver or locked.driver
         if vehicle is None or driver is None:
             raise ValidationError(_("An outdoor trip needs a vehicle and a driver."))
-        if locked.trips.filter(returned_at__isnull=True).exists():
-            raise ValidationError(_("This couple is already out; record the return first."))
+        out = locked.trips.select_related("driver").filter(returned_at__isnull=True).first()
+        if out is not None:
+            raise AlreadyDone(
+                _("Already done: the couple left at %(time)s with %(driver)s.")
+                % {"time": _clock(out.departed_at, locked), "driver": out.driver.display_name}
+            )
         trip = OutdoorTrip.objects.create(
             shoot=locked, vehicle=vehicle, driver=driver, departed_at=now or timezone.now()
         )
@@ -376,6 +407,12 @@ def return_outdoor(*, shoot, by, now=None):
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
         trip = locked.trips.select_for_update().filter(returned_at__isnull=True).first()
         if trip is None:
+            back = locked.trips.order_by("-returned_at").first()
+            if back is not None:
+                raise AlreadyDone(
+                    _("Already done: the couple came back at %(time)s.")
+                    % {"time": _clock(back.returned_at, locked)}
+                )
             raise ValidationError(_("This couple is not out on a trip."))
         trip.returned_at = now or timezone.now()
         trip.save(update_fields=["returned_at"])
@@ -388,7 +425,7 @@ def finish_shoot(
     """The shoot is done (finish_shoot): the locker key is back and its deposit refunded,
     or part of it kept with a reason."""
     with transaction.atomic():
-        locked = _locked(shoot, Shoot.Status.CHECKED_IN)
+        locked = _locked(shoot, Shoot.Status.CHECKED_IN, done=(Shoot.Status.FINISHED,))
         order = locked.order
         if order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) > ZERO:
             order_services.return_hold(
@@ -419,7 +456,7 @@ def mark_no_show(*, shoot, by, now=None):
     """The couple did not come: their people are freed and the owner gets a call task."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked(shoot, Shoot.Status.PLANNED)
+        locked = _locked(shoot, Shoot.Status.PLANNED, done=(Shoot.Status.NO_SHOW,))
         if locked.starts_at > now:
             raise ValidationError(_("The appointment has not started yet."))
         locked.bookings.all().delete()

@@ -19,6 +19,7 @@ from studio import roles
 from studio.access import EVERYONE, StaffRequired
 from studio.forms import attach_errors
 from studio.models import Staff
+from studio.services import AlreadyDone
 
 from . import selectors, services
 from .calendar import render_feed
@@ -292,6 +293,9 @@ class ShootActionView(StaffRequired, View):
             return self.back(shoot)
         try:
             self.act(shoot, form.cleaned_data if form is not None else {})
+        except AlreadyDone as exc:
+            # A second press after someone else's: the page as it is now, and why.
+            messages.warning(request, exc.messages[0])
         except ValidationError as exc:
             if self.page_form_name:
                 attach_errors(form, exc)

@@ -20,6 +20,7 @@ CORE_NAV = [
     ((_("Rota"), "studio:rota", {roles.MANAGER}), FRONT_DESK),
     ((_("Reports"), "studio:reports", {roles.MANAGER}), FRONT_DESK),
     ((_("My leave"), "studio:leave", roles.ALL), FRONT_DESK),
+    ((_("Locked logins"), "studio:lockouts", {roles.CHAIN_MANAGER}), None),
 ]
 
 

@@ -404,14 +404,48 @@ def ask_discount_approval(*, customer, package, discount, requested_by):
         )
 
 
+class AlreadyDone(ValidationError):
+    """Someone else did this a moment ago (the second press of the same button). Views show
+    it as a warning on the page, with the state things are in now, not as a refusal."""
+
+
+class AlreadyDecided(AlreadyDone):
+    """Another manager (or the same one, a moment ago) decided this discount first;
+    `approval` is the decision that stands."""
+
+    def __init__(self, approval):
+        self.approval = approval
+        params = {
+            "manager": approval.decided_by.display_name if approval.decided_by else "?",
+            "time": timezone.localtime(approval.decided_at, approval.branch.tzinfo).strftime(
+                "%H:%M"
+            ),
+        }
+        if approval.status == DiscountApproval.Status.APPROVED:
+            text = _("Already decided: %(manager)s approved this discount at %(time)s.")
+        else:
+            text = _("Already decided: %(manager)s refused this discount at %(time)s.")
+        super().__init__(text % params, code="already_decided")
+
+
 def decide_discount_approval(*, approval, manager, approve):
-    """A store manager of the branch approves or refuses; the first decision stands."""
+    """A store manager of the branch approves or refuses; the first decision stands.
+
+    The approval row is locked, so of two managers deciding at once the second waits, finds
+    it decided and is told by whom (AlreadyDecided), never that their decision was applied.
+    """
     if not manager.is_manager or approval.branch_id not in manager.branch_ids:
         raise ValidationError(_("Only a store manager of this branch can decide."))
     with transaction.atomic():
-        locked = DiscountApproval.objects.select_for_update().get(pk=approval.pk)
+        # Who decided is read after the lock: a join taken with the lock would show the
+        # row as it was before the other manager's decision.
+        locked = (
+            DiscountApproval.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .get(pk=approval.pk)
+        )
         if locked.status != DiscountApproval.Status.PENDING:
-            return locked
+            raise AlreadyDecided(locked)
         locked.status = (
             DiscountApproval.Status.APPROVED if approve else DiscountApproval.Status.REFUSED
         )

@@ -19,6 +19,7 @@ app_patterns = (
         path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
         path("customers/<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
         path("leave/", views.LeaveView.as_view(), name="leave"),
+        path("lockouts/", views.LockoutListView.as_view(), name="lockouts"),
         path("reports/", views_reports.ReportsView.as_view(), name="reports"),
         path(
             "discounts/<int:pk>/decide/",

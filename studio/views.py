@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from . import roles, selectors, services
+from . import lockouts, roles, selectors, services
 from .access import StaffRequired, staff_required
 from .forms import (
     ConsultationForm,
@@ -72,6 +72,34 @@ def switch_branch(request):
     request.session[BranchMiddleware.SESSION_KEY] = branch_id
     messages.success(request, _("Branch switched."))
     return redirect("home")
+
+
+class LockoutListView(StaffRequired, TemplateView):
+    """Head office lifts a login lockout early (django-axes), e.g. for a manager who
+    mistyped their password on the signing screen and is needed now."""
+
+    roles = {roles.CHAIN_MANAGER}
+    http_method_names = ["get", "post"]
+    template_name = "studio/lockouts.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["lockouts"] = lockouts.current_lockouts()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        try:
+            lockouts.unlock_login(
+                username=username,
+                ip_address=request.POST.get("ip_address", ""),
+                by=request.staff,
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("%(username)s can log in again.") % {"username": username})
+        return redirect("studio:lockouts")
 
 
 # --- The front desk (DOMAIN.md, stage 1) ---
@@ -386,6 +414,8 @@ class DiscountDecisionView(StaffRequired, View):
             services.decide_discount_approval(
                 approval=approval, manager=request.staff, approve=approve
             )
+        except services.AlreadyDecided as exc:
+            messages.warning(request, exc.messages[0])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

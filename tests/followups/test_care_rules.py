@@ -35,13 +35,24 @@ def fired(rule_key):
     )
 
 
-def fires_at(rule_key, moment):
-    """Nothing a minute before `moment`; exactly one call or message at `moment`."""
+def assert_queued(message):
+    """A message that will really go: queued with its text, not skipped for a missing or
+    broken template (which would still count as "fired")."""
+    assert message.status == OutboxMessage.Status.QUEUED, (message.occasion, message.skip_reason)
+    assert message.skip_reason == ""
+    assert message.body.strip() and "{" not in message.body
+
+
+def fires_at(rule_key, moment, *, skipped=False):
+    """Nothing a minute before `moment`; exactly one call or message at `moment`. A message
+    must be queued with its text unless the test expects it `skipped`."""
     run_care_rules(now=moment - timedelta(minutes=1))
     assert fired(rule_key) == [], f"{rule_key} fired before {moment}"
     run_care_rules(now=moment)
     found = fired(rule_key)
     assert len(found) == 1, f"{rule_key} did not fire at {moment}"
+    if isinstance(found[0], OutboxMessage) and not skipped:
+        assert_queued(found[0])
     return found[0]
 
 
@@ -89,7 +100,7 @@ def test_no_urge_call_once_a_shoot_is_booked(deposit_order, receptionist):
 
 
 def test_the_day_15_and_day_60_offers_need_marketing_consent(customer, deposit_order):
-    offer = fires_at("offer_no_shoot_day15", at(17, 10))
+    offer = fires_at("offer_no_shoot_day15", at(17, 10), skipped=True)
     assert offer.status == OutboxMessage.Status.SKIPPED
     assert offer.skip_reason == OutboxMessage.SkipReason.NO_CONSENT
     customer.marketing_consent = True
@@ -160,10 +171,13 @@ def test_birthdays_of_bride_and_groom_are_greeted_on_the_day(consenting):
     run_care_rules(now=at(10, 9, 29))
     assert fired("birthday_greeting") == []
     run_care_rules(now=at(10, 9, 30))
-    assert sorted(m.occasion for m in fired("birthday_greeting")) == [
+    greetings = fired("birthday_greeting")
+    assert sorted(m.occasion for m in greetings) == [
         f"care:birthday_greeting:customer={consenting.pk}:bride:2026-03-10",
         f"care:birthday_greeting:customer={consenting.pk}:groom:2026-03-10",
     ]
+    for greeting in greetings:
+        assert_queued(greeting)
 
 
 def test_a_29_february_birthday_is_greeted_on_28_february(consenting):

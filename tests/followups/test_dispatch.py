@@ -11,7 +11,7 @@ from followups import services
 from followups.models import OutboxMessage
 from followups.services import dispatch_due_messages, queue_message
 from tests.factories import BranchFactory, CustomerFactory
-from tests.orders.test_concurrency import run_together
+from tests.races import run_together
 
 from . import backends
 

@@ -6,7 +6,7 @@ from django.db import connection
 from studio import roles, services
 from studio.models import Customer, Visit
 from tests.factories import BranchFactory, StaffFactory
-from tests.orders.test_concurrency import run_together
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

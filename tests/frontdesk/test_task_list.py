@@ -58,6 +58,19 @@ def test_it_logs_a_call(login, customer_service, task):
     assert task.status == "failed" and task.done_by == customer_service
 
 
+def test_a_second_log_of_the_same_call_says_who_logged_it(
+    login, customer_service, receptionist, task
+):
+    url = reverse("followups:close_task", args=[task.pk])
+    login(customer_service).post(url, {"status": "failed", "outcome": "no answer"}, follow=True)
+    again = login(receptionist).post(url, {"status": "done", "outcome": "booked"}, follow=True)
+    assert again.status_code == 200
+    assert "Already done: Chen Jing logged this call as No answer at" in again.text
+    assert "Call logged." not in again.text
+    task.refresh_from_db()
+    assert task.status == "failed" and task.done_by == customer_service
+
+
 def test_it_refuses_a_call_without_a_result(login, customer_service, task):
     url = reverse("followups:close_task", args=[task.pk])
     response = login(customer_service).post(url, {"status": "open"})

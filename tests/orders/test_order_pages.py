@@ -145,3 +145,26 @@ def test_another_branch_cannot_print_our_receipt(login, stranger, order):
 def test_the_payment_form_offers_the_balance_first(login, receptionist, order):
     response = login(receptionist).get(order.get_absolute_url())
     assert response.context["payment_form"]["kind"].value() == "balance"
+
+
+def test_a_second_press_of_a_transition_says_already_done_on_the_order_page(login, manager, order):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shoots.models import Shoot
+
+    start = timezone.now() + timedelta(days=8)
+    Shoot.objects.create(
+        order=order,
+        branch=order.branch,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        created_by=manager,
+    )
+    client = login(manager)
+    url = reverse("orders:transition", args=[order.number, "schedule"])
+    assert client.post(url).status_code == 302
+    again = client.post(url, follow=True)
+    assert again.status_code == 200
+    assert "Already done: this order is already Scheduled." in again.text

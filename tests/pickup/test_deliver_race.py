@@ -6,7 +6,7 @@ from django_fsm_log.models import StateLog
 from orders.models import Order, State
 from orders.services import AlreadyDone
 from pickup import services
-from tests.orders.test_concurrency import run_together
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ import pytest
 
 from rentals import services
 from rentals.models import DressReservation
-from tests.orders.test_concurrency import run_together
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from orders.models import LedgerEntry, State
 from selection import services
+from selection.models import ProductionItem
 from studio import roles
 
 
@@ -111,3 +112,33 @@ def test_an_unknown_action_is_not_found(selecting_order, consultant, login):
 def test_the_production_list_is_for_money_roles(production_order, make_staff, login):
     url = reverse("selection:production_list", args=[production_order.number])
     assert login(make_staff(roles.RETOUCHER)).get(url).status_code == 403
+
+
+def test_a_second_signing_lands_on_the_session_with_already_done(
+    selecting_order, session, consultant, login
+):
+    _ready(session, consultant)
+    client = login(consultant)
+    data = {"customer_signed": "on"}
+    assert client.post(_url(selecting_order), data).status_code == 302
+    items_once = ProductionItem.objects.filter(order=selecting_order).count()
+    again = client.post(_url(selecting_order), data, follow=True)
+    assert again.status_code == 200
+    assert "Already done: this order is already Selected." in again.text
+    assert ProductionItem.objects.filter(order=selecting_order).count() == items_once
+
+
+def test_guessing_a_managers_password_here_locks_it_like_a_login(
+    selecting_order, session, consultant, manager, login, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    _ready(session, consultant)
+    client = login(consultant)
+    data = {"customer_signed": "on", "discount": "100", "approver_username": manager.user.username}
+    for _i in range(3):
+        client.post(_url(selecting_order), {**data, "approver_password": "guess"})
+    right = client.post(_url(selecting_order), {**data, "approver_password": "pw-for-tests-1"})
+    assert right.status_code == 400
+    assert "Too many wrong passwords" in right.content.decode()
+    selecting_order.refresh_from_db()
+    assert selecting_order.state == State.SELECTING

@@ -6,7 +6,7 @@ from django_fsm_log.models import StateLog
 from orders.models import Order, State
 from selection import services
 from selection.models import ProductionItem
-from tests.orders.test_concurrency import run_together
+from tests.races import run_together
 
 from .conftest import walk_to_qc
 

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order, State
@@ -43,7 +45,8 @@ def test_there_is_one_login_per_role_with_the_shared_password(built):
     logged_roles = {role for _username, role in built}
     assert logged_roles == set(roles.ALL)
     for username, _role in built:
-        assert authenticate(username=username, password=demo.PASSWORD) is not None
+        request = RequestFactory().post(reverse("login"))
+        assert authenticate(request, username=username, password=demo.PASSWORD) is not None
 
 
 def test_this_weeks_control_sheet_has_shoots(built):
