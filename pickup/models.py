@@ -7,6 +7,7 @@ from orders.models import Order
 from rentals.models import DressReservation
 from selection.models import ProductionItem
 from studio.models import Branch, Staff
+from studio.validators import mask_id_number
 
 
 class PickupAppointment(models.Model):
@@ -123,6 +124,10 @@ class LostSlipMemo(models.Model):
 
     def __str__(self):
         return f"{self.appointment.slip_number}: {self.id_type}"
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
 
 
 class PartialPickupMemo(models.Model):

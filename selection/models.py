@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
 from studio.models import Branch, Staff
+from studio.validators import check_branch_amounts
 
 # How long a selection session lasts when the branch has not set its own.
 DEFAULT_SESSION_MINUTES = 120
@@ -122,6 +123,9 @@ class PriceItem(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        check_branch_amounts(self, "price")
 
     @property
     def label(self):

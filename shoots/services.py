@@ -19,6 +19,7 @@ from followups.services import close_call_tasks_for, create_call_task
 from orders import services as order_services
 from orders.models import LedgerEntry, Order, State
 from studio.models import Branch
+from studio.validators import booking_too_far
 
 from .models import (
     CalendarFeed,
@@ -174,6 +175,8 @@ def book_shoot(
     errors = _validate_people(branch=branch, seats=seats)
     if starts_at <= now:
         errors["starts_at"] = _("Choose a time in the future.")
+    elif too_far := booking_too_far(starts_at, branch=branch):
+        errors["starts_at"] = too_far
     elif (
         starts_at - now < timedelta(days=settings.STUDIO_MIN_BOOKING_LEAD_DAYS)
         and not short_notice_confirmed
