@@ -56,6 +56,10 @@ def normalise_phone(value):
         number = phonenumbers.parse(text, PHONE_REGION)
     except phonenumbers.NumberParseException:
         raise ValidationError(PHONE_INVALID_MESSAGE, code="phone_invalid") from None
+    national_number = str(number.national_number)
+    if number.country_code == 86 and _MAINLAND_MOBILE.match(national_number):
+        # Any 1[3-9] mobile: new prefixes are allocated faster than the library learns them.
+        return national_number
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(PHONE_INVALID_MESSAGE, code="phone_invalid")
     if number.country_code != 86:

@@ -1,6 +1,5 @@
 """The managers' reports page (DOMAIN.md, "Managers"), and the same figures as CSV."""
 
-
 from django.http import Http404, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
