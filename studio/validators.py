@@ -119,7 +119,9 @@ class PhoneField(models.CharField):
         return normalise_phone(super().to_python(value))
 
     def get_prep_value(self, value):
-        return normalise_phone_or_keep(super().get_prep_value(value))
+        # Not CharField's, which calls to_python: a query must not fail on a wrong number.
+        value = models.Field.get_prep_value(self, value)
+        return None if value is None else normalise_phone_or_keep(str(value))
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PhoneFormField, **kwargs})

@@ -158,3 +158,8 @@ def test_the_migration_normalises_stored_phones_and_keeps_duplicates(branch):
     phones = dict(Customer.objects.values_list("pk", "bride_phone"))
     assert phones[first.pk] == phones[second.pk] == "13900001111"  # both files kept
     assert phones[odd.pk] == "ask Li"  # unreadable: kept for a person to fix
+
+
+@pytest.mark.django_db
+def test_looking_up_a_number_that_cannot_exist_finds_nothing_and_does_not_fail(customer):
+    assert not Customer.objects.filter(bride_phone="<script>").exists()
