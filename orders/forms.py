@@ -48,6 +48,7 @@ class SigningForm(forms.Form):
     )
     approver_password = forms.CharField(
         label=_("Approving manager's password"),
+        max_length=128,
         required=False,
         widget=forms.PasswordInput(render_value=False),
     )

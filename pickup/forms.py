@@ -103,7 +103,10 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comments = forms.CharField(
-        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comments"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     would_refer = forms.BooleanField(label=_("Would recommend us to friends"), required=False)
 

@@ -203,7 +203,10 @@ class ReportForm(forms.Form):
     branch = forms.TypedChoiceField(label=_("Branch"), coerce=int, required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     month = forms.CharField(
-        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
+        label=_("Month"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
     day = SaneDateField(
         label=_("Day"),
