@@ -79,7 +79,9 @@ class CareRuleForm(forms.Form):
 
 class ComplaintForm(forms.Form):
     text = forms.CharField(
-        label=_("What they complain about"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What they complain about"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     order = forms.ModelChoiceField(label=_("Order"), queryset=None, required=False)
     owner = forms.ModelChoiceField(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studio.lockouts import manager_by_password
 from studio.selectors import approving_manager
+from studio.validators import SaneDateField
 
 from .models import LedgerEntry
 from .services import PAYMENT_KINDS
@@ -20,7 +21,9 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-    request_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+    request_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
+    )
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -46,21 +49,29 @@ class SigningForm(forms.Form):
     )
     approver_password = forms.CharField(
         label=_("Approving manager's password"),
+        max_length=128,
         required=False,
         widget=forms.PasswordInput(render_value=False),
     )
     gifts = forms.CharField(
-        label=_("Gifts and vouchers"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    style_wishes = forms.CharField(
-        label=_("Style wishes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    notes = forms.CharField(
-        label=_("Notes (allergies, preferences)"),
+        label=_("Gifts and vouchers"),
+        max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    wanted_shoot_month = forms.DateField(
+    style_wishes = forms.CharField(
+        label=_("Style wishes"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notes = forms.CharField(
+        label=_("Notes (allergies, preferences)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    wanted_shoot_month = SaneDateField(
         label=_("Wanted shoot month"),
         required=False,
         input_formats=["%Y-%m", "%Y-%m-%d"],
@@ -69,7 +80,9 @@ class SigningForm(forms.Form):
     deposit = forms.DecimalField(label=_("Deposit (¥)"), max_digits=10, decimal_places=2)
     deposit_method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     approval = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    request_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+    request_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
+    )
 
     def __init__(self, *args, packages, branch, customer, request, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django_fsm_log.models import StateLog
 from studio import services as studio_services
 from studio.services import reward_referral
 from studio.templatetags.studio import money
+from studio.validators import amount_ceiling, check_amount
 
 from .guards import blocked_reasons
 from .models import (
@@ -188,6 +189,16 @@ PAYMENT_KINDS = (
 )
 
 
+def checked_amount(amount, *, branch, field="amount", zero_allowed=False):
+    """One money entry at a branch: positive, whole fen, at most the branch's ceiling
+    (studio.validators.check_amount). A wrong one is refused at its field."""
+    try:
+        return check_amount(amount, ceiling=amount_ceiling(branch), zero_allowed=zero_allowed)
+    except (ValidationError, ArithmeticError, TypeError) as exc:
+        messages = getattr(exc, "messages", [_("Enter an amount in yuan, e.g. 1280.00.")])
+        raise ValidationError({field: messages}) from None
+
+
 def take_payment(*, order, kind, method, amount, staff, note="", request_key=None, at=None):
     """Money in towards what the order owes. Never more than is due.
 
@@ -200,8 +211,7 @@ def take_payment(*, order, kind, method, amount, staff, note="", request_key=Non
             return existing
     if kind not in PAYMENT_KINDS:
         raise ValidationError({"kind": _("This is not a kind of payment.")})
-    if amount <= ZERO:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    checked_amount(amount, branch=order.branch)
     try:
         with transaction.atomic():
             locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -230,9 +240,7 @@ def take_payment(*, order, kind, method, amount, staff, note="", request_key=Non
 
 def refund(*, order, method, amount, staff, note, request_key=None):
     """Money back to the customer: never more than was paid towards the order."""
-    amount = Decimal(amount)
-    if amount <= ZERO:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    amount = checked_amount(amount, branch=order.branch)
     if not note:
         raise ValidationError({"note": _("Say why the money is refunded.")})
     with transaction.atomic():
@@ -260,8 +268,7 @@ def take_hold(*, order, kind, method, amount, staff, note="", at=None):
     amount = Decimal(amount)
     if kind not in LedgerEntry.HOLDS:
         raise ValidationError({"kind": _("This is not a refundable deposit.")})
-    if amount <= ZERO:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    checked_amount(amount, branch=order.branch)
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         return _record(
@@ -338,6 +345,7 @@ def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=
     amount = Decimal(amount)
     if amount == ZERO:
         raise ValidationError({"amount": _("The amount cannot be zero.")})
+    checked_amount(abs(amount), branch=order.branch)
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         return Charge.objects.create(
@@ -388,6 +396,11 @@ def create_order(
     errors = {}
     if discount < ZERO:
         errors["discount"] = _("A discount cannot be negative.")
+    else:
+        try:
+            checked_amount(discount, branch=branch, field="discount", zero_allowed=True)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     agreed = package.price - discount
     if agreed < package.floor_price:
         errors["discount"] = _("The price cannot go below %(floor)s for this package.") % {
@@ -401,6 +414,8 @@ def create_order(
         }
     if deposit <= ZERO:
         errors["deposit"] = _("The deposit must be more than zero.")
+    elif deposit != deposit.quantize(Decimal("0.01")):
+        errors["deposit"] = _("Give the amount in yuan and fen (two decimals).")
     elif deposit > agreed:
         errors["deposit"] = _("The deposit cannot be more than the agreed price.")
     if errors:

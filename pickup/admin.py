@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from studio.admin import BranchScopedAdmin, ReadOnlyAdmin
 
@@ -29,6 +30,12 @@ class LostSlipMemoAdmin(ReadOnlyAdmin):
     list_display = ["appointment", "order", "id_type", "signed_at", "by"]
     search_fields = ["order__number", "appointment__slip_number"]
     list_select_related = ["appointment", "order", "by"]
+    exclude = ["id_number"]
+    readonly_fields = ["id_number_masked"]
+
+    @admin.display(description=_("ID document number"))
+    def id_number_masked(self, obj):
+        return obj.masked_id_number
 
 
 @admin.register(PartialPickupMemo)

@@ -10,12 +10,13 @@ from selection.models import PriceItem
 from studio import roles
 from studio.models import Staff
 from studio.templatetags.studio import money
+from studio.validators import BookingDateField, SaneDateField
 
 from .models import ItemCheck
 
 
 class PickupForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BookingDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
     clerk = forms.ModelChoiceField(
         label=_("Pickup clerk"), queryset=Staff.objects.none(), required=False
@@ -43,7 +44,7 @@ class PickupForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), required=False)
+    date = SaneDateField(label=_("Date"), required=False)
 
 
 class SlipForm(forms.Form):
@@ -68,7 +69,7 @@ class HandOverForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    rest_date = forms.DateField(
+    rest_date = BookingDateField(
         label=_("Date for the rest"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -87,7 +88,9 @@ class ExtraForm(forms.Form):
     price_item = forms.ModelChoiceField(label=_("Extra"), queryset=PriceItem.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
-    request_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+    request_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
+    )
 
     def __init__(self, *args, extras, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +106,10 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comments = forms.CharField(
-        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comments"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     would_refer = forms.BooleanField(label=_("Would recommend us to friends"), required=False)
 

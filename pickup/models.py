@@ -8,6 +8,7 @@ from rentals.models import DressReservation
 from selection.models import ProductionItem
 from studio import texts
 from studio.models import Branch, Kept, Staff
+from studio.validators import mask_id_number
 
 
 class PickupAppointment(Kept):
@@ -131,6 +132,10 @@ class LostSlipMemo(Kept):
 
     def __str__(self):
         return f"{self.appointment.slip_number}: {self.id_type}"
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
 
 
 class PartialPickupMemo(Kept):

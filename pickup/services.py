@@ -22,6 +22,7 @@ from selection import texts as selection_texts
 from selection.models import ProductionItem
 from studio import roles
 from studio import texts as studio_texts
+from studio.validators import booking_too_far, normalise_id_document
 
 from . import texts
 from .models import (
@@ -56,6 +57,8 @@ def book_pickup(*, order, starts_at, by, clerk=None, note="", now=None):
     errors = {}
     if starts_at <= now:
         errors["starts_at"] = _("Choose a time in the future.")
+    elif too_far := booking_too_far(starts_at, branch=order.branch):
+        errors["starts_at"] = too_far
     if clerk is not None and (
         order.branch_id not in clerk.branch_ids or not clerk.has_role(roles.PICKUP_CLERK)
     ):
@@ -212,6 +215,11 @@ def verify_slip(
                 )
             if not id_number:
                 errors["lost_slip_id_number"] = _("Write the ID document's number.")
+            elif lost_slip_id_type in DressReservation.IdType.values:
+                try:
+                    id_number = normalise_id_document(lost_slip_id_type, id_number)
+                except ValidationError as exc:
+                    errors["lost_slip_id_number"] = exc.messages
             if errors:
                 raise ValidationError(errors)
             memo = LostSlipMemo.objects.create(
@@ -255,6 +263,8 @@ def hand_over(*, appointment, item_ids, by, rest_at=None, now=None):
         rest_at = rest_at or locked.starts_at + timedelta(days=7)
         if rest_at <= now:
             raise ValidationError({"rest_at": _("Choose a time in the future.")})
+        if too_far := booking_too_far(rest_at, branch=locked.order.branch):
+            raise ValidationError({"rest_at": too_far})
         locked.status = PickupAppointment.Status.DONE
         locked.save(update_fields=["status"])
         following = PickupAppointment.objects.create(

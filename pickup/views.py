@@ -20,6 +20,7 @@ from studio.access import StaffRequired
 from studio.forms import attach_errors
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
+from studio.validators import validate_sane_date
 
 from . import selectors, services
 from .forms import CheckForm, ExtraForm, HandOverForm, PickupForm, SlipForm, SurveyForm
@@ -95,7 +96,8 @@ class SheetView(StaffRequired, TemplateView):
         branch = self.request.branch
         try:
             day = date.fromisoformat(self.request.GET.get("date", ""))
-        except ValueError:
+            validate_sane_date(day)
+        except (ValueError, ValidationError):
             day = branch.today()
         appointments = list(selectors.sheet(branch=branch, day=day))
         orders = selectors.orders_for_sheet(appointments)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from studio.admin import BranchScopedAdmin, HistoryAdmin
 
@@ -33,6 +34,12 @@ class DressReservationAdmin(BranchScopedAdmin, admin.ModelAdmin):
     list_filter = ["branch", "status"]
     search_fields = ["dress__code", "order__number"]
     list_select_related = ["dress", "customer", "order", "branch"]
+    exclude = ["id_number"]
+    readonly_fields = ["id_number_masked"]
+
+    @admin.display(description=_("ID document number"))
+    def id_number_masked(self, obj):
+        return obj.masked_id_number
 
     def has_add_permission(self, request):
         return False

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from orders.models import Order, State
 from studio import roles
+from studio.validators import id_card_check_character
 
 from . import services
 from .models import Dress
@@ -42,6 +43,12 @@ DRESSES = [
     ),
 ]
 MEASURES = {"bust": 84, "waist": 64, "hips": 90, "height": 165, "shoulder": 37}
+
+
+def _id_card_number(rng):
+    """A made-up Shanghai resident ID card number with a correct check character."""
+    first17 = f"31010119{rng.randint(60, 99)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}{rng.randint(100, 999)}"
+    return first17 + id_card_check_character(first17)
 
 
 def seed(branch, team, rng):
@@ -92,7 +99,7 @@ def seed(branch, team, rng):
     services.pick_up_dress(
         reservation=out,
         id_type="id_card",
-        id_number=f"3101011990{rng.randint(10000000, 99999999)}",
+        id_number=_id_card_number(rng),
         by=rng.choice(desk),
         now=datetime.combine(today - timedelta(days=3), time(11), branch.tzinfo),
     )

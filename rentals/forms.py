@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import LedgerEntry
+from studio.validators import BookingDateField, SaneDateField
 
 from .models import Dress, DressReservation
 from .services import MEASUREMENTS
@@ -26,9 +27,9 @@ class ReservationForm(forms.Form):
     """礼服出租预约登记: the dress, the dates and the customer's measurements."""
 
     dress = forms.ModelChoiceField(label=_("Dress"), queryset=Dress.objects.none())
-    pickup_on = forms.DateField(label=_("Pickup date"), widget=DATE)
-    return_on = forms.DateField(label=_("Return date"), widget=DATE)
-    wedding_date = forms.DateField(label=_("Wedding date"), widget=DATE, required=False)
+    pickup_on = BookingDateField(label=_("Pickup date"), widget=DATE)
+    return_on = BookingDateField(label=_("Return date"), widget=DATE)
+    wedding_date = SaneDateField(label=_("Wedding date"), widget=DATE, required=False)
     bust = _size(_("Bust (cm)"))
     waist = _size(_("Waist (cm)"))
     hips = _size(_("Hips (cm)"))

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from shoots.models import PostgresExclusionConstraint
+from studio import validators
 from studio.models import Branch, Customer, Kept, Staff
 
 ZERO = Decimal("0.00")
@@ -66,6 +67,9 @@ class Dress(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}".strip()
 
+    def clean(self):
+        validators.check_branch_amounts(self, "rental_price", "deposit")
+
 
 class DateRange(Func):
     function = "DATERANGE"
@@ -90,10 +94,13 @@ class DressReservation(Kept):
         CANCELLED = "cancelled", _("Cancelled")
 
     class IdType(models.TextChoices):
-        ID_CARD = "id_card", _("Resident ID card")
-        PASSPORT = "passport", _("Passport")
-        HK_MACAO_PERMIT = "hk_macao", _("Home-return permit")
-        DRIVING_LICENCE = "driving", _("Driving licence")
+        """Each with its own format check: studio.validators.normalise_id_document."""
+
+        ID_CARD = validators.ID_CARD, _("Resident ID card")
+        PASSPORT = validators.PASSPORT, _("Passport")
+        HK_MACAO_PERMIT = validators.HK_MACAO_PERMIT, _("Home-return permit (Hong Kong, Macao)")
+        TAIWAN_PERMIT = validators.TAIWAN_PERMIT, _("Taiwan compatriot permit")
+        DRIVING_LICENCE = validators.DRIVING_LICENCE, _("Driving licence")
 
     branch = models.ForeignKey(
         Branch,
@@ -178,6 +185,10 @@ class DressReservation(Kept):
 
     def get_absolute_url(self):
         return reverse("rentals:detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self):
+        return validators.mask_id_number(self.id_number)
 
     @property
     def is_live(self):

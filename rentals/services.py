@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from orders import services as order_services
 from orders.models import Charge, LedgerEntry, Order, State
+from orders.services import checked_amount
 from studio.services import AlreadyDone
+from studio.validators import check_booking_date, normalise_id_document, validate_sane_date
 
 from . import texts
 from .models import Dress, DressReservation
@@ -88,7 +90,17 @@ def reserve_dress(
         errors["dress"] = _("This dress is no longer rented out.")
     if pickup_on < today:
         errors["pickup_on"] = _("The pickup date cannot be in the past.")
-    if return_on < pickup_on:
+    for field, day in (("pickup_on", pickup_on), ("return_on", return_on)):
+        try:
+            check_booking_date(day, today=today, past_allowed=True)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if wedding_date is not None:
+        try:
+            validate_sane_date(wedding_date)
+        except ValidationError as exc:
+            errors["wedding_date"] = exc.messages
+    if return_on < pickup_on and "return_on" not in errors:
         errors["return_on"] = _("The dress must come back on or after the pickup date.")
     unknown = set(measurements) - set(MEASUREMENTS)
     if unknown:
@@ -98,10 +110,11 @@ def reserve_dress(
     if deposit_amount is None:
         deposit_amount = dress.deposit
     rental_price, deposit_amount = Decimal(rental_price), Decimal(deposit_amount)
-    if rental_price < ZERO:
-        errors["rental_price"] = _("The rental price cannot be negative.")
-    if deposit_amount < ZERO:
-        errors["deposit_amount"] = _("The deposit cannot be negative.")
+    for field, amount in (("rental_price", rental_price), ("deposit_amount", deposit_amount)):
+        try:
+            checked_amount(amount, branch=branch, field=field, zero_allowed=True)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     cleaning_until = return_on + timedelta(days=dress.cleaning_days)
@@ -179,6 +192,11 @@ def pick_up_dress(
         errors["id_type"] = _("Choose the ID document the customer leaves with us.")
     if not id_number:
         errors["id_number"] = _("Write down the ID document's number before the dress goes out.")
+    else:
+        try:
+            id_number = normalise_id_document(id_type, id_number)
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -117,7 +117,9 @@ class ReservationDetailView(StaffRequired, TemplateView):
             kwargs.setdefault("cancel_form", CancelForm())
         if at_desk and is_out:
             kwargs.setdefault("return_form", ReturnForm(initial={"deductions": 0}))
-        return super().get_context_data(reservation=reservation, **kwargs)
+        # The number of the ID document held is read in full only by the desk that holds
+        # it and gives it back; everyone else sees 3101**********1234.
+        return super().get_context_data(reservation=reservation, hands_over=at_desk, **kwargs)
 
 
 class ReservationActionView(ReservationDetailView):

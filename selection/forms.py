@@ -95,7 +95,9 @@ class ProductForm(forms.Form):
 
     price_item = forms.ModelChoiceField(PriceItem.objects.none(), label=_("Product"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
-    photo_number = forms.IntegerField(label=_("Photo number"), required=False, min_value=1)
+    photo_number = forms.IntegerField(
+        label=_("Photo number"), required=False, min_value=1, max_value=100000
+    )
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +157,7 @@ class ConfirmForm(forms.Form):
     )
     approver_password = forms.CharField(
         label=_("Approving manager's password"),
+        max_length=128,
         required=False,
         widget=forms.PasswordInput(render_value=False),
     )

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from orders.models import Order
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
+from studio.validators import check_branch_amounts
 
 # How long a selection session lasts when the branch has not set its own.
 DEFAULT_SESSION_MINUTES = 120
@@ -126,6 +127,9 @@ class PriceItem(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        check_branch_amounts(self, "price")
 
     @property
     def label(self):

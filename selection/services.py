@@ -21,6 +21,7 @@ from orders.models import Charge, LedgerEntry, Order, State
 from studio import roles
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
+from studio.validators import booking_too_far
 
 from . import selectors, texts
 from .models import (
@@ -63,6 +64,8 @@ def book_selection(*, order, starts_at, consultant, by, now=None):
         errors["consultant"] = _("Choose a selection consultant of this branch.")
     if starts_at <= now:
         errors["starts_at"] = _("Choose a time in the future.")
+    elif too_far := booking_too_far(starts_at, branch=branch):
+        errors["starts_at"] = too_far
     if errors:
         raise ValidationError(errors)
     ends_at = starts_at + timedelta(minutes=session_minutes(branch))

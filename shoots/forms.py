@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models import LedgerEntry
 from studio.models import Staff
+from studio.validators import BookingDateField
 
 from .models import OutfitKind, PlannedSet, Room, Shoot, Step, Vehicle
 from .selectors import SEAT_ROLES
@@ -19,7 +20,7 @@ TAKEN_MEANWHILE = _(
 class WhenForm(forms.Form):
     """First step of booking: the date and start time, so only free people are offered."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BookingDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
 
     def starts_at(self, branch):

@@ -20,6 +20,7 @@ from orders.models import LedgerEntry, Order, State
 from studio import texts as studio_texts
 from studio.models import Branch
 from studio.services import AlreadyDone
+from studio.validators import booking_too_far
 
 from . import texts
 from .models import (
@@ -177,6 +178,8 @@ def book_shoot(
     errors = _validate_people(branch=branch, seats=seats)
     if starts_at <= now:
         errors["starts_at"] = _("Choose a time in the future.")
+    elif too_far := booking_too_far(starts_at, branch=branch):
+        errors["starts_at"] = too_far
     elif (
         starts_at - now < timedelta(days=settings.STUDIO_MIN_BOOKING_LEAD_DAYS)
         and not short_notice_confirmed

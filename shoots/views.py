@@ -20,6 +20,7 @@ from studio.access import EVERYONE, StaffRequired
 from studio.forms import attach_errors
 from studio.models import Staff
 from studio.services import AlreadyDone
+from studio.validators import validate_sane_date
 
 from . import selectors, services
 from .calendar import render_feed
@@ -53,9 +54,11 @@ VISIT_ROLES = {roles.RECEPTIONIST, roles.SELECTION_CONSULTANT, roles.MANAGER, ro
 
 def _day(value, default):
     try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
+        day = date.fromisoformat(value) if value else default
+        validate_sane_date(day)
+    except (ValueError, ValidationError):
         return default
+    return day
 
 
 def _attach(form, exc):

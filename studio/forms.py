@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .models import Customer, Package, Staff, Visit
-
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,20}$")
+from .validators import PhoneFormField, SaneDateField, validate_sane_date
 
 
 def _branch_staff(branch, *role_names):
@@ -64,18 +63,17 @@ class VisitForm(forms.Form):
 
     customer = forms.IntegerField(widget=forms.HiddenInput, required=False)
     bride_name = forms.CharField(label=_("Bride's name"), max_length=60, required=False)
-    bride_phone = forms.CharField(label=_("Bride's phone"), max_length=30, required=False)
+    bride_phone = PhoneFormField(label=_("Bride's phone"), required=False)
     groom_name = forms.CharField(label=_("Groom's name"), max_length=60, required=False)
-    groom_phone = forms.CharField(label=_("Groom's phone"), max_length=30, required=False)
+    groom_phone = PhoneFormField(label=_("Groom's phone"), required=False)
     kind = forms.ChoiceField(label=_("Visit"), choices=Visit.Kind.choices, initial="walk_in")
     source = forms.ChoiceField(
         label=_("How they heard of us"),
         choices=Customer.Source.choices,
         initial=Customer.Source.WALK_BY,
     )
-    referrer_phone = forms.CharField(
+    referrer_phone = PhoneFormField(
         label=_("Referred by (their phone)"),
-        max_length=30,
         required=False,
         help_text=_("For a referral: the phone of the customer who sent them."),
     )
@@ -99,21 +97,6 @@ class VisitForm(forms.Form):
         if found is None:
             raise forms.ValidationError(_("That customer file was not found."))
         return found
-
-    def _phone(self, name):
-        value = self.cleaned_data.get(name, "").strip()
-        if value and not PHONE.match(value):
-            raise forms.ValidationError(_("Enter a phone number with digits only."))
-        return value.replace(" ", "").replace("-", "")
-
-    def clean_bride_phone(self):
-        return self._phone("bride_phone")
-
-    def clean_groom_phone(self):
-        return self._phone("groom_phone")
-
-    def clean_referrer_phone(self):
-        return self._phone("referrer_phone")
 
     def clean(self):
         data = super().clean()
@@ -182,10 +165,10 @@ class ConsultationForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    starts_on = forms.DateField(
+    starts_on = SaneDateField(
         label=_("First day away"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
+    ends_on = SaneDateField(
         label=_("Last day away"), widget=forms.DateInput(attrs={"type": "date"})
     )
     agent = forms.ModelChoiceField(label=_("Agent"), queryset=Staff.objects.none())
@@ -221,9 +204,12 @@ class ReportForm(forms.Form):
     branch = forms.TypedChoiceField(label=_("Branch"), coerce=int, required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     month = forms.CharField(
-        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
+        label=_("Month"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
-    day = forms.DateField(
+    day = SaneDateField(
         label=_("Day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -241,11 +227,13 @@ class ReportForm(forms.Form):
             return None
         match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
         try:
-            return datetime.date(int(match[1]), int(match[2]), 1)
-        except (TypeError, ValueError):
+            month = datetime.date(int(match[1]), int(match[2]), 1)
+            validate_sane_date(month)
+        except (TypeError, ValueError, forms.ValidationError):
             raise forms.ValidationError(
                 _("Enter a month as YYYY-MM, for example 2026-11.")
             ) from None
+        return month
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import roles
+from .validators import (
+    DEFAULT_AMOUNT_CEILING,
+    PhoneField,
+    validate_amount_under_default_ceiling,
+    validate_birthday,
+    validate_sane_date,
+)
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
@@ -43,7 +50,7 @@ class Branch(models.Model):
     code = models.SlugField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("store phone"), max_length=30, blank=True)
+    phone = PhoneField(_("store phone"), blank=True)
     timezone = models.CharField(
         _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="Asia/Shanghai"
     )
@@ -63,6 +70,17 @@ class Branch(models.Model):
         _("locker key deposit"), max_digits=8, decimal_places=2, default=Decimal("100.00")
     )
     daily_shoot_capacity = models.PositiveSmallIntegerField(_("shoots per day"), default=8)
+    amount_ceiling = models.DecimalField(
+        _("largest amount of one entry"),
+        max_digits=10,
+        decimal_places=2,
+        default=DEFAULT_AMOUNT_CEILING,
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text=_(
+            "No payment, price, deposit or discount typed in at this branch may be larger: "
+            "a guard against a slip of the finger."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -99,7 +117,7 @@ class Staff(models.Model):
     display_name = models.CharField(_("name"), max_length=60)
     branches = models.ManyToManyField(Branch, related_name="staff", verbose_name=_("branches"))
     # Never shown to customers (seed 001: 严禁将服务人员的电话号码告诉客户).
-    personal_phone = models.CharField(_("personal phone"), max_length=30, blank=True)
+    personal_phone = PhoneField(_("personal phone"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = StaffQuerySet.as_manager()
@@ -176,14 +194,20 @@ class Customer(Kept):
         verbose_name=_("owner"),
     )
     bride_name = models.CharField(_("bride's name"), max_length=60, blank=True)
-    bride_phone = models.CharField(_("bride's phone"), max_length=30, blank=True)
-    bride_birthday = models.DateField(_("bride's birthday"), null=True, blank=True)
+    bride_phone = PhoneField(_("bride's phone"), blank=True)
+    bride_birthday = models.DateField(
+        _("bride's birthday"), null=True, blank=True, validators=[validate_birthday]
+    )
     groom_name = models.CharField(_("groom's name"), max_length=60, blank=True)
-    groom_phone = models.CharField(_("groom's phone"), max_length=30, blank=True)
-    groom_birthday = models.DateField(_("groom's birthday"), null=True, blank=True)
+    groom_phone = PhoneField(_("groom's phone"), blank=True)
+    groom_birthday = models.DateField(
+        _("groom's birthday"), null=True, blank=True, validators=[validate_birthday]
+    )
     wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    wedding_date = models.DateField(_("wedding date"), null=True, blank=True)
+    wedding_date = models.DateField(
+        _("wedding date"), null=True, blank=True, validators=[validate_sane_date]
+    )
     source = models.CharField(
         _("how they heard of us"), max_length=20, choices=Source.choices, default=Source.WALK_BY
     )
@@ -249,7 +273,10 @@ class Package(models.Model):
         Branch, related_name="packages", blank=True, verbose_name=_("sold at")
     )
     price = models.DecimalField(
-        _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[validate_amount_under_default_ceiling],
     )
     floor_price = models.DecimalField(
         _("lowest price allowed"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .models import Customer, CustomerChange, Leave, Rota, Visit
 from .templatetags.studio import money
+from .validators import phone_search_prefix
 
 SEARCH_LIMIT = 10
 # Trigram indexes need three characters; shorter names (a surname, 李娜) match from the start.
@@ -26,12 +27,12 @@ def search_customers(queryset, q, *, limit=SEARCH_LIMIT):
     `bench_search` times this very function.
     """
     q = (q or "").strip()
-    digits = q.replace(" ", "").replace("-", "")
-    if digits.isdigit():
+    digits = phone_search_prefix(q)
+    if digits:
         q = digits
     if not q:
         return queryset.none()
-    if q.isdigit():
+    if digits:
         if len(q) < 3:
             return queryset.none()
         found = queryset.filter(Q(bride_phone__startswith=q) | Q(groom_phone__startswith=q))

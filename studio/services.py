@@ -25,6 +25,7 @@ from .models import (
     WorkerHeartbeat,
 )
 from .templatetags.studio import money
+from .validators import normalise_phone
 
 FOLLOW_UP_WITHIN = timedelta(hours=1)
 THANK_YOU_AFTER = timedelta(minutes=30)
@@ -155,9 +156,20 @@ def _next_taker(*, branch, day, fallback):
 # --- Customers and visits ---
 
 
-def normalise_phone(phone):
-    """One spelling per number, so "139 0000-1111" and "13900001111" are the same couple."""
-    return "".join((phone or "").split()).replace("-", "")
+def _normalised_phones(fields):
+    """The couple's phones in their one spelling (studio.validators.normalise_phone), so
+    "+86 139 0000-1111" and "13900001111" are the same couple; a wrong one is refused at
+    its field."""
+    errors = {}
+    for key in ("bride_phone", "groom_phone"):
+        if key in fields:
+            try:
+                fields[key] = normalise_phone(fields[key])
+            except ValidationError as exc:
+                errors[key] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return fields
 
 
 def _lock_phones(phones):
@@ -223,9 +235,7 @@ def register_visit(
     if (customer is None) == (new_customer is None):
         raise ValueError("Pass either customer or new_customer.")
     if customer is None:
-        new_customer = dict(new_customer)
-        for key in ("bride_phone", "groom_phone"):
-            new_customer[key] = normalise_phone(new_customer.get(key))
+        new_customer = _normalised_phones({"bride_phone": "", "groom_phone": "", **new_customer})
     if referrer is not None and source != Customer.Source.REFERRAL:
         referrer = None
     with transaction.atomic():
@@ -527,9 +537,7 @@ def update_customer(*, customer, by, **fields):
     unknown = set(fields) - set(EDITABLE_CUSTOMER_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    for key in ("bride_phone", "groom_phone"):
-        if key in fields:
-            fields[key] = normalise_phone(fields[key])
+    fields = _normalised_phones(dict(fields))
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}

@@ -1,7 +1,5 @@
 """The managers' reports page (DOMAIN.md, "Managers"), and the same figures as CSV."""
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from . import reports, roles
 from .access import StaffRequired
 from .forms import ReportForm
 from .models import Branch
+from .validators import SafeCSVWriter
 
 
 class ReportsView(StaffRequired, TemplateView):
@@ -71,7 +70,7 @@ def _csv(branch, period, figures):
     name = f"report-{branch.code}-{period.first:%Y-%m-%d}-{period.kind}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     funnel, money, ops = figures["funnel"], figures["money"], figures["operations"]
     writer.writerow([_("Section"), _("Figure"), _("Value")])
     writer.writerow([_("Report"), _("Branch"), branch.name])

@@ -125,7 +125,7 @@ def test_a_lost_slip_with_an_id_gives_a_memo(pickup, pickup_clerk):
     memo = services.verify_slip(
         appointment=pickup,
         lost_slip_id_type="id_card",
-        lost_slip_id_number="110101199001011234",
+        lost_slip_id_number="110101199001011237",
         by=pickup_clerk,
     )
     assert memo.order == pickup.order and memo.id_type == "id_card"

@@ -24,7 +24,10 @@ def chinese_customer(pickup):
 
 def test_the_lost_slip_memo_prints_in_chinese(login, pickup_clerk, pickup, chinese_customer):
     memo = services.verify_slip(
-        appointment=pickup, lost_slip_id_type="id_card", lost_slip_id_number="X1", by=pickup_clerk
+        appointment=pickup,
+        lost_slip_id_type="id_card",
+        lost_slip_id_number="110101199001011237",
+        by=pickup_clerk,
     )
     response = login(pickup_clerk).get(reverse("pickup:lost_slip_pdf", args=[memo.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -45,7 +48,10 @@ def test_the_partial_memo_prints_in_chinese(
 
 def test_the_memo_of_another_branch_is_404(login, make_staff, other_branch, pickup, pickup_clerk):
     memo = services.verify_slip(
-        appointment=pickup, lost_slip_id_type="id_card", lost_slip_id_number="X1", by=pickup_clerk
+        appointment=pickup,
+        lost_slip_id_type="id_card",
+        lost_slip_id_number="110101199001011237",
+        by=pickup_clerk,
     )
     stranger = make_staff(roles.PICKUP_CLERK, branch=other_branch)
     assert login(stranger).get(reverse("pickup:lost_slip_pdf", args=[memo.pk])).status_code == 404
@@ -53,7 +59,10 @@ def test_the_memo_of_another_branch_is_404(login, make_staff, other_branch, pick
 
 def test_memos_refuse_field_roles_and_post(login, photographer, pickup_clerk, pickup):
     memo = services.verify_slip(
-        appointment=pickup, lost_slip_id_type="id_card", lost_slip_id_number="X1", by=pickup_clerk
+        appointment=pickup,
+        lost_slip_id_type="id_card",
+        lost_slip_id_number="110101199001011237",
+        by=pickup_clerk,
     )
     url = reverse("pickup:lost_slip_pdf", args=[memo.pk])
     assert login(photographer).get(url).status_code == 403

@@ -25,7 +25,7 @@ def coming_back_today(reserve, make_order, branch, receptionist, dress):
     )
     reservation = reserve(order=make_order(), dress=suit, pickup_on=branch.today())
     services.pick_up_dress(
-        reservation=reservation, id_type="passport", id_number="E7", by=receptionist
+        reservation=reservation, id_type="passport", id_number="E12345678", by=receptionist
     )
     # Booked last week for a return today: dates are history, not what the service checks.
     DressReservation.objects.filter(pk=reservation.pk).update(

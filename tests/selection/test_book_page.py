@@ -55,7 +55,10 @@ def test_a_past_time_is_explained_at_the_field(
         _post(the_day_after_tomorrow - timedelta(days=5), consultant),
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["time"] == ["Choose a time in the future."]
+    # A past day is refused by the form's booking window; a past hour today by the service.
+    assert response.context["form"].errors["date"] == [
+        "That date is in the past: choose today or later."
+    ]
     assert not SelectionSession.objects.exists()
 
 
