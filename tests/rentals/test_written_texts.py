@@ -21,7 +21,10 @@ def test_the_rental_charge_and_deposit_read_in_the_readers_language(
     with translation.override("en"):
         reservation = reserve(rental_price=800)
         services.pick_up_dress(
-            reservation=reservation, id_type="id_card", id_number="310101", by=receptionist
+            reservation=reservation,
+            id_type="id_card",
+            id_number="310101199001011234",
+            by=receptionist,
         )
     client = login(manager)
     url = reverse("orders:detail", args=[reservation.order.number])
