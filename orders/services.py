@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm_log.models import StateLog
 
 from studio.services import reward_referral
 from studio.templatetags.studio import money
 
+from . import fsm
 from .guards import blocked_reasons
 from .models import (
     ZERO,
@@ -26,19 +26,8 @@ from .models import (
     State,
 )
 
-TRANSITIONS = (
-    "schedule",
-    "reschedule",
-    "check_in",
-    "finish_shoot",
-    "start_selection",
-    "confirm_selection",
-    "reopen",
-    "send_to_production",
-    "mark_ready",
-    "deliver",
-    "cancel",
-)
+# The Order's transitions, in the order orders/models.py declares them.
+TRANSITIONS = fsm.names(Order)
 
 
 class TransitionBlocked(ValidationError):
@@ -47,11 +36,6 @@ class TransitionBlocked(ValidationError):
 
 class AlreadyDone(TransitionBlocked):
     """Someone else made the same transition a moment ago."""
-
-
-def _transition_of(name):
-    meta = getattr(Order, name)._django_fsm
-    return meta
 
 
 def transition_order(*, order, name, by, note="", at=None):
@@ -64,11 +48,9 @@ def transition_order(*, order, name, by, note="", at=None):
         raise ValueError(f"Unknown transition {name!r}")
     with transaction.atomic():
         locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
-        meta = _transition_of(name)
-        current = locked.state
-        if not meta.has_transition(current):
-            targets = {t.target for t in meta.transitions.values()}
-            if current in targets:
+        found = fsm.current(locked, name)
+        if found is None:
+            if locked.state in fsm.targets(Order, name):
                 raise AlreadyDone(
                     _("Already done: this order is already %(state)s.")
                     % {"state": locked.get_state_display()}
@@ -78,8 +60,8 @@ def transition_order(*, order, name, by, note="", at=None):
                 % {"state": locked.get_state_display(), "action": transition_label(name)}
             )
         method = getattr(locked, name)
-        if not meta.get_transition(current).has_perm(locked, by):
-            raise PermissionDenied(_("Only a store manager can do this."))
+        if not found.has_perm(locked, by):
+            raise PermissionDenied(str(found.permission.message))
         reasons = blocked_reasons(locked, name)
         if reasons:
             raise TransitionBlocked(reasons)
@@ -93,42 +75,14 @@ def transition_order(*, order, name, by, note="", at=None):
     return locked
 
 
-TRANSITION_LABELS = {
-    "schedule": gettext_lazy("scheduled"),
-    "reschedule": gettext_lazy("rescheduled"),
-    "check_in": gettext_lazy("checked in"),
-    "finish_shoot": gettext_lazy("finished shooting"),
-    "start_selection": gettext_lazy("taken to selection"),
-    "confirm_selection": gettext_lazy("confirmed as selected"),
-    "reopen": gettext_lazy("reopened"),
-    "send_to_production": gettext_lazy("sent to production"),
-    "mark_ready": gettext_lazy("marked ready"),
-    "deliver": gettext_lazy("delivered"),
-    "cancel": gettext_lazy("cancelled"),
-}
-
-
-TRANSITION_BUTTONS = {
-    "schedule": gettext_lazy("Schedule"),
-    "reschedule": gettext_lazy("Reschedule"),
-    "check_in": gettext_lazy("Check in"),
-    "finish_shoot": gettext_lazy("Finish shoot"),
-    "start_selection": gettext_lazy("Start selection"),
-    "confirm_selection": gettext_lazy("Confirm selection"),
-    "reopen": gettext_lazy("Reopen selection"),
-    "send_to_production": gettext_lazy("Send to production"),
-    "mark_ready": gettext_lazy("Mark ready"),
-    "deliver": gettext_lazy("Deliver"),
-    "cancel": gettext_lazy("Cancel order"),
-}
-
-
 def transition_label(name):
-    return str(TRANSITION_LABELS[name])
+    """What transition `name` did, in the reader's language ("cancelled")."""
+    return str(fsm.custom(Order, name)["done"])
 
 
 def transition_button(name):
-    return str(TRANSITION_BUTTONS[name])
+    """The button of transition `name`, in the reader's language ("Cancel order")."""
+    return str(fsm.custom(Order, name)["label"])
 
 
 def next_order_number(*, branch, when=None):
