@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm_log.models import StateLog
 
 from studio.services import reward_referral
 from studio.templatetags.studio import money
@@ -38,7 +37,7 @@ class AlreadyDone(TransitionBlocked):
     """Someone else made the same transition a moment ago."""
 
 
-def transition_order(*, order, name, by, note="", at=None):
+def transition_order(*, order, name, by, note=""):
     """Fire transition `name` on `order` as staff user `by`.
 
     The order row is locked first, so two people pressing the same button at once produce
@@ -67,10 +66,6 @@ def transition_order(*, order, name, by, note="", at=None):
             raise TransitionBlocked(reasons)
         method(by=by, description=note or None)
         locked.save()
-        if at is not None:
-            # Demo data and imports replay history at the time it happened.
-            latest = StateLog.objects.for_(locked).order_by("-pk").first()
-            StateLog.objects.filter(pk=latest.pk).update(timestamp=at)
     order.refresh_from_db()
     return locked
 
@@ -85,9 +80,8 @@ def transition_button(name):
     return str(fsm.custom(Order, name)["label"])
 
 
-def next_order_number(*, branch, when=None):
-    when = when or timezone.now()
-    year = timezone.localtime(when, branch.tzinfo).year
+def next_order_number(*, branch):
+    year = timezone.localtime(timezone.now(), branch.tzinfo).year
     seq, _created = OrderSequence.objects.select_for_update().get_or_create(
         branch=branch, year=year
     )
@@ -114,9 +108,7 @@ def _note(note):
     return {"note": note}
 
 
-def _record(
-    *, order, kind, method, amount, staff, note="", reverses=None, request_key=None, at=None
-):
+def _record(*, order, kind, method, amount, staff, note="", reverses=None, request_key=None):
     return LedgerEntry.objects.create(
         branch=order.branch,
         order=order,
@@ -128,7 +120,6 @@ def _record(
         **_note(note),
         reverses=reverses,
         request_key=request_key,
-        created_at=at or timezone.now(),
     )
 
 
@@ -141,7 +132,7 @@ PAYMENT_KINDS = (
 )
 
 
-def take_payment(*, order, kind, method, amount, staff, note="", request_key=None, at=None):
+def take_payment(*, order, kind, method, amount, staff, note="", request_key=None):
     """Money in towards what the order owes. Never more than is due.
 
     With a `request_key`, a repeated submit of the same form returns the first entry.
@@ -173,7 +164,6 @@ def take_payment(*, order, kind, method, amount, staff, note="", request_key=Non
                 staff=staff,
                 note=note,
                 request_key=request_key,
-                at=at,
             )
     except IntegrityError:
         if request_key:
@@ -208,7 +198,7 @@ def refund(*, order, method, amount, staff, note, request_key=None):
         )
 
 
-def take_hold(*, order, kind, method, amount, staff, note="", at=None):
+def take_hold(*, order, kind, method, amount, staff, note=""):
     """A refundable deposit (locker key, rental): held, never revenue."""
     amount = Decimal(amount)
     if kind not in LedgerEntry.HOLDS:
@@ -218,11 +208,11 @@ def take_hold(*, order, kind, method, amount, staff, note="", at=None):
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         return _record(
-            order=locked, kind=kind, method=method, amount=amount, staff=staff, note=note, at=at
+            order=locked, kind=kind, method=method, amount=amount, staff=staff, note=note
         )
 
 
-def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reason="", at=None):
+def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reason=""):
     """Give a refundable deposit back, keeping `keep` of it (damage, a lost key) with a reason."""
     keep = Decimal(keep)
     with transaction.atomic():
@@ -247,7 +237,6 @@ def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reas
                 amount=-amount,
                 staff=staff,
                 note=keep_reason,
-                at=at,
             )
         ]
         if keep > ZERO:
@@ -259,7 +248,6 @@ def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reas
                     amount=keep,
                     staff=staff,
                     note=keep_reason,
-                    at=at,
                 )
             )
         return entries
@@ -284,7 +272,7 @@ def reverse_entry(*, entry, staff, note):
         )
 
 
-def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=None):
+def add_charge(*, order, kind, amount, description, staff, approved_by=None):
     """Record what the customer owes beyond the package (an upsell, a fee). The
     description is words staff typed, or (kind, params) of studio.texts, rendered in the
     language of whoever reads it (the customer's on their documents)."""
@@ -304,7 +292,6 @@ def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=
             ),
             created_by=staff,
             approved_by=approved_by,
-            created_at=at or timezone.now(),
         )
 
 
@@ -323,7 +310,6 @@ def create_order(
     notes="",
     wanted_shoot_month=None,
     request_key=None,
-    at=None,
 ):
     """Sign the planning document (企划书): the order exists once the deposit is taken.
 
@@ -361,7 +347,7 @@ def create_order(
     with transaction.atomic():
         order = Order.objects.create(
             branch=branch,
-            number=next_order_number(branch=branch, when=at),
+            number=next_order_number(branch=branch),
             customer=customer,
             package=package,
             owner=owner,
@@ -373,7 +359,6 @@ def create_order(
             style_wishes=style_wishes,
             notes=notes,
             wanted_shoot_month=wanted_shoot_month,
-            signed_at=at or timezone.now(),
         )
         entry = take_payment(
             order=order,
@@ -382,7 +367,6 @@ def create_order(
             amount=deposit,
             staff=created_by,
             request_key=request_key,
-            at=at,
         )
         if entry.order_id != order.pk:
             # The same submit won the race a moment ago: undo this copy, keep the first.

@@ -8,6 +8,7 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import F
@@ -30,6 +31,14 @@ from . import services as studio_services
 from .models import Branch, Customer, Package, Staff, Visit
 
 PASSWORD = "studio-demo-2026"
+
+
+def replay(when):
+    """Replay one step of the studio's history at `when`: the clock stands still there
+    while the services run, so they stamp what they write with that moment as they would
+    have on the day. Production code never takes a date for "now" from its caller."""
+    return time_machine.travel(when, tick=False)
+
 
 BRIDES = [
     "李娜",
@@ -306,63 +315,62 @@ def _orders(rng, branch, team, packages):
             n += 1
             taker = takers[n % len(takers)]
             signed = now - timedelta(days=_age(target, rng))
-            visit = studio_services.register_visit(
-                branch=branch,
-                registered_by=taker,
-                new_customer=_couple(rng, n, now),
-                source=rng.choice(Customer.Source.values),
-                reason="拍婚纱照 Wedding photos",
-                at=signed - timedelta(hours=1),
-            )
+            with replay(signed - timedelta(hours=1)):
+                visit = studio_services.register_visit(
+                    branch=branch,
+                    registered_by=taker,
+                    new_customer=_couple(rng, n, now),
+                    source=rng.choice(Customer.Source.values),
+                    reason="拍婚纱照 Wedding photos",
+                )
             customer = visit.customer
             taker = visit.taker
-            studio_services.close_visit(
-                visit=visit,
-                staff=taker,
-                outcome=Visit.Outcome.BOOKED,
-                budget=Decimal(rng.choice([6000, 10000, 15000])),
-                at=signed,
-            )
-            package = rng.choice(packages[:4])
-            discount = Decimal(rng.choice([0, 0, 200, 500]))
-            order = orders.create_order(
-                customer=customer,
-                package=package,
-                owner=taker,
-                created_by=taker,
-                discount=discount,
-                deposit=Decimal("2000"),
-                deposit_method=rng.choice(LedgerEntry.Method.values),
-                at=signed,
-                style_wishes=rng.choice(["韩式 Korean style", "森系 Forest", "复古 Vintage"]),
-            )
+            with replay(signed):
+                studio_services.close_visit(
+                    visit=visit,
+                    staff=taker,
+                    outcome=Visit.Outcome.BOOKED,
+                    budget=Decimal(rng.choice([6000, 10000, 15000])),
+                )
+                package = rng.choice(packages[:4])
+                discount = Decimal(rng.choice([0, 0, 200, 500]))
+                order = orders.create_order(
+                    customer=customer,
+                    package=package,
+                    owner=taker,
+                    created_by=taker,
+                    discount=discount,
+                    deposit=Decimal("2000"),
+                    deposit_method=rng.choice(LedgerEntry.Method.values),
+                    style_wishes=rng.choice(["韩式 Korean style", "森系 Forest", "复古 Vintage"]),
+                )
             _walk(rng, order, target, crews, manager, signed)
     # Today's walk-ins who did not book: customer service calls them within the hour.
     for hours in (5, 3, 1):
         n += 1
-        visit = studio_services.register_visit(
-            branch=branch,
-            registered_by=takers[0],
-            new_customer=_couple(rng, n, now),
-            source=Customer.Source.ONLINE,
-            reason="比较套系 Comparing packages",
-            at=now - timedelta(hours=hours),
-        )
-        studio_services.close_visit(
-            visit=visit,
-            staff=visit.taker,
-            outcome=Visit.Outcome.NOT_BOOKED,
-            compared_studios="金夫人, 薇薇新娘",
-            budget=Decimal("5000"),
-            not_booked_reason=rng.choice(
-                [
-                    "预算不够 Over budget",
-                    "要和父母商量 Will ask the parents",
-                    "档期未定 Date not fixed",
-                ]
-            ),
-            at=now - timedelta(hours=hours) + timedelta(minutes=40),
-        )
+        with replay(now - timedelta(hours=hours)):
+            visit = studio_services.register_visit(
+                branch=branch,
+                registered_by=takers[0],
+                new_customer=_couple(rng, n, now),
+                source=Customer.Source.ONLINE,
+                reason="比较套系 Comparing packages",
+            )
+        with replay(now - timedelta(hours=hours) + timedelta(minutes=40)):
+            studio_services.close_visit(
+                visit=visit,
+                staff=visit.taker,
+                outcome=Visit.Outcome.NOT_BOOKED,
+                compared_studios="金夫人, 薇薇新娘",
+                budget=Decimal("5000"),
+                not_booked_reason=rng.choice(
+                    [
+                        "预算不够 Over budget",
+                        "要和父母商量 Will ask the parents",
+                        "档期未定 Date not fixed",
+                    ]
+                ),
+            )
 
 
 def _couple(rng, n, now):
@@ -397,13 +405,10 @@ def _walk(rng, order, target, crews, manager, signed):
     by = manager.user
     taker = order.owner
     if target == State.CANCELLED:
-        orders.transition_order(
-            order=order,
-            name="cancel",
-            by=by,
-            note="客户取消 Cancelled by customer",
-            at=signed + timedelta(days=2),
-        )
+        with replay(signed + timedelta(days=2)):
+            orders.transition_order(
+                order=order, name="cancel", by=by, note="客户取消 Cancelled by customer"
+            )
         orders.refund(
             order=order,
             method="transfer",
@@ -423,14 +428,14 @@ def _walk(rng, order, target, crews, manager, signed):
     today = target == State.SHOOTING
     if not today:
         # Money is never backdated after the fact: the balance is taken with its own date.
-        orders.take_payment(
-            order=order,
-            kind=LedgerEntry.Kind.BALANCE,
-            method="wechat",
-            amount=order.balance_due,
-            staff=taker,
-            at=signed + timedelta(days=2),
-        )
+        with replay(signed + timedelta(days=2)):
+            orders.take_payment(
+                order=order,
+                kind=LedgerEntry.Kind.BALANCE,
+                method="wechat",
+                amount=order.balance_due,
+                staff=taker,
+            )
     shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker, lead=today)
     shoot_services.check_in(
         shoot=shoot,
@@ -471,40 +476,36 @@ def _walk(rng, order, target, crews, manager, signed):
         files_transferred_at=shot_at,
         files_complete=True,
     )
-    orders.transition_order(
-        order=order, name="start_selection", by=by, at=shot_at + timedelta(days=1)
-    )
+    with replay(shot_at + timedelta(days=1)):
+        orders.transition_order(order=order, name="start_selection", by=by)
     if target == State.SELECTING:
         return
     upsell = Decimal(rng.choice([0, 800, 1500, 2600]))
     if upsell:
-        orders.add_charge(
-            order=order,
-            kind="selection_upsell",
-            amount=upsell,
-            description="加选 10 张精修 10 extra retouched photos",
-            staff=taker,
-            at=shot_at + timedelta(days=1),
-        )
-        orders.take_payment(
-            order=order,
-            kind=LedgerEntry.Kind.SELECTION_UPSELL,
-            method="alipay",
-            amount=upsell,
-            staff=taker,
-            at=shot_at + timedelta(days=1),
-        )
+        with replay(shot_at + timedelta(days=1)):
+            orders.add_charge(
+                order=order,
+                kind="selection_upsell",
+                amount=upsell,
+                description="加选 10 张精修 10 extra retouched photos",
+                staff=taker,
+            )
+            orders.take_payment(
+                order=order,
+                kind=LedgerEntry.Kind.SELECTION_UPSELL,
+                method="alipay",
+                amount=upsell,
+                staff=taker,
+            )
     session.signed_at = shot_at + timedelta(days=1)
     session.upsell_settled = True
     session.save()
-    orders.transition_order(
-        order=order, name="confirm_selection", by=by, at=shot_at + timedelta(days=1)
-    )
+    with replay(shot_at + timedelta(days=1)):
+        orders.transition_order(order=order, name="confirm_selection", by=by)
     if target == State.SELECTED:
         return
-    orders.transition_order(
-        order=order, name="send_to_production", by=by, at=shot_at + timedelta(days=2)
-    )
+    with replay(shot_at + timedelta(days=2)):
+        orders.transition_order(order=order, name="send_to_production", by=by)
     items = [
         ProductionItem.objects.create(order=order, name=name, quantity=qty)
         for name, qty in (("相册 Album 30P", 1), ("放大 Enlargement 24寸", 1), ("水晶 Crystal", 2))
@@ -515,12 +516,14 @@ def _walk(rng, order, target, crews, manager, signed):
     ProductionItem.objects.filter(pk__in=[i.pk for i in items]).update(
         stage=ProductionItem.Stage.DONE, qc_passed_at=ready_at
     )
-    orders.transition_order(order=order, name="mark_ready", by=by, at=ready_at)
+    with replay(ready_at):
+        orders.transition_order(order=order, name="mark_ready", by=by)
     if target == State.READY:
         return
     delivered_at = min(shot_at + timedelta(days=15), timezone.now())
     ProductionItem.objects.filter(order=order).update(handed_over_at=delivered_at)
-    orders.transition_order(order=order, name="deliver", by=by, at=delivered_at)
+    with replay(delivered_at):
+        orders.transition_order(order=order, name="deliver", by=by)
 
 
 def is_empty():
