@@ -158,9 +158,7 @@ def _locked(reservation):
     )
 
 
-def pick_up_dress(
-    *, reservation, id_type, id_number, by, deposit_method=LedgerEntry.Method.CASH
-):
+def pick_up_dress(*, reservation, id_type, id_number, by, deposit_method=LedgerEntry.Method.CASH):
     """The couple takes the dress: an ID document is held (type and number recorded) and
     the deposit is taken as a refundable hold in the order's ledger."""
     id_number = (id_number or "").strip()
