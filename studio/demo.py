@@ -11,9 +11,7 @@ from decimal import Decimal
 import time_machine
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
-from django_fsm_log.models import StateLog
 
 from followups import demo as followups_demo
 from orders import services as orders
@@ -23,7 +21,7 @@ from rentals import demo as rentals_demo
 from selection import demo as selection_demo
 from selection.models import ProductionItem, SelectionSession
 from shoots import services as shoot_services
-from shoots.models import HandOff, ResourceBooking, Room, Shoot, Vehicle
+from shoots.models import Room, Vehicle
 from shoots.selectors import SEAT_ROLES
 
 from . import referrals_demo, reports_demo, roles
@@ -282,22 +280,36 @@ def _book(order, crews, starts_at, by, lead=False):
     raise RuntimeError(f"No free crew for {order}")
 
 
-def _free_day(shoot, wanted):
-    """How far to move a finished shoot back in time, to the first day from `wanted` on
-    when its people and room were free."""
-    keys = list(shoot.bookings.values_list("resource", flat=True))
-    length = shoot.ends_at - shoot.starts_at
+def _book_past(order, crews, wanted, by):
+    """Book the next free crew on a morning or an afternoon from `wanted`'s day on."""
     for day in range(30):
         for hour in (9, 14):
             start = timezone.make_aware(
                 datetime.combine(timezone.localdate(wanted) + timedelta(days=day), time(hour))
             )
-            clash = ResourceBooking.objects.filter(
-                resource__in=keys, starts_at__lt=start + length, ends_at__gt=start
-            ).exclude(shoot=shoot)
-            if not clash.exists():
-                return start - shoot.starts_at
-    raise RuntimeError(f"No free day for {shoot}")
+            try:
+                return shoot_services.book_shoot(
+                    order=order,
+                    starts_at=start,
+                    by=by,
+                    short_notice_confirmed=True,
+                    **crews.next(order.branch),
+                )
+            except shoot_services.DoubleBooking:
+                continue
+    raise RuntimeError(f"No free crew for {order}")
+
+
+def _check_in(rng, shoot, by, locker):
+    """The couple arrives: checked in, and sent to the dress stylist, first in the plan."""
+    shoot_services.check_in(
+        shoot=shoot,
+        by=by,
+        balance_method="wechat",
+        locker_key=f"{rng.randint(1, 60):02d}" if locker else "",
+    )
+    first = shoot.plan.order_by("position").first()
+    shoot_services.hand_off(shoot=shoot, to_staff=shoot.dress_stylist, plan_line=first, by=by)
 
 
 def _by_role(team, role):
@@ -423,7 +435,6 @@ def _walk(rng, order, target, crews, manager, signed):
         start = timezone.make_aware(datetime.combine(day, time(rng.choice([9, 13]), 30)))
         _book(order, crews, start, taker)
         return
-    # Shoots that happened: booked and checked in as on their day, then moved to that day.
     shot_at = signed + timedelta(days=3)
     today = target == State.SHOOTING
     if not today:
@@ -436,37 +447,23 @@ def _walk(rng, order, target, crews, manager, signed):
                 amount=order.balance_due,
                 staff=taker,
             )
-    shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker, lead=today)
-    shoot_services.check_in(
-        shoot=shoot,
-        by=taker,
-        balance_method="wechat",
-        locker_key=f"{rng.randint(1, 60):02d}" if today else "",
-    )
-    first = shoot.plan.order_by("position").first()
-    shoot_services.hand_off(shoot=shoot, to_staff=shoot.dress_stylist, plan_line=first, by=taker)
-    if target == State.SHOOTING:
+    if today:
+        shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker, lead=True)
+        _check_in(rng, shoot, taker, locker=True)
         makeup = shoot.plan.order_by("position")[1]
         shoot_services.hand_off(
             shoot=shoot, to_staff=shoot.makeup_artist, plan_line=makeup, by=taker
         )
         return
-    shoot_services.finish_shoot(shoot=shoot, by=taker)
-    shift = _free_day(shoot, shot_at)
-    shot_at = shoot.starts_at + shift
-    Shoot.objects.filter(pk=shoot.pk).update(
-        starts_at=F("starts_at") + shift,
-        ends_at=F("ends_at") + shift,
-        checked_in_at=F("checked_in_at") + shift,
-        finished_at=F("finished_at") + shift,
-    )
-    ResourceBooking.objects.filter(shoot=shoot).update(
-        starts_at=F("starts_at") + shift, ends_at=F("ends_at") + shift
-    )
-    HandOff.objects.filter(shoot=shoot).update(at=F("at") + shift)
-    log = StateLog.objects.for_(order)
-    log.filter(transition="schedule").update(timestamp=signed + timedelta(days=1))
-    log.filter(transition__in=["check_in", "finish_shoot"]).update(timestamp=F("timestamp") + shift)
+    # A shoot that happened: booked the day after signing, shot on the first day from
+    # `shot_at` on when a crew was free.
+    with replay(signed + timedelta(days=1)):
+        shoot = _book_past(order, crews, shot_at, taker)
+    with replay(shoot.starts_at):
+        _check_in(rng, shoot, taker, locker=False)
+    with replay(shoot.ends_at):
+        shoot_services.finish_shoot(shoot=shoot, by=taker)
+    shot_at = shoot.starts_at
     if target == State.SHOT:
         return
     by = manager.user
