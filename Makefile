@@ -27,6 +27,7 @@ $(PY):
 run: venv ## Run web + Celery worker + beat on SQLite (Ctrl-C stops all)
 	@if command -v msgfmt >/dev/null; then $(LOCAL_ENV) $(PY) manage.py compilemessages --ignore=.venv; fi
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py setup_periodic_tasks
 	$(LOCAL_ENV) $(PY) manage.py seed_demo --if-empty
 	@echo "Open http://127.0.0.1:8000/ in a browser (Ctrl-C stops web, worker and beat)."
 	exec $(LOCAL_ENV) $(VENV)/honcho start -f Procfile.dev

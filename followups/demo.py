@@ -6,6 +6,7 @@ Call after the branch's orders exist: `followups.demo.seed(branch, team, rng)`.
 
 from datetime import timedelta
 
+import time_machine
 from django.utils import timezone
 
 from orders.models import Order, State
@@ -29,13 +30,10 @@ def seed(branch, team, rng):
     )
     logged = []
     for i, (order, (text, resolution)) in enumerate(zip(orders, COMPLAINTS, strict=False)):
-        complaint = services.log_complaint(
-            customer=order.customer,
-            order=order,
-            text=text,
-            logged_by=rng.choice(desk),
-            at=timezone.now() - timedelta(days=1 + i),
-        )
+        with time_machine.travel(timezone.now() - timedelta(days=1 + i), tick=False):
+            complaint = services.log_complaint(
+                customer=order.customer, order=order, text=text, logged_by=rng.choice(desk)
+            )
         if resolution:
             complaint = services.resolve_complaint(
                 complaint=complaint, resolution=resolution, by=complaint.owner

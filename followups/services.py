@@ -406,7 +406,7 @@ def retime_care_rule(*, rule, is_active, offset_minutes, at_time, by):
 # --- Complaints ---
 
 
-def log_complaint(*, customer, text, logged_by, order=None, owner=None, at=None):
+def log_complaint(*, customer, text, logged_by, order=None, owner=None):
     """Log a complaint with the staff member who owns it until it is resolved (the couple's
     owner unless someone else is named). The apology letter follows through the care rules
     (trigger "complaint logged")."""
@@ -427,11 +427,10 @@ def log_complaint(*, customer, text, logged_by, order=None, owner=None, at=None)
         text=text.strip(),
         logged_by=logged_by,
         owner=owner,
-        created_at=at or timezone.now(),
     )
 
 
-def resolve_complaint(*, complaint, resolution, by, at=None):
+def resolve_complaint(*, complaint, resolution, by):
     """Record how a complaint was resolved. Resolved once: a second press changes nothing."""
     if not (resolution or "").strip():
         raise ValidationError({"resolution": _("Say how the complaint was resolved.")})
@@ -440,7 +439,7 @@ def resolve_complaint(*, complaint, resolution, by, at=None):
         if locked.resolved_at is not None:
             return locked
         locked.resolution = resolution.strip()
-        locked.resolved_at = at or timezone.now()
+        locked.resolved_at = timezone.now()
         locked.resolved_by = by
         locked.save(update_fields=["resolution", "resolved_at", "resolved_by"])
     return locked

@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django_fsm.admin import FSMAdminMixin
 
 from studio.admin import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
+from .fsm import TransitionAdminMixin
 from .models import Charge, LedgerEntry, Order
 
 
@@ -37,7 +37,7 @@ class ChargeInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(BranchScopedAdmin, FSMAdminMixin, admin.ModelAdmin):
+class OrderAdmin(BranchScopedAdmin, TransitionAdminMixin, admin.ModelAdmin):
     """Managers push an order through a transition with a reason; guards still apply."""
 
     branch_path = "branch"
@@ -65,17 +65,9 @@ class OrderAdmin(BranchScopedAdmin, FSMAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # orders are signed at the front desk, with the deposit
 
-    def get_fsm_label(self, transition):
-        return services.transition_button(transition.name)
-
-    def _execute_fsm_transition(self, *, transition_func, request, kwargs=None):
+    def run_transition(self, *, obj, name, request, note):
         # Through the service, so the admin gets the same lock, guards and log as the pages.
-        services.transition_order(
-            order=transition_func.__self__,
-            name=transition_func.__name__,
-            by=request.user,
-            note=(kwargs or {}).get("description", ""),
-        )
+        services.transition_order(order=obj, name=name, by=request.user, note=note)
 
 
 @admin.register(LedgerEntry)

@@ -1,17 +1,12 @@
 """The Order's state diagram, drawn from the transitions in the code (Mermaid)."""
 
+from . import fsm
 from .models import Order, State
-from .services import TRANSITIONS
 
 
 def mermaid():
-    field = Order._meta.get_field("state")
     lines = ["stateDiagram-v2", f"    [*] --> {State.BOOKED.value}"]
-    transitions = sorted(
-        field.get_all_transitions(Order),
-        key=lambda t: (TRANSITIONS.index(t.name), str(t.source)),
-    )
-    for t in transitions:
+    for t in fsm.transitions(Order):
         guards = [c.__name__.lstrip("_") for c in t.conditions]
         label = t.name + (f" [{', '.join(guards)}]" if guards else "")
         if t.permission:

@@ -4,6 +4,8 @@ django-fsm's `conditions` only answer yes or no. A guard is a condition that als
 the sentence staff need when it says no, so pages and errors can tell what is missing.
 """
 
+from .fsm import current
+
 
 def guard(message):
     def decorate(condition):
@@ -15,10 +17,7 @@ def guard(message):
 
 def blocked_reasons(instance, transition_name):
     """The messages of every guard that blocks `transition_name` from the current state."""
-    method = getattr(instance, transition_name)
-    meta = method._django_fsm
-    current = meta.field.get_state(instance)
-    found = meta.get_transition(current)
+    found = current(instance, transition_name)
     if found is None:
         return []
     return [str(c.message) for c in found.conditions if not c(instance)]

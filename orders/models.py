@@ -123,6 +123,7 @@ def _all_items_handed_over(order):
     return all_items_handed_over(order)
 
 
+@guard(_("Only a store manager can do this."))
 def _is_manager(instance, user):
     staff = getattr(user, "staff", None)
     return bool(user.is_superuser or (staff and staff.is_manager))
@@ -223,6 +224,11 @@ class Order(ConcurrentTransitionMixin, Kept):
         return self._ledger_sum(Q(kind=kind))
 
     # --- The state machine (DOMAIN.md, stage 2) ---
+    # Each transition says everything about itself here; orders.fsm reads it back. In
+    # `custom`: "label" is its button (django-fsm-2's admin shows it too) and "done" is
+    # what it did, as in "cannot be cancelled now". Who may press it is its `permission`,
+    # a guard whose message says who can; every page and task goes through
+    # orders.services.transition_order, in the declared order below.
 
     @fsm_log_by
     @fsm_log_description
@@ -231,6 +237,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.BOOKED,
         target=State.SCHEDULED,
         conditions=[_has_planned_shoot],
+        custom={"label": _("Schedule"), "done": _("scheduled")},
     )
     def schedule(self, by=None, description=None):
         """The shoot is on the control sheet."""
@@ -242,6 +249,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.SCHEDULED,
         target=State.SCHEDULED,
         conditions=[_has_planned_shoot],
+        custom={"label": _("Reschedule"), "done": _("rescheduled")},
     )
     def reschedule(self, by=None, description=None):
         """The shoot moved; the shoots app keeps the history of dates."""
@@ -253,19 +261,32 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.SCHEDULED,
         target=State.SHOOTING,
         conditions=[_shoot_is_today, _paid_if_branch_requires],
+        custom={"label": _("Check in"), "done": _("checked in")},
     )
     def check_in(self, by=None, description=None):
         """The couple arrived on the shooting day."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SHOOTING, target=State.SHOT, conditions=[_no_locker_hold])
+    @transition(
+        field=state,
+        source=State.SHOOTING,
+        target=State.SHOT,
+        conditions=[_no_locker_hold],
+        custom={"label": _("Finish shoot"), "done": _("finished shooting")},
+    )
     def finish_shoot(self, by=None, description=None):
         """Last outfit done, makeup removed, key returned."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SHOT, target=State.SELECTING, conditions=[_files_ready])
+    @transition(
+        field=state,
+        source=State.SHOT,
+        target=State.SELECTING,
+        conditions=[_files_ready],
+        custom={"label": _("Start selection"), "done": _("taken to selection")},
+    )
     def start_selection(self, by=None, description=None):
         """The couple sits down to choose photos."""
 
@@ -276,6 +297,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.SELECTING,
         target=State.SELECTED,
         conditions=[_selection_signed, _upsell_settled],
+        custom={"label": _("Confirm selection"), "done": _("confirmed as selected")},
     )
     def confirm_selection(self, by=None, description=None):
         """The production list is signed."""
@@ -287,6 +309,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.SELECTED,
         target=State.SELECTING,
         conditions=[_within_change_window],
+        custom={"label": _("Reopen selection"), "done": _("reopened")},
     )
     def reopen(self, by=None, description=None):
         """3小时后不能退改: changes only within three hours of signing."""
@@ -298,6 +321,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.SELECTED,
         target=State.IN_PRODUCTION,
         conditions=[_change_window_closed],
+        custom={"label": _("Send to production"), "done": _("sent to production")},
     )
     def send_to_production(self, by=None, description=None):
         """Photos go to retouch, design and print."""
@@ -309,6 +333,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.IN_PRODUCTION,
         target=State.READY,
         conditions=[_all_items_passed_qc],
+        custom={"label": _("Mark ready"), "done": _("marked ready")},
     )
     def mark_ready(self, by=None, description=None):
         """Every item passed QC; the pickup notice can go out."""
@@ -320,6 +345,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=State.READY,
         target=State.DELIVERED,
         conditions=[_zero_balance, _all_items_handed_over],
+        custom={"label": _("Deliver"), "done": _("delivered")},
     )
     def deliver(self, by=None, description=None):
         """The customer signed the production list as received."""
@@ -331,6 +357,7 @@ class Order(ConcurrentTransitionMixin, Kept):
         source=[State.BOOKED, State.SCHEDULED],
         target=State.CANCELLED,
         permission=_is_manager,
+        custom={"label": _("Cancel order"), "done": _("cancelled")},
     )
     def cancel(self, by=None, description=None):
         """Needs a manager; refunds follow the branch policy as ledger entries."""

@@ -4,8 +4,8 @@ from django_fsm_log.models import StateLog
 
 from studio.access import scoped
 
+from . import fsm
 from .models import Charge, LedgerEntry, Order, State
-from .services import TRANSITION_BUTTONS
 
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -59,6 +59,10 @@ def history(order):
     the reader's language (the log stores the transition's and the state's code names)."""
     rows = list(StateLog.objects.for_(order).select_related("by").order_by("-timestamp", "-pk"))
     for row in rows:
-        row.action = str(TRANSITION_BUTTONS.get(row.transition, row.transition))
+        row.action = (
+            str(fsm.custom(Order, row.transition)["label"])
+            if fsm.is_transition(Order, row.transition)
+            else row.transition
+        )
         row.state_label = str(State(row.state).label) if row.state in State.values else row.state
     return rows

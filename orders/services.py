@@ -9,14 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_fsm_log.models import StateLog
 
 from studio import services as studio_services
 from studio.services import reward_referral
 from studio.templatetags.studio import money
 from studio.validators import amount_ceiling, check_amount
 
+from . import fsm
 from .guards import blocked_reasons
 from .models import (
     ZERO,
@@ -28,19 +27,8 @@ from .models import (
     State,
 )
 
-TRANSITIONS = (
-    "schedule",
-    "reschedule",
-    "check_in",
-    "finish_shoot",
-    "start_selection",
-    "confirm_selection",
-    "reopen",
-    "send_to_production",
-    "mark_ready",
-    "deliver",
-    "cancel",
-)
+# The Order's transitions, in the order orders/models.py declares them.
+TRANSITIONS = fsm.names(Order)
 
 
 class TransitionBlocked(ValidationError):
@@ -51,12 +39,7 @@ class AlreadyDone(TransitionBlocked, studio_services.AlreadyDone):
     """Someone else made the same transition a moment ago."""
 
 
-def _transition_of(name):
-    meta = getattr(Order, name)._django_fsm
-    return meta
-
-
-def transition_order(*, order, name, by, note="", at=None):
+def transition_order(*, order, name, by, note=""):
     """Fire transition `name` on `order` as staff user `by`.
 
     The order row is locked first, so two people pressing the same button at once produce
@@ -66,11 +49,9 @@ def transition_order(*, order, name, by, note="", at=None):
         raise ValueError(f"Unknown transition {name!r}")
     with transaction.atomic():
         locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
-        meta = _transition_of(name)
-        current = locked.state
-        if not meta.has_transition(current):
-            targets = {t.target for t in meta.transitions.values()}
-            if current in targets:
+        found = fsm.current(locked, name)
+        if found is None:
+            if locked.state in fsm.targets(Order, name):
                 raise AlreadyDone(
                     _("Already done: this order is already %(state)s.")
                     % {"state": locked.get_state_display()}
@@ -80,62 +61,29 @@ def transition_order(*, order, name, by, note="", at=None):
                 % {"state": locked.get_state_display(), "action": transition_label(name)}
             )
         method = getattr(locked, name)
-        if not meta.get_transition(current).has_perm(locked, by):
-            raise PermissionDenied(_("Only a store manager can do this."))
+        if not found.has_perm(locked, by):
+            raise PermissionDenied(str(found.permission.message))
         reasons = blocked_reasons(locked, name)
         if reasons:
             raise TransitionBlocked(reasons)
         method(by=by, description=note or None)
         locked.save()
-        if at is not None:
-            # Demo data and imports replay history at the time it happened.
-            latest = StateLog.objects.for_(locked).order_by("-pk").first()
-            StateLog.objects.filter(pk=latest.pk).update(timestamp=at)
     order.refresh_from_db()
     return locked
 
 
-TRANSITION_LABELS = {
-    "schedule": gettext_lazy("scheduled"),
-    "reschedule": gettext_lazy("rescheduled"),
-    "check_in": gettext_lazy("checked in"),
-    "finish_shoot": gettext_lazy("finished shooting"),
-    "start_selection": gettext_lazy("taken to selection"),
-    "confirm_selection": gettext_lazy("confirmed as selected"),
-    "reopen": gettext_lazy("reopened"),
-    "send_to_production": gettext_lazy("sent to production"),
-    "mark_ready": gettext_lazy("marked ready"),
-    "deliver": gettext_lazy("delivered"),
-    "cancel": gettext_lazy("cancelled"),
-}
-
-
-TRANSITION_BUTTONS = {
-    "schedule": gettext_lazy("Schedule"),
-    "reschedule": gettext_lazy("Reschedule"),
-    "check_in": gettext_lazy("Check in"),
-    "finish_shoot": gettext_lazy("Finish shoot"),
-    "start_selection": gettext_lazy("Start selection"),
-    "confirm_selection": gettext_lazy("Confirm selection"),
-    "reopen": gettext_lazy("Reopen selection"),
-    "send_to_production": gettext_lazy("Send to production"),
-    "mark_ready": gettext_lazy("Mark ready"),
-    "deliver": gettext_lazy("Deliver"),
-    "cancel": gettext_lazy("Cancel order"),
-}
-
-
 def transition_label(name):
-    return str(TRANSITION_LABELS[name])
+    """What transition `name` did, in the reader's language ("cancelled")."""
+    return str(fsm.custom(Order, name)["done"])
 
 
 def transition_button(name):
-    return str(TRANSITION_BUTTONS[name])
+    """The button of transition `name`, in the reader's language ("Cancel order")."""
+    return str(fsm.custom(Order, name)["label"])
 
 
-def next_order_number(*, branch, when=None):
-    when = when or timezone.now()
-    year = timezone.localtime(when, branch.tzinfo).year
+def next_order_number(*, branch):
+    year = timezone.localtime(timezone.now(), branch.tzinfo).year
     seq, _created = OrderSequence.objects.select_for_update().get_or_create(
         branch=branch, year=year
     )
@@ -162,9 +110,7 @@ def _note(note):
     return {"note": note}
 
 
-def _record(
-    *, order, kind, method, amount, staff, note="", reverses=None, request_key=None, at=None
-):
+def _record(*, order, kind, method, amount, staff, note="", reverses=None, request_key=None):
     return LedgerEntry.objects.create(
         branch=order.branch,
         order=order,
@@ -176,7 +122,6 @@ def _record(
         **_note(note),
         reverses=reverses,
         request_key=request_key,
-        created_at=at or timezone.now(),
     )
 
 
@@ -199,7 +144,7 @@ def checked_amount(amount, *, branch, field="amount", zero_allowed=False):
         raise ValidationError({field: messages}) from None
 
 
-def take_payment(*, order, kind, method, amount, staff, note="", request_key=None, at=None):
+def take_payment(*, order, kind, method, amount, staff, note="", request_key=None):
     """Money in towards what the order owes. Never more than is due.
 
     With a `request_key`, a repeated submit of the same form returns the first entry.
@@ -230,7 +175,6 @@ def take_payment(*, order, kind, method, amount, staff, note="", request_key=Non
                 staff=staff,
                 note=note,
                 request_key=request_key,
-                at=at,
             )
     except IntegrityError:
         if request_key:
@@ -263,7 +207,7 @@ def refund(*, order, method, amount, staff, note, request_key=None):
         )
 
 
-def take_hold(*, order, kind, method, amount, staff, note="", at=None):
+def take_hold(*, order, kind, method, amount, staff, note=""):
     """A refundable deposit (locker key, rental): held, never revenue."""
     amount = Decimal(amount)
     if kind not in LedgerEntry.HOLDS:
@@ -272,11 +216,11 @@ def take_hold(*, order, kind, method, amount, staff, note="", at=None):
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         return _record(
-            order=locked, kind=kind, method=method, amount=amount, staff=staff, note=note, at=at
+            order=locked, kind=kind, method=method, amount=amount, staff=staff, note=note
         )
 
 
-def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reason="", at=None):
+def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reason=""):
     """Give a refundable deposit back, keeping `keep` of it (damage, a lost key) with a reason."""
     keep = Decimal(keep)
     with transaction.atomic():
@@ -301,7 +245,6 @@ def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reas
                 amount=-amount,
                 staff=staff,
                 note=keep_reason,
-                at=at,
             )
         ]
         if keep > ZERO:
@@ -313,7 +256,6 @@ def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reas
                     amount=keep,
                     staff=staff,
                     note=keep_reason,
-                    at=at,
                 )
             )
         return entries
@@ -338,7 +280,7 @@ def reverse_entry(*, entry, staff, note):
         )
 
 
-def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=None):
+def add_charge(*, order, kind, amount, description, staff, approved_by=None):
     """Record what the customer owes beyond the package (an upsell, a fee). The
     description is words staff typed, or (kind, params) of studio.texts, rendered in the
     language of whoever reads it (the customer's on their documents)."""
@@ -359,7 +301,6 @@ def add_charge(*, order, kind, amount, description, staff, approved_by=None, at=
             ),
             created_by=staff,
             approved_by=approved_by,
-            created_at=at or timezone.now(),
         )
 
 
@@ -378,7 +319,6 @@ def create_order(
     notes="",
     wanted_shoot_month=None,
     request_key=None,
-    at=None,
 ):
     """Sign the planning document (企划书): the order exists once the deposit is taken.
 
@@ -423,7 +363,7 @@ def create_order(
     with transaction.atomic():
         order = Order.objects.create(
             branch=branch,
-            number=next_order_number(branch=branch, when=at),
+            number=next_order_number(branch=branch),
             customer=customer,
             package=package,
             owner=owner,
@@ -435,7 +375,6 @@ def create_order(
             style_wishes=style_wishes,
             notes=notes,
             wanted_shoot_month=wanted_shoot_month,
-            signed_at=at or timezone.now(),
         )
         entry = take_payment(
             order=order,
@@ -444,7 +383,6 @@ def create_order(
             amount=deposit,
             staff=created_by,
             request_key=request_key,
-            at=at,
         )
         if entry.order_id != order.pk:
             # The same submit won the race a moment ago: undo this copy, keep the first.

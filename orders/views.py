@@ -11,7 +11,7 @@ from studio.models import Customer, DiscountApproval, Package
 from studio.pdf import pdf_response
 from studio.services import ask_discount_approval
 
-from . import selectors, services
+from . import fsm, selectors, services
 from .forms import PaymentForm, SigningForm, TransitionForm
 from .guards import blocked_reasons
 from .models import LedgerEntry, Order, State
@@ -51,10 +51,7 @@ class OrderDetailView(StaffRequired, DetailView):
         ctx = super().get_context_data(**kwargs)
         order = self.object
         actions = []
-        for name in services.TRANSITIONS:
-            meta = getattr(Order, name)._django_fsm
-            if not meta.has_transition(order.state):
-                continue
+        for name in fsm.leading_out(order):
             actions.append(
                 {
                     "name": name,

@@ -6,6 +6,8 @@ Call after the branch's orders exist: `rentals.demo.seed(branch, team, rng)`.
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+import time_machine
+
 from orders.models import Order, State
 from studio import roles
 from studio.validators import id_card_check_character
@@ -96,13 +98,15 @@ def seed(branch, team, rng):
     reserve(picked[0], dresses[0], today, 3)
     # Out since three days ago, due back today: the deposit is refunded at the desk.
     out = reserve(picked[1], dresses[3], today - timedelta(days=3), 3)
-    services.pick_up_dress(
-        reservation=out,
-        id_type="id_card",
-        id_number=_id_card_number(rng),
-        by=rng.choice(desk),
-        now=datetime.combine(today - timedelta(days=3), time(11), branch.tzinfo),
-    )
+    with time_machine.travel(
+        datetime.combine(today - timedelta(days=3), time(11), branch.tzinfo), tick=False
+    ):
+        services.pick_up_dress(
+            reservation=out,
+            id_type="id_card",
+            id_number=_id_card_number(rng),
+            by=rng.choice(desk),
+        )
     # Tomorrow and next week: on the list to confirm by phone, and on the dress sheet.
     reserve(picked[2], dresses[5], today + timedelta(days=1), 2)
     reserve(picked[3], dresses[7], today + timedelta(days=7), 2)

@@ -181,9 +181,7 @@ def _not_already(locked, *done):
         )
 
 
-def pick_up_dress(
-    *, reservation, id_type, id_number, by, deposit_method=LedgerEntry.Method.CASH, now=None
-):
+def pick_up_dress(*, reservation, id_type, id_number, by, deposit_method=LedgerEntry.Method.CASH):
     """The couple takes the dress: an ID document is held (type and number recorded) and
     the deposit is taken as a refundable hold in the order's ledger."""
     id_number = (id_number or "").strip()
@@ -215,12 +213,11 @@ def pick_up_dress(
                 amount=locked.deposit_amount,
                 staff=by,
                 note=texts.DEPOSIT(code=locked.dress.code),
-                at=now,
             )
         locked.status = DressReservation.Status.PICKED_UP
         locked.id_type = id_type
         locked.id_number = id_number
-        locked.picked_up_at = now or timezone.now()
+        locked.picked_up_at = timezone.now()
         locked.save(update_fields=["status", "id_type", "id_number", "picked_up_at"])
     reservation.refresh_from_db()
     return locked
@@ -233,7 +230,6 @@ def return_dress(
     deductions=ZERO,
     reason="",
     refund_method=LedgerEntry.Method.CASH,
-    now=None,
 ):
     """The dress is back: every item counted and checked, damage or lateness deducted from
     the deposit with the reason, the rest refunded and the ID document given back."""
@@ -265,10 +261,9 @@ def return_dress(
                 amount=locked.deposit_amount,
                 keep=deductions,
                 keep_reason=reason,
-                at=now,
             )
         locked.status = DressReservation.Status.RETURNED
-        locked.returned_at = now or timezone.now()
+        locked.returned_at = timezone.now()
         locked.deducted = deductions
         locked.damage_notes = reason
         locked.save(update_fields=["status", "returned_at", "deducted", "damage_notes"])

@@ -8,11 +8,10 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
-from django_fsm_log.models import StateLog
 
 from followups import demo as followups_demo
 from orders import services as orders
@@ -22,7 +21,7 @@ from rentals import demo as rentals_demo
 from selection import demo as selection_demo
 from selection.models import ProductionItem, SelectionSession
 from shoots import services as shoot_services
-from shoots.models import HandOff, ResourceBooking, Room, Shoot, Vehicle
+from shoots.models import Room, Vehicle
 from shoots.selectors import SEAT_ROLES
 
 from . import referrals_demo, reports_demo, roles
@@ -30,6 +29,14 @@ from . import services as studio_services
 from .models import Branch, Customer, Package, Staff, Visit
 
 PASSWORD = "studio-demo-2026"
+
+
+def replay(when):
+    """Replay one step of the studio's history at `when`: the clock stands still there
+    while the services run, so they stamp what they write with that moment as they would
+    have on the day. Production code never takes a date for "now" from its caller."""
+    return time_machine.travel(when, tick=False)
+
 
 BRIDES = [
     "李娜",
@@ -276,22 +283,36 @@ def _book(order, crews, starts_at, by, lead=False):
     raise RuntimeError(f"No free crew for {order}")
 
 
-def _free_day(shoot, wanted):
-    """How far to move a finished shoot back in time, to the first day from `wanted` on
-    when its people and room were free."""
-    keys = list(shoot.bookings.values_list("resource", flat=True))
-    length = shoot.ends_at - shoot.starts_at
+def _book_past(order, crews, wanted, by):
+    """Book the next free crew on a morning or an afternoon from `wanted`'s day on."""
     for day in range(30):
         for hour in (9, 14):
             start = timezone.make_aware(
                 datetime.combine(timezone.localdate(wanted) + timedelta(days=day), time(hour))
             )
-            clash = ResourceBooking.objects.filter(
-                resource__in=keys, starts_at__lt=start + length, ends_at__gt=start
-            ).exclude(shoot=shoot)
-            if not clash.exists():
-                return start - shoot.starts_at
-    raise RuntimeError(f"No free day for {shoot}")
+            try:
+                return shoot_services.book_shoot(
+                    order=order,
+                    starts_at=start,
+                    by=by,
+                    short_notice_confirmed=True,
+                    **crews.next(order.branch),
+                )
+            except shoot_services.DoubleBooking:
+                continue
+    raise RuntimeError(f"No free crew for {order}")
+
+
+def _check_in(rng, shoot, by, locker):
+    """The couple arrives: checked in, and sent to the dress stylist, first in the plan."""
+    shoot_services.check_in(
+        shoot=shoot,
+        by=by,
+        balance_method="wechat",
+        locker_key=f"{rng.randint(1, 60):02d}" if locker else "",
+    )
+    first = shoot.plan.order_by("position").first()
+    shoot_services.hand_off(shoot=shoot, to_staff=shoot.dress_stylist, plan_line=first, by=by)
 
 
 def _by_role(team, role):
@@ -309,63 +330,62 @@ def _orders(rng, branch, team, packages):
             n += 1
             taker = takers[n % len(takers)]
             signed = now - timedelta(days=_age(target, rng))
-            visit = studio_services.register_visit(
-                branch=branch,
-                registered_by=taker,
-                new_customer=_couple(rng, n, now),
-                source=rng.choice(Customer.Source.values),
-                reason="拍婚纱照 Wedding photos",
-                at=signed - timedelta(hours=1),
-            )
+            with replay(signed - timedelta(hours=1)):
+                visit = studio_services.register_visit(
+                    branch=branch,
+                    registered_by=taker,
+                    new_customer=_couple(rng, n, now),
+                    source=rng.choice(Customer.Source.values),
+                    reason="拍婚纱照 Wedding photos",
+                )
             customer = visit.customer
             taker = visit.taker
-            studio_services.close_visit(
-                visit=visit,
-                staff=taker,
-                outcome=Visit.Outcome.BOOKED,
-                budget=Decimal(rng.choice([6000, 10000, 15000])),
-                at=signed,
-            )
-            package = rng.choice(packages[:4])
-            discount = Decimal(rng.choice([0, 0, 200, 500]))
-            order = orders.create_order(
-                customer=customer,
-                package=package,
-                owner=taker,
-                created_by=taker,
-                discount=discount,
-                deposit=Decimal("2000"),
-                deposit_method=rng.choice(LedgerEntry.Method.values),
-                at=signed,
-                style_wishes=rng.choice(["韩式 Korean style", "森系 Forest", "复古 Vintage"]),
-            )
+            with replay(signed):
+                studio_services.close_visit(
+                    visit=visit,
+                    staff=taker,
+                    outcome=Visit.Outcome.BOOKED,
+                    budget=Decimal(rng.choice([6000, 10000, 15000])),
+                )
+                package = rng.choice(packages[:4])
+                discount = Decimal(rng.choice([0, 0, 200, 500]))
+                order = orders.create_order(
+                    customer=customer,
+                    package=package,
+                    owner=taker,
+                    created_by=taker,
+                    discount=discount,
+                    deposit=Decimal("2000"),
+                    deposit_method=rng.choice(LedgerEntry.Method.values),
+                    style_wishes=rng.choice(["韩式 Korean style", "森系 Forest", "复古 Vintage"]),
+                )
             _walk(rng, order, target, crews, manager, signed)
     # Today's walk-ins who did not book: customer service calls them within the hour.
     for hours in (5, 3, 1):
         n += 1
-        visit = studio_services.register_visit(
-            branch=branch,
-            registered_by=takers[0],
-            new_customer=_couple(rng, n, now),
-            source=Customer.Source.ONLINE,
-            reason="比较套系 Comparing packages",
-            at=now - timedelta(hours=hours),
-        )
-        studio_services.close_visit(
-            visit=visit,
-            staff=visit.taker,
-            outcome=Visit.Outcome.NOT_BOOKED,
-            compared_studios="金夫人, 薇薇新娘",
-            budget=Decimal("5000"),
-            not_booked_reason=rng.choice(
-                [
-                    "预算不够 Over budget",
-                    "要和父母商量 Will ask the parents",
-                    "档期未定 Date not fixed",
-                ]
-            ),
-            at=now - timedelta(hours=hours) + timedelta(minutes=40),
-        )
+        with replay(now - timedelta(hours=hours)):
+            visit = studio_services.register_visit(
+                branch=branch,
+                registered_by=takers[0],
+                new_customer=_couple(rng, n, now),
+                source=Customer.Source.ONLINE,
+                reason="比较套系 Comparing packages",
+            )
+        with replay(now - timedelta(hours=hours) + timedelta(minutes=40)):
+            studio_services.close_visit(
+                visit=visit,
+                staff=visit.taker,
+                outcome=Visit.Outcome.NOT_BOOKED,
+                compared_studios="金夫人, 薇薇新娘",
+                budget=Decimal("5000"),
+                not_booked_reason=rng.choice(
+                    [
+                        "预算不够 Over budget",
+                        "要和父母商量 Will ask the parents",
+                        "档期未定 Date not fixed",
+                    ]
+                ),
+            )
 
 
 def _couple(rng, n, now):
@@ -400,13 +420,10 @@ def _walk(rng, order, target, crews, manager, signed):
     by = manager.user
     taker = order.owner
     if target == State.CANCELLED:
-        orders.transition_order(
-            order=order,
-            name="cancel",
-            by=by,
-            note="客户取消 Cancelled by customer",
-            at=signed + timedelta(days=2),
-        )
+        with replay(signed + timedelta(days=2)):
+            orders.transition_order(
+                order=order, name="cancel", by=by, note="客户取消 Cancelled by customer"
+            )
         orders.refund(
             order=order,
             method="transfer",
@@ -421,50 +438,35 @@ def _walk(rng, order, target, crews, manager, signed):
         start = timezone.make_aware(datetime.combine(day, time(rng.choice([9, 13]), 30)))
         _book(order, crews, start, taker)
         return
-    # Shoots that happened: booked and checked in as on their day, then moved to that day.
     shot_at = signed + timedelta(days=3)
     today = target == State.SHOOTING
     if not today:
         # Money is never backdated after the fact: the balance is taken with its own date.
-        orders.take_payment(
-            order=order,
-            kind=LedgerEntry.Kind.BALANCE,
-            method="wechat",
-            amount=order.balance_due,
-            staff=taker,
-            at=signed + timedelta(days=2),
-        )
-    shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker, lead=today)
-    shoot_services.check_in(
-        shoot=shoot,
-        by=taker,
-        balance_method="wechat",
-        locker_key=f"{rng.randint(1, 60):02d}" if today else "",
-    )
-    first = shoot.plan.order_by("position").first()
-    shoot_services.hand_off(shoot=shoot, to_staff=shoot.dress_stylist, plan_line=first, by=taker)
-    if target == State.SHOOTING:
+        with replay(signed + timedelta(days=2)):
+            orders.take_payment(
+                order=order,
+                kind=LedgerEntry.Kind.BALANCE,
+                method="wechat",
+                amount=order.balance_due,
+                staff=taker,
+            )
+    if today:
+        shoot = _book(order, crews, timezone.now() + timedelta(seconds=1), taker, lead=True)
+        _check_in(rng, shoot, taker, locker=True)
         makeup = shoot.plan.order_by("position")[1]
         shoot_services.hand_off(
             shoot=shoot, to_staff=shoot.makeup_artist, plan_line=makeup, by=taker
         )
         return
-    shoot_services.finish_shoot(shoot=shoot, by=taker)
-    shift = _free_day(shoot, shot_at)
-    shot_at = shoot.starts_at + shift
-    Shoot.objects.filter(pk=shoot.pk).update(
-        starts_at=F("starts_at") + shift,
-        ends_at=F("ends_at") + shift,
-        checked_in_at=F("checked_in_at") + shift,
-        finished_at=F("finished_at") + shift,
-    )
-    ResourceBooking.objects.filter(shoot=shoot).update(
-        starts_at=F("starts_at") + shift, ends_at=F("ends_at") + shift
-    )
-    HandOff.objects.filter(shoot=shoot).update(at=F("at") + shift)
-    log = StateLog.objects.for_(order)
-    log.filter(transition="schedule").update(timestamp=signed + timedelta(days=1))
-    log.filter(transition__in=["check_in", "finish_shoot"]).update(timestamp=F("timestamp") + shift)
+    # A shoot that happened: booked the day after signing, shot on the first day from
+    # `shot_at` on when a crew was free.
+    with replay(signed + timedelta(days=1)):
+        shoot = _book_past(order, crews, shot_at, taker)
+    with replay(shoot.starts_at):
+        _check_in(rng, shoot, taker, locker=False)
+    with replay(shoot.ends_at):
+        shoot_services.finish_shoot(shoot=shoot, by=taker)
+    shot_at = shoot.starts_at
     if target == State.SHOT:
         return
     by = manager.user
@@ -474,40 +476,36 @@ def _walk(rng, order, target, crews, manager, signed):
         files_transferred_at=shot_at,
         files_complete=True,
     )
-    orders.transition_order(
-        order=order, name="start_selection", by=by, at=shot_at + timedelta(days=1)
-    )
+    with replay(shot_at + timedelta(days=1)):
+        orders.transition_order(order=order, name="start_selection", by=by)
     if target == State.SELECTING:
         return
     upsell = Decimal(rng.choice([0, 800, 1500, 2600]))
     if upsell:
-        orders.add_charge(
-            order=order,
-            kind="selection_upsell",
-            amount=upsell,
-            description="加选 10 张精修 10 extra retouched photos",
-            staff=taker,
-            at=shot_at + timedelta(days=1),
-        )
-        orders.take_payment(
-            order=order,
-            kind=LedgerEntry.Kind.SELECTION_UPSELL,
-            method="alipay",
-            amount=upsell,
-            staff=taker,
-            at=shot_at + timedelta(days=1),
-        )
+        with replay(shot_at + timedelta(days=1)):
+            orders.add_charge(
+                order=order,
+                kind="selection_upsell",
+                amount=upsell,
+                description="加选 10 张精修 10 extra retouched photos",
+                staff=taker,
+            )
+            orders.take_payment(
+                order=order,
+                kind=LedgerEntry.Kind.SELECTION_UPSELL,
+                method="alipay",
+                amount=upsell,
+                staff=taker,
+            )
     session.signed_at = shot_at + timedelta(days=1)
     session.upsell_settled = True
     session.save()
-    orders.transition_order(
-        order=order, name="confirm_selection", by=by, at=shot_at + timedelta(days=1)
-    )
+    with replay(shot_at + timedelta(days=1)):
+        orders.transition_order(order=order, name="confirm_selection", by=by)
     if target == State.SELECTED:
         return
-    orders.transition_order(
-        order=order, name="send_to_production", by=by, at=shot_at + timedelta(days=2)
-    )
+    with replay(shot_at + timedelta(days=2)):
+        orders.transition_order(order=order, name="send_to_production", by=by)
     items = [
         ProductionItem.objects.create(order=order, name=name, quantity=qty)
         for name, qty in (("相册 Album 30P", 1), ("放大 Enlargement 24寸", 1), ("水晶 Crystal", 2))
@@ -518,12 +516,14 @@ def _walk(rng, order, target, crews, manager, signed):
     ProductionItem.objects.filter(pk__in=[i.pk for i in items]).update(
         stage=ProductionItem.Stage.DONE, qc_passed_at=ready_at
     )
-    orders.transition_order(order=order, name="mark_ready", by=by, at=ready_at)
+    with replay(ready_at):
+        orders.transition_order(order=order, name="mark_ready", by=by)
     if target == State.READY:
         return
     delivered_at = min(shot_at + timedelta(days=15), timezone.now())
     ProductionItem.objects.filter(order=order).update(handed_over_at=delivered_at)
-    orders.transition_order(order=order, name="deliver", by=by, at=delivered_at)
+    with replay(delivered_at):
+        orders.transition_order(order=order, name="deliver", by=by)
 
 
 def is_empty():

@@ -220,7 +220,6 @@ def register_visit(
     source=Customer.Source.WALK_BY,
     referrer=None,
     reason="",
-    at=None,
 ):
     """Register a walk-in or phone enquiry (客流登记).
 
@@ -230,7 +229,7 @@ def register_visit(
     couple with an owner on duty goes to their owner. The taker of a new couple becomes its
     owner for the whole journey (首问负责制).
     """
-    at = at or timezone.now()
+    at = timezone.now()
     day = timezone.localtime(at, branch.tzinfo).date()
     if (customer is None) == (new_customer is None):
         raise ValueError("Pass either customer or new_customer.")
@@ -305,7 +304,6 @@ def close_visit(
     budget=None,
     packages_shown=(),
     not_booked_reason="",
-    at=None,
 ):
     """End the consultation with its outcome.
 
@@ -317,7 +315,7 @@ def close_visit(
     from followups.models import CallTask
     from followups.services import close_call_tasks_for, create_call_task, queue_message
 
-    at = at or timezone.now()
+    at = timezone.now()
     if outcome not in Visit.Outcome.values:
         raise ValidationError({"outcome": _("Choose how the consultation ended.")})
     if outcome == Visit.Outcome.NOT_BOOKED and not not_booked_reason.strip():

@@ -1,5 +1,7 @@
-"""The not-booked thank-you SMS in both languages, managers' rights to edit templates, and
-the dispatcher every minute (managers re-time or switch it off in the admin)."""
+"""The not-booked thank-you SMS in both languages and managers' rights to edit templates.
+
+It also used to schedule the dispatcher; the schedule is now declared in studio/schedule.py
+and written by `manage.py setup_periodic_tasks` (docs/decisions.md, "Celery")."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -32,7 +34,6 @@ MANAGER_PERMISSIONS = [
     "delete_messagetemplate",
     "view_outboxmessage",
 ]
-SCHEDULE = "Send due messages"
 
 
 def forward(apps, schema_editor):
@@ -55,21 +56,8 @@ def forward(apps, schema_editor):
         )
     )
 
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period="seconds")
-    PeriodicTask.objects.get_or_create(
-        name=SCHEDULE,
-        defaults={
-            "task": "followups.tasks.dispatch_messages",
-            "interval": every_minute,
-            "description": "Sends queued SMS, WeChat, e-mail and letters when they are due.",
-        },
-    )
-
 
 def backward(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=SCHEDULE).delete()
     apps.get_model("followups", "MessageTemplate").objects.filter(
         key__in={t["key"] for t in TEMPLATES}
     ).delete()

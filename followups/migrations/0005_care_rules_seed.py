@@ -1,5 +1,7 @@
 """The care rules of DOMAIN.md's aftercare table, their message templates in both
-languages, managers' rights to edit them, and the rules' run every 10 minutes.
+languages and managers' rights to edit them. (It also used to schedule the rules' run;
+the schedule is now declared in studio/schedule.py and written by
+`manage.py setup_periodic_tasks`.)
 
 Not seeded here: the not-booked call and SMS (studio.services.close_visit queues them when
 the consultation ends) and the shoot and selection confirmation calls (the shoots and
@@ -138,7 +140,6 @@ MANAGER_PERMISSIONS = [
     "view_complaint",
     "change_complaint",
 ]
-SCHEDULE = "Run the care rules"
 
 
 def forward(apps, schema_editor):
@@ -180,21 +181,8 @@ def forward(apps, schema_editor):
         )
     )
 
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_10_minutes, _ = IntervalSchedule.objects.get_or_create(every=10, period="minutes")
-    PeriodicTask.objects.get_or_create(
-        name=SCHEDULE,
-        defaults={
-            "task": "followups.tasks.run_care_rules",
-            "interval": every_10_minutes,
-            "description": "Aftercare: call tasks and messages of the care rules that are due.",
-        },
-    )
-
 
 def backward(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=SCHEDULE).delete()
     apps.get_model("followups", "CareRule").objects.filter(key__in=[r[0] for r in RULES]).delete()
     apps.get_model("followups", "MessageTemplate").objects.filter(key__in=TEMPLATES).delete()
 

@@ -1,26 +1,10 @@
-"""Plan the shoot confirmation calls every 15 minutes; managers can re-time it in the admin."""
+"""Superseded, kept empty: it used to add a periodic task to beat's database schedule
+(the shoot confirmation calls). The schedule is now declared once in studio/schedule.py and written by
+`manage.py setup_periodic_tasks` (docs/decisions.md, "Celery"). The migration stays because
+later migrations depend on it and databases have it recorded as applied; the row it wrote
+there is the one the command finds by name and keeps."""
 
 from django.db import migrations
-
-NAME = "Shoot confirmation calls"
-
-
-def add_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_15_minutes, _ = IntervalSchedule.objects.get_or_create(every=15, period="minutes")
-    PeriodicTask.objects.get_or_create(
-        name=NAME,
-        defaults={
-            "task": "shoots.tasks.plan_confirmation_calls",
-            "interval": every_15_minutes,
-            "description": "7 days and 1 day before each shoot, a confirmation call task.",
-        },
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -28,4 +12,4 @@ class Migration(migrations.Migration):
         ("shoots", "0002_resources_and_the_day"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
-    operations = [migrations.RunPython(add_schedule, remove_schedule)]
+    operations = []

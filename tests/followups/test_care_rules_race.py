@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -31,18 +32,18 @@ def test_two_workers_at_once_fire_each_rule_once_per_customer():
     CareRule.objects.create(
         key="race_call", trigger="deposit_paid", action="call", call_kind=CallTask.Kind.OTHER
     )
-    orders = [
-        order_services.create_order(
-            customer=CustomerFactory(branch=branch, owner=owner),
-            package=package,
-            owner=owner,
-            created_by=owner,
-            deposit=1000,
-            deposit_method="cash",
-            at=now - timedelta(minutes=5),
-        )
-        for _ in range(3)
-    ]
+    with time_machine.travel(now - timedelta(minutes=5), tick=False):
+        orders = [
+            order_services.create_order(
+                customer=CustomerFactory(branch=branch, owner=owner),
+                package=package,
+                owner=owner,
+                created_by=owner,
+                deposit=1000,
+                deposit_method="cash",
+            )
+            for _ in range(3)
+        ]
     start = threading.Barrier(2)
     results, errors = [], []
 

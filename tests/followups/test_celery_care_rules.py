@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.utils import timezone
@@ -31,15 +32,15 @@ def test_a_worker_runs_the_care_rules_once_when_the_task_arrives_twice():
     CareRule.objects.create(
         key="celery_thanks", trigger="deposit_paid", action="message", template_key="celery_thanks"
     )
-    order_services.create_order(
-        customer=customer,
-        package=PackageFactory(branches=[branch]),
-        owner=owner,
-        created_by=owner,
-        deposit=1000,
-        deposit_method="cash",
-        at=timezone.now() - timedelta(minutes=5),
-    )
+    with time_machine.travel(timezone.now() - timedelta(minutes=5), tick=False):
+        order_services.create_order(
+            customer=customer,
+            package=PackageFactory(branches=[branch]),
+            owner=owner,
+            created_by=owner,
+            deposit=1000,
+            deposit_method="cash",
+        )
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         first = run_care_rules.apply_async(ignore_result=False)
         second = run_care_rules.apply_async(ignore_result=False)

@@ -85,8 +85,10 @@ def test_the_default_backend_writes_to_the_log(customer, caplog):
 
 
 def test_the_beat_runs_the_dispatcher_every_minute(db):
+    from django.core.management import call_command
     from django_celery_beat.models import PeriodicTask
 
+    call_command("setup_periodic_tasks")
     task = PeriodicTask.objects.get(name="Send due messages")
     assert task.task == "followups.tasks.dispatch_messages"
     assert task.interval.every == 60 and task.interval.period == "seconds"

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,27 +18,27 @@ AFTERNOON = datetime(2026, 6, 1, 15, 0, tzinfo=timezone.get_default_timezone())
 
 @pytest.fixture
 def visit(branch, receptionist, customer):
-    return services.register_visit(
-        branch=branch,
-        registered_by=receptionist,
-        customer=customer,
-        reason="Saw the window display",
-        at=AFTERNOON - timedelta(minutes=40),
-    )
+    with time_machine.travel(AFTERNOON - timedelta(minutes=40), tick=False):
+        return services.register_visit(
+            branch=branch,
+            registered_by=receptionist,
+            customer=customer,
+            reason="Saw the window display",
+        )
 
 
 @pytest.fixture
 def closed(visit, receptionist, customer_service, package):
-    return services.close_visit(
-        visit=visit,
-        staff=receptionist,
-        outcome=Visit.Outcome.NOT_BOOKED,
-        compared_studios="Golden Studio",
-        budget=Decimal("6000"),
-        packages_shown=[package],
-        not_booked_reason="Wants to ask her parents",
-        at=AFTERNOON,
-    )
+    with time_machine.travel(AFTERNOON, tick=False):
+        return services.close_visit(
+            visit=visit,
+            staff=receptionist,
+            outcome=Visit.Outcome.NOT_BOOKED,
+            compared_studios="Golden Studio",
+            budget=Decimal("6000"),
+            packages_shown=[package],
+            not_booked_reason="Wants to ask her parents",
+        )
 
 
 def test_it_queues_the_thank_you_sms_thirty_minutes_later(closed, customer, receptionist):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,12 +20,10 @@ def _url(customer):
 
 @pytest.fixture
 def history(branch, receptionist, customer, make_order, customer_service):
-    visit = services.register_visit(
-        branch=branch,
-        registered_by=receptionist,
-        customer=customer,
-        at=timezone.now() - timedelta(hours=2),
-    )
+    with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
+        visit = services.register_visit(
+            branch=branch, registered_by=receptionist, customer=customer
+        )
     services.close_visit(visit=visit, staff=receptionist, outcome="booked")
     order = make_order()
     create_call_task(

@@ -50,13 +50,10 @@ def test_the_task_calls_the_service(book_selection, shot_order, the_day_after_to
 
 
 def test_the_periodic_task_is_scheduled(db):
-    # Tests with transaction=True flush migration data, so run the data migration again.
-    from importlib import import_module
-
-    from django.apps import apps
+    from django.core.management import call_command
     from django_celery_beat.models import PeriodicTask
 
-    import_module("selection.migrations.0003_selection_calls_schedule").add_schedule(apps, None)
+    call_command("setup_periodic_tasks")
     task = PeriodicTask.objects.get(task="selection.tasks.plan_selection_calls")
     assert task.interval.every == 15
 

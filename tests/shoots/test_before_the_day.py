@@ -70,13 +70,10 @@ def test_the_task_calls_the_service(book, order, in_ten_days, settings):
 
 
 def test_the_periodic_task_is_scheduled(db):
-    # Tests with transaction=True flush migration data, so run the data migration again.
-    from importlib import import_module
-
-    from django.apps import apps
+    from django.core.management import call_command
     from django_celery_beat.models import PeriodicTask
 
-    import_module("shoots.migrations.0003_confirmation_calls_schedule").add_schedule(apps, None)
+    call_command("setup_periodic_tasks")
     task = PeriodicTask.objects.get(task="shoots.tasks.plan_confirmation_calls")
     assert task.interval.every == 15
 

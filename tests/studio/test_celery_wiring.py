@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
@@ -18,13 +19,7 @@ pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_heartbeat_is_scheduled_and_editable_in_the_admin(admin_client):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    # Transactional tests flush migration data: run the data migration's function again
-    # (never migrate backwards here: that would unapply other apps' schema for later tests).
-    import_module("studio.migrations.0003_heartbeat_schedule").add_schedule(apps, None)
+    call_command("setup_periodic_tasks")  # as `make run` and a deploy do, after migrate
     task = PeriodicTask.objects.get(name="Worker heartbeat")
     assert task.task == "studio.tasks.heartbeat"
     assert task.interval.every == 60

@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
@@ -35,15 +36,15 @@ def visit(branch, taker, outcome, at=None):
 
 
 def sign(customer, package, owner, deposit, at=None):
-    return order_services.create_order(
-        customer=customer,
-        package=package,
-        owner=owner,
-        created_by=owner,
-        deposit=deposit,
-        deposit_method="wechat",
-        at=at,
-    )
+    with time_machine.travel(at or timezone.now(), tick=False):
+        return order_services.create_order(
+            customer=customer,
+            package=package,
+            owner=owner,
+            created_by=owner,
+            deposit=deposit,
+            deposit_method="wechat",
+        )
 
 
 def pay(order, kind, amount, staff, charge_kind=None):

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm_log.models import StateLog
 
 from orders.models import Order, State
 from orders.selectors import with_money
@@ -68,3 +69,21 @@ def test_if_empty_leaves_a_studio_with_data_alone(built, capsys, settings):
     call_command("seed_demo", "--if-empty")
     assert "already has data" in capsys.readouterr().out
     assert Branch.objects.count() == 2
+
+
+def test_each_orders_history_is_dated_as_it_happened(built):
+    # The demo replays each step with the clock stopped at its moment (no service takes a
+    # date from its caller): the log runs forward from the signing, never into the future.
+    now = timezone.now()
+    for order in Order.objects.all():
+        times = list(
+            StateLog.objects.for_(order).order_by("pk").values_list("timestamp", flat=True)
+        )
+        assert times == sorted(times), order
+        assert all(order.signed_at <= t <= now for t in times), order
+        assert order.ledger.order_by("pk").first().created_at == order.signed_at, order
+    delivered = Order.objects.filter(state=State.DELIVERED).first()
+    log = StateLog.objects.for_(delivered)
+    shot = log.get(transition="finish_shoot").timestamp
+    assert log.get(transition="schedule").timestamp < shot - timedelta(days=1)
+    assert log.get(transition="deliver").timestamp > shot + timedelta(days=10)
