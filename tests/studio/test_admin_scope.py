@@ -9,9 +9,11 @@ missing permission. The demo studio (two branches) provides the records.
 from datetime import date, timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -74,6 +76,13 @@ def _fill_in(b1, b2):
     CrontabSchedule.objects.get_or_create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=31.2, longitude=121.5)
     WorkerHeartbeat.objects.create(name="test", last_seen=timezone.now())
+    # The beat schedule comes from code now (studio.schedule), not from migrations.
+    call_command("setup_periodic_tasks")
+    seen = {"user_agent": "test", "ip_address": "10.0.0.9", "username": "someone"}
+    seen |= {"http_accept": "*/*", "path_info": "/accounts/login/"}
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=3)
+    AccessFailureLog.objects.create(**seen, locked_out=False)
+    AccessLog.objects.create(**seen)
     for branch in (b1, b2):
         staff = Staff.objects.filter(branches=branch).exclude(
             branches__in=[b1 if branch == b2 else b2]
