@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -16,7 +15,7 @@ from orders.models import Order, State
 from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
 from studio import roles
-from studio.access import EVERYONE, StaffRequired
+from studio.access import EVERYONE, StaffRequired, redirect_allowed
 from studio.forms import attach_errors
 from studio.models import Staff
 
@@ -177,7 +176,12 @@ class BookView(StaffRequired, TemplateView):
                     _("The shoot is on the control sheet for %(when)s.")
                     % {"when": timezone.localtime(shoot.starts_at).strftime("%Y-%m-%d %H:%M")},
                 )
-                return redirect("shoots:detail", pk=shoot.pk)
+                return redirect_allowed(
+                    request,
+                    reverse("shoots:detail", kwargs={"pk": shoot.pk}),
+                    _sheet_url(shoot),
+                    order,
+                )
         return self.render_to_response(self._context(order, when, form), status=400)
 
     def _booking_form(self, order, when, data=None, initial=None):
@@ -202,6 +206,11 @@ class BookView(StaffRequired, TemplateView):
         return self.get_context_data(
             order=order, when_form=when, form=form, current=current, lead_days=7
         )
+
+
+def _sheet_url(shoot):
+    day = timezone.localtime(shoot.starts_at, shoot.branch.tzinfo).date()
+    return f"{reverse('shoots:day')}?date={day.isoformat()}"
 
 
 def _shoot_or_404(view, queryset=None):
@@ -310,10 +319,15 @@ class ShootActionView(StaffRequired, View):
         return self.form_class(self.request.POST) if self.form_class else None
 
     def back(self, shoot):
-        target = self.request.POST.get("next", "")
-        if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}):
-            return redirect(target)
-        return redirect("shoots:detail", pk=shoot.pk)
+        """To the page it came from, else the shoot's page, else the day's sheet or the
+        tablet: whichever of them the actor may open."""
+        return redirect_allowed(
+            self.request,
+            self.request.POST.get("next", ""),
+            reverse("shoots:detail", kwargs={"pk": shoot.pk}),
+            _sheet_url(shoot),
+            "shoots:tablet",
+        )
 
 
 def _action(name, form_class, message, roles_=DAY_ROLES, call=None, page_form_name=None):
