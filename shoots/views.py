@@ -213,6 +213,12 @@ def _sheet_url(shoot):
     return f"{reverse('shoots:day')}?date={day.isoformat()}"
 
 
+def _holds_locker_deposit(shoot):
+    from orders.models import LedgerEntry
+
+    return shoot.order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) > 0
+
+
 def _shoot_or_404(view, queryset=None):
     queryset = queryset if queryset is not None else Shoot.objects.all()
     return get_object_or_404(
@@ -247,7 +253,8 @@ class ShootDetailView(StaffRequired, TemplateView):
             calls=selectors.confirmation_calls(shoot),
             arrival=services.arrival_time(shoot),
             check_in_form=kwargs.pop("check_in_form", None) or CheckInForm(),
-            finish_form=kwargs.pop("finish_form", None) or FinishForm(),
+            finish_form=kwargs.pop("finish_form", None)
+            or FinishForm(holds_deposit=_holds_locker_deposit(shoot)),
             confirmation_form=ConfirmationForm(initial={"outcome": shoot.confirmation}),
             late_form=LateForm(initial={"minutes": shoot.late_minutes}),
             visit_form=VisitForm(),
@@ -383,11 +390,15 @@ FinishView = _action(
     call=lambda self, shoot, data: services.finish_shoot(
         shoot=shoot,
         by=self.request.staff,
-        deposit_method=data["deposit_method"],
-        keep=data["keep"],
-        keep_reason=data["keep_reason"],
+        key_returned=data.get("key_returned"),
+        deposit_method=data.get("deposit_method", "cash"),
+        keep=data.get("keep", 0),
+        keep_reason=data.get("keep_reason", ""),
     ),
     page_form_name="finish_form",
+)
+FinishView.make_form = lambda self, shoot: FinishForm(
+    self.request.POST, holds_deposit=_holds_locker_deposit(shoot)
 )
 NoShowView = _action(
     "NoShowView",
@@ -499,8 +510,14 @@ class TomorrowView(StaffRequired, TemplateView):
         branch = self.request.branch
         day = _day(self.request.GET.get("date"), branch.today() + timedelta(days=1))
         shoots = list(selectors.shoots_on(branch=branch, day=day, statuses=[Shoot.Status.PLANNED]))
+        selectors.with_arrival(shoots)
         return super().get_context_data(
-            day=day, shoots=shoots, outfits=selectors.outfit_totals(shoots), **kwargs
+            day=day,
+            shoots=shoots,
+            outfits=selectors.outfit_totals(shoots),
+            precautions=services.PRECAUTIONS,
+            early_minutes=services.EARLY_FOR_BALANCE_MINUTES,
+            **kwargs,
         )
 
 

@@ -446,7 +446,7 @@ def _walk(rng, order, target, crews, manager, signed):
             shoot=shoot, to_staff=shoot.makeup_artist, plan_line=makeup, by=taker
         )
         return
-    shoot_services.finish_shoot(shoot=shoot, by=taker)
+    shoot_services.finish_shoot(shoot=shoot, by=taker, key_returned=True)
     shift = _free_day(shoot, shot_at)
     shot_at = shoot.starts_at + shift
     Shoot.objects.filter(pk=shoot.pk).update(

@@ -371,6 +371,11 @@ def today(request):
     from followups.selectors import open_tasks_for
 
     day = request.branch.today()
+    if request.staff.works_in_the_field_only:
+        # Field staff: their shoots and the couples' notes; no calls, phones or files.
+        from shoots.selectors import my_day
+
+        return {"my_shoots": my_day(staff=request.staff, branch=request.branch)}
     return {
         "arrivals": _arrivals_on(request, day, overdue=True),
         "tomorrow": _arrivals_on(request, day + timedelta(days=1)),

@@ -77,7 +77,7 @@ def switch_branch(request):
 
 # --- The front desk (DOMAIN.md, stage 1) ---
 
-CUSTOMER_FILE_ROLES = roles.ALL
+CUSTOMER_FILE_ROLES = roles.OFFICE
 SIGNS_ORDERS = {roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER}
 LOOKS_UP_CUSTOMERS = roles.FRONT_DESK | {
     roles.SELECTION_CONSULTANT,
