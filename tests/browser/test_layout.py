@@ -1,0 +1,131 @@
+"""Layouts measured in Chromium (issue 8): the managers' menu fits a 1366 px desk screen in
+both languages, and the selection page's product select shows its whole option."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from studio import roles
+from tests.selection.conftest import (  # noqa: F401
+    consultant,
+    make_shot_order,
+    selecting_order,
+    shot_order,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESK = {"width": 1366, "height": 768}
+TABLET = {"width": 768, "height": 1024}
+
+
+def _open(chromium, live_server, staff, size, language, path):
+    client = Client()
+    client.force_login(staff.user)
+    context = chromium.new_context(viewport=size, locale="en-US")
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}{path}")
+    return context, page
+
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const nav = document.querySelector('nav.navbar');
+  const out = [];
+  for (const el of nav.querySelectorAll('.navbar-brand, .nav-link, select, button')) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 0.5) out.push(el.textContent.trim() || el.tagName);
+  }
+  return {
+    page: document.documentElement.scrollWidth - width,
+    nav: nav.scrollWidth - nav.clientWidth,
+    height: nav.getBoundingClientRect().height,
+    outside: out,
+  };
+}"""
+
+
+@pytest.fixture
+def busy_manager(make_staff):
+    """A manager with the admin link and a long bilingual name, as in the demo."""
+    manager = make_staff(roles.MANAGER, display_name="店长 林峰 Lin Feng")
+    manager.user.is_staff = True
+    manager.user.save(update_fields=["is_staff"])
+    return manager
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_managers_menu_fits_a_desk_screen(chromium, live_server, busy_manager, language):
+    context, page = _open(chromium, live_server, busy_manager, DESK, language, "/")
+    try:
+        page.wait_for_selector("[data-testid=home-title]")
+        # The menu is open (not folded behind the toggler) at a desk's width.
+        assert page.is_visible("#mainnav")
+        assert page.is_hidden(".navbar-toggler")
+        measured = page.evaluate(OVERFLOW)
+        assert measured["page"] <= 0, measured
+        assert measured["nav"] <= 0, measured
+        assert measured["outside"] == [], measured
+        # One row: the bar does not wrap onto a second line.
+        assert measured["height"] < 70, measured
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_managers_menu_folds_on_a_tablet(chromium, live_server, busy_manager, language):
+    context, page = _open(chromium, live_server, busy_manager, TABLET, language, "/")
+    try:
+        page.wait_for_selector("[data-testid=home-title]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+        page.click(".navbar-toggler")
+        page.wait_for_selector("#mainnav.show")
+        assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+    finally:
+        context.close()
+
+
+SELECT_FITS = """() => {
+  const select = document.querySelector('#id_price_item');
+  const style = getComputedStyle(select);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = style.font;
+  let widest = 0;
+  for (const option of select.options) widest = Math.max(widest, ctx.measureText(option.text).width);
+  // Room for the text: the select's width less its padding (the arrow sits in the padding).
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const box = select.getBoundingClientRect();
+  const column = select.parentElement.getBoundingClientRect();
+  return {widest, room, options: select.options.length,
+          spills: box.right - column.right, styled: select.classList.contains('form-select')};
+}"""
+
+
+@pytest.mark.parametrize("size", [DESK, TABLET], ids=["desk", "tablet"])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_product_select_shows_its_whole_option(
+    chromium, live_server, selecting_order, consultant, size, language
+):
+    path = reverse("selection:session", args=[selecting_order.number])
+    context, page = _open(chromium, live_server, consultant, size, language, path)
+    try:
+        page.wait_for_selector("#id_price_item")
+        measured = page.evaluate(SELECT_FITS)
+        assert measured["options"] > 1
+        assert measured["widest"] <= measured["room"], measured
+        assert measured["spills"] <= 0.5, measured
+        assert measured["styled"], measured
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    finally:
+        context.close()
