@@ -115,7 +115,12 @@ SELECT_FITS = """() => {
 @pytest.mark.parametrize("size", [DESK, TABLET], ids=["desk", "tablet"])
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_product_select_shows_its_whole_option(
-    chromium, live_server, selecting_order, consultant, size, language
+    chromium,
+    live_server,
+    selecting_order,  # noqa: F811
+    consultant,  # noqa: F811
+    size,
+    language,
 ):
     path = reverse("selection:session", args=[selecting_order.number])
     context, page = _open(chromium, live_server, consultant, size, language, path)
