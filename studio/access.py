@@ -38,6 +38,16 @@ class StaffRequired:
     def scoped(self, queryset, field="branch"):
         return scoped(queryset, self.request, field)
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """An action's address opened as a page (reloaded after a refusal, the language
+        switched, a bookmark): the studio's page saying so, not an empty 405."""
+        from django.template.response import TemplateResponse
+
+        refused = super().http_method_not_allowed(request, *args, **kwargs)
+        response = TemplateResponse(request, "405.html", status=405)
+        response["Allow"] = refused["Allow"]
+        return response
+
 
 def staff_required(*, roles):
     """Decorator for function views, the same rule as `StaffRequired`."""

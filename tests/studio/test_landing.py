@@ -158,3 +158,26 @@ def test_a_server_error_is_the_styled_page():
         response = defaults.server_error(request)
     assert response.status_code == 500
     _styled(response, "系统出了点问题")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "This address only receives a form"), ("zh-hans", "此地址只用于提交表单")],
+)
+def test_an_action_opened_as_a_page_is_the_styled_page(
+    client,
+    book,  # noqa: F811
+    order,
+    crew,  # noqa: F811
+    language,
+    heading,
+):
+    """Reloading after a refusal, or switching the language there, opens the action's
+    address with GET: the studio's page, not an empty 405."""
+    shoot = book(order)
+    client.force_login(crew.dispatcher.user)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("shoots:finish", args=[shoot.pk]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    _styled(response, heading)
