@@ -134,3 +134,55 @@ def test_the_product_select_shows_its_whole_option(
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     finally:
         context.close()
+
+
+def _page_overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("role", sorted(roles.ALL))
+def test_every_roles_menu_fits_a_desk_screen_in_both_languages(
+    chromium, live_server, make_staff, role
+):
+    staff = make_staff(role, display_name="区域经理 宋洁 Song Jie")
+    context, page = _open(chromium, live_server, staff, DESK, "en", "/")
+    try:
+        for language in ("en", "zh-hans"):
+            context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+            )
+            page.goto(f"{live_server.url}/")
+            page.wait_for_selector("[data-testid=home-title]")
+            measured = page.evaluate(OVERFLOW)
+            assert measured["page"] <= 0 and measured["outside"] == [], (language, measured)
+            assert measured["height"] < 70, (language, measured)
+    finally:
+        context.close()
+
+
+def test_every_page_of_the_manager_fits_desk_and_tablet(chromium, live_server, busy_manager):
+    from studio.access import declared_roles
+    from tests.studio.test_access import VIEWS
+
+    names = [
+        n
+        for n, v in VIEWS
+        if roles.MANAGER in set(declared_roles(v) or ())
+        and hasattr(getattr(v, "view_class", None), "get")
+    ]
+    context, page = _open(chromium, live_server, busy_manager, DESK, "en", "/")
+    try:
+        for language in ("en", "zh-hans"):
+            context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+            )
+            for size in (DESK, TABLET):
+                page.set_viewport_size(size)
+                for name in names:
+                    response = page.goto(f"{live_server.url}{reverse(name)}")
+                    if "text/html" not in response.headers.get("content-type", ""):
+                        continue
+                    assert response.status == 200, name
+                    assert _page_overflow(page) <= 0, (name, language, size)
+    finally:
+        context.close()
