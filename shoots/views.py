@@ -383,23 +383,29 @@ ReturnView = _action(
     gettext_lazy("Return recorded."),
     call=lambda self, shoot, data: services.return_outdoor(shoot=shoot, by=self.request.staff),
 )
-FinishView = _action(
-    "FinishView",
-    FinishForm,
-    gettext_lazy("The shoot is finished. Book the selection appointment next."),
-    call=lambda self, shoot, data: services.finish_shoot(
-        shoot=shoot,
-        by=self.request.staff,
-        key_returned=data.get("key_returned"),
-        deposit_method=data.get("deposit_method", "cash"),
-        keep=data.get("keep", 0),
-        keep_reason=data.get("keep_reason", ""),
-    ),
-    page_form_name="finish_form",
-)
-FinishView.make_form = lambda self, shoot: FinishForm(
-    self.request.POST, holds_deposit=_holds_locker_deposit(shoot)
-)
+
+
+class FinishView(ShootActionView):
+    """Finish the shoot: asks whether the locker key came back while a deposit is held."""
+
+    form_class = FinishForm
+    done_message = gettext_lazy("The shoot is finished. Book the selection appointment next.")
+    page_form_name = "finish_form"
+
+    def make_form(self, shoot):
+        return FinishForm(self.request.POST, holds_deposit=_holds_locker_deposit(shoot))
+
+    def act(self, shoot, data):
+        services.finish_shoot(
+            shoot=shoot,
+            by=self.request.staff,
+            key_returned=data.get("key_returned"),
+            deposit_method=data.get("deposit_method", "cash"),
+            keep=data.get("keep", 0),
+            keep_reason=data.get("keep_reason", ""),
+        )
+
+
 NoShowView = _action(
     "NoShowView",
     None,
