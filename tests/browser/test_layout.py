@@ -156,6 +156,10 @@ def test_every_roles_menu_fits_a_desk_screen_in_both_languages(
             measured = page.evaluate(OVERFLOW)
             assert measured["page"] <= 0 and measured["outside"] == [], (language, measured)
             assert measured["height"] < 70, (language, measured)
+            # On a tablet the menu folds and Today still fits the width.
+            page.set_viewport_size(TABLET)
+            assert _page_overflow(page) <= 0, (language, "tablet")
+            page.set_viewport_size(DESK)
     finally:
         context.close()
 
