@@ -84,6 +84,15 @@ class CallTask(Kept):
         verbose_name_plural = _("call tasks")
         ordering = ["due_at"]
         indexes = [models.Index(fields=["assignee", "status", "due_at"], name="calltask_todo")]
+        constraints = [
+            # Never two open confirmation calls for one order's shoot (issue 8): the planner
+            # supersedes the earlier one, a move or a cancellation cancels them.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(kind="shoot_confirm", status="open"),
+                name="one_open_shoot_confirmation_per_order",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.customer}"

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
 
 from studio import roles
-from studio.access import StaffRequired
+from studio.access import StaffRequired, redirect_allowed
 from studio.models import Customer, DiscountApproval, Package
 from studio.pdf import pdf_response
 from studio.services import ask_discount_approval
@@ -95,7 +94,8 @@ class TransitionView(StaffRequired, View):
                 _("Order %(number)s is now %(state)s.")
                 % {"number": order.number, "state": order.get_state_display()},
             )
-        return redirect(order)
+        # The dispatcher moves orders too but doesn't open the order page (money).
+        return redirect_allowed(request, request.POST.get("next", ""), order)
 
 
 class PaymentView(StaffRequired, View):
@@ -121,10 +121,7 @@ class PaymentView(StaffRequired, View):
                     request,
                     _("Payment recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no},
                 )
-                back = request.POST.get("next", "")
-                if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                    return redirect(back)
-                return redirect(order)
+                return redirect_allowed(request, request.POST.get("next", ""), order)
         view = OrderDetailView(request=request, kwargs={"number": number})
         view.object = order
         ctx = view.get_context_data(payment_form=form)

@@ -79,7 +79,6 @@ class HandOverForm(forms.Form):
     def __init__(self, *args, remaining, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = [(str(i.pk), i.label) for i in remaining]
-        self.fields["items"].initial = [str(i.pk) for i in remaining if i.qc_passed_at]
 
 
 class ExtraForm(forms.Form):

@@ -1,8 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -172,7 +171,7 @@ class DeskView(StaffRequired, TemplateView):
         appointment = self.get_appointment()
         action = request.POST.get("action")
         if action not in self.ACTIONS:
-            return HttpResponseBadRequest(_("Unknown action."))
+            raise BadRequest("Unknown action.")
         forms = self.forms(appointment, request.POST, action)
         errors = []
         try:

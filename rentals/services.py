@@ -223,6 +223,21 @@ def pick_up_dress(*, reservation, id_type, id_number, by, deposit_method=LedgerE
     return locked
 
 
+def refund_on_return(*, reservation, deductions=ZERO):
+    """What the customer gets back of the deposit: the deposit less the deductions, which
+    lie between nothing and the whole deposit. Shown at the desk before the return is
+    confirmed, and what return_dress() refunds."""
+    deductions = Decimal(deductions or 0)
+    if deductions < ZERO or deductions > reservation.deposit_amount:
+        raise ValidationError(
+            {
+                "deductions": _("Deduct between nothing and the deposit of %(deposit)s.")
+                % {"deposit": reservation.deposit_amount}
+            }
+        )
+    return reservation.deposit_amount - deductions
+
+
 def return_dress(
     *,
     reservation,
@@ -243,13 +258,7 @@ def return_dress(
                 _("This reservation is %(status)s: there is no dress to take back.")
                 % {"status": locked.get_status_display()}
             )
-        if deductions < ZERO or deductions > locked.deposit_amount:
-            raise ValidationError(
-                {
-                    "deductions": _("Deduct between nothing and the deposit of %(deposit)s.")
-                    % {"deposit": locked.deposit_amount}
-                }
-            )
+        refund_on_return(reservation=locked, deductions=deductions)
         if deductions > ZERO and not reason:
             raise ValidationError({"reason": _("Say what the deduction is for.")})
         if locked.deposit_amount > ZERO:

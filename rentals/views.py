@@ -167,8 +167,38 @@ class PickUpView(ReservationActionView):
 
 
 class ReturnView(ReservationActionView):
+    """Two steps: the desk enters what was found and sees the refund (deposit less the
+    deductions); only the confirmation takes the dress back and refunds."""
+
     form_class = ReturnForm
     form_name = "return_form"
+
+    def post(self, request, pk):
+        form = self.form_class(request.POST)
+        if not form.is_valid() or form.cleaned_data["confirmed"]:
+            return super().post(request, pk)
+        reservation = _reservation(self)
+        data = form.cleaned_data
+        try:
+            refund = services.refund_on_return(
+                reservation=reservation, deductions=data["deductions"] or 0
+            )
+            if data["deductions"] and not data["reason"].strip():
+                raise ValidationError({"reason": _("Say what the deduction is for.")})
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            context = self.get_context_data(reservation=reservation, return_form=form)
+            return self.render_to_response(context, status=400)
+        preview = {
+            "deposit": reservation.deposit_amount,
+            "deductions": data["deductions"] or 0,
+            "refund": refund,
+            "reason": data["reason"],
+            "method": dict(form.fields["refund_method"].choices)[data["refund_method"]],
+        }
+        return self.render_to_response(
+            self.get_context_data(reservation=reservation, return_form=form, return_preview=preview)
+        )
 
     def act(self, reservation, data):
         services.return_dress(

@@ -93,7 +93,11 @@ class PickForm(forms.Form):
 class ProductForm(forms.Form):
     """An enlargement, frame, crystal or USB from the branch's price list."""
 
-    price_item = forms.ModelChoiceField(PriceItem.objects.none(), label=_("Product"))
+    price_item = forms.ModelChoiceField(
+        PriceItem.objects.none(),
+        label=_("Product"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
     photo_number = forms.IntegerField(
         label=_("Photo number"), required=False, min_value=1, max_value=100000

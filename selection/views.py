@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -15,7 +14,7 @@ from django.views.generic import TemplateView, View
 from orders.guards import blocked_reasons
 from orders.models import Order, State
 from studio import roles
-from studio.access import StaffRequired
+from studio.access import StaffRequired, redirect_allowed
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
 
@@ -101,10 +100,11 @@ class BookView(StaffRequired, TemplateView):
                         "who": session.consultant.display_name,
                     },
                 )
-                target = request.POST.get("next", "")
-                if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                    return redirect(target)
-                return redirect(_sheet_url(order.branch, session.appointment_at))
+                return redirect_allowed(
+                    request,
+                    request.POST.get("next", ""),
+                    _sheet_url(order.branch, session.appointment_at),
+                )
         return self.render_to_response(self.get_context_data(order=order, form=form), status=400)
 
     def get_context_data(self, **kwargs):

@@ -139,13 +139,44 @@ class LookForm(forms.Form):
 
 
 class FinishForm(forms.Form):
+    """Finishing asks whether the locker key came back: nothing is ticked in advance."""
+
+    key_returned = forms.TypedChoiceField(
+        label=_("Did the locker key come back?"),
+        choices=[
+            ("yes", _("Yes: refund the locker deposit")),
+            ("no", _("No: keep the locker deposit")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        required=False,
+    )
     deposit_method = forms.ChoiceField(
         label=_("Deposit refunded by"), choices=LedgerEntry.Method.choices, initial="cash"
     )
     keep = forms.DecimalField(
-        label=_("Amount kept from the deposit"), min_value=0, decimal_places=2, initial=0
+        label=_("Amount kept from the deposit"),
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+        required=False,
+        help_text=_("Only when the key is back but something is kept, e.g. for damage."),
     )
     keep_reason = forms.CharField(label=_("Why it is kept"), max_length=200, required=False)
+
+    def __init__(self, *args, holds_deposit=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if holds_deposit:
+            self.fields["key_returned"].required = True
+            self.fields["key_returned"].error_messages["required"] = _(
+                "Say whether the locker key came back."
+            )
+        else:
+            for name in ("key_returned", "deposit_method", "keep", "keep_reason"):
+                del self.fields[name]
+
+    def clean_keep(self):
+        return self.cleaned_data.get("keep") or 0
 
 
 class VisitForm(forms.Form):

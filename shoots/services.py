@@ -241,6 +241,8 @@ def book_shoot(
         if previous is not None:
             previous.status = Shoot.Status.MOVED
             previous.save(update_fields=["status"])
+            # Its calls name the old date; the planner calls about the new one.
+            cancel_open_confirmation_calls(order=locked)
         name = "schedule" if locked.state == State.BOOKED else "reschedule"
         order_services.transition_order(order=locked, name=name, by=by.user, note=note)
     order.refresh_from_db()
@@ -256,6 +258,7 @@ def cancel_shoot(*, shoot, by):
         locked.bookings.all().delete()
         locked.status = Shoot.Status.CANCELLED
         locked.save(update_fields=["status"])
+        cancel_open_confirmation_calls(order=locked.order)
     return locked
 
 
@@ -423,14 +426,29 @@ def return_outdoor(*, shoot, by, now=None):
 
 
 def finish_shoot(
-    *, shoot, by, deposit_method=LedgerEntry.Method.CASH, keep=ZERO, keep_reason="", now=None
+    *,
+    shoot,
+    by,
+    key_returned=None,
+    deposit_method=LedgerEntry.Method.CASH,
+    keep=ZERO,
+    keep_reason="",
+    now=None,
 ):
-    """The shoot is done (finish_shoot): the locker key is back and its deposit refunded,
-    or part of it kept with a reason."""
+    """The shoot is done (finish_shoot). While a locker deposit is held, whoever finishes
+    must say whether the key came back: back, the deposit is refunded (less `keep`, with a
+    reason); not back, the whole deposit is kept, with a reason. Never a silent default."""
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN, done=(Shoot.Status.FINISHED,))
         order = locked.order
-        if order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) > ZERO:
+        held = order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT)
+        if held > ZERO:
+            if key_returned is None:
+                raise ValidationError({"key_returned": _("Say whether the locker key came back.")})
+            if not key_returned:
+                keep = held
+                if not keep_reason:
+                    raise ValidationError({"keep_reason": _("Say why the key did not come back.")})
             order_services.return_hold(
                 order=order,
                 kind=LedgerEntry.Kind.LOCKER_DEPOSIT,
@@ -465,6 +483,7 @@ def mark_no_show(*, shoot, by, now=None):
         locked.bookings.all().delete()
         locked.status = Shoot.Status.NO_SHOW
         locked.save(update_fields=["status"])
+        cancel_open_confirmation_calls(order=locked.order)
         order = locked.order
         create_call_task(
             customer=order.customer,
@@ -540,10 +559,14 @@ def set_look(*, line, look, by):
 # --- Before the day ---
 
 
-def arrival_time(shoot):
+EARLY_FOR_BALANCE_MINUTES = 20
+
+
+def arrival_time(shoot, balance_due=None):
     """When to tell the couple to come: 20 minutes early when a balance is still due."""
-    if shoot.order.balance_due > ZERO:
-        return shoot.starts_at - timedelta(minutes=20)
+    balance_due = shoot.order.balance_due if balance_due is None else balance_due
+    if balance_due > ZERO:
+        return shoot.starts_at - timedelta(minutes=EARLY_FOR_BALANCE_MINUTES)
     return shoot.starts_at
 
 
@@ -561,9 +584,12 @@ def confirmation_script(shoot):
 def plan_confirmation_calls(*, now=None):
     """7 days and 1 day before each planned shoot, a confirmation call on the owner's list.
 
-    Idempotent: each call has its occasion ("shoot-confirm-7d:<shoot>"), so running it every
-    15 minutes, or twice, creates each call once. Returns how many calls exist now for the
-    shoots it looked at.
+    One open confirmation call per order at a time (a database constraint says so): the
+    call of the nearest point reached is planned, and an earlier one still open is
+    cancelled as superseded, so a shoot booked 20 hours ahead, or a 7-day call nobody made,
+    never puts two identical calls on the list. Idempotent: each call has its occasion
+    ("shoot-confirm-7d:<shoot>"), so running it every 15 minutes, or twice, creates each
+    call once. Returns how many shoots have their call planned.
     """
     now = now or timezone.now()
     shoots = Shoot.objects.filter(
@@ -571,20 +597,35 @@ def plan_confirmation_calls(*, now=None):
     ).select_related("order__customer", "order__owner", "branch")
     made = 0
     for shoot in shoots:
-        for label, ahead in CALL_POINTS:
-            if shoot.starts_at - now > ahead:
-                continue
+        reached = [(label, ahead) for label, ahead in CALL_POINTS if shoot.starts_at - now <= ahead]
+        if not reached:
+            continue
+        label, ahead = min(reached, key=lambda point: point[1])
+        occasion = confirmation_occasion(shoot, label)
+        with transaction.atomic():
+            cancel_open_confirmation_calls(order=shoot.order, keep=occasion)
             create_call_task(
                 customer=shoot.order.customer,
                 order=shoot.order,
                 assignee=shoot.order.owner,
                 kind=CallTask.Kind.SHOOT_CONFIRM,
                 due_at=max(shoot.starts_at - ahead, now),
-                occasion=confirmation_occasion(shoot, label),
+                occasion=occasion,
                 script=confirmation_script(shoot),
             )
-            made += 1
+        made += 1
     return made
+
+
+def cancel_open_confirmation_calls(*, order, keep=None):
+    """The order's open shoot-confirmation calls, but `keep`, are cancelled: superseded by a
+    nearer call, or their shoot was moved, cancelled or missed."""
+    tasks = CallTask.objects.select_for_update().filter(
+        order=order, kind=CallTask.Kind.SHOOT_CONFIRM, status=CallTask.Status.OPEN
+    )
+    if keep:
+        tasks = tasks.exclude(occasion=keep)
+    return tasks.update(status=CallTask.Status.CANCELLED, done_at=timezone.now())
 
 
 def calendar_feed_for(staff):

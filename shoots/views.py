@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -16,7 +15,7 @@ from orders.models import Order, State
 from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
 from studio import roles
-from studio.access import EVERYONE, StaffRequired
+from studio.access import EVERYONE, StaffRequired, redirect_allowed
 from studio.forms import attach_errors
 from studio.models import Staff
 from studio.services import AlreadyDone
@@ -183,7 +182,12 @@ class BookView(StaffRequired, TemplateView):
                     _("The shoot is on the control sheet for %(when)s.")
                     % {"when": timezone.localtime(shoot.starts_at).strftime("%Y-%m-%d %H:%M")},
                 )
-                return redirect("shoots:detail", pk=shoot.pk)
+                return redirect_allowed(
+                    request,
+                    reverse("shoots:detail", kwargs={"pk": shoot.pk}),
+                    _sheet_url(shoot),
+                    order,
+                )
         return self.render_to_response(self._context(order, when, form), status=400)
 
     def _booking_form(self, order, when, data=None, initial=None):
@@ -208,6 +212,17 @@ class BookView(StaffRequired, TemplateView):
         return self.get_context_data(
             order=order, when_form=when, form=form, current=current, lead_days=7
         )
+
+
+def _sheet_url(shoot):
+    day = timezone.localtime(shoot.starts_at, shoot.branch.tzinfo).date()
+    return f"{reverse('shoots:day')}?date={day.isoformat()}"
+
+
+def _holds_locker_deposit(shoot):
+    from orders.models import LedgerEntry
+
+    return shoot.order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) > 0
 
 
 def _shoot_or_404(view, queryset=None):
@@ -244,7 +259,8 @@ class ShootDetailView(StaffRequired, TemplateView):
             calls=selectors.confirmation_calls(shoot),
             arrival=services.arrival_time(shoot),
             check_in_form=kwargs.pop("check_in_form", None) or CheckInForm(),
-            finish_form=kwargs.pop("finish_form", None) or FinishForm(),
+            finish_form=kwargs.pop("finish_form", None)
+            or FinishForm(holds_deposit=_holds_locker_deposit(shoot)),
             confirmation_form=ConfirmationForm(initial={"outcome": shoot.confirmation}),
             late_form=LateForm(initial={"minutes": shoot.late_minutes}),
             visit_form=VisitForm(),
@@ -319,10 +335,15 @@ class ShootActionView(StaffRequired, View):
         return self.form_class(self.request.POST) if self.form_class else None
 
     def back(self, shoot):
-        target = self.request.POST.get("next", "")
-        if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}):
-            return redirect(target)
-        return redirect("shoots:detail", pk=shoot.pk)
+        """To the page it came from, else the shoot's page, else the day's sheet or the
+        tablet: whichever of them the actor may open."""
+        return redirect_allowed(
+            self.request,
+            self.request.POST.get("next", ""),
+            reverse("shoots:detail", kwargs={"pk": shoot.pk}),
+            _sheet_url(shoot),
+            "shoots:tablet",
+        )
 
 
 def _action(name, form_class, message, roles_=DAY_ROLES, call=None, page_form_name=None):
@@ -371,19 +392,29 @@ ReturnView = _action(
     gettext_lazy("Return recorded."),
     call=lambda self, shoot, data: services.return_outdoor(shoot=shoot, by=self.request.staff),
 )
-FinishView = _action(
-    "FinishView",
-    FinishForm,
-    gettext_lazy("The shoot is finished. Book the selection appointment next."),
-    call=lambda self, shoot, data: services.finish_shoot(
-        shoot=shoot,
-        by=self.request.staff,
-        deposit_method=data["deposit_method"],
-        keep=data["keep"],
-        keep_reason=data["keep_reason"],
-    ),
-    page_form_name="finish_form",
-)
+
+
+class FinishView(ShootActionView):
+    """Finish the shoot: asks whether the locker key came back while a deposit is held."""
+
+    form_class = FinishForm
+    done_message = gettext_lazy("The shoot is finished. Book the selection appointment next.")
+    page_form_name = "finish_form"
+
+    def make_form(self, shoot):
+        return FinishForm(self.request.POST, holds_deposit=_holds_locker_deposit(shoot))
+
+    def act(self, shoot, data):
+        services.finish_shoot(
+            shoot=shoot,
+            by=self.request.staff,
+            key_returned=data.get("key_returned"),
+            deposit_method=data.get("deposit_method", "cash"),
+            keep=data.get("keep", 0),
+            keep_reason=data.get("keep_reason", ""),
+        )
+
+
 NoShowView = _action(
     "NoShowView",
     None,
@@ -494,8 +525,14 @@ class TomorrowView(StaffRequired, TemplateView):
         branch = self.request.branch
         day = _day(self.request.GET.get("date"), branch.today() + timedelta(days=1))
         shoots = list(selectors.shoots_on(branch=branch, day=day, statuses=[Shoot.Status.PLANNED]))
+        selectors.with_arrival(shoots)
         return super().get_context_data(
-            day=day, shoots=shoots, outfits=selectors.outfit_totals(shoots), **kwargs
+            day=day,
+            shoots=shoots,
+            outfits=selectors.outfit_totals(shoots),
+            precautions=services.PRECAUTIONS,
+            early_minutes=services.EARLY_FOR_BALANCE_MINUTES,
+            **kwargs,
         )
 
 

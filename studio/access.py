@@ -6,8 +6,12 @@ Reads are scoped to the user's branches through `scoped()`, so another branch's 
 """
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import roles as role_names
 
@@ -33,6 +37,16 @@ class StaffRequired:
 
     def scoped(self, queryset, field="branch"):
         return scoped(queryset, self.request, field)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """An action's address opened as a page (reloaded after a refusal, the language
+        switched, a bookmark): the studio's page saying so, not an empty 405."""
+        from django.template.response import TemplateResponse
+
+        refused = super().http_method_not_allowed(request, *args, **kwargs)
+        response = TemplateResponse(request, "405.html", status=405)
+        response["Allow"] = refused["Allow"]
+        return response
 
 
 def staff_required(*, roles):
@@ -86,3 +100,32 @@ def declared_roles(view):
 
 
 EVERYONE = role_names.ALL
+
+
+def may_open(staff, url):
+    """Whether this staff member's roles let them open the page at `url` (on this site)."""
+    try:
+        match = resolve(urlsplit(str(url)).path)
+    except Resolver404:
+        return False
+    allowed = declared_roles(match.func)
+    if allowed is None or staff is None:
+        return False
+    return not allowed or staff.has_role(*allowed)
+
+
+def redirect_allowed(request, *candidates, fallback="home"):
+    """After an action: to the first of `candidates` the actor may open, else `fallback`.
+
+    A candidate is a URL, a URL name without arguments, a model instance with
+    get_absolute_url(), or empty (skipped). A booking by the front desk must not land on
+    the dispatcher's page and show "403" after the work was done.
+    """
+    staff = getattr(request, "staff", None)
+    for candidate in candidates:
+        if not candidate:
+            continue
+        url = resolve_url(candidate)
+        if url_has_allowed_host_and_scheme(url, {request.get_host()}) and may_open(staff, url):
+            return redirect(url)
+    return redirect(fallback)

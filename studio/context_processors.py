@@ -63,5 +63,6 @@ def staff(request):
         "current_branch": request.branch,
         "sees_money": staff.sees_money,
         "sees_contacts": staff.sees_contacts,
+        "opens_customer_files": staff.opens_customer_files,
         "nav_items": nav_for(request),
     }

@@ -465,7 +465,7 @@ def _walk(rng, order, target, crews, manager, signed):
     with replay(shoot.starts_at):
         _check_in(rng, shoot, taker, locker=False)
     with replay(shoot.ends_at):
-        shoot_services.finish_shoot(shoot=shoot, by=taker)
+        shoot_services.finish_shoot(shoot=shoot, by=taker, key_returned=True)
     shot_at = shoot.starts_at
     if target == State.SHOT:
         return

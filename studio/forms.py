@@ -220,6 +220,10 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["branch"].choices = [(b.pk, b.name) for b in branches]
+        # Drawn as plain fields in a row: the studio's styles, so a select isn't cut short.
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()

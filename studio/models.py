@@ -151,6 +151,15 @@ class Staff(models.Model):
         return self.has_role(*roles.CALLS_CUSTOMERS)
 
     @property
+    def opens_customer_files(self):
+        """Field staff see the couple's notes for the shoot, never the customer file."""
+        return self.has_role(*roles.OFFICE)
+
+    @property
+    def works_in_the_field_only(self):
+        return not self.opens_customer_files
+
+    @property
     def books_shoots(self):
         return self.has_role(*roles.BOOKS_SHOOTS)
 

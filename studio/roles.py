@@ -53,6 +53,8 @@ SEES_MONEY = frozenset(
 CALLS_CUSTOMERS = frozenset(
     {RECEPTIONIST, CUSTOMER_SERVICE, MANAGER, SELECTION_CONSULTANT, PICKUP_CLERK, DISPATCHER}
 )
+# Everyone but field staff: the office, which may open a couple's customer file.
+OFFICE = frozenset(ALL) - FIELD
 FRONT_DESK = frozenset({RECEPTIONIST, CASHIER, MANAGER, CUSTOMER_SERVICE})
 # Complaints are taken by whoever the customer reaches: the desk and customer service.
 LOGS_COMPLAINTS = frozenset({RECEPTIONIST, CUSTOMER_SERVICE, MANAGER})

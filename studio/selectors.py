@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import roles
 from .models import Customer, CustomerChange, Leave, Rota, Visit
 from .templatetags.studio import money
 from .validators import phone_search_prefix
@@ -372,6 +373,20 @@ def today(request):
     from followups.selectors import open_tasks_for
 
     day = request.branch.today()
+    if request.staff.works_in_the_field_only:
+        # Field staff: their shoots and the couples' notes; no calls, phones or files.
+        from rentals.selectors import desk_on
+        from shoots.selectors import my_day
+
+        dresses = []
+        if request.staff.has_role(roles.DRESS_STYLIST):
+            dresses = list(
+                desk_on(branch=request.branch, day=day, overdue=True).select_related("customer")
+            )
+        return {
+            "my_shoots": my_day(staff=request.staff, branch=request.branch),
+            "dresses_today": dresses,
+        }
     return {
         "arrivals": _arrivals_on(request, day, overdue=True),
         "tomorrow": _arrivals_on(request, day + timedelta(days=1)),

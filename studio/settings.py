@@ -76,6 +76,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "studio.urls"
+# The refusal pages are the studio's own, in the layout and the reader's language.
+CSRF_FAILURE_VIEW = "studio.errors.csrf_failure"
 WSGI_APPLICATION = "studio.wsgi.application"
 
 TEMPLATES = [

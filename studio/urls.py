@@ -46,5 +46,7 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
 ]
 
+handler400 = "studio.errors.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

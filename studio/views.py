@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from . import lockouts, roles, selectors, services
-from .access import StaffRequired, staff_required
+from .access import StaffRequired, redirect_allowed, staff_required
 from .forms import (
     ConsultationForm,
     CustomerForm,
@@ -104,7 +105,7 @@ class LockoutListView(StaffRequired, TemplateView):
 
 # --- The front desk (DOMAIN.md, stage 1) ---
 
-CUSTOMER_FILE_ROLES = roles.ALL
+CUSTOMER_FILE_ROLES = roles.OFFICE
 SIGNS_ORDERS = {roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER}
 LOOKS_UP_CUSTOMERS = roles.FRONT_DESK | {
     roles.SELECTION_CONSULTANT,
@@ -283,7 +284,12 @@ class VisitDetailView(StaffRequired, FormView):
             )
             return redirect("studio:customer", pk=visit.customer_id)
         messages.success(self.request, _("Booked: fill in the planning document."))
-        return redirect("orders:sign", customer=visit.customer_id)
+        # Customer service takes consultations but does not sign orders.
+        return redirect_allowed(
+            self.request,
+            reverse("orders:sign", kwargs={"customer": visit.customer_id}),
+            reverse("studio:customer", kwargs={"pk": visit.customer_id}),
+        )
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -1,5 +1,7 @@
 """The managers' reports page (DOMAIN.md, "Managers"), and the same figures as CSV."""
 
+import datetime
+
 from django.http import Http404, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ class ReportsView(StaffRequired, TemplateView):
         }
         ctx["csv_query"] = _with_csv(request.GET)
         ctx["period_label"] = _period_label(period)
+        ctx.update(_neighbours(request.GET, branch, period))
         return self.render_to_response(ctx)
 
     def _branch(self, branches):
@@ -52,6 +55,47 @@ class ReportsView(StaffRequired, TemplateView):
             return branches.get(pk=int(wanted))
         except (ValueError, Branch.DoesNotExist):
             raise Http404("No such branch.") from None
+
+
+def _neighbours(query, branch, period):
+    """Links to the period before and after; for a month still running, how far it is and
+    a link to last month, so a nearly empty page at the start of a month says why."""
+    before = period.first - datetime.timedelta(days=1)
+    after = period.end
+    if period.kind == reports.DAY:
+        previous = reports.Period(reports.DAY, before)
+        following = reports.Period(reports.DAY, after)
+    else:
+        previous = reports.Period.month_of(before)
+        following = reports.Period.month_of(after)
+    today = branch.today()
+    links = {
+        "previous_query": _query_for(query, branch, previous),
+        "previous_label": _period_label(previous),
+        "next_query": _query_for(query, branch, following) if following.first <= today else "",
+        "next_label": _period_label(following),
+        "running": None,
+    }
+    if period.kind == reports.MONTH and period.first <= today < period.end:
+        links["running"] = {
+            "days": (today - period.first).days + 1,
+            "of": (period.end - period.first).days,
+        }
+    return links
+
+
+def _query_for(query, branch, period):
+    query = query.copy()
+    query.pop("format", None)
+    query["branch"] = branch.pk
+    query["period"] = period.kind
+    if period.kind == reports.DAY:
+        query["day"] = period.first.isoformat()
+        query.pop("month", None)
+    else:
+        query["month"] = f"{period.first:%Y-%m}"
+        query.pop("day", None)
+    return query.urlencode()
 
 
 def _no_branch():

@@ -51,6 +51,37 @@ def _no_language_carried_over():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _actions_land_where_the_actor_may_go(monkeypatch):
+    """Every POST in the suite that answers with a redirect must send the actor to a page
+    their roles may open: an action that worked must not end on "403" (issue 8). This runs
+    for every action every test performs, as whichever role the test plays."""
+    from django.test import Client
+
+    from studio.access import may_open
+
+    post = Client.post
+
+    def checked_post(self, path, *args, **kwargs):
+        response = post(self, path, *args, **kwargs)
+        staff = getattr(getattr(response, "wsgi_request", None), "staff", None)
+        if staff is None or "logout" in str(path):
+            return response
+        # With follow=True the first hop is in redirect_chain; otherwise in Location.
+        chain = getattr(response, "redirect_chain", None)
+        first = chain[0][0] if chain else ""
+        if not chain and response.status_code in (301, 302):
+            first = response.get("Location", "")
+        if first.startswith("/"):
+            assert may_open(staff, first), (
+                f"POST {path} as {sorted(staff.role_set)} redirects to {first}, "
+                "a page those roles may not open"
+            )
+        return response
+
+    monkeypatch.setattr(Client, "post", checked_post)
+
+
 @pytest.fixture
 def branch(db):
     return BranchFactory(code="sh1", name="Shanghai Jing'an")

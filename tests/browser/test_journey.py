@@ -125,8 +125,8 @@ def test_a_walk_in_goes_from_the_desk_to_the_makeup_chair(studio, live_server, p
     expect(page.locator(".alert-success")).to_contain_text("Checked in.")
     order.refresh_from_db()
     assert order.state == State.SHOOTING and order.balance_due == 0
-    page.get_by_role("button", name="Dress selection → Dress Zhao").click()
-    page.get_by_role("button", name="Makeup → Makeup Sun").click()
+    page.get_by_role("button", name="Send to Dress Zhao for Dress selection").click()
+    page.get_by_role("button", name="Send to Makeup Sun for Makeup").click()
     expect(page.locator(".alert-success")).to_contain_text("Handed over.")
 
     # The makeup artist's tablet: the couple is with her; no money, no phone numbers.

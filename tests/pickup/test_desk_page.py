@@ -25,6 +25,18 @@ def test_it_shows_the_desk(login, pickup_clerk, pickup, items):
     assert 'data-testid="payment-form"' in body  # the balance is due
 
 
+def test_no_item_starts_ticked_as_handed_over(login, pickup_clerk, pickup, items, paid):
+    """The clerk ticks each item as it is counted out; nothing is ticked beforehand."""
+    assert any(i.qc_passed_at for i in items)
+    response = login(pickup_clerk).get(_url(pickup))
+    form = response.context["hand_over_form"]
+    assert not form["items"].value()
+    body = response.content.decode()
+    boxes = body.split('data-testid="hand-over-form"')[1].split("</form>")[0]
+    assert 'type="checkbox"' in boxes
+    assert " checked" not in boxes
+
+
 def test_a_wrong_slip_is_explained_at_the_field(login, pickup_clerk, pickup):
     response = _post(login(pickup_clerk), pickup, "slip", **{"slip-slip_number": "NOPE"})
     assert response.status_code == 400

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from orders.models import LedgerEntry
@@ -54,7 +55,17 @@ def test_picking_up_without_an_id_number_is_explained(login, cashier, reservatio
 
 def test_returning_with_a_deduction_refunds_the_rest(login, receptionist, picked_up):
     data = {"deductions": "300", "reason": "Veil torn", "refund_method": "cash"}
-    response = login(receptionist).post(_url(picked_up, "return"), data)
+    client = login(receptionist)
+    # First the desk sees what goes back (issue 8); nothing is refunded yet.
+    response = client.post(_url(picked_up, "return"), data)
+    assert response.status_code == 200
+    assert response.context["return_preview"]["refund"] == Decimal("2700.00")
+    body = response.content.decode()
+    assert 'data-testid="refund"' in body and "2,700.00" in body
+    picked_up.refresh_from_db()
+    assert picked_up.status == DressReservation.Status.PICKED_UP
+    assert picked_up.order.hold_outstanding(LedgerEntry.Kind.RENTAL_DEPOSIT) > 0
+    response = client.post(_url(picked_up, "return"), {**data, "confirmed": "True"})
     assert response.status_code == 302
     picked_up.refresh_from_db()
     assert picked_up.status == DressReservation.Status.RETURNED
@@ -67,6 +78,28 @@ def test_a_deduction_without_a_reason_is_explained(login, receptionist, picked_u
     response = login(receptionist).post(_url(picked_up, "return"), data)
     assert response.status_code == 400
     assert "reason" in response.context["return_form"].errors
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Give back to the customer"), ("zh-hans", "退还客户")]
+)
+def test_the_refund_is_shown_in_both_languages(login, receptionist, picked_up, language, words):
+    client = login(receptionist)
+    client.cookies["django_language"] = language
+    data = {"deductions": "0", "reason": "", "refund_method": "cash"}
+    body = client.post(_url(picked_up, "return"), data).content.decode()
+    assert words in body
+    assert "3,000.00" in body
+
+
+def test_a_deduction_above_the_deposit_is_refused_before_the_confirmation(
+    login, receptionist, picked_up
+):
+    data = {"deductions": "5000", "reason": "Ruined", "refund_method": "cash"}
+    response = login(receptionist).post(_url(picked_up, "return"), data)
+    assert response.status_code == 400
+    assert "deductions" in response.context["return_form"].errors
+    assert "return_preview" not in response.context
 
 
 def test_cancelling_frees_the_dates(login, manager, reservation):

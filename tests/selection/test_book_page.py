@@ -105,7 +105,7 @@ def test_after_the_finish_the_shoot_page_books_the_selection(
     shoot_today, crew, consultant, login, the_day_after_tomorrow
 ):
     shoot_services.check_in(shoot=shoot_today, by=crew.dispatcher)
-    shoot_services.finish_shoot(shoot=shoot_today, by=crew.dispatcher)
+    shoot_services.finish_shoot(shoot=shoot_today, by=crew.dispatcher, key_returned=True)
     client = login(crew.dispatcher)
     detail = reverse("shoots:detail", args=[shoot_today.pk])
     body = client.get(detail).content.decode()

@@ -26,9 +26,9 @@ def test_confirmation_calls_come_7_days_and_1_day_before(book, order, in_ten_day
     assert task.kind == CallTask.Kind.SHOOT_CONFIRM
     assert "haircut" in task.script_text and "wash hair" in task.script_text
     services.plan_confirmation_calls(now=in_ten_days - timedelta(hours=23))
-    assert set(CallTask.objects.values_list("occasion", flat=True)) == {
-        f"shoot-confirm-7d:{shoot.pk}",
-        f"shoot-confirm-1d:{shoot.pk}",
+    assert dict(CallTask.objects.values_list("occasion", "status")) == {
+        f"shoot-confirm-7d:{shoot.pk}": CallTask.Status.CANCELLED,
+        f"shoot-confirm-1d:{shoot.pk}": CallTask.Status.OPEN,
     }
 
 
@@ -53,7 +53,7 @@ def test_confirmation_calls_are_made_once(book, order, in_ten_days):
     book(order)
     for _ in range(3):
         services.plan_confirmation_calls(now=in_ten_days - timedelta(hours=20))
-    assert CallTask.objects.count() == 2
+    assert CallTask.objects.count() == 1
 
 
 def test_the_arrival_is_20_minutes_early_when_a_balance_is_due(book, order, in_ten_days):
@@ -66,7 +66,8 @@ def test_the_arrival_is_20_minutes_early_when_a_balance_is_due(book, order, in_t
 
 def test_the_task_calls_the_service(book, order, in_ten_days, settings):
     book(order, starts_at=timezone.now() + timedelta(hours=5), short_notice_confirmed=True)
-    assert tasks.plan_confirmation_calls.apply().get() == 2
+    assert tasks.plan_confirmation_calls.apply().get() == 1
+    assert CallTask.objects.get().occasion.startswith("shoot-confirm-1d:")
 
 
 def test_the_periodic_task_is_scheduled(db):

@@ -45,7 +45,9 @@ def test_it_books_and_schedules(order, login, receptionist, crew, in_ten_days):
     )
     shoot = Shoot.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("shoots:detail", args=[shoot.pk])
+    # The receptionist may not open the dispatcher's shoot page: the day's sheet shows it.
+    assert response.url == f"{reverse('shoots:day')}?date={in_ten_days.date().isoformat()}"
+    assert shoot.starts_at == in_ten_days
     order.refresh_from_db()
     assert order.state == State.SCHEDULED
 

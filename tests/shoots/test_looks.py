@@ -31,7 +31,7 @@ def test_only_an_outfit_set_has_a_look(shoot_today, crew):
 
 def test_a_finished_shoot_keeps_its_looks(shoot_today, crew):
     services.check_in(shoot=shoot_today, by=crew.dispatcher)
-    services.finish_shoot(shoot=shoot_today, by=crew.dispatcher)
+    services.finish_shoot(shoot=shoot_today, by=crew.dispatcher, key_returned=True)
     with pytest.raises(ValidationError):
         services.set_look(line=_outfit(shoot_today), look="Forest", by=crew.dispatcher)
 

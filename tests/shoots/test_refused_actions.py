@@ -43,7 +43,7 @@ def test_a_refused_finish_says_why_at_the_field_and_keeps_what_was_typed(shoot_t
     services.check_in(shoot=shoot_today, by=crew.dispatcher, locker_key="D4")
     response = login(crew.dispatcher).post(
         reverse("shoots:finish", args=[shoot_today.pk]),
-        {"deposit_method": "cash", "keep": "30", "keep_reason": ""},
+        {"key_returned": "yes", "deposit_method": "cash", "keep": "30", "keep_reason": ""},
     )
     assert response.status_code == 400
     form = response.context["finish_form"]

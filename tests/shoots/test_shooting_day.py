@@ -91,10 +91,16 @@ def test_the_hand_off_flow_end_to_end(shoot_today, crew):
     assert handoffs[1].to_staff == crew.makeup_artist
     assert handoffs[-1].step == Step.REMOVE_MAKEUP
     with pytest.raises(ValidationError) as exc:
-        services.finish_shoot(shoot=shoot, by=crew.dispatcher, keep=Decimal("30"))
+        services.finish_shoot(
+            shoot=shoot, by=crew.dispatcher, key_returned=True, keep=Decimal("30")
+        )
     assert "why" in " ".join(exc.value.messages).lower()
     services.finish_shoot(
-        shoot=shoot, by=crew.dispatcher, keep=Decimal("30"), keep_reason="Key bent"
+        shoot=shoot,
+        by=crew.dispatcher,
+        key_returned=True,
+        keep=Decimal("30"),
+        keep_reason="Key bent",
     )
     order = shoot.order
     order.refresh_from_db()

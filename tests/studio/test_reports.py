@@ -382,3 +382,34 @@ def test_the_demo_sets_targets_for_the_branch_and_its_order_takers(branch, recep
     assert len(targets) == 4
     assert {t.staff for t in targets} == {None, receptionist}
     assert all(t.month.day == 1 for t in targets)
+
+
+@pytest.mark.parametrize(
+    ("language", "hint", "link"),
+    [("en", "is still running", "See last month"), ("zh-hans", "尚未结束", "查看上个月")],
+)
+def test_a_running_month_says_so_and_links_to_last_month(
+    login, manager, branch, language, hint, link
+):
+    """At the start of a month the page is nearly empty: it says why and offers last month."""
+    client = login(manager)
+    client.cookies["django_language"] = language
+    response = client.get(URL)
+    html = response.content.decode()
+    assert 'data-testid="running-month"' in html
+    assert hint in html and link in html
+    today = branch.today()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    assert f"month={last_month}" in html
+    assert response.context["running"]["days"] == today.day
+    # Last month is complete: no hint, and a link forward to this month.
+    response = client.get(URL, {"month": last_month})
+    assert response.context["running"] is None
+    assert 'data-testid="running-month"' not in response.content.decode()
+    assert f"month={today:%Y-%m}" in response.context["next_query"]
+
+
+def test_the_next_period_is_not_offered_beyond_today(login, manager, branch):
+    response = login(manager).get(URL, {"period": "day", "day": branch.today().isoformat()})
+    assert response.context["next_query"] == ""
+    assert response.context["previous_query"]
