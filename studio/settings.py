@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django_guid.integrations import CeleryIntegration
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -241,7 +241,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},  # not a line per request about the id itself
+    },
 }
 
 # Behind a proxy that terminates TLS (nginx, a load balancer): it says so in
