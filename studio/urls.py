@@ -56,7 +56,11 @@ def _health_checks():
 
 
 urlpatterns = [
-    path("health/", login_not_required(HealthCheckView.as_view(checks=_health_checks()))),
+    path(
+        "health/",
+        login_not_required(HealthCheckView.as_view(checks=_health_checks())),
+        name="health",
+    ),
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
