@@ -11,8 +11,10 @@ export PYTHONUNBUFFERED=1
 
 lan_ip() {
     # The address other machines on the network reach this one at (the default route's).
-    ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1)}' ||
-        true
+    local ip
+    ip=$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1)}') || true
+    [[ -n $ip ]] || ip=$(hostname -I 2>/dev/null | awk '{print $1}') || true
+    echo "$ip"
 }
 
 if [[ $HOST == 127.0.0.1 || $HOST == localhost ]]; then
