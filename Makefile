@@ -7,30 +7,33 @@ PY := $(VENV)/python
 # `run` and `demo` use the zero-setup stack: SQLite and the filesystem Celery
 # broker, which settings pick when DATABASE_URL / REDIS_URL are unset.
 LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL PYTHONUNBUFFERED=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: help venv run test lint format messages demo bench clean
+.PHONY: help venv run serve test lint format messages demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-venv: .venv/.installed ## Create .venv and install requirements.txt (again when it changes)
+venv: .venv/.installed ## Create .venv and install requirements-dev.txt (again when it changes)
 
 $(PY):
 	python3 -m venv .venv
 
 # Order-only on $(PY): re-creating python must not force a reinstall by itself.
-.venv/.installed: requirements.txt | $(PY)
-	$(VENV)/pip install -q -r requirements.txt
+.venv/.installed: requirements.txt requirements-dev.txt | $(PY)
+	$(VENV)/pip install -q -r requirements-dev.txt
 	touch $@
 
-run: venv ## Run web + Celery worker + beat on SQLite (Ctrl-C stops all)
-	@if command -v msgfmt >/dev/null; then $(LOCAL_ENV) $(PY) manage.py compilemessages --ignore=.venv; fi
-	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	$(LOCAL_ENV) $(PY) manage.py setup_periodic_tasks
-	$(LOCAL_ENV) $(PY) manage.py seed_demo --if-empty
-	@echo "Open http://127.0.0.1:8000/ in a browser (Ctrl-C stops web, worker and beat)."
-	exec $(LOCAL_ENV) $(VENV)/honcho start -f Procfile.dev
+# HOST=0.0.0.0 (or this machine's address) lets tablets on the network open it; PORT=8000.
+run: venv ## Run web + Celery worker + beat on SQLite (HOST=0.0.0.0 for tablets; Ctrl-C stops all)
+	@HOST=$(HOST) PORT=$(PORT) scripts/run.sh
+
+# The production stack on this machine, DEBUG off: needs DATABASE_URL, REDIS_URL,
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (docs/deploy.md lists the rest).
+serve: venv ## Production stack: migrate, collectstatic, gunicorn + worker + one beat (DEBUG off)
+	@scripts/serve.sh
 
 # One shell line, so the URLs printed by ensure-services.sh reach every step.
 # They are captured before eval: `eval "$(cmd)"` alone would hide cmd's failure.

@@ -4,11 +4,13 @@ Orders walk the real journey (guards and all), so every state has the payments, 
 selections and history it would have in a real branch.
 """
 
+import functools
 import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import time_machine
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
@@ -177,7 +179,13 @@ def build(stdout=None):
         # Head office: opens branches, assigns staff, grants roles (in the admin).
         _staff("chain_manager", "总部 周敏 Zhou Min", [roles.CHAIN_MANAGER], branches)
         logins.append(("chain_manager", roles.CHAIN_MANAGER))
-        admin = User.objects.create_superuser("admin", "admin@example.com", PASSWORD)
+        admin = User.objects.create(
+            username="admin",
+            email="admin@example.com",
+            password=_password_hash(),
+            is_staff=True,
+            is_superuser=True,
+        )
         Staff.objects.create(user=admin, display_name="Admin").branches.set(branches)
         for branch in branches:
             team = staff_by_branch[branch.pk] + [area]
@@ -223,8 +231,15 @@ def _packages(branches):
     return made
 
 
+@functools.cache
+def _password_hash():
+    """The demo password hashed once for every demo login: hashing it per user (a second
+    each, by design) was most of the first `make run`."""
+    return make_password(PASSWORD)
+
+
 def _staff(username, name, role_names, branches):
-    user = User.objects.create_user(username, password=PASSWORD)
+    user = User.objects.create(username=username, password=_password_hash())
     user.groups.set([Group.objects.get_or_create(name=name)[0] for name in role_names])
     if {roles.MANAGER, roles.CHAIN_MANAGER} & set(role_names):
         user.is_staff = True  # managers and head office use the admin
@@ -524,6 +539,22 @@ def _walk(rng, order, target, crews, manager, signed):
     ProductionItem.objects.filter(order=order).update(handed_over_at=delivered_at)
     with replay(delivered_at):
         orders.transition_order(order=order, name="deliver", by=by)
+
+
+def login_table(branches):
+    """[(role, [login at each of `branches`])]: the demo logins as build() names them
+    (the first branch's without a suffix), the area manager and admin on every branch."""
+    rows = []
+    for username, _name, role_names in STAFF:
+        if username not in EXTRA:
+            logins = [
+                username if i == 0 else f"{username}_{b.code}" for i, b in enumerate(branches)
+            ]
+            rows.append((role_names[0], logins))
+    rows.append(("area manager", ["area_manager"] * len(branches)))
+    rows.append(("chain manager", ["chain_manager"] * len(branches)))
+    rows.append(("admin", ["admin"] * len(branches)))
+    return rows
 
 
 def is_empty():

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -5,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
+from health_check.views import HealthCheckView
 
 from . import views, views_reports
 
@@ -30,7 +33,36 @@ app_patterns = (
     "studio",
 )
 
+
+def _health_checks():
+    """What /health/ checks: the database, Redis (cache and sessions), a Celery worker's
+    answer to a ping, the upload storage, and beat's heartbeat."""
+    checks = [
+        "health_check.checks.Database",
+        "health_check.checks.Cache",
+        "health_check.checks.Storage",
+        # One worker answering is enough: do not wait the whole timeout for the others.
+        ("health_check.contrib.celery.Ping", {"timeout": timedelta(seconds=2), "limit": 1}),
+        "studio.health.BeatHeartbeat",
+    ]
+    if settings.REDIS_URL:
+        from redis.asyncio import Redis
+
+        checks.append(
+            (
+                "health_check.contrib.redis.Redis",
+                {"client_factory": lambda: Redis.from_url(settings.REDIS_URL)},
+            )
+        )
+    return checks
+
+
 urlpatterns = [
+    path(
+        "health/",
+        login_not_required(HealthCheckView.as_view(checks=_health_checks())),
+        name="health",
+    ),
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,25 @@
+"""gunicorn settings from the environment (gunicorn -c deploy/gunicorn.conf.py studio.wsgi).
+
+GUNICORN_BIND     where to listen (127.0.0.1:8000; nginx or the balancer in front)
+WEB_CONCURRENCY   worker processes (2 per CPU core is a fair start)
+GUNICORN_THREADS  threads per worker (4)
+GUNICORN_TIMEOUT  seconds before a stuck request's worker is replaced (60; PDFs take a few)
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Replace workers now and then, so a slow leak never grows.
+max_requests = 2000
+max_requests_jitter = 200
+# The proxy in front sets X-Forwarded-*; trust it only from these addresses.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({correlation-id}o)s'
