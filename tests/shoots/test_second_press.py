@@ -58,7 +58,7 @@ def test_already_done_is_said_in_chinese(shoot_today, crew, login):
 
 def test_the_second_finish_lands_on_the_shoot_page_with_already_done(shoot_today, crew, login):
     services.check_in(shoot=shoot_today, by=crew.dispatcher)
-    services.finish_shoot(shoot=shoot_today, by=crew.dispatcher)
+    services.finish_shoot(shoot=shoot_today, by=crew.dispatcher, key_returned=True)
     page = login(crew.dispatcher).post(
         reverse("shoots:finish", args=[shoot_today.pk]),
         {"deposit_method": "cash", "keep": "0"},
@@ -74,7 +74,9 @@ def test_two_people_finishing_at_once_finish_once(shoot_today, crew, make_staff)
     other = make_staff(roles.DISPATCHER, display_name="Hu Jun")
 
     def finish(staff):
-        return lambda: services.finish_shoot(shoot=Shoot.objects.get(pk=shoot_today.pk), by=staff)
+        return lambda: services.finish_shoot(
+            shoot=Shoot.objects.get(pk=shoot_today.pk), by=staff, key_returned=True
+        )
 
     results = run_together(finish(crew.dispatcher), finish(other))
     assert sorted(kind for kind, _ in results) == ["error", "ok"], results

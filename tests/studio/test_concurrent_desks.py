@@ -22,7 +22,7 @@ EXPECTED = {
         "different_takers": True,
     },
     "bookings": {"results": ["DoubleBooking", "ok"], "shoots": 1},
-    "check_ins": {"results": ["ValidationError", "ok"], "status": "checked_in"},
+    "check_ins": {"results": ["AlreadyDone", "ok"], "status": "checked_in"},
 }
 
 
