@@ -6,11 +6,13 @@ a username is locked at that address for the cool-off; even the right password i
 until then. A chain manager may lift a lockout early, with axes' own reset.
 """
 
+import ipaddress
 import logging
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Sum
@@ -25,6 +27,34 @@ log = logging.getLogger(__name__)
 def _minutes():
     cool_off = get_cool_off()
     return max(1, int(cool_off.total_seconds() // 60)) if cool_off else 0
+
+
+def client_address(request):
+    """AXES_CLIENT_IP_CALLABLE: the address a login is counted at.
+
+    With `DJANGO_TRUSTED_PROXY_COUNT` = 0 (the default) that is the address the request came
+    from; X-Forwarded-For is ignored, since anyone can send it. Behind N proxies that each
+    append the address they were reached from (nginx's `$proxy_add_x_forwarded_for`), the
+    N-th address from the right of X-Forwarded-For is the one the outermost trusted proxy
+    saw: anything left of it was written by the client and is not believed. A header with
+    fewer hops than that did not come through all the proxies, and one that is not an
+    address was not written by a proxy: both count at REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    trusted = settings.STUDIO_TRUSTED_PROXY_COUNT
+    if trusted <= 0:
+        return remote
+    hops = [
+        hop.strip()
+        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if hop.strip()
+    ]
+    if len(hops) < trusted:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-trusted]))
+    except ValueError:  # not an address: a broken or forged header
+        return remote
 
 
 def lockout_message():
