@@ -123,8 +123,14 @@ def current_lockouts(now=None):
 def unlock_login(*, username, ip_address, by):
     """Lift the lockout of one username at one address (axes' reset). Returns the number of
     attempt records removed."""
+    username, ip_address = (username or "").strip(), (ip_address or "").strip()
     if not username and not ip_address:
         raise ValidationError(_("Say which login to unlock."))
+    if ip_address:
+        try:
+            ip_address = str(ipaddress.ip_address(ip_address))
+        except ValueError:
+            raise ValidationError(_("That is not an IP address.")) from None
     removed = reset(ip=ip_address or None, username=username or None)
     log.info("Login %s at %s unlocked by %s (%d records).", username, ip_address, by, removed)
     return removed
