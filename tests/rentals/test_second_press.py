@@ -29,7 +29,7 @@ def test_a_second_pick_up_lands_on_the_reservation_with_already_done(
 
 
 def test_a_second_return_lands_on_the_reservation_with_already_done(login, receptionist, picked_up):
-    data = {"deductions": "0", "reason": "", "refund_method": "cash"}
+    data = {"deductions": "0", "reason": "", "refund_method": "cash", "confirmed": "True"}
     client = login(receptionist)
     assert client.post(_url(picked_up, "return"), data).status_code == 302
     response = client.post(_url(picked_up, "return"), data, follow=True)
