@@ -132,7 +132,7 @@ class ComplaintAdmin(BranchScopedAdmin, admin.ModelAdmin):
             return
         try:
             services.resolve_complaint(
-                complaint=obj, resolution=obj.resolution, by=request.user.staff
+                complaint=obj, resolution=obj.resolution, by=request.staff
             )
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)

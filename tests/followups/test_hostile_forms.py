@@ -39,3 +39,17 @@ def test_resolving_a_complaint_never_fails_on_hostile_input(
 
     response = post_hostile(admin_manager, url, post, state)
     assert response.status_code in (200, 302), response.status_code
+
+
+def test_a_superuser_without_a_staff_file_resolves_a_complaint(
+    client, customer, receptionist, django_user_model
+):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "pw-root-1")
+    complaint = log_complaint(customer=customer, text="Rude driver.", logged_by=receptionist)
+    client.force_login(root)
+    url = reverse("admin:followups_complaint_change", args=[complaint.pk])
+    response = client.post(url, {"resolution": "Free frame"})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.resolution == "Free frame" and complaint.resolved_at is not None
+    assert complaint.resolved_by is None
