@@ -131,8 +131,6 @@ class ComplaintAdmin(BranchScopedAdmin, admin.ModelAdmin):
         if obj.resolved_at is not None or not obj.resolution.strip():
             return
         try:
-            services.resolve_complaint(
-                complaint=obj, resolution=obj.resolution, by=request.user.staff
-            )
+            services.resolve_complaint(complaint=obj, resolution=obj.resolution, by=request.staff)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)

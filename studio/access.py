@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import redirect, resolve_url
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import roles as role_names
@@ -125,7 +125,10 @@ def redirect_allowed(request, *candidates, fallback="home"):
     for candidate in candidates:
         if not candidate:
             continue
-        url = resolve_url(candidate)
+        try:
+            url = resolve_url(candidate)
+        except NoReverseMatch:  # a posted "next" that is neither a URL nor a page's name
+            continue
         if url_has_allowed_host_and_scheme(url, {request.get_host()}) and may_open(staff, url):
             return redirect(url)
     return redirect(fallback)

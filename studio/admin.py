@@ -29,6 +29,7 @@ from .models import (
     Visit,
     WorkerHeartbeat,
 )
+from .services import phones_on_other_files
 
 # `branch_path` of data that belongs to no branch (the chain's rules, templates).
 CHAIN_WIDE = None
@@ -313,15 +314,48 @@ class StaffAdmin(HistoryAdmin):
     search_fields = ["display_name", "user__username"]
 
 
+class CustomerAdminForm(forms.ModelForm):
+    """A phone already on another couple's file is refused at its field, as on the app's
+    own edit page (`studio.services.phones_on_other_files`: the same check and phone lock;
+    the admin saves in the same transaction as this clean)."""
+
+    editor_branch_ids = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        customer = self.instance if self.instance.pk else None
+        phones = {
+            key: cleaned[key]
+            for key in ("bride_phone", "groom_phone")
+            if cleaned.get(key) and (customer is None or key in self.changed_data)
+        }
+        branch = cleaned.get("branch") or getattr(self.instance, "branch", None)
+        if phones and branch is not None:
+            branch_ids = set(self.editor_branch_ids) | {branch.pk}
+            if customer is not None:
+                branch_ids.add(customer.branch_id)
+            errors = phones_on_other_files(customer=customer, phones=phones, branch_ids=branch_ids)
+            for key, message in errors.items():
+                self.add_error(key, message)
+        return cleaned
+
+
 @admin.register(Customer)
 class CustomerAdmin(HistoryAdmin):
     branch_path = "branch"
     kept = True
+    form = CustomerAdminForm
     list_display = ["__str__", "branch", "owner", "wedding_date", "source", "membership_level"]
     list_filter = ["branch", "source", "membership_level"]
     search_fields = ["bride_name", "groom_name", "bride_phone", "groom_phone"]
     raw_id_fields = ["referrer", "owner"]
     list_select_related = ["branch", "owner"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        staff = getattr(request.user, "staff", None)
+        branch_ids = tuple(staff.branch_ids) if staff is not None else ()
+        return type(form.__name__, (form,), {"editor_branch_ids": branch_ids})
 
 
 @admin.register(Package)

@@ -6,11 +6,13 @@ a username is locked at that address for the cool-off; even the right password i
 until then. A chain manager may lift a lockout early, with axes' own reset.
 """
 
+import ipaddress
 import logging
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Sum
@@ -25,6 +27,34 @@ log = logging.getLogger(__name__)
 def _minutes():
     cool_off = get_cool_off()
     return max(1, int(cool_off.total_seconds() // 60)) if cool_off else 0
+
+
+def client_address(request):
+    """AXES_CLIENT_IP_CALLABLE: the address a login is counted at.
+
+    With `DJANGO_TRUSTED_PROXY_COUNT` = 0 (the default) that is the address the request came
+    from; X-Forwarded-For is ignored, since anyone can send it. Behind N proxies that each
+    append the address they were reached from (nginx's `$proxy_add_x_forwarded_for`), the
+    N-th address from the right of X-Forwarded-For is the one the outermost trusted proxy
+    saw: anything left of it was written by the client and is not believed. A header with
+    fewer hops than that did not come through all the proxies, and one that is not an
+    address was not written by a proxy: both count at REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    trusted = settings.STUDIO_TRUSTED_PROXY_COUNT
+    if trusted <= 0:
+        return remote
+    hops = [
+        hop.strip()
+        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if hop.strip()
+    ]
+    if len(hops) < trusted:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-trusted]))
+    except ValueError:  # not an address: a broken or forged header
+        return remote
 
 
 def lockout_message():
@@ -93,8 +123,14 @@ def current_lockouts(now=None):
 def unlock_login(*, username, ip_address, by):
     """Lift the lockout of one username at one address (axes' reset). Returns the number of
     attempt records removed."""
+    username, ip_address = (username or "").strip(), (ip_address or "").strip()
     if not username and not ip_address:
         raise ValidationError(_("Say which login to unlock."))
+    if ip_address:
+        try:
+            ip_address = str(ipaddress.ip_address(ip_address))
+        except ValueError:
+            raise ValidationError(_("That is not an IP address.")) from None
     removed = reset(ip=ip_address or None, username=username or None)
     log.info("Login %s at %s unlocked by %s (%d records).", username, ip_address, by, removed)
     return removed

@@ -199,6 +199,27 @@ def phone_on_file(*, branch_ids, phones, exclude=None):
     return found.order_by("created_at").first()
 
 
+def phones_on_other_files(*, customer, phones, branch_ids):
+    """{field: message} for each of `phones` ({"bride_phone": "139..."}) already on another
+    couple's file in `branch_ids` than `customer` (None: a couple not yet filed).
+
+    Call it inside the transaction that saves the phones: it holds their locks until that
+    transaction ends, so two desks (or the app and the admin) giving the same number to two
+    couples at the same instant cannot both succeed."""
+    phones = {key: phone for key, phone in phones.items() if phone}
+    if not phones:
+        return {}
+    _lock_phones(phones.values())
+    errors = {}
+    for key, phone in phones.items():
+        existing = phone_on_file(branch_ids=branch_ids, phones=[phone], exclude=customer)
+        if existing is not None:
+            errors[key] = _("This phone number is already on file for %(couple)s.") % {
+                "couple": existing
+            }
+    return errors
+
+
 class DuplicateCustomer(ValidationError):
     """A new couple's phone is already on file: `existing` is the file to open instead."""
 
@@ -547,15 +568,13 @@ def update_customer(*, customer, by, **fields):
         if not (locked.bride_phone or locked.groom_phone):
             errors["bride_phone"] = _("Give the bride's or the groom's phone.")
         new_phones = {k: changed[k] for k in ("bride_phone", "groom_phone") if changed.get(k)}
-        if new_phones:
-            _lock_phones(new_phones.values())
-            branch_ids = set(by.branch_ids) | {locked.branch_id}
-            for key, phone in new_phones.items():
-                existing = phone_on_file(branch_ids=branch_ids, phones=[phone], exclude=locked)
-                if existing is not None:
-                    errors[key] = _("This phone number is already on file for %(couple)s.") % {
-                        "couple": existing
-                    }
+        errors.update(
+            phones_on_other_files(
+                customer=locked,
+                phones=new_phones,
+                branch_ids=set(by.branch_ids) | {locked.branch_id},
+            )
+        )
         if errors:
             raise ValidationError(errors)
         if not changed:

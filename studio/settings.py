@@ -310,3 +310,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_LOCKOUT_CALLABLE = "studio.lockouts.lockout_response"
+# Behind a proxy every login arrives from the proxy's address. With N proxies in front that
+# each append to X-Forwarded-For (nginx in deploy/nginx: 1), set DJANGO_TRUSTED_PROXY_COUNT=N
+# and logins are counted at the client's address; 0 ignores the header (anyone can send it).
+STUDIO_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "studio.lockouts.client_address"

@@ -29,7 +29,6 @@ def test_a_second_pick_up_lands_on_the_reservation_with_already_done(
 
 
 def test_a_second_return_lands_on_the_reservation_with_already_done(login, receptionist, picked_up):
-    # Both desks saw the refund and pressed the confirmation (the return's second step).
     data = {"deductions": "0", "reason": "", "refund_method": "cash", "confirmed": "True"}
     client = login(receptionist)
     assert client.post(_url(picked_up, "return"), data).status_code == 302
