@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studio.admin import CHAIN_WIDE, BranchScopedAdmin, HistoryAdmin
+from studio.services import AlreadyDone
 
 from . import services
 from .models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage
@@ -123,14 +124,27 @@ class ComplaintAdmin(BranchScopedAdmin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.resolved_at is not None:
+            return [*self.readonly_fields, "resolution"]  # resolved once, by resolve_complaint
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "resolution" in form.base_fields:
+            form.base_fields["resolution"].required = True
+        return form
+
     @admin.display(boolean=True, description=_("resolved"))
     def is_resolved(self, obj):
         return obj.is_resolved
 
     def save_model(self, request, obj, form, change):
-        if obj.resolved_at is not None or not obj.resolution.strip():
-            return
+        if obj.resolved_at is not None:
+            return  # nothing of a resolved complaint is editable here
         try:
             services.resolve_complaint(complaint=obj, resolution=obj.resolution, by=request.staff)
+        except AlreadyDone as exc:  # resolved by someone else since the page opened
+            self.message_user(request, " ".join(exc.messages), messages.WARNING)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from studio.services import AlreadyDone, customer_service_for, responsible_for
@@ -431,13 +431,23 @@ def log_complaint(*, customer, text, logged_by, order=None, owner=None):
 
 
 def resolve_complaint(*, complaint, resolution, by):
-    """Record how a complaint was resolved. Resolved once: a second press changes nothing."""
+    """Record how a complaint was resolved. Resolved once: a second resolution changes nothing
+    and is told who resolved it and when (studio.services.AlreadyDone)."""
     if not (resolution or "").strip():
         raise ValidationError({"resolution": _("Say how the complaint was resolved.")})
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if locked.resolved_at is not None:
-            return locked
+            raise AlreadyDone(
+                _("Already resolved by %(who)s on %(when)s: %(resolution)s")
+                % {
+                    "who": locked.resolved_by or "—",
+                    "when": formats.date_format(
+                        timezone.localtime(locked.resolved_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                    "resolution": locked.resolution,
+                }
+            )
         locked.resolution = resolution.strip()
         locked.resolved_at = timezone.now()
         locked.resolved_by = by

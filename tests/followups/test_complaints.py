@@ -8,6 +8,7 @@ from django.urls import reverse
 from followups.models import Complaint
 from followups.services import log_complaint, resolve_complaint
 from studio import roles
+from studio.services import AlreadyDone
 from tests.factories import CustomerFactory
 
 
@@ -75,9 +76,11 @@ def test_a_complaint_is_resolved_once(receptionist, manager, customer):
     with pytest.raises(ValidationError):
         resolve_complaint(complaint=complaint, resolution=" ", by=manager)
     first = resolve_complaint(complaint=complaint, resolution="Free frame", by=manager)
-    again = resolve_complaint(complaint=complaint, resolution="Other", by=receptionist)
-    assert again.resolution == "Free frame" and again.resolved_by == manager
-    assert first.resolved_at == again.resolved_at
+    with pytest.raises(AlreadyDone, match="Already resolved by Wang Fang .*: Free frame"):
+        resolve_complaint(complaint=complaint, resolution="Other", by=receptionist)
+    complaint.refresh_from_db()
+    assert complaint.resolution == "Free frame" and complaint.resolved_by == manager
+    assert complaint.resolved_at == first.resolved_at
 
 
 def test_it_renders_in_both_languages(login, receptionist, customer):
@@ -86,3 +89,26 @@ def test_it_renders_in_both_languages(login, receptionist, customer):
     assert "登记投诉" in client.get(url(customer)).content.decode()
     client.cookies["django_language"] = "en"
     assert "Log a complaint" in client.get(url(customer)).content.decode()
+
+
+def _admin_manager(manager):
+    manager.user.is_staff = True
+    manager.user.save(update_fields=["is_staff"])
+    return manager
+
+
+def test_the_admin_asks_for_a_resolution_and_keeps_a_resolved_one(
+    login, receptionist, manager, customer
+):
+    complaint = log_complaint(customer=customer, text="Late", logged_by=receptionist)
+    client = login(_admin_manager(manager))
+    url = reverse("admin:followups_complaint_change", args=[complaint.pk])
+    refused = client.post(url, {"resolution": "  "})
+    assert refused.status_code == 200 and "This field is required" in refused.text
+    complaint.refresh_from_db()
+    assert complaint.resolved_at is None
+    assert client.post(url, {"resolution": "Free frame"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.resolution == "Free frame" and complaint.resolved_by == manager
+    page = client.get(url).text
+    assert 'name="resolution"' not in page  # resolved once: read-only now
