@@ -27,6 +27,9 @@ from django.utils.translation import gettext_lazy
 # What a text's parameters are stored as (JSON) and what the helpers below return.
 Params = dict[str, Any]
 
+# What staff typed, or (kind, params) the system wrote: a note, a charge's description.
+Words = str | tuple[str, Params]
+
 _C = TypeVar("_C", bound=type[TextChoices])
 
 _KINDS: dict[str, "TextKind"] = {}
