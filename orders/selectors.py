@@ -1,5 +1,7 @@
+from __future__ import annotations
+
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -22,6 +24,22 @@ from studio.access import scoped
 from . import fsm
 from .models import Charge, LedgerEntry, Order, State
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Money(TypedDict):
+    """What `with_money` adds to each order."""
+
+    paid_amount: Decimal
+    extra_charges: Decimal
+    balance: Decimal
+
+
+if TYPE_CHECKING:
+    # An order read with its money (`with_money`); a type for hints only.
+    OrderWithMoney = WithAnnotations[Order, Money]
+
 _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -39,7 +57,7 @@ def _sum_of(queryset: QuerySet[Any]) -> Coalesce:
     )
 
 
-def with_money(queryset: QuerySet[Order]) -> QuerySet[Order]:
+def with_money(queryset: QuerySet[Order]) -> QuerySet[OrderWithMoney]:
     """Paid and balance for every order in one query, from the ledger."""
     return queryset.annotate(
         paid_amount=_sum_of(LedgerEntry.objects.exclude(kind__in=LedgerEntry.HOLDS)),
@@ -49,7 +67,7 @@ def with_money(queryset: QuerySet[Order]) -> QuerySet[Order]:
 
 def order_list(
     request: HttpRequest, *, state: str | None = None, q: str | None = None
-) -> QuerySet[Order]:
+) -> QuerySet[OrderWithMoney]:
     orders = scoped(Order.objects.all(), request).select_related(
         "customer", "package", "owner", "branch"
     )

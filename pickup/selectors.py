@@ -15,6 +15,7 @@ from .models import PickupAppointment
 
 if TYPE_CHECKING:
     from orders.models import Order
+    from orders.selectors import OrderWithMoney
     from selection.models import ProductionItem
 
     from .models import Survey
@@ -38,7 +39,7 @@ def sheet(*, branch: Branch, day: date) -> QuerySet[PickupAppointment]:
     return on_day(branch=branch, day=day).select_related("clerk").order_by("starts_at", "pk")
 
 
-def orders_for_sheet(appointments: Iterable[PickupAppointment]) -> dict[int, Order]:
+def orders_for_sheet(appointments: Iterable[PickupAppointment]) -> dict[int, OrderWithMoney]:
     from orders.models import Order
 
     ids = {a.order_id for a in appointments}
