@@ -55,7 +55,7 @@ def transition_order(
     if name not in TRANSITIONS:
         raise ValueError(f"Unknown transition {name!r}")
     with transaction.atomic():
-        locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        locked: Order = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
         found = fsm.current(locked, name)
         if found is None:
             if locked.state in fsm.targets(Order, name):
@@ -419,7 +419,7 @@ def create_order(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        order = Order.objects.create(
+        order: Order = Order.objects.create(
             branch=branch,
             number=next_order_number(branch=branch),
             customer=customer,

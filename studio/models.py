@@ -106,7 +106,7 @@ class Branch(models.Model):
 
 
 class StaffQuerySet(models.QuerySet["Staff"]):
-    def colleagues(self):
+    def colleagues(self) -> "StaffQuerySet":
         """People who can be chosen for work: active, with at least one role. A superuser
         account without a role (the chain's IT admin) is nobody's colleague and appears in
         no list of staff."""

@@ -116,7 +116,7 @@ class PhoneFormField(forms.CharField):
         return normalise_phone(super().to_python(value))
 
 
-class PhoneField(models.CharField):
+class PhoneField(models.CharField):  # type: ignore[type-arg]  # not subscriptable at run time
     """A phone number column: every ModelForm and the admin clean it with
     `normalise_phone`, and every save and exact lookup uses its one spelling."""
 
