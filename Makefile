@@ -38,12 +38,13 @@ serve: venv ## Production stack: migrate, collectstatic, gunicorn + worker + one
 # One shell line, so the URLs printed by ensure-services.sh reach every step.
 # They are captured before eval: `eval "$(cmd)"` alone would hide cmd's failure.
 # pytest's own exit code decides, so "no tests collected" (5) fails too.
-test: venv ## Start/check PostgreSQL + Redis, then ruff, migrations check and pytest
+test: venv ## Start/check PostgreSQL + Redis, then ruff, mypy, migrations check and pytest
 	@set -e; \
 	services=$$(scripts/ensure-services.sh); \
 	eval "$$services"; export DATABASE_URL REDIS_URL; \
 	$(VENV)/ruff check .; \
 	$(VENV)/ruff format --check .; \
+	$(VENV)/mypy; \
 	$(PY) manage.py makemigrations --check --dry-run; \
 	$(VENV)/pytest
 
@@ -78,5 +79,5 @@ bench: venv ## Time the customer search on PostgreSQL (BENCH_ARGS="--branch sh1 
 
 clean: ## Remove caches, collected static and test output; stop throw-away test servers (keeps .venv, db.sqlite3, media/)
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache .hypothesis staticfiles test-artifacts var
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis staticfiles test-artifacts var
 	scripts/ensure-services.sh --stop

@@ -1,12 +1,17 @@
-from django.db.models import Q
+from datetime import date
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from studio.models import Customer, Staff
 from studio.selectors import covering_for
 
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 
 
-def open_tasks_for(staff, *, branch_ids, on=None):
+def open_tasks_for(
+    staff: Staff, *, branch_ids: list[int], on: date | None = None
+) -> QuerySet[CallTask]:
     """My open calls, and those of colleagues I cover for today as their agent (代理人)."""
     on = on or timezone.localdate()
     absent = [leave.staff_id for leave in covering_for(staff, on=on)]
@@ -19,13 +24,13 @@ def open_tasks_for(staff, *, branch_ids, on=None):
     )
 
 
-def messages_for(customer):
+def messages_for(customer: Customer) -> list[OutboxMessage]:
     """The messages queued for a couple, newest first, for their file: what was sent, what
     waits (and until when), and what was not sent and why (`get_skip_reason_display`)."""
     return list(OutboxMessage.objects.filter(customer=customer).order_by("-created_at", "-pk"))
 
 
-def care_rules():
+def care_rules() -> list[CareRule]:
     """Every care rule, with the channel of its message template (`channel`)."""
     rules = list(CareRule.objects.select_related("updated_by"))
     channels = dict(
@@ -35,11 +40,11 @@ def care_rules():
     )
     for rule in rules:
         channel = channels.get(rule.template_key)
-        rule.channel = Channel(channel).label if channel else ""
+        rule.channel = Channel(channel).label if channel else ""  # type: ignore[attr-defined]
     return rules
 
 
-def complaints_for(customer):
+def complaints_for(customer: Customer) -> list[Complaint]:
     return list(
         Complaint.objects.filter(customer=customer).select_related("logged_by", "owner", "order")
     )

@@ -1,5 +1,7 @@
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,17 +9,20 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from orders.models import Order
+from studio.models import Branch, Customer, Staff, Visit
 from studio.services import AlreadyDone, customer_service_for, responsible_for
+from studio.texts import Words
 
 from . import texts as care_texts
 from .backends import get_backend
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
-from .triggers import FINDERS
+from .triggers import FINDERS, Fact
 
 log = logging.getLogger(__name__)
 
 
-def _text(value, field):
+def _text(value: Words, field: str) -> dict[str, Any]:
     """`value` is what staff typed (a string), or a (kind, params) pair from studio.texts,
     rendered when read."""
     if isinstance(value, tuple):
@@ -27,8 +32,16 @@ def _text(value, field):
 
 
 def create_call_task(
-    *, customer, kind, due_at, occasion, script="", order=None, assignee=None, visit=None
-):
+    *,
+    customer: Customer,
+    kind: str,
+    due_at: datetime,
+    occasion: str,
+    script: Words = "",
+    order: Order | None = None,
+    assignee: Staff | None = None,
+    visit: Visit | None = None,
+) -> CallTask:
     """A call task for the customer's owner (or whoever covers for them that day).
 
     The script is a (kind, params) pair from studio.texts (rendered when read: words said
@@ -61,7 +74,7 @@ def create_call_task(
         return CallTask.objects.get(occasion=occasion)
 
 
-def _already_closed(task):
+def _already_closed(task: CallTask) -> str:
     if task.done_by is None or task.done_at is None:
         return _("Already done: this call is %(status)s.") % {"status": task.get_status_display()}
     return _("Already done: %(who)s logged this call as %(status)s at %(time)s.") % {
@@ -71,7 +84,7 @@ def _already_closed(task):
     }
 
 
-def close_call_task(*, task, staff, status, outcome=""):
+def close_call_task(*, task: CallTask, staff: Staff, status: str, outcome: str = "") -> CallTask:
     """Log how the call went. A task is closed once: a second press changes nothing and is
     told who logged it and how (AlreadyDone)."""
     closing = {CallTask.Status.DONE, CallTask.Status.FAILED}
@@ -94,7 +107,9 @@ def close_call_task(*, task, staff, status, outcome=""):
         return locked
 
 
-def close_call_tasks_for(*, occasions, status, outcome, by):
+def close_call_tasks_for(
+    *, occasions: Iterable[str], status: str, outcome: Words, by: Staff | None
+) -> int:
     """Close the open call tasks of these exact occasions, when the outcome of the call was
     recorded elsewhere (e.g. on the shoot page); `outcome` is a (kind, params) pair from
     studio.texts or words staff typed. Exact occasions, not a prefix: closing
@@ -127,7 +142,7 @@ def close_call_tasks_for(*, occasions, status, outcome, by):
     return len(tasks)
 
 
-def move_call_task(*, occasion, due_at, script):
+def move_call_task(*, occasion: str, due_at: datetime, script: Words) -> int:
     """The appointment behind an open call moved: the call is due at the new time and says
     the new time. A call already made stays as it was. Returns how many were moved."""
     with transaction.atomic():
@@ -154,7 +169,7 @@ MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=10)
 
 
-def outside_quiet_hours(at, *, branch, channel):
+def outside_quiet_hours(at: datetime, *, branch: Branch, channel: str) -> datetime:
     """`at`, or 09:00 branch time when `at` falls in the night (21:00–09:00) for a channel
     that rings a phone."""
     if channel not in QUIET_CHANNELS:
@@ -166,22 +181,30 @@ def outside_quiet_hours(at, *, branch, channel):
     return datetime.combine(day, QUIET_UNTIL, branch.tzinfo)
 
 
-def _template(key, language):
+def _template(key: str, language: str) -> MessageTemplate | None:
     """The active template for the customer's language, else the site's language."""
     found = {t.language: t for t in MessageTemplate.objects.filter(key=key, is_active=True)}
     return found.get(language) or found.get(settings.LANGUAGE_CODE)
 
 
-def _address(customer, channel):
+def _address(customer: Customer, channel: str) -> str:
     """Where the message goes. Customers have no e-mail address on file yet."""
-    return {
+    addresses: dict[str, str] = {
         Channel.SMS: customer.phones[0] if customer.phones else "",
         Channel.WECHAT: customer.wechat,
         Channel.LETTER: customer.address,
-    }.get(channel, "")
+    }
+    return addresses.get(channel, "")
 
 
-def queue_message(*, customer, key, occasion, context, send_after=None):
+def queue_message(
+    *,
+    customer: Customer,
+    key: str,
+    occasion: str,
+    context: Mapping[str, object],
+    send_after: datetime | None = None,
+) -> OutboxMessage:
     """Queue the message `key` for a customer, once per customer and occasion.
 
     Queuing the same occasion again returns the first message. The text comes from the
@@ -236,7 +259,7 @@ def queue_message(*, customer, key, occasion, context, send_after=None):
     return message
 
 
-def dispatch_due_messages(*, now=None, limit=200):
+def dispatch_due_messages(*, now: datetime | None = None, limit: int = 200) -> int:
     """Send the queued messages that are due, through the configured backend.
 
     Each message is sent inside its own transaction holding its row lock (skip locked), so
@@ -293,14 +316,14 @@ _DAY = timedelta(days=1)
 MAX_OFFSET_MINUTES = 400 * 24 * 60
 
 
-def care_occasion(rule, fact):
+def care_occasion(rule: CareRule, fact: Fact) -> str:
     """`care:<rule>:<what>:<day it happened>`: the same event never fires a rule twice, even
     when the rule is re-timed after it fired."""
     day = timezone.localtime(fact.at, fact.customer.branch.tzinfo).date()
     return f"care:{rule.key}:{fact.ref}:{day.isoformat()}"
 
 
-def due_care(rule, *, now):
+def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
     """(fact, fire time) for every event whose fire time came in the look-back window."""
     since = now - CARE_LOOKBACK - rule.offset - _DAY
     until = now - rule.offset + _DAY
@@ -315,7 +338,7 @@ def due_care(rule, *, now):
     return due
 
 
-def run_care_rules(*, now=None):
+def run_care_rules(*, now: datetime | None = None) -> int:
     """Fire every active care rule for the events whose time (plus the rule's offset) has
     come: a call task or a queued message per customer and occasion.
 
@@ -340,7 +363,7 @@ def run_care_rules(*, now=None):
     return fired
 
 
-def _fire(rule, *, now):
+def _fire(rule: CareRule, *, now: datetime) -> int:
     due = {care_occasion(rule, fact): (fact, at) for fact, at in due_care(rule, now=now)}
     model = CallTask if rule.action == CareRule.Action.CALL else OutboxMessage
     done = set(model.objects.filter(occasion__in=list(due)).values_list("occasion", flat=True))
@@ -378,14 +401,16 @@ def _fire(rule, *, now):
     return fired
 
 
-def _caller(rule, customer, owner, at):
+def _caller(rule: CareRule, customer: Customer, owner: Staff | None, at: datetime) -> Staff | None:
     if rule.audience == CareRule.Audience.CUSTOMER_SERVICE:
         day = timezone.localtime(at, customer.branch.tzinfo).date()
         return customer_service_for(customer.branch, on=day) or owner
     return owner
 
 
-def retime_care_rule(*, rule, is_active, offset_minutes, at_time, by):
+def retime_care_rule(
+    *, rule: CareRule, is_active: bool, offset_minutes: int, at_time: time | None, by: Staff
+) -> CareRule:
     """A manager switches a rule on or off, or moves it. Events it already fired for are
     not fired again (the occasion names the event, not the time)."""
     if abs(offset_minutes) > MAX_OFFSET_MINUTES:
@@ -406,11 +431,18 @@ def retime_care_rule(*, rule, is_active, offset_minutes, at_time, by):
 # --- Complaints ---
 
 
-def log_complaint(*, customer, text, logged_by, order=None, owner=None):
+def log_complaint(
+    *,
+    customer: Customer,
+    text: str,
+    logged_by: Staff,
+    order: Order | None = None,
+    owner: Staff | None = None,
+) -> Complaint:
     """Log a complaint with the staff member who owns it until it is resolved (the couple's
     owner unless someone else is named). The apology letter follows through the care rules
     (trigger "complaint logged")."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if not (text or "").strip():
         errors["text"] = _("Write down what the customer complains about.")
     if order is not None and order.customer_id != customer.pk:
@@ -430,7 +462,7 @@ def log_complaint(*, customer, text, logged_by, order=None, owner=None):
     )
 
 
-def resolve_complaint(*, complaint, resolution, by):
+def resolve_complaint(*, complaint: Complaint, resolution: str, by: Staff) -> Complaint:
     """Record how a complaint was resolved. Resolved once: a second resolution changes nothing
     and is told who resolved it and when (studio.services.AlreadyDone)."""
     if not (resolution or "").strip():

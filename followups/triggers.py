@@ -6,6 +6,7 @@ still no shoot, a VIP greeting only while the couple has referred nobody). The r
 engine (`services.run_care_rules`) decides which of them are due.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -230,7 +231,8 @@ def wedding_anniversary(since, until, now):
     return _dated(since, until, "wedding_date", "anniversary", years_after=1)
 
 
-FINDERS = {
+# Each trigger's finder: (since, until, now) -> the facts in that window.
+FINDERS: dict[str, Callable[[datetime, datetime, datetime], list[Fact]]] = {
     T.VISIT_NOT_BOOKED: visit_not_booked,
     T.CALL_FAILED: call_failed,
     T.DEPOSIT_PAID: deposit_paid,

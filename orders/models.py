@@ -419,7 +419,7 @@ class ImmutableEntry(Exception):
     pass
 
 
-class LedgerQuerySet(models.QuerySet):
+class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
     def update(self, **kwargs):
         raise ImmutableEntry(_("Ledger entries cannot be changed; write a reversing entry."))
 

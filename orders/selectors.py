@@ -1,5 +1,22 @@
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils.functional import Promise
 from django_fsm_log.models import StateLog
 
 from studio.access import scoped
@@ -7,10 +24,26 @@ from studio.access import scoped
 from . import fsm
 from .models import Charge, LedgerEntry, Order, State
 
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
-def _sum_of(queryset):
+class Money(TypedDict):
+    """What `with_money` adds to each order."""
+
+    paid_amount: Decimal
+    extra_charges: Decimal
+    balance: Decimal
+
+
+if TYPE_CHECKING:
+    # An order read with its money (`with_money`); a type for hints only.
+    OrderWithMoney = WithAnnotations[Order, Money]
+
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+
+
+def _sum_of(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.filter(order=OuterRef("pk"))
@@ -24,7 +57,7 @@ def _sum_of(queryset):
     )
 
 
-def with_money(queryset):
+def with_money(queryset: QuerySet[Order]) -> QuerySet[OrderWithMoney]:
     """Paid and balance for every order in one query, from the ledger."""
     return queryset.annotate(
         paid_amount=_sum_of(LedgerEntry.objects.exclude(kind__in=LedgerEntry.HOLDS)),
@@ -32,7 +65,9 @@ def with_money(queryset):
     ).annotate(balance=F("agreed_price") + F("extra_charges") - F("paid_amount"))
 
 
-def order_list(request, *, state=None, q=None):
+def order_list(
+    request: HttpRequest, *, state: str | None = None, q: str | None = None
+) -> QuerySet[OrderWithMoney]:
     orders = scoped(Order.objects.all(), request).select_related(
         "customer", "package", "owner", "branch"
     )
@@ -47,14 +82,14 @@ def order_list(request, *, state=None, q=None):
     return with_money(orders).order_by("-signed_at")
 
 
-def state_counts(request):
+def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:
     counts = dict(
         scoped(Order.objects.all(), request).values_list("state").annotate(n=Count("pk")).order_by()
     )
     return [(value, label, counts.get(value, 0)) for value, label in State.choices]
 
 
-def history(order):
+def history(order: Order) -> list[StateLog]:
     """The order's state log, newest first, each row with `action` and `state_label` in
     the reader's language (the log stores the transition's and the state's code names)."""
     rows = list(StateLog.objects.for_(order).select_related("by").order_by("-timestamp", "-pk"))

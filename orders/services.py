@@ -3,17 +3,22 @@
 The Order's transitions are called from here only (STYLE.md, point 4).
 """
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studio import services as studio_services
+from studio.models import Branch, Customer, Package, Staff
 from studio.services import reward_referral
 from studio.templatetags.studio import money
-from studio.validators import amount_ceiling, check_amount
+from studio.texts import Words
+from studio.validators import Amount, amount_ceiling, check_amount
 
 from . import fsm
 from .guards import blocked_reasons
@@ -39,7 +44,9 @@ class AlreadyDone(TransitionBlocked, studio_services.AlreadyDone):
     """Someone else made the same transition a moment ago."""
 
 
-def transition_order(*, order, name, by, note=""):
+def transition_order(
+    *, order: Order, name: str, by: User | AnonymousUser | None, note: str = ""
+) -> Order:
     """Fire transition `name` on `order` as staff user `by`.
 
     The order row is locked first, so two people pressing the same button at once produce
@@ -48,7 +55,7 @@ def transition_order(*, order, name, by, note=""):
     if name not in TRANSITIONS:
         raise ValueError(f"Unknown transition {name!r}")
     with transaction.atomic():
-        locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        locked: Order = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
         found = fsm.current(locked, name)
         if found is None:
             if locked.state in fsm.targets(Order, name):
@@ -61,8 +68,10 @@ def transition_order(*, order, name, by, note=""):
                 % {"state": locked.get_state_display(), "action": transition_label(name)}
             )
         method = getattr(locked, name)
-        if not found.has_perm(locked, by):
-            raise PermissionDenied(str(found.permission.message))
+        # `by` is None when the system moves the order (a task): no permission is asked then.
+        if not found.has_perm(locked, by):  # type: ignore[arg-type]
+            permission: Any = found.permission  # a guard: it says why
+            raise PermissionDenied(str(permission.message))
         reasons = blocked_reasons(locked, name)
         if reasons:
             raise TransitionBlocked(reasons)
@@ -72,17 +81,17 @@ def transition_order(*, order, name, by, note=""):
     return locked
 
 
-def transition_label(name):
+def transition_label(name: str) -> str:
     """What transition `name` did, in the reader's language ("cancelled")."""
     return str(fsm.custom(Order, name)["done"])
 
 
-def transition_button(name):
+def transition_button(name: str) -> str:
     """The button of transition `name`, in the reader's language ("Cancel order")."""
     return str(fsm.custom(Order, name)["label"])
 
 
-def next_order_number(*, branch):
+def next_order_number(*, branch: Branch) -> str:
     year = timezone.localtime(timezone.now(), branch.tzinfo).year
     seq, _created = OrderSequence.objects.select_for_update().get_or_create(
         branch=branch, year=year
@@ -92,7 +101,7 @@ def next_order_number(*, branch):
     return f"{branch.code.upper()}{year}{seq.last:05d}"
 
 
-def _next_receipt_no(branch):
+def _next_receipt_no(branch: Branch) -> str:
     """Numbers never collide and never skip: the counter row is locked until commit."""
     ReceiptSequence.objects.get_or_create(branch=branch)
     seq = ReceiptSequence.objects.select_for_update().get(branch=branch)
@@ -101,7 +110,7 @@ def _next_receipt_no(branch):
     return f"{branch.code.upper()}-R{seq.last:07d}"
 
 
-def _note(note):
+def _note(note: Words) -> dict[str, Any]:
     """A note staff typed is kept as typed; the system's notes are (kind, params) of
     studio.texts, rendered in the reader's language."""
     if isinstance(note, tuple):
@@ -110,7 +119,17 @@ def _note(note):
     return {"note": note}
 
 
-def _record(*, order, kind, method, amount, staff, note="", reverses=None, request_key=None):
+def _record(
+    *,
+    order: Order,
+    kind: str,
+    method: str,
+    amount: Decimal,
+    staff: Staff,
+    note: Words = "",
+    reverses: LedgerEntry | None = None,
+    request_key: str | None = None,
+) -> LedgerEntry:
     return LedgerEntry.objects.create(
         branch=order.branch,
         order=order,
@@ -134,7 +153,9 @@ PAYMENT_KINDS = (
 )
 
 
-def checked_amount(amount, *, branch, field="amount", zero_allowed=False):
+def checked_amount(
+    amount: Amount, *, branch: Branch | None, field: str = "amount", zero_allowed: bool = False
+) -> Decimal:
     """One money entry at a branch: positive, whole fen, at most the branch's ceiling
     (studio.validators.check_amount). A wrong one is refused at its field."""
     try:
@@ -144,7 +165,16 @@ def checked_amount(amount, *, branch, field="amount", zero_allowed=False):
         raise ValidationError({field: messages}) from None
 
 
-def take_payment(*, order, kind, method, amount, staff, note="", request_key=None):
+def take_payment(
+    *,
+    order: Order,
+    kind: str,
+    method: str,
+    amount: Amount,
+    staff: Staff,
+    note: Words = "",
+    request_key: str | None = None,
+) -> LedgerEntry:
     """Money in towards what the order owes. Never more than is due.
 
     With a `request_key`, a repeated submit of the same form returns the first entry.
@@ -182,7 +212,15 @@ def take_payment(*, order, kind, method, amount, staff, note="", request_key=Non
         raise
 
 
-def refund(*, order, method, amount, staff, note, request_key=None):
+def refund(
+    *,
+    order: Order,
+    method: str,
+    amount: Amount,
+    staff: Staff,
+    note: Words,
+    request_key: str | None = None,
+) -> LedgerEntry:
     """Money back to the customer: never more than was paid towards the order."""
     amount = checked_amount(amount, branch=order.branch)
     if not note:
@@ -207,7 +245,9 @@ def refund(*, order, method, amount, staff, note, request_key=None):
         )
 
 
-def take_hold(*, order, kind, method, amount, staff, note=""):
+def take_hold(
+    *, order: Order, kind: str, method: str, amount: Amount, staff: Staff, note: Words = ""
+) -> LedgerEntry:
     """A refundable deposit (locker key, rental): held, never revenue."""
     amount = Decimal(amount)
     if kind not in LedgerEntry.HOLDS:
@@ -220,7 +260,16 @@ def take_hold(*, order, kind, method, amount, staff, note=""):
         )
 
 
-def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reason=""):
+def return_hold(
+    *,
+    order: Order,
+    kind: str,
+    method: str,
+    staff: Staff,
+    amount: Amount | None = None,
+    keep: Amount = ZERO,
+    keep_reason: str = "",
+) -> list[LedgerEntry]:
     """Give a refundable deposit back, keeping `keep` of it (damage, a lost key) with a reason."""
     keep = Decimal(keep)
     with transaction.atomic():
@@ -261,7 +310,7 @@ def return_hold(*, order, kind, method, staff, amount=None, keep=ZERO, keep_reas
         return entries
 
 
-def reverse_entry(*, entry, staff, note):
+def reverse_entry(*, entry: LedgerEntry, staff: Staff, note: Words) -> LedgerEntry:
     """Correct a mistaken entry with its exact opposite; the original stays on record."""
     if not note:
         raise ValidationError({"note": _("Say why the entry is reversed.")})
@@ -280,7 +329,15 @@ def reverse_entry(*, entry, staff, note):
         )
 
 
-def add_charge(*, order, kind, amount, description, staff, approved_by=None):
+def add_charge(
+    *,
+    order: Order,
+    kind: str,
+    amount: Amount,
+    description: Words,
+    staff: Staff,
+    approved_by: Staff | None = None,
+) -> Charge:
     """Record what the customer owes beyond the package (an upsell, a fee). The
     description is words staff typed, or (kind, params) of studio.texts, rendered in the
     language of whoever reads it (the customer's on their documents)."""
@@ -306,20 +363,20 @@ def add_charge(*, order, kind, amount, description, staff, approved_by=None):
 
 def create_order(
     *,
-    customer,
-    package,
-    owner,
-    created_by,
-    discount=ZERO,
-    discount_approved_by=None,
-    deposit,
-    deposit_method,
-    gifts="",
-    style_wishes="",
-    notes="",
-    wanted_shoot_month=None,
-    request_key=None,
-):
+    customer: Customer,
+    package: Package,
+    owner: Staff,
+    created_by: Staff,
+    discount: Amount = ZERO,
+    discount_approved_by: Staff | None = None,
+    deposit: Amount,
+    deposit_method: str,
+    gifts: str = "",
+    style_wishes: str = "",
+    notes: str = "",
+    wanted_shoot_month: date | None = None,
+    request_key: str | None = None,
+) -> Order:
     """Sign the planning document (企划书): the order exists once the deposit is taken.
 
     Discounts beyond the branch limit need a manager's approval; no price goes below the
@@ -328,12 +385,13 @@ def create_order(
     if request_key:
         # A double-clicked signing form signs once: the deposit's key finds the first order.
         existing = LedgerEntry.objects.filter(request_key=request_key).select_related("order")
-        if existing.exists():
-            return existing.first().order
+        first = existing.first()
+        if first is not None:
+            return first.order
     discount = Decimal(discount)
     deposit = Decimal(deposit)
     branch = customer.branch
-    errors = {}
+    errors: dict[str, Any] = {}
     if discount < ZERO:
         errors["discount"] = _("A discount cannot be negative.")
     else:
@@ -361,7 +419,7 @@ def create_order(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        order = Order.objects.create(
+        order: Order = Order.objects.create(
             branch=branch,
             number=next_order_number(branch=branch),
             customer=customer,

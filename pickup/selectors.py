@@ -1,18 +1,32 @@
 """Reads the pickup pages and the front desk share."""
 
-from datetime import datetime, timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
 
 from orders.selectors import with_money
+from studio.models import Branch
 
 from .models import PickupAppointment
 
+if TYPE_CHECKING:
+    from orders.models import Order
+    from orders.selectors import OrderWithMoney
+    from selection.models import ProductionItem
 
-def day_bounds(branch, day):
+    from .models import Survey
+
+
+def day_bounds(branch: Branch, day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, datetime.min.time(), branch.tzinfo)
     return start, start + timedelta(days=1)
 
 
-def on_day(*, branch, day):
+def on_day(*, branch: Branch, day: date) -> QuerySet[PickupAppointment]:
     """The day's pickup control sheet, moved appointments left out: one query per use."""
     start, end = day_bounds(branch, day)
     return PickupAppointment.objects.filter(
@@ -20,12 +34,12 @@ def on_day(*, branch, day):
     ).exclude(status=PickupAppointment.Status.MOVED)
 
 
-def sheet(*, branch, day):
+def sheet(*, branch: Branch, day: date) -> QuerySet[PickupAppointment]:
     """`on_day` with each order's couple, owner and balance: one query."""
     return on_day(branch=branch, day=day).select_related("clerk").order_by("starts_at", "pk")
 
 
-def orders_for_sheet(appointments):
+def orders_for_sheet(appointments: Iterable[PickupAppointment]) -> dict[int, OrderWithMoney]:
     from orders.models import Order
 
     ids = {a.order_id for a in appointments}
@@ -33,18 +47,18 @@ def orders_for_sheet(appointments):
     return {o.pk: o for o in found}
 
 
-def current(order):
+def current(order: Order) -> PickupAppointment | None:
     return order.pickups.filter(status=PickupAppointment.Status.BOOKED).first()
 
 
-def remaining_items(order):
+def remaining_items(order: Order) -> list[ProductionItem]:
     """The order's production items not yet handed over, in list order."""
     from selection.models import ProductionItem
 
     return list(ProductionItem.objects.filter(order=order, handed_over_at=None).order_by("pk"))
 
 
-def handed_items(order):
+def handed_items(order: Order) -> list[ProductionItem]:
     from selection.models import ProductionItem
 
     return list(
@@ -52,7 +66,7 @@ def handed_items(order):
     )
 
 
-def survey(order):
+def survey(order: Order) -> Survey | None:
     from .models import Survey
 
     return Survey.objects.filter(order=order).first()

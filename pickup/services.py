@@ -4,11 +4,14 @@ items handed over (or a partial pickup memo and a new appointment), the third sa
 survey, and the delivery.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +22,11 @@ from orders.models import Charge, LedgerEntry, Order, State
 from rentals.models import DressReservation
 from selection import services as production
 from selection import texts as selection_texts
-from selection.models import ProductionItem
+from selection.models import PriceItem, ProductionItem
 from studio import roles
 from studio import texts as studio_texts
+from studio.models import Branch, Staff
+from studio.texts import Params
 from studio.validators import booking_too_far, normalise_id_document
 
 from . import texts
@@ -37,7 +42,7 @@ from .models import (
 BOOKABLE = (State.IN_PRODUCTION, State.READY)
 
 
-def _next_slip_number(branch):
+def _next_slip_number(branch: Branch) -> str:
     """Unique per branch and without gaps: the counter row is locked until commit."""
     SlipSequence.objects.get_or_create(branch=branch)
     seq = SlipSequence.objects.select_for_update().get(branch=branch)
@@ -46,7 +51,15 @@ def _next_slip_number(branch):
     return f"{branch.code.upper()}-P{seq.last:06d}"
 
 
-def book_pickup(*, order, starts_at, by, clerk=None, note="", now=None):
+def book_pickup(
+    *,
+    order: Order,
+    starts_at: datetime,
+    by: Staff,
+    clerk: Staff | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> PickupAppointment:
     """Book (or move) the time a couple collects their order, and issue the pickup slip.
 
     Only an order in production or ready can be booked, and only for a time in the future.
@@ -54,7 +67,7 @@ def book_pickup(*, order, starts_at, by, clerk=None, note="", now=None):
     slip number. `clerk`, when given, must be a pickup clerk at the order's branch.
     """
     now = now or timezone.now()
-    errors = {}
+    errors: dict[str, Any] = {}
     if starts_at <= now:
         errors["starts_at"] = _("Choose a time in the future.")
     elif too_far := booking_too_far(starts_at, branch=order.branch):
@@ -91,7 +104,7 @@ def book_pickup(*, order, starts_at, by, clerk=None, note="", now=None):
 # --- The hand-over (DOMAIN.md, stage 6) ---
 
 
-def _locked_appointment(appointment):
+def _locked_appointment(appointment: PickupAppointment) -> tuple[Order, PickupAppointment]:
     """Lock the order, then the appointment: every hand-over write of one order queues up."""
     order = (
         Order.objects.select_for_update()
@@ -103,14 +116,14 @@ def _locked_appointment(appointment):
     return order, locked
 
 
-def _open(locked):
+def _open(locked: PickupAppointment) -> None:
     if locked.status != PickupAppointment.Status.BOOKED:
         raise ValidationError(
             _("This pickup is %(status)s.") % {"status": locked.get_status_display()}
         )
 
 
-def notice_script(appointment):
+def notice_script(appointment: PickupAppointment) -> tuple[str, Params]:
     """The pickup notice read to the couple, as (kind, params): in their language."""
     return texts.NOTICE(
         order=appointment.order.number,
@@ -121,14 +134,20 @@ def notice_script(appointment):
     )
 
 
-def care_rule_gives_notice():
+def care_rule_gives_notice() -> bool:
     """A care rule on "ready, pickup booked" that makes a call already gives the notice."""
     return CareRule.objects.filter(
         trigger=CareRule.Trigger.READY_FOR_PICKUP, action=CareRule.Action.CALL, is_active=True
     ).exists()
 
 
-def check_items(*, order, by, results, now=None):
+def check_items(
+    *,
+    order: Order,
+    by: Staff,
+    results: Mapping[int, tuple[str, str | None]],
+    now: datetime | None = None,
+) -> list[ProductionItem]:
     """The day before: every item of the order counted and checked. `results` maps each
     item's id to (result, note); the order's booked pickup is the one checked for; a spot, damage or error needs a note and sends the item
     back to rework, so the order can't be delivered until it passes QC again.
@@ -142,7 +161,7 @@ def check_items(*, order, by, results, now=None):
     if appointment is None:
         raise ValidationError(_("Book the pickup first: the check is for its appointment."))
     items = list(ProductionItem.objects.filter(order=order, handed_over_at=None))
-    errors = {}
+    errors: dict[str, Any] = {}
     for item in items:
         result, note = results.get(item.pk, ("", ""))
         if result not in ItemCheck.Result.values:
@@ -153,7 +172,7 @@ def check_items(*, order, by, results, now=None):
         errors["__all__"] = _("There is nothing left to check for this order.")
     if errors:
         raise ValidationError(errors)
-    failed = []
+    failed: list[ProductionItem] = []
     with transaction.atomic():
         order, locked = _locked_appointment(appointment)
         _open(locked)
@@ -185,13 +204,13 @@ def check_items(*, order, by, results, now=None):
 
 def verify_slip(
     *,
-    appointment,
-    by,
-    slip_number=None,
-    lost_slip_id_type=None,
-    lost_slip_id_number=None,
-    now=None,
-):
+    appointment: PickupAppointment,
+    by: Staff,
+    slip_number: str | None = None,
+    lost_slip_id_type: str | None = None,
+    lost_slip_id_number: str | None = None,
+    now: datetime | None = None,
+) -> LostSlipMemo | None:
     """At the desk: the pickup slip's number must match. A lost slip needs an ID document
     (type and number) and gives a lost-slip memo the customer signs. Returns the memo, or
     None when the slip was shown."""
@@ -208,7 +227,7 @@ def verify_slip(
                     {"slip_number": _("This is not the slip number of this pickup.")}
                 )
         else:
-            errors = {}
+            errors: dict[str, Any] = {}
             if lost_slip_id_type not in DressReservation.IdType.values:
                 errors["lost_slip_id_type"] = _(
                     "Without the slip, the customer shows an ID document: choose its type."
@@ -225,7 +244,7 @@ def verify_slip(
             memo = LostSlipMemo.objects.create(
                 appointment=locked,
                 order=locked.order,
-                id_type=lost_slip_id_type,
+                id_type=cast(str, lost_slip_id_type),  # checked above
                 id_number=id_number[:40],
                 signed_at=now,
                 by=by,
@@ -236,13 +255,20 @@ def verify_slip(
     return memo
 
 
-def hand_over(*, appointment, item_ids, by, rest_at=None, now=None):
+def hand_over(
+    *,
+    appointment: PickupAppointment,
+    item_ids: Iterable[int | str],
+    by: Staff,
+    rest_at: datetime | None = None,
+    now: datetime | None = None,
+) -> PartialPickupMemo | None:
     """Count the items one by one against the production list: the ones in `item_ids` are
     handed over. The slip must be verified and the balance paid first. Items left out make a
     partial pickup memo (取件备忘录) with the date for the rest, and a new appointment then
     (by default a week later at the same time). Returns the memo or None."""
     now = now or timezone.now()
-    item_ids = {int(i) for i in item_ids}
+    wanted = {int(i) for i in item_ids}
     with transaction.atomic():
         order, locked = _locked_appointment(appointment)
         _open(locked)
@@ -253,11 +279,11 @@ def hand_over(*, appointment, item_ids, by, rest_at=None, now=None):
         remaining = list(
             ProductionItem.objects.filter(order=order, handed_over_at=None).order_by("pk")
         )
-        given = [i for i in remaining if i.pk in item_ids]
+        given = [i for i in remaining if i.pk in wanted]
         if not given:
             raise ValidationError({"items": _("Tick the items the customer takes today.")})
         production.mark_handed_over(items=given, by=by, now=now)
-        rest = [i for i in remaining if i.pk not in item_ids]
+        rest = [i for i in remaining if i.pk not in wanted]
         if not rest:
             return None
         rest_at = rest_at or locked.starts_at + timedelta(days=7)
@@ -287,12 +313,20 @@ def hand_over(*, appointment, item_ids, by, rest_at=None, now=None):
 EXTRAS = ("extra_photo", "frame", "enlargement")
 
 
-def extras(*, branch):
+def extras(*, branch: Branch) -> QuerySet[PriceItem]:
     """The price list's lines the desk offers at pickup: leftover photos, frames, prints."""
     return production.price_list(branch=branch).filter(product__in=EXTRAS)
 
 
-def sell_extra(*, appointment, price_item, quantity, method, by, request_key=None):
+def sell_extra(
+    *,
+    appointment: PickupAppointment,
+    price_item: PriceItem,
+    quantity: int,
+    method: str,
+    by: Staff,
+    request_key: str | None = None,
+) -> LedgerEntry:
     """The third sale, voluntary: the customer buys an extra at the desk. It is charged as
     a pickup upsell and paid at once, in one transaction (a refused payment keeps nothing).
     Never required for the hand-over or the delivery."""
@@ -331,7 +365,15 @@ def sell_extra(*, appointment, price_item, quantity, method, by, request_key=Non
         )
 
 
-def record_survey(*, order, score, by, comments="", would_refer=False, now=None):
+def record_survey(
+    *,
+    order: Order,
+    score: int,
+    by: Staff,
+    comments: str | None = "",
+    would_refer: bool = False,
+    now: datetime | None = None,
+) -> Survey:
     """The satisfaction survey at pickup: once per order (a second submit changes nothing)."""
     if score not in range(1, 6):
         raise ValidationError({"score": _("Choose a score from 1 to 5.")})
@@ -349,7 +391,7 @@ def record_survey(*, order, score, by, comments="", would_refer=False, now=None)
         return Survey.objects.get(order=order)
 
 
-def complete_pickup(*, appointment, by):
+def complete_pickup(*, appointment: PickupAppointment, by: Staff) -> PickupAppointment:
     """The customer signs the production list as received: the order is delivered (its
     guards want a zero balance and every item handed over) and the appointment is done.
     The order row is locked first, so two clerks pressing at once deliver it once."""

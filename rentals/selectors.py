@@ -1,13 +1,17 @@
 """Reads the rental pages and the front desk share."""
 
-from django.db.models import Prefetch, Q
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from studio.models import Branch
 
 from .models import Dress, DressReservation
 
 LIVE = [DressReservation.Status.RESERVED, DressReservation.Status.PICKED_UP]
 
 
-def dresses(*, branch, today, category="", size=""):
+def dresses(*, branch: Branch, today: date, category: str = "", size: str = "") -> QuerySet[Dress]:
     """The branch's active dresses with the live reservations from today on: two queries."""
     found = Dress.objects.filter(branch=branch, is_active=True)
     if category:
@@ -20,7 +24,7 @@ def dresses(*, branch, today, category="", size=""):
     return found.prefetch_related(Prefetch("reservations", upcoming, to_attr="upcoming"))
 
 
-def reservations(*, branch, since):
+def reservations(*, branch: Branch, since: date) -> QuerySet[DressReservation]:
     """Live reservations still to pick up or to come back, soonest first."""
     return (
         DressReservation.objects.filter(branch=branch, status__in=LIVE, return_on__gte=since)
@@ -29,7 +33,7 @@ def reservations(*, branch, since):
     )
 
 
-def desk_on(*, branch, day, overdue=False):
+def desk_on(*, branch: Branch, day: date, overdue: bool = False) -> QuerySet[DressReservation]:
     """Dresses going out (reserved, picking up on `day`) and coming back (returning on
     `day`, or before it with `overdue`), for the Today page: one query."""
     returns = Q(return_on__lte=day) if overdue else Q(return_on=day)

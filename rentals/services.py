@@ -5,8 +5,9 @@ deposit a refundable hold in its ledger, taken at pickup and returned (less dedu
 when the dress comes back.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,8 +18,14 @@ from django.utils.translation import gettext as _
 from orders import services as order_services
 from orders.models import Charge, LedgerEntry, Order, State
 from orders.services import checked_amount
+from studio.models import Staff
 from studio.services import AlreadyDone
-from studio.validators import check_booking_date, normalise_id_document, validate_sane_date
+from studio.validators import (
+    Amount,
+    check_booking_date,
+    normalise_id_document,
+    validate_sane_date,
+)
 
 from . import texts
 from .models import Dress, DressReservation
@@ -31,7 +38,13 @@ class DressTaken(ValidationError):
     """The dress is already reserved (or being cleaned) for part of the dates."""
 
 
-def _clash_messages(*, dress, pickup_on, cleaning_until, exclude=None):
+def _clash_messages(
+    *,
+    dress: Dress,
+    pickup_on: date,
+    cleaning_until: date,
+    exclude: DressReservation | None = None,
+) -> list[str]:
     clashes = (
         DressReservation.objects.filter(
             dress=dress, pickup_on__lte=cleaning_until, cleaning_until__gte=pickup_on
@@ -60,18 +73,18 @@ def _clash_messages(*, dress, pickup_on, cleaning_until, exclude=None):
 
 def reserve_dress(
     *,
-    order,
-    dress,
-    pickup_on,
-    return_on,
-    by,
-    wedding_date=None,
-    accessories="",
-    rental_price=None,
-    deposit_amount=None,
-    measurements=None,
-    today=None,
-):
+    order: Order,
+    dress: Dress,
+    pickup_on: date,
+    return_on: date,
+    by: Staff,
+    wedding_date: date | None = None,
+    accessories: str = "",
+    rental_price: Amount | None = None,
+    deposit_amount: Amount | None = None,
+    measurements: dict[str, Any] | None = None,
+    today: date | None = None,
+) -> DressReservation:
     """Hold a dress for an order's couple from pickup to return, cleaning days included.
 
     A dress is never reserved twice for overlapping dates (DOMAIN.md, stage 7): the dress
@@ -83,7 +96,7 @@ def reserve_dress(
     branch = order.branch
     today = today or branch.today()
     measurements = measurements or {}
-    errors = {}
+    errors: dict[str, Any] = {}
     if dress.branch_id != branch.pk:
         errors["dress"] = _("This dress belongs to another branch.")
     elif not dress.is_active:
@@ -164,7 +177,7 @@ def reserve_dress(
     return reservation
 
 
-def _locked(reservation):
+def _locked(reservation: DressReservation) -> DressReservation:
     return (
         DressReservation.objects.select_for_update()
         .select_related("dress", "order")
@@ -172,7 +185,7 @@ def _locked(reservation):
     )
 
 
-def _not_already(locked, *done):
+def _not_already(locked: DressReservation, *done: str) -> None:
     """A second press at the desk after someone else's: say so, with the state now."""
     if locked.status in done:
         raise AlreadyDone(
@@ -181,11 +194,18 @@ def _not_already(locked, *done):
         )
 
 
-def pick_up_dress(*, reservation, id_type, id_number, by, deposit_method=LedgerEntry.Method.CASH):
+def pick_up_dress(
+    *,
+    reservation: DressReservation,
+    id_type: str,
+    id_number: str | None,
+    by: Staff,
+    deposit_method: str = LedgerEntry.Method.CASH,
+) -> DressReservation:
     """The couple takes the dress: an ID document is held (type and number recorded) and
     the deposit is taken as a refundable hold in the order's ledger."""
     id_number = (id_number or "").strip()
-    errors = {}
+    errors: dict[str, Any] = {}
     if id_type not in DressReservation.IdType.values:
         errors["id_type"] = _("Choose the ID document the customer leaves with us.")
     if not id_number:
@@ -223,7 +243,7 @@ def pick_up_dress(*, reservation, id_type, id_number, by, deposit_method=LedgerE
     return locked
 
 
-def refund_on_return(*, reservation, deductions=ZERO):
+def refund_on_return(*, reservation: DressReservation, deductions: Amount | None = ZERO) -> Decimal:
     """What the customer gets back of the deposit: the deposit less the deductions, which
     lie between nothing and the whole deposit. Shown at the desk before the return is
     confirmed, and what return_dress() refunds."""
@@ -240,12 +260,12 @@ def refund_on_return(*, reservation, deductions=ZERO):
 
 def return_dress(
     *,
-    reservation,
-    by,
-    deductions=ZERO,
-    reason="",
-    refund_method=LedgerEntry.Method.CASH,
-):
+    reservation: DressReservation,
+    by: Staff,
+    deductions: Amount | None = ZERO,
+    reason: str | None = "",
+    refund_method: str = LedgerEntry.Method.CASH,
+) -> DressReservation:
     """The dress is back: every item counted and checked, damage or lateness deducted from
     the deposit with the reason, the rest refunded and the ID document given back."""
     deductions = Decimal(deductions or 0)
@@ -280,7 +300,9 @@ def return_dress(
     return locked
 
 
-def cancel_reservation(*, reservation, by, reason=""):
+def cancel_reservation(
+    *, reservation: DressReservation, by: Staff, reason: str = ""
+) -> DressReservation:
     """Give the dress's dates back before pickup; a rental fee is taken off the order with
     a correcting charge."""
     with transaction.atomic():

@@ -281,7 +281,7 @@ class ProductionItem(models.Model):
         REWORK = "rework", _("Rework")
 
     # The stages a one-tap "next" walks through.
-    FLOW = {
+    FLOW: dict[str, str] = {
         Stage.RETOUCH: Stage.DESIGN,
         Stage.DESIGN: Stage.PRINT,
         Stage.PRINT: Stage.QC,

@@ -2,17 +2,19 @@
 the Order's guards ask for."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.models import State
+from orders.models import Order, State
 from shoots.selectors import day_bounds
 from studio import roles
-from studio.models import Staff
+from studio.models import Branch, Staff
+from studio.texts import Params
 
 from . import texts
 from .models import (
@@ -23,6 +25,7 @@ from .models import (
     Product,
     ProductionItem,
     ProductionLeadTime,
+    ProductLine,
     SelectionSession,
     SessionLength,
 )
@@ -32,13 +35,13 @@ ZERO = Decimal("0.00")
 LATE_ALERT_DAYS = 2
 
 
-def session_minutes(branch):
+def session_minutes(branch: Branch) -> int:
     """How long a selection session lasts at the branch: its own setting, else 2 hours."""
     length = SessionLength.objects.filter(branch=branch).values_list("minutes", flat=True)
     return length.first() or DEFAULT_SESSION_MINUTES
 
 
-def consultants(branch):
+def consultants(branch: Branch) -> QuerySet[Staff]:
     """The active selection consultants of the branch, for the booking form."""
     return (
         Staff.objects.colleagues()
@@ -48,7 +51,7 @@ def consultants(branch):
     )
 
 
-def appointment(order):
+def appointment(order: Order) -> SelectionSession | None:
     """The order's booked selection session, or None."""
     return (
         SelectionSession.objects.filter(order=order, appointment_at__isnull=False)
@@ -57,7 +60,9 @@ def appointment(order):
     )
 
 
-def sheet(sessions, *, branch, day):
+def sheet(
+    sessions: QuerySet[SelectionSession], *, branch: Branch, day: date
+) -> QuerySet[SelectionSession]:
     """The viewing control sheet (看样控制表) of one day: `sessions` already scoped."""
     start, end = day_bounds(branch, day)
     return (
@@ -67,41 +72,41 @@ def sheet(sessions, *, branch, day):
     )
 
 
-def _session(order):
+def _session(order: Order) -> SelectionSession | None:
     return SelectionSession.objects.filter(order=order).first()
 
 
-def files_ready(order):
+def files_ready(order: Order) -> bool:
     s = _session(order)
     return bool(s and s.files_transferred_at and s.files_complete)
 
 
-def selection_signed(order):
+def selection_signed(order: Order) -> bool:
     s = _session(order)
     return bool(s and s.signed_at)
 
 
-def upsell_settled(order):
+def upsell_settled(order: Order) -> bool:
     s = _session(order)
     return bool(s and s.upsell_settled)
 
 
-def change_window_open(order):
+def change_window_open(order: Order) -> bool:
     s = _session(order)
     return bool(s and s.change_window_open())
 
 
-def change_window_waived(order):
+def change_window_waived(order: Order) -> bool:
     s = _session(order)
     return bool(s and s.change_window_waived)
 
 
-def all_items_passed_qc(order):
+def all_items_passed_qc(order: Order) -> bool:
     items = ProductionItem.objects.filter(order=order)
     return items.exists() and not items.filter(qc_passed_at__isnull=True).exists()
 
 
-def all_items_handed_over(order):
+def all_items_handed_over(order: Order) -> bool:
     items = ProductionItem.objects.filter(order=order)
     return items.exists() and not items.filter(handed_over_at__isnull=True).exists()
 
@@ -119,17 +124,17 @@ class UpsellLine:
     included: int
     unit_price: Decimal | None
     product: str = ""
-    item: dict | None = None  # a price-list line's label as a studio.texts parameter
+    item: Params | None = None  # a price-list line's label as a studio.texts parameter
 
     @property
-    def extra(self):
+    def extra(self) -> int:
         return max(self.chosen - self.included, 0)
 
     @property
-    def amount(self):
+    def amount(self) -> Decimal:
         return (self.unit_price or ZERO) * self.extra
 
-    def description(self):
+    def description(self) -> tuple[str, Params]:
         """The charge's words, (kind, params) of studio.texts: in the reader's language."""
         if self.item is not None:
             return texts.LINE(item=self.item, count=self.extra)
@@ -143,44 +148,44 @@ class Summary:
     """Everything the session page, the confirmation and the production list show."""
 
     session: SelectionSession
-    passes: dict
-    confirmed: list
+    passes: dict[str, list[Pick]]
+    confirmed: list[Pick]
     retouched: int
     retouched_included: int
     pages_used: int
     pages_included: int
-    product_lines: list
-    lines: list = field(default_factory=list)
+    product_lines: list[ProductLine]
+    lines: list[UpsellLine] = field(default_factory=list)
 
     @property
-    def album_pages(self):
+    def album_pages(self) -> int:
         return max(self.pages_used, self.pages_included)
 
     @property
-    def total(self):
+    def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), ZERO)
 
     @property
-    def over_photos(self):
+    def over_photos(self) -> bool:
         return self.retouched > self.retouched_included
 
     @property
-    def over_pages(self):
+    def over_pages(self) -> bool:
         return self.pages_used > self.pages_included
 
 
-def prices(branch):
+def prices(branch: Branch) -> dict[tuple[str, str], PriceItem]:
     """The branch's active price list: {(product, size): PriceItem}."""
     return {(p.product, p.size): p for p in PriceItem.objects.filter(branch=branch, is_active=True)}
 
 
-def summary(session):
+def summary(session: SelectionSession) -> Summary:
     """Picks per pass, counts against the package, and the upsell line by line. Four
     queries, whatever the number of picks."""
     order = session.order
     package = order.package
     picks = list(session.picks.all())
-    passes = {value: [] for value in Pick.Pass.values}
+    passes: dict[str, list[Pick]] = {value: [] for value in Pick.Pass.values}
     for p in picks:
         passes[p.pass_kind].append(p)
     confirmed = passes[Pick.Pass.CONFIRMED]
@@ -197,7 +202,7 @@ def summary(session):
         product_lines=lines_of_products,
     )
 
-    def unit(product, size=""):
+    def unit(product: str, size: str = "") -> Decimal | None:
         item = price.get((product, size))
         return item.price if item else None
 
@@ -237,13 +242,13 @@ def summary(session):
 # --- Production ---
 
 
-def production_days(branch):
+def production_days(branch: Branch) -> int:
     """Days from the signed list to the finished products at the branch (20 unless set)."""
     days = ProductionLeadTime.objects.filter(branch=branch).values_list("days", flat=True)
     return days.first() or DEFAULT_PRODUCTION_DAYS
 
 
-def with_pickup(items):
+def with_pickup(items: QuerySet[ProductionItem]) -> QuerySet[ProductionItem]:
     """Items with the start of their order's booked pickup (`pickup_at`), one query."""
     from pickup.models import PickupAppointment
 
@@ -253,15 +258,16 @@ def with_pickup(items):
     return items.annotate(pickup_at=Subquery(booked.values("starts_at")[:1]))
 
 
-def due(item, branch):
+def due(item: ProductionItem, branch: Branch) -> date | None:
     """An item is due the day before its order's pickup, or — with no pickup booked — on
     the date set at confirmation (confirmation + the branch's production days)."""
-    if getattr(item, "pickup_at", None):
-        return timezone.localtime(item.pickup_at, branch.tzinfo).date() - timedelta(days=1)
+    pickup_at = getattr(item, "pickup_at", None)  # from with_pickup()
+    if pickup_at:
+        return timezone.localtime(pickup_at, branch.tzinfo).date() - timedelta(days=1)
     return item.due_date
 
 
-def is_late(item, branch, today):
+def is_late(item: ProductionItem, branch: Branch, today: date) -> bool:
     day = due(item, branch)
     return (
         item.stage != ProductionItem.Stage.DONE
@@ -270,10 +276,10 @@ def is_late(item, branch, today):
     )
 
 
-def board(items, *, branch):
+def board(items: QuerySet[ProductionItem], *, branch: Branch) -> dict[str, Any]:
     """The production board of a branch: the items of its orders in production, by stage,
     each with its due date and whether it is late. `items` already scoped; two queries."""
-    found = list(
+    found: list[Any] = list(  # each item gets `due` and `late` for the page
         with_pickup(
             items.filter(order__branch=branch).filter(
                 Q(order__state=State.IN_PRODUCTION)
@@ -293,7 +299,7 @@ def board(items, *, branch):
     return {"columns": columns, "late": [i for i in found if i.late]}
 
 
-def late_orders(*, now):
+def late_orders(*, now: datetime) -> list[tuple[Order, date]]:
     """(order, earliest due date) for every order in production with an item not done
     within 2 days of its due date."""
     items = with_pickup(
@@ -301,12 +307,12 @@ def late_orders(*, now):
             stage=ProductionItem.Stage.DONE
         )
     ).select_related("order__branch", "order__customer__branch", "order__owner")
-    late = {}
+    late: dict[int, tuple[Order, date]] = {}
     for item in items:
         branch = item.order.branch
         today = timezone.localdate(now, branch.tzinfo)
         if is_late(item, branch, today):
-            day = due(item, branch)
+            day = cast(date, due(item, branch))  # a late item has a due date
             order = item.order
             if order.pk not in late or day < late[order.pk][1]:
                 late[order.pk] = (order, day)

@@ -5,11 +5,14 @@ The Order's state changes go through orders.services.transition_order only.
 
 import json
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,7 +24,8 @@ from orders.models import Charge, LedgerEntry, Order, State
 from studio import roles
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
-from studio.validators import booking_too_far
+from studio.texts import Params, Words
+from studio.validators import Amount, booking_too_far
 
 from . import selectors, texts
 from .models import (
@@ -38,11 +42,18 @@ from .selectors import session_minutes
 ZERO = Decimal("0.00")
 
 
-def _local(moment, branch, fmt):
+def _local(moment: datetime, branch: Branch, fmt: str) -> str:
     return date_format(timezone.localtime(moment, branch.tzinfo), fmt)
 
 
-def book_selection(*, order, starts_at, consultant, by, now=None):
+def book_selection(
+    *,
+    order: Order,
+    starts_at: datetime,
+    consultant: Staff | None,
+    by: Staff,
+    now: datetime | None = None,
+) -> SelectionSession:
     """Book (or move) the couple's selection appointment after the shoot (DOMAIN.md, stage
     4: the appointment comes from the viewing control sheet).
 
@@ -54,7 +65,7 @@ def book_selection(*, order, starts_at, consultant, by, now=None):
     """
     now = now or timezone.now()
     branch = order.branch
-    errors = {}
+    errors: dict[str, Any] = {}
     if (
         consultant is None
         or not consultant.is_active
@@ -68,6 +79,7 @@ def book_selection(*, order, starts_at, consultant, by, now=None):
         errors["starts_at"] = too_far
     if errors:
         raise ValidationError(errors)
+    assert consultant is not None  # refused above
     ends_at = starts_at + timedelta(minutes=session_minutes(branch))
 
     with transaction.atomic():
@@ -97,8 +109,13 @@ def book_selection(*, order, starts_at, consultant, by, now=None):
                     )
                     % {
                         "who": consultant.display_name,
-                        "from": _local(clash.appointment_at, branch, "SHORT_DATETIME_FORMAT"),
-                        "to": _local(clash.appointment_ends_at, branch, "TIME_FORMAT"),
+                        # A clash overlaps the time, so it has one.
+                        "from": _local(
+                            cast(datetime, clash.appointment_at), branch, "SHORT_DATETIME_FORMAT"
+                        ),
+                        "to": _local(
+                            cast(datetime, clash.appointment_ends_at), branch, "TIME_FORMAT"
+                        ),
                         "couple": clash.order.customer,
                         "order": clash.order.number,
                     }
@@ -121,14 +138,22 @@ def book_selection(*, order, starts_at, consultant, by, now=None):
     return session
 
 
-def confirmation_occasion(session):
+def confirmation_occasion(session: SelectionSession) -> str:
     return f"selection-confirm-1d:{session.pk}"
 
 
-def mark_files(*, order, transferred, complete, photo_count, by, now=None):
+def mark_files(
+    *,
+    order: Order,
+    transferred: bool,
+    complete: bool,
+    photo_count: int,
+    by: Staff,
+    now: datetime | None = None,
+) -> SelectionSession:
     """The day before the selection the consultant checks that the image files (影像档)
     are transferred and complete; start_selection's guard reads it (DOMAIN.md, stage 4)."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if complete and not transferred:
         errors["complete"] = _("The files can only be checked complete once they are transferred.")
     if transferred and not photo_count:
@@ -161,20 +186,23 @@ def mark_files(*, order, transferred, complete, photo_count, by, now=None):
     return session
 
 
-def confirmation_script(session):
+def confirmation_script(session: SelectionSession) -> tuple[str, Params]:
     """What the caller says, as (kind, params) of studio.texts: shown in the customer's
     language whoever reads it, since the call is made in that language."""
     tz = session.order.branch.tzinfo
-    at = timezone.localtime(session.appointment_at, tz)
+    # Only a booked session gets its call: it has its times.
+    starts_at = cast(datetime, session.appointment_at)
+    ends_at = cast(datetime, session.appointment_ends_at)
+    at = timezone.localtime(starts_at, tz)
     return texts.CONFIRM(
         day=studio_texts.date(at.date()),
         time=studio_texts.datetime(at, "TIME_FORMAT"),
         consultant=session.consultant.display_name if session.consultant else "—",
-        minutes=int((session.appointment_ends_at - session.appointment_at).total_seconds() // 60),
+        minutes=int((ends_at - starts_at).total_seconds() // 60),
     )
 
 
-def plan_selection_calls(*, now=None):
+def plan_selection_calls(*, now: datetime | None = None) -> int:
     """1 day before each selection appointment, a confirmation call on the owner's list
     (DOMAIN.md, stage 8: selection, 1 day before).
 
@@ -195,7 +223,7 @@ def plan_selection_calls(*, now=None):
             order=order,
             assignee=order.owner,
             kind=CallTask.Kind.SELECTION_CONFIRM,
-            due_at=max(session.appointment_at - timedelta(days=1), now),
+            due_at=max(cast(datetime, session.appointment_at) - timedelta(days=1), now),
             occasion=confirmation_occasion(session),
             script=confirmation_script(session),
         )
@@ -206,7 +234,7 @@ def plan_selection_calls(*, now=None):
 # --- The session (选片): picks in passes, products, the live upsell (DOMAIN.md, stage 4) ---
 
 
-def price_list(*, branch):
+def price_list(*, branch: Branch) -> QuerySet[PriceItem]:
     """The branch's price list, started from the defaults the first time it is needed (a
     branch opened after the catalogue migration). Managers edit it in the admin."""
     if not PriceItem.objects.filter(branch=branch).exists():
@@ -217,7 +245,7 @@ def price_list(*, branch):
     return PriceItem.objects.filter(branch=branch, is_active=True)
 
 
-def start_selection(*, order, by):
+def start_selection(*, order: Order, by: Staff) -> Order:
     """The couple sits down to choose: the order moves to selecting (the guard wants the
     image files transferred and complete)."""
     with transaction.atomic():
@@ -225,7 +253,7 @@ def start_selection(*, order, by):
         return orders.transition_order(order=order, name="start_selection", by=by.user)
 
 
-def _selecting(order, done=()):
+def _selecting(order: Order, done: Sequence[str] = ()) -> tuple[Order, SelectionSession]:
     """The order and its session, locked; picks change only while the order is selecting.
     In one of the `done` states someone else just took the step: AlreadyDone says so."""
     locked = Order.objects.select_for_update().select_related("branch", "package").get(pk=order.pk)
@@ -243,11 +271,20 @@ def _selecting(order, done=()):
     return locked, session
 
 
-def _listed(numbers):
+def _listed(numbers: set[int]) -> str:
     return ", ".join(str(n) for n in sorted(numbers)[:20]) + ("…" if len(numbers) > 20 else "")
 
 
-def pick(*, session, numbers, pass_, by, outfit="", retouch=True, album_page=None):
+def pick(
+    *,
+    session: SelectionSession,
+    numbers: Iterable[int],
+    pass_: str,
+    by: Staff,
+    outfit: str = "",
+    retouch: bool = True,
+    album_page: int | None = None,
+) -> int:
     """Pick photo numbers in one pass. A later pass narrows the earlier one: once the first
     look has picks, "keep" takes only numbers from it, and "confirmed" only kept ones.
     Picking a number again updates its outfit, retouch and album page. Returns how many
@@ -307,7 +344,7 @@ def pick(*, session, numbers, pass_, by, outfit="", retouch=True, album_page=Non
     return len(numbers)
 
 
-def unpick(*, session, numbers, pass_, by):
+def unpick(*, session: SelectionSession, numbers: Iterable[int], pass_: str, by: Staff) -> int:
     """Take photo numbers out of a pass, and out of the passes after it. Returns how many
     picks were removed."""
     if pass_ not in Pick.Pass.values:
@@ -323,10 +360,17 @@ def unpick(*, session, numbers, pass_, by):
     return removed
 
 
-def add_product(*, session, price_item, quantity, by, photo_number=None):
+def add_product(
+    *,
+    session: SelectionSession,
+    price_item: PriceItem,
+    quantity: int,
+    by: Staff,
+    photo_number: int | None = None,
+) -> ProductLine:
     """An enlargement, frame, crystal or the image files on USB, priced from the branch's
     list."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if price_item.branch_id != session.order.branch_id or not price_item.is_active:
         errors["price_item"] = _("Choose a product from this branch's price list.")
     if quantity < 1:
@@ -351,7 +395,7 @@ def add_product(*, session, price_item, quantity, by, photo_number=None):
         )
 
 
-def remove_product(*, line, by):
+def remove_product(*, line: ProductLine, by: Staff) -> None:
     with transaction.atomic():
         _order, locked = _selecting(line.session.order)
         ProductLine.objects.filter(pk=line.pk, session=locked).delete()
@@ -360,22 +404,30 @@ def remove_product(*, line, by):
 # --- Confirming: the signed production list (看样制作清单) ---
 
 
-def _line_key(text):
+def _line_key(text: tuple[str, Params]) -> str:
     """One line of the upsell, (kind, params) of studio.texts, as a key to sum by."""
     return json.dumps(list(text), sort_keys=True, ensure_ascii=False)
 
 
-def _charge_upsell(*, order, summary, discount, approved_by, by):
+def _charge_upsell(
+    *,
+    order: Order,
+    summary: selectors.Summary,
+    discount: Decimal,
+    approved_by: Staff | None,
+    by: Staff,
+) -> None:
     """Bring the order's selection-upsell charges to what this list says. Charges are
     immutable, so a list changed within the 3 hours adds the difference per line (a
     negative charge for what was taken off), never edits a charge."""
-    wanted = defaultdict(lambda: ZERO)
+    wanted: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in summary.lines:
         if line.amount:
             wanted[_line_key(line.description())] += line.amount
     if discount:
+        assert approved_by is not None  # confirm_selection wants a manager for a discount
         wanted[_line_key(texts.DISCOUNT(who=approved_by.display_name))] -= discount
-    charged = defaultdict(lambda: ZERO)
+    charged: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
     for charge in Charge.objects.filter(order=order, kind=Charge.Kind.SELECTION_UPSELL):
         key = (
             _line_key((charge.description_kind, charge.description_params))
@@ -396,7 +448,9 @@ def _charge_upsell(*, order, summary, discount, approved_by, by):
             )
 
 
-def make_production_items(*, order, session, summary, due):
+def make_production_items(
+    *, order: Order, session: SelectionSession, summary: selectors.Summary, due: date
+) -> list[ProductionItem]:
     """The products to make, from the confirmed list: the retouched photos, the album with
     its pages, and every product line."""
     ProductionItem.objects.filter(order=order).delete()
@@ -436,15 +490,15 @@ def make_production_items(*, order, session, summary, due):
 
 def confirm_selection(
     *,
-    order,
-    by,
-    customer_signed=True,
-    pay_now=None,
-    discount=ZERO,
-    discount_approved_by=None,
-    waive_change_window=False,
-    now=None,
-):
+    order: Order,
+    by: Staff,
+    customer_signed: bool = True,
+    pay_now: tuple[str, Amount] | None = None,
+    discount: Amount | None = ZERO,
+    discount_approved_by: Staff | None = None,
+    waive_change_window: bool = False,
+    now: datetime | None = None,
+) -> SelectionSession:
     """The couple signs the production list (看样制作清单): the upsell is invoiced as
     selection-upsell charges (paid now with `pay_now=(method, amount)`, or recorded as
     owed), the production items are made from the list, and the order is confirmed as
@@ -460,7 +514,7 @@ def confirm_selection(
             order, done=(State.SELECTED, State.IN_PRODUCTION, State.READY, State.DELIVERED)
         )
         summary = selectors.summary(session)
-        errors = {}
+        errors: dict[str, Any] = {}
         if not summary.confirmed:
             errors["__all__"] = _("Confirm at least one photo before the list is signed.")
         unpriced = [line.label for line in summary.lines if line.unit_price is None and line.extra]
@@ -525,7 +579,7 @@ def confirm_selection(
     return session
 
 
-def reopen_selection(*, order, by):
+def reopen_selection(*, order: Order, by: Staff) -> Order:
     """3小时后不能退改: within 3 hours of signing, the list can be changed; it must then be
     signed again (and the upsell settled again) before production."""
     with transaction.atomic():
@@ -536,7 +590,7 @@ def reopen_selection(*, order, by):
     return order
 
 
-def send_to_production(*, order, by):
+def send_to_production(*, order: Order, by: Staff) -> Order:
     """After the 3-hour window (or when the customer waived it) the list goes to production."""
     return orders.transition_order(order=order, name="send_to_production", by=by.user)
 
@@ -544,7 +598,9 @@ def send_to_production(*, order, by):
 # --- Production: retouch → design → print → QC → done, or rework (DOMAIN.md, stage 5) ---
 
 
-def _item_in_production(item, expected):
+def _item_in_production(
+    item: ProductionItem, expected: Iterable[str]
+) -> tuple[Order, ProductionItem]:
     """Lock the order (so passes of one order's items queue up), then the item; refuse a
     move from a stage the item has already left (a second tap, or a colleague)."""
     order = Order.objects.select_for_update().get(pk=item.order_id)
@@ -563,7 +619,9 @@ def _item_in_production(item, expected):
     return order, locked
 
 
-def _move(locked, to, by, note="", now=None):
+def _move(
+    locked: ProductionItem, to: str, by: Staff, note: str = "", now: datetime | None = None
+) -> ProductionItem:
     ProductionStep.objects.create(
         item=locked,
         from_stage=locked.stage,
@@ -579,7 +637,9 @@ def _move(locked, to, by, note="", now=None):
     return locked
 
 
-def advance_item(*, item, by, from_stage=None):
+def advance_item(
+    *, item: ProductionItem, by: Staff, from_stage: str | None = None
+) -> ProductionItem:
     """One tap: retouch → design → print → QC. `from_stage` is the stage the tap was made
     on, so a double tap moves the item once."""
     stages = [from_stage] if from_stage else list(ProductionItem.FLOW)
@@ -588,7 +648,7 @@ def advance_item(*, item, by, from_stage=None):
         return _move(locked, ProductionItem.FLOW[locked.stage], by)
 
 
-def fail_qc(*, item, by, reason):
+def fail_qc(*, item: ProductionItem, by: Staff, reason: str) -> ProductionItem:
     """QC found a fault: the item goes to rework with the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -600,7 +660,7 @@ def fail_qc(*, item, by, reason):
         return _move(locked, ProductionItem.Stage.REWORK, by, note=reason[:200])
 
 
-def resume_item(*, item, to, by):
+def resume_item(*, item: ProductionItem, to: str, by: Staff) -> ProductionItem:
     """From rework back into the flow, at the stage that has to redo it."""
     if to not in ProductionItem.BACK_INTO_FLOW:
         raise ValidationError({"to": _("Choose retouch, design or print.")})
@@ -609,7 +669,7 @@ def resume_item(*, item, to, by):
         return _move(locked, to, by)
 
 
-def pass_qc(*, item, by, now=None):
+def pass_qc(*, item: ProductionItem, by: Staff, now: datetime | None = None) -> ProductionItem:
     """QC passed: the item is done. When it is the order's last item, the order is marked
     ready in the same transaction (the order row is locked first, so two items passing at
     the same moment still mark it ready once)."""
@@ -622,7 +682,7 @@ def pass_qc(*, item, by, now=None):
     return locked
 
 
-def mark_ready_if_done(*, order, by):
+def mark_ready_if_done(*, order: Order, by: Staff | None) -> bool:
     """Mark the order ready when every production item passed QC. Idempotent: an order
     that is no longer in production, or has an item to finish, is left as it is. Returns
     whether it moved."""
@@ -634,12 +694,12 @@ def mark_ready_if_done(*, order, by):
     return True
 
 
-def late_script(order, due):
+def late_script(order: Order, due: date) -> tuple[str, Params]:
     """An instruction to the owner, as (kind, params): in the reader's language."""
     return texts.LATE(order=order.number, due=studio_texts.date(due))
 
 
-def alert_late_production(*, now=None):
+def alert_late_production(*, now: datetime | None = None) -> int:
     """2 days before an item is due, anything not done raises a call task for the order's
     owner (DOMAIN.md, stage 5 and 8: production late). Once per order: the occasion is
     "production-late:<order>", so running it every hour, or twice, changes nothing.
@@ -662,7 +722,9 @@ def alert_late_production(*, now=None):
 # --- Pickup (DOMAIN.md, stage 6): the day-before check and the hand-over ---
 
 
-def send_back_to_rework(*, item, reason, by, now=None):
+def send_back_to_rework(
+    *, item: ProductionItem, reason: Words, by: Staff, now: datetime | None = None
+) -> ProductionItem:
     """The day-before check at pickup found a fault in a done item: it goes back to rework
     with the reason and must pass QC again, so the order can't be delivered until it does.
     The order may already be ready; it stays so (its items are still worked on the board).
@@ -670,7 +732,7 @@ def send_back_to_rework(*, item, reason, by, now=None):
     `reason` is what staff typed, or (kind, params) of studio.texts with the typed words
     as its "note" parameter."""
     kind, params = reason if isinstance(reason, tuple) else ("", {})
-    typed = (params.get("note", "") if kind else reason or "").strip()
+    typed = (params.get("note", "") if kind else cast(str, reason or "")).strip()
     if not typed:
         raise ValidationError({"reason": _("Say what is wrong, so rework knows what to fix.")})
     with transaction.atomic():
@@ -686,7 +748,9 @@ def send_back_to_rework(*, item, reason, by, now=None):
         return _move(locked, ProductionItem.Stage.REWORK, by, note=typed[:200], now=now)
 
 
-def mark_handed_over(*, items, by, now=None):
+def mark_handed_over(
+    *, items: Iterable[ProductionItem], by: Staff, now: datetime | None = None
+) -> list[ProductionItem]:
     """The customer received these items at the desk. Only items that passed QC can be
     handed over; an item already handed over keeps its first time. Returns the items
     marked now."""

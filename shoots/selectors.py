@@ -1,14 +1,16 @@
 """Reads shared by the shoots pages, tasks and the Order's guards."""
 
-from datetime import datetime, time, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from followups.models import CallTask
 from orders.models import Order, State
 from studio import roles
-from studio.models import Staff
+from studio.models import Branch, Staff
 
 from .models import (
     DEFAULT_BUDGETS,
@@ -22,11 +24,11 @@ from .models import (
 )
 
 
-def planned_shoot(order):
+def planned_shoot(order: Order) -> Shoot | None:
     return order.shoots.filter(status=Shoot.Status.PLANNED).order_by("starts_at").first()
 
 
-def shoot_for_check_in(order):
+def shoot_for_check_in(order: Order) -> Shoot | None:
     """The planned shoot that falls on today's date in the branch's time zone, if any."""
     today = order.branch.today()
     for shoot in order.shoots.filter(status=Shoot.Status.PLANNED):
@@ -39,11 +41,11 @@ def shoot_for_check_in(order):
 CALL_POINTS = (("7d", timedelta(days=7)), ("1d", timedelta(days=1)))
 
 
-def confirmation_occasion(shoot, label):
+def confirmation_occasion(shoot: Shoot, label: str) -> str:
     return f"shoot-confirm-{label}:{shoot.pk}"
 
 
-def confirmation_calls(shoot):
+def confirmation_calls(shoot: Shoot) -> list[CallTask]:
     """The shoot's confirmation call tasks, open or closed, for its page."""
     occasions = [confirmation_occasion(shoot, label) for label, _ahead in CALL_POINTS]
     return list(
@@ -53,14 +55,14 @@ def confirmation_calls(shoot):
     )
 
 
-def budgets_for(branch):
+def budgets_for(branch: Branch) -> dict[str, int]:
     """Minutes per step and outfit kind: the branch's own, else the studio's defaults."""
     budgets = {str(k): v for k, v in DEFAULT_BUDGETS.items()}
     budgets.update(TimeBudget.objects.filter(branch=branch).values_list("step", "minutes"))
     return budgets
 
 
-def day_bounds(branch, day):
+def day_bounds(branch: Branch, day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=branch.tzinfo)
     return start, start + timedelta(days=1)
 
@@ -75,14 +77,18 @@ SEAT_ROLES = {
 }
 
 
-def busy_resources(*, branch, starts_at, ends_at, exclude_shoot=None):
+def busy_resources(
+    *, branch: Branch, starts_at: datetime, ends_at: datetime, exclude_shoot: Shoot | None = None
+) -> set[str]:
     bookings = ResourceBooking.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
     if exclude_shoot is not None:
         bookings = bookings.exclude(shoot=exclude_shoot)
     return set(bookings.values_list("resource", flat=True))
 
 
-def free_resources(*, branch, starts_at, ends_at, exclude_shoot=None):
+def free_resources(
+    *, branch: Branch, starts_at: datetime, ends_at: datetime, exclude_shoot: Shoot | None = None
+) -> dict[str, Any]:
     """People per seat, rooms and vehicles of the branch that are free for the whole range."""
     busy = busy_resources(
         branch=branch, starts_at=starts_at, ends_at=ends_at, exclude_shoot=exclude_shoot
@@ -94,7 +100,7 @@ def free_resources(*, branch, starts_at, ends_at, exclude_shoot=None):
         .prefetch_related("user__groups")
         .order_by("display_name")
     )
-    people = {}
+    people: dict[str, list[Staff]] = {}
     for seat, role in SEAT_ROLES.items():
         people[seat] = [
             s
@@ -125,13 +131,13 @@ SHEET_RELATED = (
 )
 
 
-def _with_plan(shoots):
+def _with_plan(shoots: QuerySet[Shoot]) -> QuerySet[Shoot]:
     return shoots.select_related(*SHEET_RELATED).prefetch_related(
         Prefetch("plan", queryset=PlannedSet.objects.order_by("position"))
     )
 
 
-def sheet(*, branch, start, end, staff=None):
+def sheet(*, branch: Branch, start: date, end: date, staff: Staff | None = None) -> QuerySet[Shoot]:
     """The control sheet (摄控表) from `start` to `end`, both days included."""
     first, _ = day_bounds(branch, start)
     _, last = day_bounds(branch, end)
@@ -146,7 +152,7 @@ def sheet(*, branch, start, end, staff=None):
     return _with_plan(shoots).order_by("starts_at")
 
 
-def waiting_for_a_shoot(*, branch, limit=50):
+def waiting_for_a_shoot(*, branch: Branch, limit: int = 50) -> list[Order]:
     """Signed orders whose shoot is not on the sheet yet: the dispatcher books them from the
     control sheet. The wanted month first (earliest, then those without one), oldest first."""
     return list(
@@ -156,7 +162,9 @@ def waiting_for_a_shoot(*, branch, limit=50):
     )
 
 
-def shoots_on(*, branch, day, statuses=None):
+def shoots_on(
+    *, branch: Branch, day: date, statuses: Sequence[str] | None = None
+) -> QuerySet[Shoot]:
     start, end = day_bounds(branch, day)
     shoots = Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
     if statuses:
@@ -164,7 +172,7 @@ def shoots_on(*, branch, day, statuses=None):
     return _with_plan(shoots).order_by("starts_at")
 
 
-def with_handoffs(shoots):
+def with_handoffs(shoots: QuerySet[Shoot]) -> QuerySet[Shoot]:
     return shoots.prefetch_related(
         Prefetch(
             "handoffs",
@@ -175,30 +183,31 @@ def with_handoffs(shoots):
     )
 
 
-def current_handoff(shoot):
+def current_handoff(shoot: Shoot) -> HandOff | None:
     """Where the couple is now: the latest hand-off (uses the prefetched list)."""
     handoffs = list(shoot.handoffs.all())
     return handoffs[-1] if handoffs else None
 
 
-def next_move(shoot, current):
+def next_move(shoot: Shoot, current: HandOff | None) -> dict[str, Any] | None:
     """The next line of the plan after where the couple is, and who takes them there."""
     lines = list(shoot.plan.all())
     if current is None or current.plan_line_id is None:
         upcoming = lines[0] if lines and current is None else None
     else:
-        after = [line for line in lines if line.position > current.plan_line.position]
+        reached = cast(PlannedSet, current.plan_line)  # plan_line_id is set
+        after = [line for line in lines if line.position > reached.position]
         upcoming = after[0] if after else None
     if upcoming is None:
         return None
     return {"line": upcoming, "to": getattr(shoot, upcoming.seat)}
 
 
-def board(*, branch, now=None):
+def board(*, branch: Branch, now: datetime | None = None) -> list[dict[str, Any]]:
     """The dispatcher's board: every couple in the building, where, with whom, since when."""
     now = now or timezone.now()
     budgets = budgets_for(branch)
-    rows = []
+    rows: list[dict[str, Any]] = []
     shoots = with_handoffs(
         shoots_on(
             branch=branch,
@@ -209,10 +218,9 @@ def board(*, branch, now=None):
     for shoot in shoots:
         current = current_handoff(shoot)
         since = current.at if current else shoot.checked_in_at
-        step = current.step if current else None
         budget = None
         if current is not None:
-            budget = current.plan_line.minutes if current.plan_line else budgets.get(step)
+            budget = current.plan_line.minutes if current.plan_line else budgets.get(current.step)
         minutes = int((now - since).total_seconds() // 60) if since else 0
         rows.append(
             {
@@ -229,7 +237,9 @@ def board(*, branch, now=None):
     return rows
 
 
-def my_queue(*, staff, branch, now=None):
+def my_queue(
+    *, staff: Staff, branch: Branch, now: datetime | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """A tablet's "my queue now": the couples with me, and who comes to me next today."""
     now = now or timezone.now()
     shoots = list(
@@ -247,7 +257,8 @@ def my_queue(*, staff, branch, now=None):
             )
         )
     )
-    with_me, next_up = [], []
+    with_me: list[dict[str, Any]] = []
+    next_up: list[dict[str, Any]] = []
     for shoot in shoots:
         current = current_handoff(shoot)
         entry = {"shoot": shoot, "handoff": current, "next": next_move(shoot, current)}
@@ -258,7 +269,7 @@ def my_queue(*, staff, branch, now=None):
     return {"with_me": with_me, "next_up": next_up}
 
 
-def with_arrival(shoots):
+def with_arrival(shoots: Iterable[Shoot]) -> Iterable[Shoot]:
     """Sets `arrive_at` and `balance_due` on each shoot, with one query for all of them:
     a couple with a balance due comes 20 minutes early to pay it."""
     from orders.models import Order
@@ -272,12 +283,13 @@ def with_arrival(shoots):
         )
     )
     for shoot in shoots:
-        shoot.balance_due = balances.get(shoot.order_id) or 0
-        shoot.arrive_at = arrival_time(shoot, balance_due=shoot.balance_due)
+        # Attributes for the pages, not fields.
+        shoot.balance_due = balances.get(shoot.order_id) or 0  # type: ignore[attr-defined]
+        shoot.arrive_at = arrival_time(shoot, balance_due=shoot.balance_due)  # type: ignore[attr-defined]
     return shoots
 
 
-def my_day(*, staff, branch, now=None):
+def my_day(*, staff: Staff, branch: Branch, now: datetime | None = None) -> list[Shoot]:
     """A field worker's Today: today's shoots they work on, with the couple's notes."""
     now = now or timezone.now()
     return list(
@@ -297,7 +309,7 @@ def my_day(*, staff, branch, now=None):
     )
 
 
-def shoots_for_feed(staff, *, now=None):
+def shoots_for_feed(staff: Staff, *, now: datetime | None = None) -> QuerySet[Shoot]:
     now = now or timezone.now()
     return (
         Shoot.objects.filter(
@@ -311,7 +323,7 @@ def shoots_for_feed(staff, *, now=None):
     )
 
 
-def affected_by_late_start(shoot):
+def affected_by_late_start(shoot: Shoot) -> list[Shoot]:
     """Later shoots that share a person, room or vehicle with a shoot now running late."""
     if not shoot.late_minutes:
         return []
@@ -329,19 +341,19 @@ def affected_by_late_start(shoot):
     )
 
 
-def timeline(shoot):
+def timeline(shoot: Shoot) -> list[dict[str, Any]]:
     """The day's plan with clock times, shifted by a late start."""
     at = shoot.starts_at + timedelta(minutes=shoot.late_minutes)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line in shoot.plan.all():
         rows.append({"line": line, "starts": at, "ends": at + timedelta(minutes=line.minutes)})
         at += timedelta(minutes=line.minutes)
     return rows
 
 
-def outfit_totals(shoots):
+def outfit_totals(shoots: Iterable[Shoot]) -> list[tuple[str, int]]:
     """How many of each outfit kind tomorrow's shoots need (uses the prefetched plans)."""
-    totals = {}
+    totals: dict[str, int] = {}
     for shoot in shoots:
         for line in shoot.plan.all():
             if line.is_outfit:

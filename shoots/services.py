@@ -3,8 +3,10 @@
 The Order's state changes go through orders.services.transition_order only.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +20,10 @@ from followups.services import close_call_tasks_for, create_call_task
 from orders import services as order_services
 from orders.models import LedgerEntry, Order, State
 from studio import texts as studio_texts
-from studio.models import Branch
+from studio.models import Branch, Package, Staff
 from studio.services import AlreadyDone
-from studio.validators import booking_too_far
+from studio.texts import Params
+from studio.validators import Amount, booking_too_far
 
 from . import texts
 from .models import (
@@ -30,9 +33,11 @@ from .models import (
     OutfitKind,
     PlannedSet,
     ResourceBooking,
+    Room,
     Shoot,
     ShootVisit,
     Step,
+    Vehicle,
 )
 from .selectors import CALL_POINTS, SEAT_ROLES, budgets_for, confirmation_occasion
 from .texts import PRECAUTIONS  # noqa: F401 - pages and sheets print them too
@@ -47,17 +52,22 @@ class DoubleBooking(ValidationError):
 # --- The outfit plan ---
 
 
-def default_sets(package):
+def default_sets(package: Package) -> list[str]:
     """White gown first, then evening dresses, then specialty costumes, one per outfit."""
-    first = [OutfitKind.WHITE_GOWN, OutfitKind.EVENING_DRESS]
+    first: list[str] = [OutfitKind.WHITE_GOWN, OutfitKind.EVENING_DRESS]
     count = max(package.outfits, 1)
     return (first + [OutfitKind.SPECIALTY] * count)[:count]
 
 
-def plan_timeline(*, branch, sets, outdoor=False):
+def plan_timeline(
+    *, branch: Branch, sets: Iterable[str], outdoor: bool = False
+) -> list[tuple[str, int]]:
     """The day's plan: (step, minutes) from makeup to removing makeup (DOMAIN.md, stage 3)."""
     budgets = budgets_for(branch)
-    lines = [(Step.DRESS, budgets[Step.DRESS]), (Step.MAKEUP, budgets[Step.MAKEUP])]
+    lines: list[tuple[str, int]] = [
+        (Step.DRESS, budgets[Step.DRESS]),
+        (Step.MAKEUP, budgets[Step.MAKEUP]),
+    ]
     for i, kind in enumerate(sets):
         if i:
             lines.append((Step.CHANGE, budgets[Step.CHANGE]))
@@ -73,11 +83,13 @@ def plan_timeline(*, branch, sets, outdoor=False):
 # --- Booking ---
 
 
-def _resource_label(key, names):
+def _resource_label(key: str, names: Mapping[str, str]) -> str:
     return names.get(key, key)
 
 
-def _check_free(*, keys, starts_at, ends_at, names):
+def _check_free(
+    *, keys: Sequence[str], starts_at: datetime, ends_at: datetime, names: Mapping[str, str]
+) -> None:
     clashes = ResourceBooking.objects.filter(
         resource__in=keys, starts_at__lt=ends_at, ends_at__gt=starts_at
     ).select_related("shoot__order")
@@ -95,7 +107,9 @@ def _check_free(*, keys, starts_at, ends_at, names):
         raise DoubleBooking(messages)
 
 
-def _book_resources(*, shoot, people, room, vehicle):
+def _book_resources(
+    *, shoot: Shoot, people: Iterable[Staff], room: Room | None, vehicle: Vehicle | None
+) -> None:
     names = {f"staff:{p.pk}": p.display_name for p in people}
     if room is not None:
         names[f"room:{room.pk}"] = room.name
@@ -126,36 +140,36 @@ def _book_resources(*, shoot, people, room, vehicle):
         raise DoubleBooking(_("Someone else just booked one of these; choose again.")) from exc
 
 
-def _validate_people(*, branch, seats):
-    errors = {}
+def _validate_people(*, branch: Branch, seats: Mapping[str, Staff | None]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
     for seat, person in seats.items():
         if person is None:
             continue
         if branch.pk not in person.branch_ids or not person.has_role(SEAT_ROLES[seat]):
             errors[seat] = _("%(name)s does not work as %(seat)s at this branch.") % {
                 "name": person.display_name,
-                "seat": Shoot._meta.get_field(seat).verbose_name,
+                "seat": cast(Any, Shoot._meta.get_field(seat)).verbose_name,
             }
     return errors
 
 
 def book_shoot(
     *,
-    order,
-    starts_at,
-    by,
-    photographer=None,
-    assistant=None,
-    makeup_artist=None,
-    dress_stylist=None,
-    driver=None,
-    room=None,
-    vehicle=None,
-    sets=None,
-    note="",
-    short_notice_confirmed=False,
-    now=None,
-):
+    order: Order,
+    starts_at: datetime,
+    by: Staff,
+    photographer: Staff | None = None,
+    assistant: Staff | None = None,
+    makeup_artist: Staff | None = None,
+    dress_stylist: Staff | None = None,
+    driver: Staff | None = None,
+    room: Room | None = None,
+    vehicle: Vehicle | None = None,
+    sets: Iterable[str] | None = None,
+    note: str = "",
+    short_notice_confirmed: bool = False,
+    now: datetime | None = None,
+) -> Shoot:
     """Put a shoot on the control sheet and hold its people, room and vehicle.
 
     A first booking fires the order's `schedule`; when the order already has a planned
@@ -249,7 +263,7 @@ def book_shoot(
     return shoot
 
 
-def cancel_shoot(*, shoot, by):
+def cancel_shoot(*, shoot: Shoot, by: Staff) -> Shoot:
     """Take a planned shoot off the sheet and give its people and rooms back."""
     with transaction.atomic():
         locked = Shoot.objects.select_for_update().get(pk=shoot.pk)
@@ -265,7 +279,7 @@ def cancel_shoot(*, shoot, by):
 # --- The shooting day ---
 
 
-def _locked(shoot, *statuses, done=()):
+def _locked(shoot: Shoot, *statuses: str, done: Iterable[str] = ()) -> Shoot:
     """The shoot, locked, in one of `statuses`. In one of `done` the action was just taken
     by someone else: they are told so (AlreadyDone), with the state it is in now."""
     locked = Shoot.objects.select_for_update().select_related("order", "branch").get(pk=shoot.pk)
@@ -282,14 +296,14 @@ def _locked(shoot, *statuses, done=()):
 
 def check_in(
     *,
-    shoot,
-    by,
-    locker_key="",
-    deposit_method=LedgerEntry.Method.CASH,
-    balance_method=None,
-    briefed=False,
-    now=None,
-):
+    shoot: Shoot,
+    by: Staff,
+    locker_key: str = "",
+    deposit_method: str = LedgerEntry.Method.CASH,
+    balance_method: str | None = None,
+    briefed: bool = False,
+    now: datetime | None = None,
+) -> Shoot:
     """The couple arrived (check_in): on the shoot's date, and paid when the branch says so.
 
     With `balance_method` the balance still due is taken right there first. A locker key is
@@ -330,7 +344,7 @@ def check_in(
     return locked
 
 
-def mark_briefed(*, shoot, by, now=None):
+def mark_briefed(*, shoot: Shoot, by: Staff, now: datetime | None = None) -> Shoot:
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
         locked.briefed_at = now or timezone.now()
@@ -338,7 +352,15 @@ def mark_briefed(*, shoot, by, now=None):
     return locked
 
 
-def hand_off(*, shoot, to_staff, by, step=None, plan_line=None, now=None):
+def hand_off(
+    *,
+    shoot: Shoot,
+    to_staff: Staff | None,
+    by: Staff,
+    step: str | None = None,
+    plan_line: PlannedSet | None = None,
+    now: datetime | None = None,
+) -> HandOff:
     """One tap: the couple moves to a station in `to_staff`'s hands (手把手).
 
     Give the `plan_line` reached (its station follows) or a bare `step`. Only people booked
@@ -383,11 +405,18 @@ def hand_off(*, shoot, to_staff, by, step=None, plan_line=None, now=None):
         )
 
 
-def _clock(moment, shoot):
+def _clock(moment: datetime, shoot: Shoot) -> str:
     return timezone.localtime(moment, shoot.branch.tzinfo).strftime("%H:%M")
 
 
-def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
+def depart_outdoor(
+    *,
+    shoot: Shoot,
+    by: Staff,
+    vehicle: Vehicle | None = None,
+    driver: Staff | None = None,
+    now: datetime | None = None,
+) -> OutdoorTrip:
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
         vehicle = vehicle or locked.vehicle
@@ -408,7 +437,7 @@ def depart_outdoor(*, shoot, by, vehicle=None, driver=None, now=None):
     return trip
 
 
-def return_outdoor(*, shoot, by, now=None):
+def return_outdoor(*, shoot: Shoot, by: Staff, now: datetime | None = None) -> OutdoorTrip:
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
         trip = locked.trips.select_for_update().filter(returned_at__isnull=True).first()
@@ -417,7 +446,8 @@ def return_outdoor(*, shoot, by, now=None):
             if back is not None:
                 raise AlreadyDone(
                     _("Already done: the couple came back at %(time)s.")
-                    % {"time": _clock(back.returned_at, locked)}
+                    # No trip is out, so every trip has come back.
+                    % {"time": _clock(cast(datetime, back.returned_at), locked)}
                 )
             raise ValidationError(_("This couple is not out on a trip."))
         trip.returned_at = now or timezone.now()
@@ -427,14 +457,14 @@ def return_outdoor(*, shoot, by, now=None):
 
 def finish_shoot(
     *,
-    shoot,
-    by,
-    key_returned=None,
-    deposit_method=LedgerEntry.Method.CASH,
-    keep=ZERO,
-    keep_reason="",
-    now=None,
-):
+    shoot: Shoot,
+    by: Staff,
+    key_returned: bool | None = None,
+    deposit_method: str = LedgerEntry.Method.CASH,
+    keep: Amount = ZERO,
+    keep_reason: str = "",
+    now: datetime | None = None,
+) -> Shoot:
     """The shoot is done (finish_shoot). While a locker deposit is held, whoever finishes
     must say whether the key came back: back, the deposit is refunded (less `keep`, with a
     reason); not back, the whole deposit is kept, with a reason. Never a silent default."""
@@ -464,7 +494,9 @@ def finish_shoot(
     return locked
 
 
-def record_visit(*, shoot, visitor, note="", now=None):
+def record_visit(
+    *, shoot: Shoot, visitor: Staff, note: str = "", now: datetime | None = None
+) -> ShootVisit:
     """探班: the owner or the selection consultant looked in on the couple."""
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.CHECKED_IN)
@@ -473,7 +505,7 @@ def record_visit(*, shoot, visitor, note="", now=None):
         )
 
 
-def mark_no_show(*, shoot, by, now=None):
+def mark_no_show(*, shoot: Shoot, by: Staff, now: datetime | None = None) -> Shoot:
     """The couple did not come: their people are freed and the owner gets a call task."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -501,7 +533,7 @@ def mark_no_show(*, shoot, by, now=None):
     return locked
 
 
-def record_late_start(*, shoot, minutes, by):
+def record_late_start(*, shoot: Shoot, minutes: int, by: Staff) -> Shoot:
     """A late start shifts the day's plan; the pages show who else it touches."""
     with transaction.atomic():
         locked = _locked(shoot, Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN)
@@ -511,14 +543,14 @@ def record_late_start(*, shoot, minutes, by):
 
 
 # How a confirmation outcome closes the shoot's open confirmation call tasks.
-CALL_STATUS_FOR = {
+CALL_STATUS_FOR: dict[str, str] = {
     Shoot.Confirmation.CONFIRMED: CallTask.Status.DONE,
     Shoot.Confirmation.RESCHEDULE: CallTask.Status.DONE,
     Shoot.Confirmation.NO_ANSWER: CallTask.Status.FAILED,
 }
 
 
-def record_confirmation(*, shoot, outcome, by):
+def record_confirmation(*, shoot: Shoot, outcome: str, by: Staff) -> Shoot:
     """What the customer said on the confirmation call. The shoot's open confirmation call
     tasks close with it, so nobody calls a couple who already confirmed."""
     if outcome not in Shoot.Confirmation.values:
@@ -539,7 +571,7 @@ def record_confirmation(*, shoot, outcome, by):
     return locked
 
 
-def set_look(*, line, look, by):
+def set_look(*, line: PlannedSet, look: str | None, by: Staff) -> PlannedSet:
     """The look of one outfit set (e.g. "森系 Forest"), which the tablets show.
 
     Only outfit lines have a look, and only while the shoot is planned or under way.
@@ -562,7 +594,7 @@ def set_look(*, line, look, by):
 EARLY_FOR_BALANCE_MINUTES = 20
 
 
-def arrival_time(shoot, balance_due=None):
+def arrival_time(shoot: Shoot, balance_due: Decimal | None = None) -> datetime:
     """When to tell the couple to come: 20 minutes early when a balance is still due."""
     balance_due = shoot.order.balance_due if balance_due is None else balance_due
     if balance_due > ZERO:
@@ -570,7 +602,7 @@ def arrival_time(shoot, balance_due=None):
     return shoot.starts_at
 
 
-def confirmation_script(shoot):
+def confirmation_script(shoot: Shoot) -> tuple[str, Params]:
     """What the caller says, as (kind, params) of studio.texts: shown in the customer's
     language whoever reads it, since the call is made in that language."""
     tz = shoot.branch.tzinfo
@@ -581,7 +613,7 @@ def confirmation_script(shoot):
     )
 
 
-def plan_confirmation_calls(*, now=None):
+def plan_confirmation_calls(*, now: datetime | None = None) -> int:
     """7 days and 1 day before each planned shoot, a confirmation call on the owner's list.
 
     One open confirmation call per order at a time (a database constraint says so): the
@@ -617,7 +649,7 @@ def plan_confirmation_calls(*, now=None):
     return made
 
 
-def cancel_open_confirmation_calls(*, order, keep=None):
+def cancel_open_confirmation_calls(*, order: Order, keep: str | None = None) -> int:
     """The order's open shoot-confirmation calls, but `keep`, are cancelled: superseded by a
     nearer call, or their shoot was moved, cancelled or missed."""
     tasks = CallTask.objects.select_for_update().filter(
@@ -628,12 +660,12 @@ def cancel_open_confirmation_calls(*, order, keep=None):
     return tasks.update(status=CallTask.Status.CANCELLED, done_at=timezone.now())
 
 
-def calendar_feed_for(staff):
+def calendar_feed_for(staff: Staff) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(staff=staff)
     return feed
 
 
-def reset_calendar_feed(*, staff):
+def reset_calendar_feed(*, staff: Staff) -> CalendarFeed:
     """A new private address; the old one stops working."""
     with transaction.atomic():
         CalendarFeed.objects.filter(staff=staff).delete()

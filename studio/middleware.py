@@ -1,8 +1,17 @@
 import zoneinfo
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import Branch, Staff
+
+
+class StaffRequest(HttpRequest):
+    """For type hints only: a request that reached a page requiring a role carries, from
+    BranchMiddleware, the staff member and the branch they are working at."""
+
+    staff: Staff
+    branch: Branch
 
 
 class BranchMiddleware:

@@ -1,5 +1,6 @@
 import zoneinfo
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -22,11 +23,15 @@ from .validators import (
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
 
+# The model of a queryset kept generic, so that each model's manager returns its own rows.
+_M = TypeVar("_M", bound=models.Model)
+
+
 class KeptRecord(Exception):
     """Raised on deleting a record the studio must keep (orders, customers, shoots, ...)."""
 
 
-class KeptQuerySet(models.QuerySet):
+class KeptQuerySet(models.QuerySet[_M]):
     def delete(self):
         raise KeptRecord(_("This record must be kept; it cannot be deleted."))
 
@@ -100,8 +105,8 @@ class Branch(models.Model):
         return timezone.localdate(timezone=self.tzinfo)
 
 
-class StaffQuerySet(models.QuerySet):
-    def colleagues(self):
+class StaffQuerySet(models.QuerySet["Staff"]):
+    def colleagues(self) -> "StaffQuerySet":
         """People who can be chosen for work: active, with at least one role. A superuser
         account without a role (the chain's IT admin) is nobody's colleague and appears in
         no list of staff."""

@@ -1,16 +1,29 @@
 """Reads the front-desk pages share: the customer search, the customer file, today's list."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Field, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Customer, CustomerChange, Leave, Rota, Visit
+from .middleware import StaffRequest
+from .models import (
+    Branch,
+    Customer,
+    CustomerChange,
+    DiscountApproval,
+    Leave,
+    Package,
+    Rota,
+    Staff,
+    Visit,
+)
 from .templatetags.studio import money
 from .validators import phone_search_prefix
 
@@ -19,7 +32,9 @@ SEARCH_LIMIT = 10
 SHORTEST_ANYWHERE = 3
 
 
-def search_customers(queryset, q, *, limit=SEARCH_LIMIT):
+def search_customers(
+    queryset: QuerySet[Customer], q: str | None, *, limit: int = SEARCH_LIMIT
+) -> QuerySet[Customer]:
     """Couples by phone prefix (either phone) or by name: from the start for one or two
     characters, anywhere for three or more.
 
@@ -44,11 +59,11 @@ def search_customers(queryset, q, *, limit=SEARCH_LIMIT):
     return found.select_related("owner").order_by("-created_at")[:limit]
 
 
-def rota_for(branch, day):
+def rota_for(branch: Branch, day: date) -> Rota | None:
     return Rota.objects.filter(branch=branch, day=day).prefetch_related("slots__staff").first()
 
 
-def open_visits(branch):
+def open_visits(branch: Branch) -> QuerySet[Visit]:
     return (
         Visit.objects.filter(branch=branch, closed_at__isnull=True)
         .select_related("customer", "taker")
@@ -56,7 +71,7 @@ def open_visits(branch):
     )
 
 
-def covering_for(staff, *, on):
+def covering_for(staff: Staff, *, on: date) -> list[Leave]:
     """The leaves during which `staff` is the agent on date `on` (whose work they carry)."""
     return list(
         Leave.objects.filter(agent=staff, starts_on__lte=on, ends_on__gte=on).select_related(
@@ -74,12 +89,14 @@ class Event:
     kind: str
     title: str
     detail: str = ""
-    amount: object = None
+    amount: Decimal | None = None
     url: str = ""
-    tags: list = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
 
-def customer_timeline(customer, *, sees_money, opens_visits=True):
+def customer_timeline(
+    customer: Customer, *, sees_money: bool, opens_visits: bool = True
+) -> list[Event]:
     """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
     one list, newest first. The recipient's address is never shown: every role opens the
     file. Each source is one query; later stages (complaints) add a source here. Links go
@@ -93,7 +110,7 @@ def customer_timeline(customer, *, sees_money, opens_visits=True):
     from selection.models import SelectionSession
     from shoots.models import Shoot
 
-    events = []
+    events: list[Event] = []
     for v in customer.visits.select_related("taker").prefetch_related("packages_shown"):
         detail = v.get_outcome_display() or _("In consultation")
         if v.not_booked_reason:
@@ -147,14 +164,14 @@ def customer_timeline(customer, *, sees_money, opens_visits=True):
                 s.get_status_display(),
             )
         )
-    for s in SelectionSession.objects.filter(
+    for session in SelectionSession.objects.filter(
         order__customer=customer, appointment_at__isnull=False
     ).select_related("order"):
         events.append(
             Event(
-                s.appointment_at,
+                cast(datetime, session.appointment_at),  # not null, filtered above
                 "selection",
-                _("Selection for %(number)s") % {"number": s.order.number},
+                _("Selection for %(number)s") % {"number": session.order.number},
             )
         )
     for r in DressReservation.objects.filter(customer=customer).select_related("dress"):
@@ -218,17 +235,22 @@ def customer_timeline(customer, *, sees_money, opens_visits=True):
                 detail,
             )
         )
-    for r in customer.referral_rewards.select_related("referred_order__customer"):
-        detail = r.reward
-        if r.upgraded:
-            upgrade = _("Membership upgraded to %(level)s") % {"level": r.get_level_after_display()}
+    for reward in customer.referral_rewards.select_related("referred_order__customer"):
+        detail = reward.reward
+        if reward.upgraded:
+            upgrade = _("Membership upgraded to %(level)s") % {
+                "level": reward.get_level_after_display()
+            }
             detail = " — ".join(x for x in (detail, upgrade) if x)
         events.append(
             Event(
-                r.created_at,
+                reward.created_at,
                 "referral",
                 _("Referred %(couple)s: order %(number)s signed")
-                % {"couple": r.referred_order.customer, "number": r.referred_order.number},
+                % {
+                    "couple": reward.referred_order.customer,
+                    "number": reward.referred_order.number,
+                },
                 detail,
             )
         )
@@ -244,14 +266,14 @@ class Arrival:
     at: datetime
     kind: str
     customer: Customer
-    owner: object
-    needs: list
+    owner: Staff | None
+    needs: list[str]
     url: str = ""
     # Dress pickups and returns are booked by the day, not the hour.
     all_day: bool = False
 
 
-def _arrivals_on(request, day, *, overdue=False):
+def _arrivals_on(request: StaffRequest, day: date, *, overdue: bool = False) -> list["Arrival"]:
     """Shoots, selections, pickups and dress pickups / returns on `day`, with what each
     couple must bring or settle. `overdue` adds dresses that should be back already."""
     from orders.selectors import with_money
@@ -265,7 +287,7 @@ def _arrivals_on(request, day, *, overdue=False):
     start = datetime.combine(day, datetime.min.time(), tz)
     end = start + timedelta(days=1)
     sees_money = request.staff.sees_money
-    items = []
+    items: list[Arrival] = []
     shoots = list(
         Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end).exclude(
             status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED]
@@ -290,7 +312,7 @@ def _arrivals_on(request, day, *, overdue=False):
     }
     for s in shoots:
         o = orders[s.order_id]
-        needs = []
+        needs: list[str] = []
         if sees_money and o.balance > 0:
             needs.append(
                 _("Balance due: come 20 minutes early to pay %(amount)s")
@@ -306,11 +328,11 @@ def _arrivals_on(request, day, *, overdue=False):
                 o.get_absolute_url() if sees_money else "",
             )
         )
-    for s in sessions:
-        o = orders[s.order_id]
+    for session in sessions:
+        o = orders[session.order_id]
         items.append(
             Arrival(
-                s.appointment_at,
+                cast(datetime, session.appointment_at),  # in the day, filtered above
                 _("Selection"),
                 o.customer,
                 o.owner,
@@ -368,7 +390,7 @@ def _arrivals_on(request, day, *, overdue=False):
     return items
 
 
-def today(request):
+def today(request: StaffRequest) -> dict[str, Any]:
     """Today's arrivals, my open tasks, tomorrow's list to confirm by phone."""
     from followups.selectors import open_tasks_for
 
@@ -378,7 +400,7 @@ def today(request):
         from rentals.selectors import desk_on
         from shoots.selectors import my_day
 
-        dresses = []
+        dresses: list[Any] = []
         if request.staff.has_role(roles.DRESS_STYLIST):
             dresses = list(
                 desk_on(branch=request.branch, day=day, overdue=True).select_related("customer")
@@ -398,7 +420,9 @@ def today(request):
     }
 
 
-def approving_manager(*, approval_id, customer, package, discount):
+def approving_manager(
+    *, approval_id: int | str | None, customer: Customer, package: Package, discount: Decimal
+) -> Staff | None:
     """The manager who approved this discount (or more) for this couple and package."""
     from .models import DiscountApproval
 
@@ -418,7 +442,7 @@ def approving_manager(*, approval_id, customer, package, discount):
     return found.decided_by if found else None
 
 
-def pending_approvals(request):
+def pending_approvals(request: StaffRequest) -> list[DiscountApproval]:
     from .models import DiscountApproval
 
     if not request.staff.is_manager:
@@ -439,7 +463,7 @@ class FileChange:
     new: str
 
 
-def _shown(field, value):
+def _shown(field: "Field[Any, Any]", value: Any) -> str:
     """A value of the customer's file as the reader reads it, in their language."""
     if value is None or value == "":
         return "—"
@@ -452,7 +476,7 @@ def _shown(field, value):
     return str(value)
 
 
-def customer_changes(customer, *, limit=50):
+def customer_changes(customer: Customer, *, limit: int = 50) -> list[FileChange]:
     """Who changed what on a couple's file, newest first: the customer's history
     (django-simple-history, written by the file's edit page and the admin alike), and the
     changes recorded before it (`CustomerChange`, kept as written). Two queries."""
@@ -461,12 +485,12 @@ def customer_changes(customer, *, limit=50):
             "-history_date", "-history_id"
         )[: limit + 1]
     )
-    changes = []
+    changes: list[FileChange] = []
     for newer, older in zip(records, records[1:], strict=False):
         delta = newer.diff_against(older, foreign_keys_are_objs=True)
         who = getattr(newer.history_user, "staff", None) or newer.history_user
         for change in delta.changes:
-            field = Customer._meta.get_field(change.field)
+            field: Any = Customer._meta.get_field(change.field)
             changes.append(
                 FileChange(
                     newer.history_date,
@@ -478,7 +502,8 @@ def customer_changes(customer, *, limit=50):
             )
     for row in CustomerChange.objects.filter(customer=customer).select_related("staff")[:limit]:
         try:
-            label = str(Customer._meta.get_field(row.field).verbose_name)
+            found: Any = Customer._meta.get_field(row.field)
+            label = str(found.verbose_name)
         except Exception:  # noqa: BLE001 - a field renamed since
             label = row.field
         changes.append(FileChange(row.at, row.staff, label, row.old or "—", row.new or "—"))

@@ -3,7 +3,12 @@
 Each function takes keyword arguments, runs in one transaction and locks what it changes.
 """
 
-from datetime import datetime, time, timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -13,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from . import roles, texts
 from .models import (
+    Branch,
     Customer,
     DiscountApproval,
     Leave,
     MembershipLevelRule,
+    Package,
     ReferralReward,
     Rota,
     RotaSlot,
@@ -27,11 +34,14 @@ from .models import (
 from .templatetags.studio import money
 from .validators import normalise_phone
 
+if TYPE_CHECKING:
+    from orders.models import Order
+
 FOLLOW_UP_WITHIN = timedelta(hours=1)
 THANK_YOU_AFTER = timedelta(minutes=30)
 
 
-def record_heartbeat(*, name):
+def record_heartbeat(*, name: str) -> str:
     """Note that the worker ran a scheduled task just now."""
     with transaction.atomic():
         beat, _created = WorkerHeartbeat.objects.get_or_create(
@@ -46,7 +56,7 @@ def record_heartbeat(*, name):
 # --- Leave and agents (职务代理人) ---
 
 
-def leave_on(staff, *, on):
+def leave_on(staff: Staff, *, on: date) -> Leave | None:
     return (
         Leave.objects.filter(staff=staff, starts_on__lte=on, ends_on__gte=on)
         .select_related("agent")
@@ -54,10 +64,10 @@ def leave_on(staff, *, on):
     )
 
 
-def responsible_for(staff, *, on):
+def responsible_for(staff: Staff, *, on: date) -> Staff:
     """Who handles `staff`'s customers and tasks on date `on`: they, or their agent while
     they are on leave (职务代理人). An agent on leave too passes it on to their own agent."""
-    seen = set()
+    seen: set[int] = set()
     while staff.pk not in seen:
         seen.add(staff.pk)
         leave = leave_on(staff, on=on)
@@ -67,7 +77,9 @@ def responsible_for(staff, *, on):
     return staff  # a circle of agents all on leave: the last one asked keeps it
 
 
-def record_leave(*, staff, starts_on, ends_on, agent, message=""):
+def record_leave(
+    *, staff: Staff, starts_on: date, ends_on: date, agent: Staff, message: str = ""
+) -> Leave:
     """A staff member names an agent for the days they are away."""
     errors = {}
     if ends_on < starts_on:
@@ -92,7 +104,7 @@ def record_leave(*, staff, starts_on, ends_on, agent, message=""):
 # --- The order-taking rota (轮流接单表) ---
 
 
-def set_rota(*, branch, day, takers, set_by):
+def set_rota(*, branch: Branch, day: date, takers: Iterable[Staff], set_by: Staff) -> Rota:
     """The manager's rota for one day: the order takers in turn. Replaces that day's rota."""
     takers = list(dict.fromkeys(takers))
     if not takers:
@@ -114,7 +126,7 @@ def set_rota(*, branch, day, takers, set_by):
         return rota
 
 
-def _busy_ids(branch, day):
+def _busy_ids(branch: Branch, day: date) -> set[int | None]:
     """Takers still with a customer who arrived today (an unclosed visit of an earlier day
     does not keep anyone busy for ever)."""
     start = datetime.combine(day, time.min, branch.tzinfo)
@@ -125,7 +137,7 @@ def _busy_ids(branch, day):
     )
 
 
-def _next_taker(*, branch, day, fallback):
+def _next_taker(*, branch: Branch, day: date, fallback: Staff) -> Staff:
     """The next taker on the locked rota, skipping those on leave, then those busy.
 
     The caller holds the transaction, so the rota row stays locked until the visit exists.
@@ -156,11 +168,11 @@ def _next_taker(*, branch, day, fallback):
 # --- Customers and visits ---
 
 
-def _normalised_phones(fields):
+def _normalised_phones(fields: dict[str, Any]) -> dict[str, Any]:
     """The couple's phones in their one spelling (studio.validators.normalise_phone), so
     "+86 139 0000-1111" and "13900001111" are the same couple; a wrong one is refused at
     its field."""
-    errors = {}
+    errors: dict[str, Any] = {}
     for key in ("bride_phone", "groom_phone"):
         if key in fields:
             try:
@@ -172,7 +184,7 @@ def _normalised_phones(fields):
     return fields
 
 
-def _lock_phones(phones):
+def _lock_phones(phones: Iterable[str]) -> None:
     """Hold a transaction-level lock on each phone until the caller's transaction ends, so
     two desks filing the same new number at the same instant file it once: the second waits,
     then finds the first couple on file. Sorted, so two couples sharing a phone cannot
@@ -186,7 +198,9 @@ def _lock_phones(phones):
             )
 
 
-def phone_on_file(*, branch_ids, phones, exclude=None):
+def phone_on_file(
+    *, branch_ids: Iterable[int], phones: Iterable[str], exclude: Customer | None = None
+) -> Customer | None:
     """The couple already on file with any of these phones, if one is (no duplicate files)."""
     phones = [p for p in phones if p]
     if not phones:
@@ -199,7 +213,9 @@ def phone_on_file(*, branch_ids, phones, exclude=None):
     return found.order_by("created_at").first()
 
 
-def phones_on_other_files(*, customer, phones, branch_ids):
+def phones_on_other_files(
+    *, customer: Customer | None, phones: dict[str, str], branch_ids: Iterable[int]
+) -> dict[str, str]:
     """{field: message} for each of `phones` ({"bride_phone": "139..."}) already on another
     couple's file in `branch_ids` than `customer` (None: a couple not yet filed).
 
@@ -223,7 +239,7 @@ def phones_on_other_files(*, customer, phones, branch_ids):
 class DuplicateCustomer(ValidationError):
     """A new couple's phone is already on file: `existing` is the file to open instead."""
 
-    def __init__(self, existing):
+    def __init__(self, existing: Customer) -> None:
         self.existing = existing
         super().__init__(
             _("This phone number is already on file for %(couple)s: open their file instead.")
@@ -233,15 +249,15 @@ class DuplicateCustomer(ValidationError):
 
 def register_visit(
     *,
-    branch,
-    registered_by,
-    customer=None,
-    new_customer=None,
-    kind=Visit.Kind.WALK_IN,
-    source=Customer.Source.WALK_BY,
-    referrer=None,
-    reason="",
-):
+    branch: Branch,
+    registered_by: Staff,
+    customer: Customer | None = None,
+    new_customer: dict[str, Any] | None = None,
+    kind: str = Visit.Kind.WALK_IN,
+    source: str = Customer.Source.WALK_BY,
+    referrer: Customer | None = None,
+    reason: str = "",
+) -> Visit:
     """Register a walk-in or phone enquiry (客流登记).
 
     The couple is found on file or filed on the spot (never twice: a phone already on file
@@ -254,13 +270,15 @@ def register_visit(
     day = timezone.localtime(at, branch.tzinfo).date()
     if (customer is None) == (new_customer is None):
         raise ValueError("Pass either customer or new_customer.")
-    if customer is None:
-        new_customer = _normalised_phones({"bride_phone": "", "groom_phone": "", **new_customer})
+    # The new couple's fields, phones in their one spelling (empty when the couple is on file).
+    filing: dict[str, Any] = {}
+    if new_customer is not None:
+        filing = _normalised_phones({"bride_phone": "", "groom_phone": "", **new_customer})
     if referrer is not None and source != Customer.Source.REFERRAL:
         referrer = None
     with transaction.atomic():
         if customer is None:
-            phones = [p for p in (new_customer["bride_phone"], new_customer["groom_phone"]) if p]
+            phones = [p for p in (filing["bride_phone"], filing["groom_phone"]) if p]
             _lock_phones(phones)
             existing = phone_on_file(branch_ids=registered_by.branch_ids, phones=phones)
             if existing is not None:
@@ -275,7 +293,7 @@ def register_visit(
             taker = _next_taker(branch=branch, day=day, fallback=registered_by)
         if customer is None:
             customer = Customer(
-                branch=branch, owner=taker, source=source, referrer=referrer, **new_customer
+                branch=branch, owner=taker, source=source, referrer=referrer, **filing
             )
             customer.full_clean(exclude=["owner", "referrer"])
             customer.save()
@@ -295,7 +313,7 @@ def register_visit(
         )
 
 
-def customer_service_for(branch, *, on):
+def customer_service_for(branch: Branch, *, on: date) -> Staff | None:
     """Who takes the follow-up calls of a branch today: its customer service, in turn by
     the fewest open calls; the store manager when it has none."""
     from followups.models import CallTask
@@ -318,14 +336,14 @@ def customer_service_for(branch, *, on):
 
 def close_visit(
     *,
-    visit,
-    staff,
-    outcome,
-    compared_studios="",
-    budget=None,
-    packages_shown=(),
-    not_booked_reason="",
-):
+    visit: Visit,
+    staff: Staff,
+    outcome: str,
+    compared_studios: str = "",
+    budget: Decimal | None = None,
+    packages_shown: Iterable[Package] = (),
+    not_booked_reason: str = "",
+) -> Visit:
     """End the consultation with its outcome.
 
     Not booked needs a reason, and (DOMAIN.md, aftercare: lost customers are worked, never
@@ -396,7 +414,9 @@ def close_visit(
 # --- Discounts beyond the branch limit, approved from a manager's own device ---
 
 
-def ask_discount_approval(*, customer, package, discount, requested_by):
+def ask_discount_approval(
+    *, customer: Customer, package: Package, discount: Decimal | int | str, requested_by: Staff
+) -> DiscountApproval:
     """Ask the branch's managers to approve a discount beyond the limit (they answer from
     their own device). Asking again for the same discount returns the open request."""
     from decimal import Decimal
@@ -442,7 +462,7 @@ class AlreadyDecided(AlreadyDone):
     """Another manager (or the same one, a moment ago) decided this discount first;
     `approval` is the decision that stands."""
 
-    def __init__(self, approval):
+    def __init__(self, approval: DiscountApproval) -> None:
         self.approval = approval
         params = {
             "manager": approval.decided_by.display_name if approval.decided_by else "?",
@@ -457,7 +477,9 @@ class AlreadyDecided(AlreadyDone):
         super().__init__(text % params, code="already_decided")
 
 
-def decide_discount_approval(*, approval, manager, approve):
+def decide_discount_approval(
+    *, approval: DiscountApproval, manager: Staff, approve: bool
+) -> DiscountApproval:
     """A store manager of the branch approves or refuses; the first decision stands.
 
     The approval row is locked, so of two managers deciding at once the second waits, finds
@@ -489,7 +511,7 @@ def decide_discount_approval(*, approval, manager, approve):
 LEVEL_RANK = {level: rank for rank, level in enumerate(Customer.Level.values)}
 
 
-def reward_referral(*, order):
+def reward_referral(*, order: Order) -> ReferralReward | None:
     """Reward the couple who referred `order`'s customer, once per referred order.
 
     The reward is the voucher of the highest `MembershipLevelRule` the referrer's count of
@@ -549,7 +571,7 @@ EDITABLE_CUSTOMER_FIELDS = (
 )
 
 
-def update_customer(*, customer, by, **fields):
+def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer:
     """Change a couple's contact details and preferences; the customer's history (who, old,
     new, when) is written by django-simple-history. A phone already on another couple's file is refused
     at its field (no duplicate files; the same phone lock as filing a new couple)."""
@@ -562,7 +584,7 @@ def update_customer(*, customer, by, **fields):
         changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}
         for key, value in changed.items():
             setattr(locked, key, value)
-        errors = {}
+        errors: dict[str, Any] = {}
         if not (locked.bride_name or locked.groom_name):
             errors["bride_name"] = _("Give the bride's or the groom's name.")
         if not (locked.bride_phone or locked.groom_phone):
@@ -582,6 +604,6 @@ def update_customer(*, customer, by, **fields):
         locked.full_clean(exclude=["owner", "referrer"])
         # django-simple-history records the whole file as it now is, with who changed it:
         # the same trail as an edit in the admin (see selectors.customer_changes).
-        locked._history_user = by.user
+        locked._history_user = by.user  # type: ignore[attr-defined]
         locked.save(update_fields=list(changed))
     return locked

@@ -17,13 +17,23 @@ from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import time as _time
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.db.models import TextChoices
 from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-_KINDS = {}
-_CHOICES = {}
+# What a text's parameters are stored as (JSON) and what the helpers below return.
+Params = dict[str, Any]
+
+# What staff typed, or (kind, params) the system wrote: a note, a charge's description.
+Words = str | tuple[str, Params]
+
+_C = TypeVar("_C", bound=type[TextChoices])
+
+_KINDS: dict[str, "TextKind"] = {}
+_CHOICES: dict[str, type[TextChoices]] = {}
 
 
 class TextKind:
@@ -31,48 +41,54 @@ class TextKind:
     whether it is said or given to the customer (then rendered in the customer's language
     wherever it is shown)."""
 
-    def __init__(self, kind, words, *, to_customer=False):
+    def __init__(self, kind: str, words: str | Promise, *, to_customer: bool = False) -> None:
         self.kind = kind
         self.words = words
         self.to_customer = to_customer
 
-    def __call__(self, **params):
+    def __call__(self, **params: Any) -> tuple[str, Params]:
         """(kind, params) to store."""
         return self.kind, {name: _encode(value) for name, value in params.items()}
 
-    def text(self, **params):
+    def text(self, **params: Any) -> Params:
         """A nested text, for a parameter of another text."""
         kind, encoded = self(**params)
         return {"text": kind, "params": encoded}
 
-    def render(self, params):
+    def render(self, params: Params | None) -> str:
         values = {name: _decode(value) for name, value in (params or {}).items()}
         return str(self.words) % values if values else str(self.words)
 
 
-def define(kind, words, *, to_customer=False):
+def define(kind: str, words: str | Promise, *, to_customer: bool = False) -> TextKind:
     if kind in _KINDS and _KINDS[kind].words != words:
         raise ValueError(f"Text kind {kind!r} is defined twice.")
     _KINDS[kind] = TextKind(kind, words, to_customer=to_customer)
     return _KINDS[kind]
 
 
-def define_choices(name, choices):
+def define_choices(name: str, choices: _C) -> _C:
     """Lets a parameter be a label of these TextChoices: `choice(member)`."""
     _CHOICES[name] = choices
     return choices
 
 
-def kind_of(kind):
+def kind_of(kind: str) -> TextKind | None:
     return _KINDS.get(kind)
 
 
-def is_to_customer(kind):
+def is_to_customer(kind: str) -> bool:
     found = _KINDS.get(kind)
     return bool(found and found.to_customer)
 
 
-def render(kind, params=None, *, fallback="", customer_language=None):
+def render(
+    kind: str | None,
+    params: Params | None = None,
+    *,
+    fallback: str = "",
+    customer_language: str | None = None,
+) -> str:
     """The text in the active language, or in `customer_language` for a text said to the
     customer. A row written before kinds existed (or of a kind no longer defined) shows the
     sentence it stored, `fallback`."""
@@ -93,17 +109,17 @@ def render(kind, params=None, *, fallback="", customer_language=None):
 # --- Parameters ---
 
 
-def date(value, format="DATE_FORMAT"):
+def date(value: _date, format: str = "DATE_FORMAT") -> Params:
     return {"date": value.isoformat(), "format": format}
 
 
-def datetime(value, format="SHORT_DATETIME_FORMAT"):
+def datetime(value: _datetime, format: str = "SHORT_DATETIME_FORMAT") -> Params:
     """A wall-clock time, e.g. timezone.localtime(at, branch.tzinfo): stored as written
     there, shown as it was at the branch whatever the reader's time zone."""
     return {"datetime": value.replace(tzinfo=None).isoformat(), "format": format}
 
 
-def choice(member):
+def choice(member: TextChoices) -> Params:
     """The label of a TextChoices member, in the reader's language."""
     for name, choices in _CHOICES.items():
         if isinstance(member, choices):
@@ -111,16 +127,16 @@ def choice(member):
     raise ValueError(f"{type(member).__name__} is not registered with define_choices().")
 
 
-def money(amount):
+def money(amount: Decimal | int | str) -> Params:
     return {"money": str(amount)}
 
 
-def join(*parts, sep=" "):
+def join(*parts: Any, sep: str = " ") -> Params:
     """Parts written side by side, e.g. a product's label and its size: 放大 24\"."""
     return {"join": [_encode(p) for p in parts if p not in ("", None)], "sep": sep}
 
 
-def _encode(value):
+def _encode(value: Any) -> Any:
     if isinstance(value, Promise):
         raise TypeError("Store a kind or a choice(), not a translated string.")
     if isinstance(value, dict | str | int | float | bool) or value is None:
@@ -136,7 +152,7 @@ def _encode(value):
     return str(value)
 
 
-def _decode(value):
+def _decode(value: Any) -> Any:
     if not isinstance(value, dict):
         return "" if value is None else value
     if "join" in value:

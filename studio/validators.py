@@ -6,10 +6,14 @@ understands; model fields, forms and services call the same function. The decisi
 docs/decisions.md ("Phone numbers and ID documents").
 """
 
+from __future__ import annotations
+
 import csv
 import datetime
 import re
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 from django import forms
@@ -17,6 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+    from studio.models import Branch
 
 # --- Phone numbers ---
 
@@ -37,7 +46,7 @@ PHONE_INVALID_MESSAGE = _(
 )
 
 
-def normalise_phone(value):
+def normalise_phone(value: object) -> str:
     """The one spelling of a phone number, so one couple never gets two files.
 
     China is the default region: `+86 138-0013-8000`, `0086 13800138000` and
@@ -72,7 +81,7 @@ def normalise_phone(value):
     return national
 
 
-def normalise_phone_or_keep(value):
+def normalise_phone_or_keep(value: str) -> str:
     """For queries and stored rows: the normal spelling when there is one, else as is."""
     try:
         return normalise_phone(value)
@@ -80,7 +89,7 @@ def normalise_phone_or_keep(value):
         return value
 
 
-def phone_search_prefix(query):
+def phone_search_prefix(query: str) -> str | None:
     """What the as-you-type search looks for when the query is (part of) a phone number:
     the digits as they are stored, without +86 or separators. None when it is not one."""
     text = str(query or "").translate(_FULL_WIDTH).strip()
@@ -99,31 +108,31 @@ def phone_search_prefix(query):
 class PhoneFormField(forms.CharField):
     """A phone number as typed; cleaned to its one spelling (`normalise_phone`)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return normalise_phone(super().to_python(value))
 
 
-class PhoneField(models.CharField):
+class PhoneField(models.CharField):  # type: ignore[type-arg]  # not subscriptable at run time
     """A phone number column: every ModelForm and the admin clean it with
     `normalise_phone`, and every save and exact lookup uses its one spelling."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return normalise_phone(super().to_python(value))
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         # Not CharField's, which calls to_python: a query must not fail on a wrong number.
         value = models.Field.get_prep_value(self, value)
         return None if value is None else normalise_phone_or_keep(str(value))
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> Any:
         return super().formfield(**{"form_class": PhoneFormField, **kwargs})
 
 
@@ -159,12 +168,12 @@ ID_MESSAGES = {
 }
 
 
-def id_card_check_character(first17):
+def id_card_check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character of a resident ID card (GB 11643-1999)."""
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
-def is_valid_id_card(number):
+def is_valid_id_card(number: str) -> bool:
     if not _ID_CARD.match(number):
         return False
     try:
@@ -174,7 +183,7 @@ def is_valid_id_card(number):
     return id_card_check_character(number[:17]) == number[17]
 
 
-def normalise_id_document(id_type, number):
+def normalise_id_document(id_type: str, number: object) -> str:
     """An ID document's number in one spelling (upper case, no spaces), checked against
     the format of its type: an 18-character ID card (or driving licence) with its check
     character, a passport or a travel permit with their own. Raises ValidationError."""
@@ -190,7 +199,7 @@ def normalise_id_document(id_type, number):
     return number
 
 
-def mask_id_number(number):
+def mask_id_number(number: object) -> str:
     """3101**********1234: the first four and the last four characters only."""
     number = str(number or "")
     if len(number) <= 8:
@@ -206,11 +215,13 @@ BOOKING_DAYS_AHEAD = 3 * 366
 EARLIEST_BIRTHDAY = datetime.date(1900, 1, 1)
 
 
-def booking_window(today):
+def booking_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return today, today + datetime.timedelta(days=BOOKING_DAYS_AHEAD)
 
 
-def check_booking_date(day, *, today, past_allowed=False):
+def check_booking_date(
+    day: datetime.date, *, today: datetime.date, past_allowed: bool = False
+) -> None:
     """A booking's date lies between today and BOOKING_DAYS_AHEAD ahead; `past_allowed`
     for dates that record history (a return already happened). Raises ValidationError."""
     first, last = booking_window(today)
@@ -224,7 +235,7 @@ def check_booking_date(day, *, today, past_allowed=False):
         raise ValidationError(_("That date is in the past: choose today or later."), code="past")
 
 
-def booking_too_far(starts_at, *, branch):
+def booking_too_far(starts_at: datetime.datetime, *, branch: Branch) -> list[str]:
     """The messages when a booking's time lies beyond the window, else an empty list."""
     day = timezone.localtime(starts_at, branch.tzinfo).date()
     try:
@@ -234,18 +245,18 @@ def booking_too_far(starts_at, *, branch):
     return []
 
 
-def check_birthday(day, *, today=None):
+def check_birthday(day: datetime.date, *, today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
     if day < EARLIEST_BIRTHDAY or day > today:
         raise ValidationError(_("A birthday lies between 1900 and today."), code="birthday")
 
 
-def validate_birthday(day):
+def validate_birthday(day: datetime.date | None) -> None:
     if day is not None:
         check_birthday(day)
 
 
-def validate_sane_date(day):
+def validate_sane_date(day: datetime.date | None) -> None:
     """Any date a person types in: not before 1900, not beyond the booking window."""
     if day is not None and (
         day < EARLIEST_BIRTHDAY or day > booking_window(timezone.localdate())[1]
@@ -256,7 +267,7 @@ def validate_sane_date(day):
 class BookingDateField(forms.DateField):
     """The date of a booking, within the window (`check_booking_date`) seen from today."""
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         if value is not None:
             check_booking_date(value, today=timezone.localdate())
@@ -268,11 +279,19 @@ class SaneDateField(forms.DateField):
 
 # --- Money ---
 
+# A sum of money as the services accept it: a Decimal, or what Decimal() reads exactly.
+Amount = Decimal | int | str
+
 DEFAULT_AMOUNT_CEILING = Decimal("200000.00")
 CENT = Decimal("0.01")
 
 
-def check_amount(amount, *, ceiling=DEFAULT_AMOUNT_CEILING, zero_allowed=False):
+def check_amount(
+    amount: Amount,
+    *,
+    ceiling: Decimal = DEFAULT_AMOUNT_CEILING,
+    zero_allowed: bool = False,
+) -> Decimal:
     """One money entry: more than zero (or zero where nothing is a price, e.g. a dress
     lent with the package), in whole cents, and at most the branch's ceiling."""
     amount = Decimal(amount)
@@ -289,15 +308,15 @@ def check_amount(amount, *, ceiling=DEFAULT_AMOUNT_CEILING, zero_allowed=False):
     return amount
 
 
-def amount_ceiling(branch):
+def amount_ceiling(branch: Branch | None) -> Decimal:
     return getattr(branch, "amount_ceiling", None) or DEFAULT_AMOUNT_CEILING
 
 
-def check_branch_amounts(instance, *names):
+def check_branch_amounts(instance: Any, *names: str) -> None:
     """A model's clean(): its money fields within its branch's ceiling (zero allowed), so
     the admin refuses a rental price of ¥99,999,999.99 at the field."""
     branch = getattr(instance, "branch", None) if instance.branch_id else None
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for name in names:
         value = getattr(instance, name)
         if value is None:
@@ -310,7 +329,7 @@ def check_branch_amounts(instance, *names):
         raise ValidationError(errors)
 
 
-def validate_amount_under_default_ceiling(amount):
+def validate_amount_under_default_ceiling(amount: Decimal | None) -> None:
     """For chain-wide prices (packages): at most the default ceiling, zero allowed."""
     if amount is not None:
         check_amount(amount, zero_allowed=True)
@@ -321,7 +340,7 @@ def validate_amount_under_default_ceiling(amount):
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value):
+def csv_cell(value: Any) -> Any:
     """A cell a spreadsheet will not run as a formula: text beginning with =, +, -, @, a
     tab or a carriage return gets a leading single quote (OWASP, CSV injection)."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
@@ -329,15 +348,15 @@ def csv_cell(value):
     return value
 
 
-def csv_row(values):
+def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_cell(v) for v in values]
 
 
 class SafeCSVWriter:
     """csv.writer for every export: each text cell goes through `csv_cell`."""
 
-    def __init__(self, out):
+    def __init__(self, out: SupportsWrite[str]) -> None:
         self._writer = csv.writer(out)
 
-    def writerow(self, values):
+    def writerow(self, values: Iterable[Any]) -> Any:
         return self._writer.writerow(csv_row(values))

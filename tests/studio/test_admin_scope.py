@@ -6,7 +6,7 @@ them is the branch scope (studio.admin.BranchScopedAdmin, studio.admin_site), ne
 missing permission. The demo studio (two branches) provides the records.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -92,7 +92,9 @@ def _fill_in(b1, b2):
         ProductionLeadTime.objects.get_or_create(branch=branch)
         TimeBudget.objects.get_or_create(branch=branch, step="makeup", defaults={"minutes": 50})
         CalendarFeed.objects.get_or_create(staff=clerk)
-        Leave.objects.create(staff=clerk, agent=agent, starts_on=date.today(), ends_on=date.today())
+        Leave.objects.create(
+            staff=clerk, agent=agent, starts_on=timezone.localdate(), ends_on=timezone.localdate()
+        )
         customer = Customer.objects.filter(branch=branch).first()
         CustomerChange.objects.create(
             customer=customer, staff=clerk, field="wechat", old="a", new="b"

@@ -2,6 +2,7 @@
 them; a text said to the couple in theirs."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
@@ -33,8 +34,11 @@ def test_parameters_are_written_in_the_readers_language_too():
         assert texts.render(kind, params) == "Did not book: Shooting May 1, 2026 #3"
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 def test_a_wall_clock_time_is_shown_as_written_at_the_branch():
-    kind, params = NOTE(reason=texts.datetime(datetime(2026, 5, 1, 14, 5), "H:i"))
+    kind, params = NOTE(reason=texts.datetime(datetime(2026, 5, 1, 14, 5, tzinfo=SHANGHAI), "H:i"))
     with translation.override("en"):
         assert texts.render(kind, params) == "Did not book: 14:05"
 
