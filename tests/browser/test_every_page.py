@@ -134,8 +134,10 @@ def _english_the_system_writes():
 CODE_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 # The page's overflow, the elements sticking out (the innermost, to name the culprit) and
-# the text a reader sees.
-MEASURE = """() => {
+# the text a reader sees, once the page has laid itself out at the new size.
+MEASURE = """async () => {
+  // What listens for the new size (a chart redrawing itself) has its frame first.
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const width = window.innerWidth;
   const out = [];
   for (const el of document.body.querySelectorAll('*')) {
@@ -231,7 +233,7 @@ def test_every_page_of_the_role_reads_naturally_in_both_languages(chromium, stud
             context.add_cookies(
                 [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": studio["url"]}]
             )
-            for name, path in paths:
+            for _name, path in paths:
                 if path.endswith(".pdf"):
                     response = context.request.get(studio["url"] + path)
                     if response.status != 200:
