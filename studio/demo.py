@@ -21,6 +21,7 @@ from orders.models import LedgerEntry, Order, State
 from pickup import demo as pickup_demo
 from rentals import demo as rentals_demo
 from selection import demo as selection_demo
+from selection import texts as selection_texts
 from selection.models import ProductionItem, SelectionSession
 from shoots import services as shoot_services
 from shoots.models import Room, Vehicle
@@ -502,7 +503,7 @@ def _walk(rng, order, target, crews, manager, signed):
                 order=order,
                 kind="selection_upsell",
                 amount=upsell,
-                description="加选 10 张精修 10 extra retouched photos",
+                description=selection_texts.EXTRA_PHOTOS(count=10),
                 staff=taker,
             )
             orders.take_payment(
