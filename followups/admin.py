@@ -7,6 +7,7 @@ from studio.admin import CHAIN_WIDE, BranchScopedAdmin, HistoryAdmin
 from studio.services import AlreadyDone
 
 from . import services
+from . import texts as care_texts
 from .models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage
 
 
@@ -16,10 +17,14 @@ class MessageTemplateAdmin(HistoryAdmin):
 
     branch_path = CHAIN_WIDE
 
-    list_display = ["key", "language", "channel", "marketing", "is_active"]
+    list_display = ["name", "language", "channel", "marketing", "is_active"]
     list_filter = ["channel", "language", "marketing", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["key", "body"]
+
+    @admin.display(description=_("message"), ordering="key")
+    def name(self, template):
+        return care_texts.template_name(template.key)
 
 
 @admin.register(OutboxMessage)
@@ -29,7 +34,7 @@ class OutboxMessageAdmin(BranchScopedAdmin, admin.ModelAdmin):
     branch_path = "branch"
     kept = True
 
-    list_display = ["created_at", "customer", "channel", "template_key", "status", "send_after"]
+    list_display = ["created_at", "customer", "channel", "template", "status", "send_after"]
     list_filter = ["status", "channel", "template_key", "branch"]
     search_fields = ["to", "occasion", "customer__bride_name", "customer__groom_name"]
     list_select_related = ["customer"]
@@ -40,6 +45,10 @@ class OutboxMessageAdmin(BranchScopedAdmin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("message"), ordering="template_key")
+    def template(self, message):
+        return care_texts.template_name(message.template_key)
 
 
 @admin.register(CallTask)
@@ -72,7 +81,6 @@ class CareRuleAdmin(HistoryAdmin):
     branch_path = CHAIN_WIDE
 
     list_display = [
-        "key",
         "rule_name",
         "trigger",
         "offset_minutes",

@@ -69,6 +69,31 @@ SCRIPTS = {
 }
 
 
+# The seeded message templates' names (followups migrations 0003 and 0005); a template a
+# manager added under a new key shows its key.
+TEMPLATE_NAMES = {
+    "visit_not_booked": _("SMS after a visit that did not book"),
+    "deposit_thanks": _("Thank-you SMS for the deposit"),
+    "deposit_letter": _("Thank-you letter for the deposit"),
+    "no_shoot_offer_15": _("Offer on day 15 without a shoot"),
+    "no_shoot_offer_60": _("Better offer on day 60 without a shoot"),
+    "shoot_greeting": _("Greeting after the shoot"),
+    "selection_greeting": _("Greeting after the selection"),
+    "pickup_notice": _("Pickup notice SMS"),
+    "delivered_thanks": _("Thank-you letter after delivery"),
+    "vip_greeting": _("VIP greeting on day 30"),
+    "birthday_greeting": _("Birthday greeting"),
+    "anniversary_greeting": _("Wedding anniversary greeting"),
+    "referral_thanks": _("Thanks for a referral"),
+    "complaint_apology": _("Apology letter for a complaint"),
+    "call_failed_offer": _("Offer letter after an unanswered call"),
+}
+
+
+def template_name(key):
+    return str(TEMPLATE_NAMES.get(key, key))
+
+
 def rule_name(rule):
     return str(NAMES.get(rule.key, rule.key))
 

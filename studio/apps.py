@@ -8,7 +8,14 @@ class StudioConfig(AppConfig):
     verbose_name = _("Studio")
 
     def ready(self):
-        from . import checks  # noqa: F401
+        from django.contrib.auth.models import Group
+
+        from . import checks, library_texts  # noqa: F401
+        from .roles import role_label
+
+        # A role is a group named by its slug (studio.roles); wherever Django shows a group
+        # (the admin's users and groups), show the role's name in the reader's language.
+        Group.__str__ = role_label
 
 
 class StudioAdminConfig(admin_apps.AdminConfig):

@@ -60,3 +60,8 @@ FRONT_DESK = frozenset({RECEPTIONIST, CASHIER, MANAGER, CUSTOMER_SERVICE})
 LOGS_COMPLAINTS = frozenset({RECEPTIONIST, CUSTOMER_SERVICE, MANAGER})
 # Who puts an order's shoot on the control sheet (摄控表) or moves it.
 BOOKS_SHOOTS = frozenset({DISPATCHER, MANAGER, RECEPTIONIST, CUSTOMER_SERVICE})
+
+
+def role_label(group):
+    """A role group's name in the reader's language; any other group's name as it is."""
+    return str(LABELS.get(group.name, group.name))
