@@ -15,6 +15,7 @@ from orders.guards import blocked_reasons
 from orders.models import Order, State
 from studio import roles
 from studio.access import StaffRequired, redirect_allowed
+from studio.forms import attach_errors
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
 
@@ -37,15 +38,6 @@ BOARD_ROLES = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER, roles.SELECTION
 MOVES_ITEMS = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER}
 # The service names the booking time `starts_at`; the form asks for a date and a time.
 FIELD_FOR = {"starts_at": "time"}
-
-
-def _attach(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = FIELD_FOR.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _sheet_url(branch, moment):
@@ -88,7 +80,7 @@ class BookView(StaffRequired, TemplateView):
                     by=request.staff,
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 messages.success(
                     request,
@@ -170,7 +162,7 @@ class FilesView(SheetView):
             try:
                 services.mark_files(order=order, by=request.staff, **form.cleaned_data)
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 messages.success(
                     request,
@@ -293,7 +285,7 @@ class PicksView(WorkspaceView):
                         album_page=data["album_page"],
                     )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 return self.respond(session, current_pass=current)
         return self.respond(session, current_pass=current, status=400, pick_form=form)
@@ -308,7 +300,7 @@ class ProductsView(WorkspaceView):
             try:
                 services.add_product(session=session, by=request.staff, **form.cleaned_data)
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 return self.respond(session, current_pass=current)
         return self.respond(session, current_pass=current, status=400, product_form=form)
@@ -412,7 +404,7 @@ class ConfirmView(SessionMixin, TemplateView):
                 messages.warning(request, exc.messages[0])
                 return redirect(self.session_url(self.session))
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 messages.success(
                     request,
