@@ -6,6 +6,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from studio import roles
 from studio.access import StaffRequired
+from studio.forms import attach_errors
 from studio.models import Customer
 from studio.selectors import covering_for
 from studio.services import AlreadyDone
@@ -94,8 +95,7 @@ class CareRuleUpdateView(CareRuleListView):
                     by=request.staff,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field, errors)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Care rule “%(name)s” saved.") % {"name": rule.name})
                 return redirect("followups:care_rules")
@@ -133,8 +133,7 @@ class ComplaintCreateView(StaffRequired, FormView):
                 customer=customer, logged_by=self.request.staff, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            attach_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Complaint logged; the apology letter will follow."))
         return redirect("studio:customer", pk=customer.pk)

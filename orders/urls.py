@@ -6,6 +6,7 @@ app_name = "orders"
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
     path("sign/<int:customer>/", views.SignView.as_view(), name="sign"),
+    path("sign/<int:customer>/ask-approval/", views.AskApprovalView.as_view(), name="ask_approval"),
     path(
         "sign/<int:customer>/approvals/<int:pk>/",
         views.ApprovalStatusView.as_view(),

@@ -6,6 +6,7 @@ from django.views.generic import DetailView, FormView, ListView, View
 
 from studio import roles
 from studio.access import StaffRequired, redirect_allowed
+from studio.forms import attach_errors
 from studio.models import Customer, DiscountApproval, Package
 from studio.pdf import pdf_response
 from studio.services import ask_discount_approval
@@ -115,7 +116,7 @@ class PaymentView(StaffRequired, View):
             try:
                 entry = services.take_payment(order=order, staff=request.staff, **form.cleaned_data)
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -150,11 +151,10 @@ class ReceiptView(StaffRequired, View):
 SIGNS_ORDERS = {roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER}
 
 
-class SignView(StaffRequired, FormView):
-    """Sign the planning document (企划书): the order is created with its deposit."""
+class SigningPage(StaffRequired):
+    """The planning document (企划书) of one customer: what signing and asking share."""
 
     roles = SIGNS_ORDERS
-    http_method_names = ["get", "post"]
     template_name = "orders/sign.html"
     form_class = SigningForm
 
@@ -195,10 +195,14 @@ class SignView(StaffRequired, FormView):
             )
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        if "ask_approval" in request.POST:
-            return self.ask_approval(self.get_form())
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SignView(SigningPage, FormView):
+    """Sign the planning document: the order is created with its deposit."""
+
+    http_method_names = ["get", "post"]
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -220,7 +224,7 @@ class SignView(StaffRequired, FormView):
                 request_key=data["request_key"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -228,12 +232,15 @@ class SignView(StaffRequired, FormView):
         )
         return redirect(order)
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
-    def ask_approval(self, form):
-        """Send the discount to the managers' Today page; the planning document stays as
-        filled in, and signing later picks up the approval."""
+class AskApprovalView(SigningPage, FormView):
+    """Send the discount to the managers' Today page; the planning document stays as
+    filled in, and signing later picks up the approval."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
         form.is_valid()
         package = form.cleaned_data.get("package")
         discount = form.cleaned_data.get("discount")
@@ -244,22 +251,22 @@ class SignView(StaffRequired, FormView):
                 customer=self.get_customer(),
                 package=package,
                 discount=discount,
-                requested_by=self.request.staff,
+                requested_by=request.staff,
             )
         except ValidationError as exc:
             form = self.get_form()
             form.is_valid()
-            _attach(form, exc)
+            attach_errors(form, exc)
             return self.form_invalid(form)
         kwargs = self.get_form_kwargs()
         kwargs.pop("data", None)
         kwargs.pop("files", None)
         kwargs["initial"] = {
-            **self.request.POST.dict(),
+            **request.POST.dict(),
             "approval": approval.pk,
             "approver_password": "",
         }
-        messages.info(self.request, _("A manager has been asked to approve the discount."))
+        messages.info(request, _("A manager has been asked to approve the discount."))
         return self.render_to_response(
             self.get_context_data(form=self.get_form_class()(**kwargs), approval=approval)
         )
@@ -303,11 +310,3 @@ class PlanningDocumentView(StaffRequired, View):
             language=order.customer.language,
             request=request,
         )
-
-
-def _attach(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

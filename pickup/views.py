@@ -1,8 +1,9 @@
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -116,23 +117,12 @@ DESK_ROLES = {roles.PICKUP_CLERK, roles.RECEPTIONIST, roles.CASHIER, roles.MANAG
 CHECK_ROLES = {roles.PRODUCTION, roles.PICKUP_CLERK, roles.MANAGER}
 
 
-class DeskView(StaffRequired, TemplateView):
+class DeskPage(StaffRequired):
     """The pickup desk for one appointment: the slip (or a lost-slip memo), the balance, the
-    items counted one by one, the third sale, the survey, and the delivery. Each form posts
-    its `action`; a refusal comes back on the same page at the field it names."""
+    items counted one by one, the third sale, the survey, and the delivery."""
 
     roles = DESK_ROLES
     template_name = "pickup/desk.html"
-    http_method_names = ["get", "post"]
-    FORM_OF = {
-        "slip": "slip_form",
-        "pay": "payment_form",
-        "hand_over": "hand_over_form",
-        "extra": "extra_form",
-        "survey": "survey_form",
-        "complete": None,
-    }
-    ACTIONS = tuple(FORM_OF)
 
     def get_appointment(self):
         return get_object_or_404(
@@ -144,76 +134,135 @@ class DeskView(StaffRequired, TemplateView):
             pk=self.kwargs["pk"],
         )
 
-    def forms(self, appointment, data=None, action=None):
+    def desk_forms(self, appointment, bound=None, data=None):
+        """The page's forms by context name; the one named `bound` gets `data`."""
         order = appointment.order
-        remaining = selectors.remaining_items(order)
-        bound = {name: (data if name == action else None) for name in self.ACTIONS}
+
+        def given(name):
+            return data if name == bound else None
+
         survey = selectors.survey(order)
         return {
-            "slip_form": SlipForm(bound["slip"], prefix="slip"),
+            "slip_form": SlipForm(given("slip_form"), prefix="slip"),
             "payment_form": PaymentForm(
-                bound["pay"],
+                given("payment_form"),
                 prefix="pay",
                 initial={"amount": order.balance_due if order.balance_due > 0 else None},
             ),
-            "hand_over_form": HandOverForm(bound["hand_over"], prefix="give", remaining=remaining),
-            "extra_form": ExtraForm(
-                bound["extra"], prefix="extra", extras=services.extras(branch=appointment.branch)
+            "hand_over_form": HandOverForm(
+                given("hand_over_form"), prefix="give", remaining=selectors.remaining_items(order)
             ),
-            "survey_form": None if survey else SurveyForm(bound["survey"], prefix="survey"),
+            "extra_form": ExtraForm(
+                given("extra_form"),
+                prefix="extra",
+                extras=services.extras(branch=appointment.branch),
+            ),
+            "survey_form": None if survey else SurveyForm(given("survey_form"), prefix="survey"),
         }
+
+    def desk_context(self, appointment, forms, errors=()):
+        order = appointment.order
+        return {
+            "view": self,
+            "appointment": appointment,
+            "is_open": appointment.status == PickupAppointment.Status.BOOKED,
+            "order": order,
+            "balance": order.balance_due,
+            "remaining": selectors.remaining_items(order),
+            "handed": selectors.handed_items(order),
+            "lost_memos": list(appointment.lost_slip_memos.all()),
+            "partial_memos": list(appointment.partial_memos.select_related("next_appointment")),
+            "survey": selectors.survey(order),
+            "blocked": blocked_reasons(order, "deliver") if order.state == State.READY else [],
+            "errors": errors,
+            **forms,
+        }
+
+    def desk_url(self, appointment):
+        return reverse("pickup:desk", args=[appointment.pk])
+
+
+class DeskView(DeskPage, TemplateView):
+    """The desk page; each of its forms posts to its own action view below."""
+
+    http_method_names = ["get"]
 
     def get(self, request, pk):
         appointment = self.get_appointment()
-        return self.render_to_response(self._context(appointment, self.forms(appointment)))
+        context = self.desk_context(appointment, self.desk_forms(appointment))
+        return self.render_to_response(context)
+
+
+class DeskActionView(DeskPage, View):
+    """POST one of the desk's forms: validate it, call one service, back to the desk. A
+    refusal shows the desk again with the reason at the form (400); a second press after
+    someone else's is a warning on the desk as it is now."""
+
+    http_method_names = ["post"]
+    # The desk's context name of this action's form (None: the action has no form).
+    form_name = None
 
     def post(self, request, pk):
         appointment = self.get_appointment()
-        action = request.POST.get("action")
-        if action not in self.ACTIONS:
-            raise BadRequest("Unknown action.")
-        forms = self.forms(appointment, request.POST, action)
+        forms = self.desk_forms(appointment, bound=self.form_name, data=request.POST)
+        form = forms[self.form_name] if self.form_name else None
         errors = []
         try:
-            done = getattr(self, f"do_{action}")(appointment, forms)
+            if self.form_name and form is None:
+                raise AlreadyDone(_("Already done."))
+            if form is not None and not form.is_valid():
+                return self.refused(appointment, forms)
+            return self.act(appointment, form.cleaned_data if form is not None else {})
         except AlreadyDone as exc:
             messages.warning(request, exc.messages[0])
-            return redirect(request.path)
+            return redirect(self.desk_url(appointment))
         except ValidationError as exc:
-            done = None
-            form = forms.get(self.FORM_OF[action])
             if form is not None:
                 attach_errors(form, exc)
             else:
                 errors = exc.messages
-        if done is not None:
-            messages.success(request, done[0])
-            return redirect(done[1] if len(done) > 1 else request.path)
-        ctx = self._context(appointment, forms, errors=errors)
-        return self.render_to_response(ctx, status=400)
+        return self.refused(appointment, forms, errors)
 
-    def _valid(self, form):
-        if form is None:
-            raise AlreadyDone(_("Already done."))
-        if not form.is_valid():
-            raise ValidationError({})
-        return form.cleaned_data
+    def act(self, appointment, data):
+        """Call the action's one service; answer with `self.done(...)`."""
+        raise NotImplementedError
 
-    def do_slip(self, appointment, forms):
-        data = self._valid(forms["slip_form"])
+    def done(self, appointment, message, to=None):
+        messages.success(self.request, message)
+        return redirect(to or self.desk_url(appointment))
+
+    def refused(self, appointment, forms, errors=()):
+        context = self.desk_context(appointment, forms, errors=errors)
+        return TemplateResponse(self.request, self.template_name, context, status=400)
+
+
+class VerifySlipView(DeskActionView):
+    form_name = "slip_form"
+
+    def act(self, appointment, data):
         memo = services.verify_slip(appointment=appointment, by=self.request.staff, **data)
         if memo:
-            return (_("Lost-slip memo written: print it for the customer to sign."),)
-        return (_("The pickup slip matches."),)
+            return self.done(
+                appointment, _("Lost-slip memo written: print it for the customer to sign.")
+            )
+        return self.done(appointment, _("The pickup slip matches."))
 
-    def do_pay(self, appointment, forms):
-        data = self._valid(forms["payment_form"])
+
+class PayBalanceView(DeskActionView):
+    form_name = "payment_form"
+
+    def act(self, appointment, data):
         entry = take_payment(order=appointment.order, staff=self.request.staff, **data)
-        return (_("Payment recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no},)
+        return self.done(
+            appointment,
+            _("Payment recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no},
+        )
 
-    def do_hand_over(self, appointment, forms):
-        form = forms["hand_over_form"]
-        data = self._valid(form)
+
+class HandOverView(DeskActionView):
+    form_name = "hand_over_form"
+
+    def act(self, appointment, data):
         rest_at = None
         if data["rest_date"]:
             start = timezone.localtime(appointment.starts_at, appointment.branch.tzinfo)
@@ -222,46 +271,42 @@ class DeskView(StaffRequired, TemplateView):
             appointment=appointment, item_ids=data["items"], by=self.request.staff, rest_at=rest_at
         )
         if memo is None:
-            return (_("Every item is handed over."),)
+            return self.done(appointment, _("Every item is handed over."))
         when = timezone.localtime(memo.rest_at, appointment.branch.tzinfo)
-        return (
+        return self.done(
+            appointment,
             _("Partial pickup: the rest on %(when)s, slip %(slip)s. Print the memo.")
             % {
                 "when": date_format(when, "SHORT_DATETIME_FORMAT"),
                 "slip": memo.next_appointment.slip_number,
             },
-            reverse("pickup:desk", args=[memo.next_appointment_id]),
+            to=self.desk_url(memo.next_appointment),
         )
 
-    def do_extra(self, appointment, forms):
-        data = self._valid(forms["extra_form"])
+
+class SellExtraView(DeskActionView):
+    form_name = "extra_form"
+
+    def act(self, appointment, data):
         entry = services.sell_extra(appointment=appointment, by=self.request.staff, **data)
-        return (_("Extra sold: receipt %(receipt)s.") % {"receipt": entry.receipt_no},)
+        return self.done(
+            appointment, _("Extra sold: receipt %(receipt)s.") % {"receipt": entry.receipt_no}
+        )
 
-    def do_survey(self, appointment, forms):
-        data = self._valid(forms["survey_form"])
+
+class SurveyView(DeskActionView):
+    form_name = "survey_form"
+
+    def act(self, appointment, data):
         services.record_survey(order=appointment.order, by=self.request.staff, **data)
-        return (_("Thank you: the survey is saved."),)
+        return self.done(appointment, _("Thank you: the survey is saved."))
 
-    def do_complete(self, appointment, forms):
+
+class CompletePickupView(DeskActionView):
+    def act(self, appointment, data):
         services.complete_pickup(appointment=appointment, by=self.request.staff)
-        return (_("Delivered: the customer signs the production list as received."),)
-
-    def _context(self, appointment, forms, errors=()):
-        order = appointment.order
-        return self.get_context_data(
-            appointment=appointment,
-            is_open=appointment.status == PickupAppointment.Status.BOOKED,
-            order=order,
-            balance=order.balance_due,
-            remaining=selectors.remaining_items(order),
-            handed=selectors.handed_items(order),
-            lost_memos=list(appointment.lost_slip_memos.all()),
-            partial_memos=list(appointment.partial_memos.select_related("next_appointment")),
-            survey=selectors.survey(order),
-            blocked=blocked_reasons(order, "deliver") if order.state == State.READY else [],
-            errors=errors,
-            **forms,
+        return self.done(
+            appointment, _("Delivered: the customer signs the production list as received.")
         )
 
 

@@ -111,8 +111,6 @@ class ReturnForm(forms.Form):
     refund_method = forms.ChoiceField(
         label=_("Deposit refunded by"), choices=LedgerEntry.Method.choices
     )
-    # Set by the confirmation step, once the desk has seen how much goes back.
-    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 
 class CancelForm(forms.Form):

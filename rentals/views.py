@@ -166,39 +166,47 @@ class PickUpView(ReservationActionView):
         return _("Picked up: the ID document is held and the deposit taken.")
 
 
-class ReturnView(ReservationActionView):
-    """Two steps: the desk enters what was found and sees the refund (deposit less the
-    deductions); only the confirmation takes the dress back and refunds."""
+class ReturnPreviewView(ReservationActionView):
+    """The return's first step: the desk enters what was found and sees the refund (the
+    deposit less the deductions) on the reservation page; nothing is taken back yet."""
 
     form_class = ReturnForm
     form_name = "return_form"
 
     def post(self, request, pk):
-        form = self.form_class(request.POST)
-        if not form.is_valid() or form.cleaned_data["confirmed"]:
-            return super().post(request, pk)
         reservation = _reservation(self)
-        data = form.cleaned_data
-        try:
-            refund = services.refund_on_return(
-                reservation=reservation, deductions=data["deductions"] or 0
-            )
-            if data["deductions"] and not data["reason"].strip():
-                raise ValidationError({"reason": _("Say what the deduction is for.")})
-        except ValidationError as exc:
-            attach_errors(form, exc)
-            context = self.get_context_data(reservation=reservation, return_form=form)
-            return self.render_to_response(context, status=400)
-        preview = {
-            "deposit": reservation.deposit_amount,
-            "deductions": data["deductions"] or 0,
-            "refund": refund,
-            "reason": data["reason"],
-            "method": dict(form.fields["refund_method"].choices)[data["refund_method"]],
-        }
-        return self.render_to_response(
-            self.get_context_data(reservation=reservation, return_form=form, return_preview=preview)
-        )
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                refund = services.refund_on_return(
+                    reservation=reservation, deductions=data["deductions"] or 0
+                )
+                if data["deductions"] and not data["reason"].strip():
+                    raise ValidationError({"reason": _("Say what the deduction is for.")})
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                preview = {
+                    "deposit": reservation.deposit_amount,
+                    "deductions": data["deductions"] or 0,
+                    "refund": refund,
+                    "reason": data["reason"],
+                    "method": dict(form.fields["refund_method"].choices)[data["refund_method"]],
+                }
+                context = self.get_context_data(
+                    reservation=reservation, return_form=form, return_preview=preview
+                )
+                return self.render_to_response(context)
+        context = self.get_context_data(reservation=reservation, return_form=form)
+        return self.render_to_response(context, status=400)
+
+
+class ReturnView(ReservationActionView):
+    """The return's confirmation, from the preview: take the dress back and refund."""
+
+    form_class = ReturnForm
+    form_name = "return_form"
 
     def act(self, reservation, data):
         services.return_dress(

@@ -21,11 +21,12 @@ urlpatterns = [
         views.ProductionListView.as_view(),
         name="production_list",
     ),
-    path(
-        "session/<str:number>/<str:action>/",
-        views.SessionActionView.as_view(),
-        name="session_action",
-    ),
+    path("session/<str:number>/start/", views.StartView.as_view(), name="start"),
+    path("session/<str:number>/reopen/", views.ReopenView.as_view(), name="reopen"),
+    path("session/<str:number>/send/", views.SendView.as_view(), name="send"),
     path("production/", views.BoardView.as_view(), name="board"),
-    path("production/<int:pk>/<str:action>/", views.MoveView.as_view(), name="move"),
+    path("production/<int:pk>/next/", views.NextStageView.as_view(), name="move_next"),
+    path("production/<int:pk>/pass/", views.PassQcView.as_view(), name="move_pass"),
+    path("production/<int:pk>/fail/", views.FailQcView.as_view(), name="move_fail"),
+    path("production/<int:pk>/resume/", views.ResumeView.as_view(), name="move_resume"),
 ]

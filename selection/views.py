@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +14,7 @@ from orders.guards import blocked_reasons
 from orders.models import Order, State
 from studio import roles
 from studio.access import StaffRequired, redirect_allowed
+from studio.forms import attach_errors
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
 
@@ -37,15 +37,6 @@ BOARD_ROLES = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER, roles.SELECTION
 MOVES_ITEMS = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER}
 # The service names the booking time `starts_at`; the form asks for a date and a time.
 FIELD_FOR = {"starts_at": "time"}
-
-
-def _attach(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = FIELD_FOR.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _sheet_url(branch, moment):
@@ -88,7 +79,7 @@ class BookView(StaffRequired, TemplateView):
                     by=request.staff,
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 messages.success(
                     request,
@@ -170,7 +161,7 @@ class FilesView(SheetView):
             try:
                 services.mark_files(order=order, by=request.staff, **form.cleaned_data)
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 messages.success(
                     request,
@@ -293,7 +284,7 @@ class PicksView(WorkspaceView):
                         album_page=data["album_page"],
                     )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 return self.respond(session, current_pass=current)
         return self.respond(session, current_pass=current, status=400, pick_form=form)
@@ -308,7 +299,7 @@ class ProductsView(WorkspaceView):
             try:
                 services.add_product(session=session, by=request.staff, **form.cleaned_data)
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 return self.respond(session, current_pass=current)
         return self.respond(session, current_pass=current, status=400, product_form=form)
@@ -328,37 +319,51 @@ class RemoveProductView(WorkspaceView):
 
 
 class SessionActionView(SessionMixin, View):
-    """The session's buttons: start, reopen (within 3 hours), send to production."""
+    """One of the session's buttons: call its service, back to the session page."""
 
     roles = SESSION_ROLES
     http_method_names = ["post"]
-    ACTIONS = {
-        "start": (services.start_selection, gettext_lazy("The selection has started.")),
-        "reopen": (
-            services.reopen_selection,
-            gettext_lazy("The selection is open for changes again."),
-        ),
-        "send": (
-            services.send_to_production,
-            gettext_lazy("The production list went to production."),
-        ),
-    }
+    done_message = ""
 
-    def post(self, request, number, action):
-        if action not in self.ACTIONS:
-            raise Http404
+    def post(self, request, number):
         session = self.get_session()
-        service, done = self.ACTIONS[action]
         try:
-            service(order=session.order, by=request.staff)
+            self.act(session.order)
         except AlreadyDone as exc:
             messages.warning(request, exc.messages[0])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, done)
+            messages.success(request, self.done_message)
         return redirect(self.session_url(session))
+
+    def act(self, order):
+        """Call the button's one service."""
+        raise NotImplementedError
+
+
+class StartView(SessionActionView):
+    done_message = gettext_lazy("The selection has started.")
+
+    def act(self, order):
+        services.start_selection(order=order, by=self.request.staff)
+
+
+class ReopenView(SessionActionView):
+    """Reopen a signed production list for changes (within 3 hours)."""
+
+    done_message = gettext_lazy("The selection is open for changes again.")
+
+    def act(self, order):
+        services.reopen_selection(order=order, by=self.request.staff)
+
+
+class SendView(SessionActionView):
+    done_message = gettext_lazy("The production list went to production.")
+
+    def act(self, order):
+        services.send_to_production(order=order, by=self.request.staff)
 
 
 class ConfirmView(SessionMixin, TemplateView):
@@ -412,7 +417,7 @@ class ConfirmView(SessionMixin, TemplateView):
                 messages.warning(request, exc.messages[0])
                 return redirect(self.session_url(self.session))
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc, field_for=FIELD_FOR)
             else:
                 messages.success(
                     request,
@@ -473,31 +478,49 @@ class BoardView(StaffRequired, TemplateView):
 
 
 class MoveView(BoardView):
-    """One tap on the board: next stage, QC passed, QC failed (with a reason), back from
-    rework."""
+    """One tap on the board for one item; a refusal shows the board with the reason at the
+    item (400)."""
 
     roles = MOVES_ITEMS
     http_method_names = ["post"]
 
-    def post(self, request, pk, action):
+    def post(self, request, pk):
         item = get_object_or_404(self.scoped(ProductionItem.objects.all(), "order__branch"), pk=pk)
         try:
-            if action == "next":
-                services.advance_item(
-                    item=item, by=request.staff, from_stage=request.POST.get("from") or None
-                )
-            elif action == "pass":
-                services.pass_qc(item=item, by=request.staff)
-            elif action == "fail":
-                form = ReworkForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(form.errors["reason"])
-                services.fail_qc(item=item, by=request.staff, reason=form.cleaned_data["reason"])
-            elif action == "resume":
-                services.resume_item(item=item, to=request.POST.get("to", ""), by=request.staff)
-            else:
-                raise Http404
+            self.act(item)
         except ValidationError as exc:
             context = self.get_context_data(errors={item.pk: exc.messages})
             return self.render_to_response(context, status=400)
         return redirect("selection:board")
+
+    def act(self, item):
+        """Call the tap's one service."""
+        raise NotImplementedError
+
+
+class NextStageView(MoveView):
+    def act(self, item):
+        from_stage = self.request.POST.get("from") or None
+        services.advance_item(item=item, by=self.request.staff, from_stage=from_stage)
+
+
+class PassQcView(MoveView):
+    def act(self, item):
+        services.pass_qc(item=item, by=self.request.staff)
+
+
+class FailQcView(MoveView):
+    """QC failed: back to rework, with the reason."""
+
+    def act(self, item):
+        form = ReworkForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.fail_qc(item=item, by=self.request.staff, reason=form.cleaned_data["reason"])
+
+
+class ResumeView(MoveView):
+    """Back from rework into the stage picked."""
+
+    def act(self, item):
+        services.resume_item(item=item, to=self.request.POST.get("to", ""), by=self.request.staff)

@@ -60,14 +60,6 @@ def _day(value, default):
     return day
 
 
-def _attach(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class SheetMixin(StaffRequired):
     roles = SHEET_ROLES
 
@@ -175,7 +167,7 @@ class BookView(StaffRequired, TemplateView):
                     **form.service_kwargs(),
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -334,6 +326,10 @@ class ShootActionView(StaffRequired, View):
     def make_form(self, shoot):
         return self.form_class(self.request.POST) if self.form_class else None
 
+    def act(self, shoot, data):
+        """Call the action's one service with the form's cleaned data."""
+        raise NotImplementedError
+
     def back(self, shoot):
         """To the page it came from, else the shoot's page, else the day's sheet or the
         tablet: whichever of them the actor may open."""
@@ -346,58 +342,48 @@ class ShootActionView(StaffRequired, View):
         )
 
 
-def _action(name, form_class, message, roles_=DAY_ROLES, call=None, page_form_name=None):
-    return type(
-        name,
-        (ShootActionView,),
-        {
-            "form_class": form_class,
-            "done_message": message,
-            "roles": roles_,
-            "act": call,
-            "page_form_name": page_form_name,
-        },
-    )
+class CheckInView(ShootActionView):
+    """Check the couple in: locker key, deposit, balance, and the briefing."""
+
+    form_class = CheckInForm
+    done_message = gettext_lazy("Checked in.")
+    page_form_name = "check_in_form"
+
+    def act(self, shoot, data):
+        services.check_in(
+            shoot=shoot,
+            by=self.request.staff,
+            locker_key=data["locker_key"],
+            deposit_method=data["deposit_method"],
+            balance_method=data["balance_method"] or None,
+            briefed=data["briefed"],
+        )
 
 
-CheckInView = _action(
-    "CheckInView",
-    CheckInForm,
-    gettext_lazy("Checked in."),
-    call=lambda self, shoot, data: services.check_in(
-        shoot=shoot,
-        by=self.request.staff,
-        locker_key=data["locker_key"],
-        deposit_method=data["deposit_method"],
-        balance_method=data["balance_method"] or None,
-        briefed=data["briefed"],
-    ),
-    page_form_name="check_in_form",
-)
-BriefView = _action(
-    "BriefView",
-    None,
-    gettext_lazy("Briefing recorded."),
-    call=lambda self, shoot, data: services.mark_briefed(shoot=shoot, by=self.request.staff),
-)
-DepartView = _action(
-    "DepartView",
-    None,
-    gettext_lazy("Departure recorded."),
-    call=lambda self, shoot, data: services.depart_outdoor(shoot=shoot, by=self.request.staff),
-)
-ReturnView = _action(
-    "ReturnView",
-    None,
-    gettext_lazy("Return recorded."),
-    call=lambda self, shoot, data: services.return_outdoor(shoot=shoot, by=self.request.staff),
-)
+class BriefView(ShootActionView):
+    done_message = gettext_lazy("Briefing recorded.")
+
+    def act(self, shoot, data):
+        services.mark_briefed(shoot=shoot, by=self.request.staff)
+
+
+class DepartView(ShootActionView):
+    done_message = gettext_lazy("Departure recorded.")
+
+    def act(self, shoot, data):
+        services.depart_outdoor(shoot=shoot, by=self.request.staff)
+
+
+class ReturnView(ShootActionView):
+    done_message = gettext_lazy("Return recorded.")
+
+    def act(self, shoot, data):
+        services.return_outdoor(shoot=shoot, by=self.request.staff)
 
 
 class FinishView(ShootActionView):
     """Finish the shoot: asks whether the locker key came back while a deposit is held."""
 
-    form_class = FinishForm
     done_message = gettext_lazy("The shoot is finished. Book the selection appointment next.")
     page_form_name = "finish_form"
 
@@ -415,38 +401,37 @@ class FinishView(ShootActionView):
         )
 
 
-NoShowView = _action(
-    "NoShowView",
-    None,
-    gettext_lazy("Marked as a no-show; the owner has a call to make."),
-    call=lambda self, shoot, data: services.mark_no_show(shoot=shoot, by=self.request.staff),
-)
-LateView = _action(
-    "LateView",
-    LateForm,
-    gettext_lazy("The late start is recorded."),
-    call=lambda self, shoot, data: services.record_late_start(
-        shoot=shoot, minutes=data["minutes"], by=self.request.staff
-    ),
-)
-ConfirmationView = _action(
-    "ConfirmationView",
-    ConfirmationForm,
-    gettext_lazy("The outcome of the call is recorded."),
-    roles_=BOOKING_ROLES,
-    call=lambda self, shoot, data: services.record_confirmation(
-        shoot=shoot, outcome=data["outcome"], by=self.request.staff
-    ),
-)
-VisitView = _action(
-    "VisitView",
-    VisitForm,
-    gettext_lazy("Visit recorded."),
-    roles_=VISIT_ROLES,
-    call=lambda self, shoot, data: services.record_visit(
-        shoot=shoot, visitor=self.request.staff, note=data["note"]
-    ),
-)
+class NoShowView(ShootActionView):
+    done_message = gettext_lazy("Marked as a no-show; the owner has a call to make.")
+
+    def act(self, shoot, data):
+        services.mark_no_show(shoot=shoot, by=self.request.staff)
+
+
+class LateView(ShootActionView):
+    form_class = LateForm
+    done_message = gettext_lazy("The late start is recorded.")
+
+    def act(self, shoot, data):
+        services.record_late_start(shoot=shoot, minutes=data["minutes"], by=self.request.staff)
+
+
+class ConfirmationView(ShootActionView):
+    roles = BOOKING_ROLES
+    form_class = ConfirmationForm
+    done_message = gettext_lazy("The outcome of the call is recorded.")
+
+    def act(self, shoot, data):
+        services.record_confirmation(shoot=shoot, outcome=data["outcome"], by=self.request.staff)
+
+
+class VisitView(ShootActionView):
+    roles = VISIT_ROLES
+    form_class = VisitForm
+    done_message = gettext_lazy("Visit recorded.")
+
+    def act(self, shoot, data):
+        services.record_visit(shoot=shoot, visitor=self.request.staff, note=data["note"])
 
 
 class HandOffView(ShootActionView):

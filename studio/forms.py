@@ -187,10 +187,13 @@ class LeaveForm(forms.Form):
         )
 
 
-def attach_errors(form, exc):
-    """Put a service's ValidationError on the form, at the field it names when it can."""
+def attach_errors(form, exc, field_for=None):
+    """Put a service's ValidationError on the form, at the field it names when it can.
+    `field_for` maps a name the service uses to the form's field for it (e.g. the
+    service's `starts_at` is the form's `time`)."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
+            name = (field_for or {}).get(name, name)
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)

@@ -53,14 +53,13 @@ def test_it_speaks_chinese(chinese, login, receptionist, approval):
 
 def test_the_signing_page_polls_after_asking(login, receptionist, customer, package):
     response = login(receptionist).post(
-        reverse("orders:sign", args=[customer.pk]),
+        reverse("orders:ask_approval", args=[customer.pk]),
         {
             "package": package.pk,
             "discount": "900",
             "deposit": "2000",
             "deposit_method": "cash",
             "request_key": "k",
-            "ask_approval": "1",
         },
     )
     assert response.status_code == 200

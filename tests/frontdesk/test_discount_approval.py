@@ -21,9 +21,7 @@ def _sign_data(package, **extra):
 
 
 def _ask(client, customer, package):
-    return client.post(
-        reverse("orders:sign", args=[customer.pk]), _sign_data(package, ask_approval="1")
-    )
+    return client.post(reverse("orders:ask_approval", args=[customer.pk]), _sign_data(package))
 
 
 def test_the_manager_approves_from_their_device_and_the_order_records_it(
@@ -92,8 +90,8 @@ def test_an_approval_covers_only_its_couple_and_up_to_its_amount(
 
 def test_a_price_below_the_floor_cannot_even_be_asked(login, receptionist, customer, package):
     response = login(receptionist).post(
-        reverse("orders:sign", args=[customer.pk]),
-        _sign_data(package, discount="5000", ask_approval="1"),
+        reverse("orders:ask_approval", args=[customer.pk]),
+        _sign_data(package, discount="5000"),
     )
     assert response.status_code == 400
     assert "discount" in response.context["form"].errors

@@ -13,8 +13,11 @@ def _url(pickup):
     return reverse("pickup:desk", args=[pickup.pk])
 
 
-def _post(client, pickup, action, **data):
-    return client.post(_url(pickup), {"action": action, **data})
+ACTIONS = ["slip", "pay", "hand_over", "extra", "survey", "complete"]
+
+
+def _post(client, pickup, action, follow=False, **data):
+    return client.post(reverse(f"pickup:desk_{action}", args=[pickup.pk]), data, follow=follow)
 
 
 def test_it_shows_the_desk(login, pickup_clerk, pickup, items):
@@ -116,7 +119,7 @@ def test_the_whole_pickup_delivers_once(login, pickup_clerk, pickup, items, paid
     assert _post(client, pickup, "complete").status_code == 302
     assert Order.objects.get(pk=pickup.order_id).state == State.DELIVERED
     assert Survey.objects.get().would_refer
-    again = client.post(_url(pickup), {"action": "complete"}, follow=True)
+    again = _post(client, pickup, "complete", follow=True)
     assert again.status_code == 200
     assert again.redirect_chain[-1][0] == _url(pickup)
     assert "Already done: this order is already Delivered." in again.text
@@ -168,8 +171,28 @@ def test_a_bad_survey_score_is_explained(login, pickup_clerk, pickup):
     assert not Survey.objects.exists()
 
 
-def test_an_unknown_action_is_a_bad_request(login, pickup_clerk, pickup):
-    assert _post(login(pickup_clerk), pickup, "steal").status_code == 400
+def test_the_desk_page_itself_takes_no_post(login, pickup_clerk, pickup):
+    """Each action has its own view and URL; the page only shows the forms."""
+    response = login(pickup_clerk).post(_url(pickup), {"action": "complete"})
+    assert response.status_code == 405
+    assert PickupAppointment.objects.get(pk=pickup.pk).status == "booked"
+
+
+def test_each_form_posts_to_its_own_action(login, pickup_clerk, pickup, items):
+    body = login(pickup_clerk).get(_url(pickup)).content.decode()
+    for action in ACTIONS:
+        assert f'action="{reverse(f"pickup:desk_{action}", args=[pickup.pk])}"' in body, action
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_action_is_scoped_and_guarded(
+    login, make_staff, photographer, other_branch, pickup, action
+):
+    stranger = make_staff(roles.PICKUP_CLERK, branch=other_branch)
+    assert _post(login(stranger), pickup, action).status_code == 404
+    assert _post(login(photographer), pickup, action).status_code == 403
+    url = reverse(f"pickup:desk_{action}", args=[pickup.pk])
+    assert login(make_staff(roles.PICKUP_CLERK)).get(url).status_code == 405
 
 
 @pytest.mark.parametrize("role", [roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER])

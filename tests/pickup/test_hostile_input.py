@@ -53,8 +53,8 @@ def test_the_booking_form_never_fails_on_hostile_input(login, receptionist, read
 )
 def test_the_desk_forms_never_fail_on_hostile_input(login, pickup_clerk, pickup, action, post):
     before = _state()
-    url = reverse("pickup:desk", args=[pickup.pk])
-    response = login(pickup_clerk).post(url, {"action": action, **post})
+    url = reverse(f"pickup:desk_{action}", args=[pickup.pk])
+    response = login(pickup_clerk).post(url, post)
     assert_answered(response)
     if response.status_code != 302:
         assert _state() == before
@@ -62,11 +62,10 @@ def test_the_desk_forms_never_fail_on_hostile_input(login, pickup_clerk, pickup,
 
 def test_a_lost_slip_with_a_wrong_id_number_is_refused(login, pickup_clerk, pickup):
     post = {
-        "action": "slip",
         "slip-lost_slip_id_type": "id_card",
         "slip-lost_slip_id_number": "123",
     }
-    response = login(pickup_clerk).post(reverse("pickup:desk", args=[pickup.pk]), post)
+    response = login(pickup_clerk).post(reverse("pickup:desk_slip", args=[pickup.pk]), post)
     assert response.status_code == 400
     assert response.context["slip_form"].errors["lost_slip_id_number"]
     assert not LostSlipMemo.objects.exists()

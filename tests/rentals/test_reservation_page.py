@@ -57,7 +57,7 @@ def test_returning_with_a_deduction_refunds_the_rest(login, receptionist, picked
     data = {"deductions": "300", "reason": "Veil torn", "refund_method": "cash"}
     client = login(receptionist)
     # First the desk sees what goes back (issue 8); nothing is refunded yet.
-    response = client.post(_url(picked_up, "return"), data)
+    response = client.post(_url(picked_up, "return_preview"), data)
     assert response.status_code == 200
     assert response.context["return_preview"]["refund"] == Decimal("2700.00")
     body = response.content.decode()
@@ -65,7 +65,7 @@ def test_returning_with_a_deduction_refunds_the_rest(login, receptionist, picked
     picked_up.refresh_from_db()
     assert picked_up.status == DressReservation.Status.PICKED_UP
     assert picked_up.order.hold_outstanding(LedgerEntry.Kind.RENTAL_DEPOSIT) > 0
-    response = client.post(_url(picked_up, "return"), {**data, "confirmed": "True"})
+    response = client.post(_url(picked_up, "return"), data)
     assert response.status_code == 302
     picked_up.refresh_from_db()
     assert picked_up.status == DressReservation.Status.RETURNED
@@ -75,7 +75,7 @@ def test_returning_with_a_deduction_refunds_the_rest(login, receptionist, picked
 
 def test_a_deduction_without_a_reason_is_explained(login, receptionist, picked_up):
     data = {"deductions": "300", "reason": "", "refund_method": "cash"}
-    response = login(receptionist).post(_url(picked_up, "return"), data)
+    response = login(receptionist).post(_url(picked_up, "return_preview"), data)
     assert response.status_code == 400
     assert "reason" in response.context["return_form"].errors
 
@@ -87,7 +87,7 @@ def test_the_refund_is_shown_in_both_languages(login, receptionist, picked_up, l
     client = login(receptionist)
     client.cookies["django_language"] = language
     data = {"deductions": "0", "reason": "", "refund_method": "cash"}
-    body = client.post(_url(picked_up, "return"), data).content.decode()
+    body = client.post(_url(picked_up, "return_preview"), data).content.decode()
     assert words in body
     assert "3,000.00" in body
 
@@ -96,7 +96,7 @@ def test_a_deduction_above_the_deposit_is_refused_before_the_confirmation(
     login, receptionist, picked_up
 ):
     data = {"deductions": "5000", "reason": "Ruined", "refund_method": "cash"}
-    response = login(receptionist).post(_url(picked_up, "return"), data)
+    response = login(receptionist).post(_url(picked_up, "return_preview"), data)
     assert response.status_code == 400
     assert "deductions" in response.context["return_form"].errors
     assert "return_preview" not in response.context
@@ -111,13 +111,13 @@ def test_cancelling_frees_the_dates(login, manager, reservation):
 
 def test_the_dress_stylist_may_not_pick_up_return_or_cancel(login, dress_stylist, reservation):
     client = login(dress_stylist)
-    for action in ("pick_up", "return", "cancel"):
+    for action in ("pick_up", "return_preview", "return", "cancel"):
         assert client.post(_url(reservation, action), {}).status_code == 403
 
 
 def test_the_actions_reject_get(login, receptionist, reservation):
     client = login(receptionist)
-    for action in ("pick_up", "return", "cancel"):
+    for action in ("pick_up", "return_preview", "return", "cancel"):
         assert client.get(_url(reservation, action)).status_code == 405
     assert client.post(_url(reservation)).status_code == 405
 
@@ -128,6 +128,8 @@ def test_another_branch_gets_404(login, make_staff, other_branch, reservation):
     assert client.get(_url(reservation)).status_code == 404
     data = {"id_type": "id_card", "id_number": "1", "deposit_method": "cash"}
     assert client.post(_url(reservation, "pick_up"), data).status_code == 404
+    data = {"deductions": "0", "reason": "", "refund_method": "cash"}
+    assert client.post(_url(reservation, "return_preview"), data).status_code == 404
 
 
 def test_a_photographer_is_refused(login, photographer, reservation):

@@ -13,7 +13,7 @@ BOARD = "selection:board"
 
 
 def _move(item, action):
-    return reverse("selection:move", args=[item.pk, action])
+    return reverse(f"selection:move_{action}", args=[item.pk])
 
 
 def test_the_board_lists_items_by_stage_without_prices(production_order, retoucher, login):

@@ -98,14 +98,14 @@ def test_reopen_and_send_buttons(selecting_order, session, consultant, login):
     _ready(session, consultant)
     client = login(consultant)
     client.post(_url(selecting_order), {"customer_signed": "on", "waive_change_window": "on"})
-    url = reverse("selection:session_action", args=[selecting_order.number, "send"])
+    url = reverse("selection:send", args=[selecting_order.number])
     assert client.post(url).status_code == 302
     selecting_order.refresh_from_db()
     assert selecting_order.state == State.IN_PRODUCTION
 
 
 def test_an_unknown_action_is_not_found(selecting_order, consultant, login):
-    url = reverse("selection:session_action", args=[selecting_order.number, "explode"])
+    url = reverse("selection:session", args=[selecting_order.number]) + "explode/"
     assert login(consultant).post(url).status_code == 404
 
 

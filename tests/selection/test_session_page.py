@@ -104,9 +104,7 @@ def test_the_start_button_starts_the_selection(shot_order, consultant, login):
     services.mark_files(
         order=shot_order, transferred=True, complete=True, photo_count=50, by=consultant
     )
-    response = login(consultant).post(
-        reverse("selection:session_action", args=[shot_order.number, "start"])
-    )
+    response = login(consultant).post(reverse("selection:start", args=[shot_order.number]))
     assert response.status_code == 302
     shot_order.refresh_from_db()
     assert shot_order.state == "selecting"
