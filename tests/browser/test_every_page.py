@@ -158,12 +158,16 @@ MEASURE = """async () => {
 
 @pytest.fixture(scope="module")
 def studio(django_db_setup, django_db_blocker):
-    """The demo studio, committed for the module's live server, emptied after it."""
+    """The demo studio, committed for the module's live server. Afterwards the database is
+    put back as it was (the roles, care rules and templates the migrations seeded included),
+    so the tests that run after this module find what they would have found without it."""
+    from django.db import connection
     from pytest_django.live_server_helper import LiveServer
 
     from studio.models import Branch
 
     with django_db_blocker.unblock():
+        before = connection.creation.serialize_db_to_string()
         try:
             demo.build()
             branch = Branch.objects.order_by("code").first()
@@ -180,7 +184,16 @@ def studio(django_db_setup, django_db_blocker):
                 server._live_server_modified_settings.disable()
                 server.stop()
         finally:
-            call_command("flush", interactive=False, verbosity=0)
+            # As Django's serialized rollback does: empty, then reload the rows from before
+            # (content types and permissions keep their ids: no post_migrate re-creation).
+            call_command(
+                "flush",
+                interactive=False,
+                verbosity=0,
+                inhibit_post_migrate=True,
+                reset_sequences=False,  # the ids reloaded below stay taken
+            )
+            connection.creation.deserialize_db_from_string(before)
 
 
 def _paths(role, arguments):
