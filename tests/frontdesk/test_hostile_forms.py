@@ -83,14 +83,13 @@ def test_the_discount_decision_never_fails_on_hostile_input(
     login, receptionist, manager, customer, package, post
 ):
     login(receptionist).post(
-        reverse("orders:sign", args=[customer.pk]),
+        reverse("orders:ask_approval", args=[customer.pk]),
         {
             "package": package.pk,
             "discount": "900",
             "deposit": "2000",
             "deposit_method": "cash",
             "request_key": "approval-key",
-            "ask_approval": "1",
         },
     )
     approval = DiscountApproval.objects.get()

@@ -88,7 +88,7 @@ def test_the_confirm_form_never_fails_on_hostile_input(login, consultant, sessio
     post=st.dictionaries(st.sampled_from(["next", "pass_kind", "x"]), hostile_value),
 )
 def test_the_session_buttons_never_fail_on_hostile_input(login, consultant, session, action, post):
-    url = reverse("selection:session_action", args=[session.order.number, action])
+    url = reverse(f"selection:{action}", args=[session.order.number])
     post_hostile(login(consultant), url, post, _state)
 
 
@@ -101,5 +101,5 @@ def test_the_board_moves_never_fail_on_hostile_input(
     login, retoucher, production_order, action, post
 ):
     item = ProductionItem.objects.filter(order=production_order).first()
-    url = reverse("selection:move", args=[item.pk, action])
+    url = reverse(f"selection:move_{action}", args=[item.pk])
     post_hostile(login(retoucher), url, post, _state)
