@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
+from studio import texts
 from studio.models import Branch, Customer, Staff, Visit
 from studio.services import AlreadyDone, customer_service_for, responsible_for
 from studio.texts import Words
@@ -20,15 +21,6 @@ from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, Out
 from .triggers import FINDERS, Fact
 
 log = logging.getLogger(__name__)
-
-
-def _text(value: Words, field: str) -> dict[str, Any]:
-    """`value` is what staff typed (a string), or a (kind, params) pair from studio.texts,
-    rendered when read."""
-    if isinstance(value, tuple):
-        kind, params = value
-        return {field: "", f"{field}_kind": kind, f"{field}_params": params}
-    return {field: value, f"{field}_kind": "", f"{field}_params": {}}
 
 
 def create_call_task(
@@ -68,7 +60,7 @@ def create_call_task(
                 kind=kind,
                 occasion=occasion,
                 due_at=due_at,
-                **_text(script, "script"),
+                **texts.stored(script, "script"),
             )
     except IntegrityError:
         return CallTask.objects.get(occasion=occasion)
@@ -125,7 +117,7 @@ def close_call_tasks_for(
         )
         for task in tasks:
             task.status = status
-            for field, value in _text(outcome, "outcome").items():
+            for field, value in texts.stored(outcome, "outcome").items():
                 setattr(task, field, value[:200] if field == "outcome" else value)
             task.done_at = timezone.now()
             task.done_by = by
@@ -153,7 +145,7 @@ def move_call_task(*, occasion: str, due_at: datetime, script: Words) -> int:
         )
         for task in tasks:
             task.due_at = due_at
-            for field, value in _text(script, "script").items():
+            for field, value in texts.stored(script, "script").items():
                 setattr(task, field, value)
             task.save(update_fields=["due_at", "script", "script_kind", "script_params"])
     return len(tasks)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studio import services as studio_services
+from studio import texts
 from studio.models import Branch, Customer, Package, Staff
 from studio.services import reward_referral
 from studio.templatetags.studio import money
@@ -110,15 +111,6 @@ def _next_receipt_no(branch: Branch) -> str:
     return f"{branch.code.upper()}-R{seq.last:07d}"
 
 
-def _note(note: Words) -> dict[str, Any]:
-    """A note staff typed is kept as typed; the system's notes are (kind, params) of
-    studio.texts, rendered in the reader's language."""
-    if isinstance(note, tuple):
-        kind, params = note
-        return {"note": "", "note_kind": kind, "note_params": params}
-    return {"note": note}
-
-
 def _record(
     *,
     order: Order,
@@ -138,7 +130,7 @@ def _record(
         amount=amount,
         receipt_no=_next_receipt_no(order.branch),
         staff=staff,
-        **_note(note),
+        **texts.stored(note, "note"),
         reverses=reverses,
         request_key=request_key,
     )
@@ -351,11 +343,7 @@ def add_charge(
             order=locked,
             kind=kind,
             amount=amount,
-            **(
-                {"description_kind": description[0], "description_params": description[1]}
-                if isinstance(description, tuple)
-                else {"description": description}
-            ),
+            **texts.stored(description, "description"),
             created_by=staff,
             approved_by=approved_by,
         )

@@ -183,3 +183,13 @@ def _decode(value: Any) -> Any:
 
 NOT_BOOKED = define("studio.not_booked", gettext_lazy("Did not book: %(reason)s"))
 BOOKED_LATER = define("studio.booked_later", gettext_lazy("Booked at a later visit"))
+
+
+def stored(value: Words, field: str) -> dict[str, Any]:
+    """The model fields that keep `value` under `field`: what staff typed (a string) as typed,
+    or the system's (kind, params) pair to be rendered when read (`field_kind`,
+    `field_params`)."""
+    if isinstance(value, tuple):
+        kind, params = value
+        return {field: "", f"{field}_kind": kind, f"{field}_params": params}
+    return {field: value, f"{field}_kind": "", f"{field}_params": {}}
