@@ -40,3 +40,19 @@ def every_view_declares_roles(app_configs, **kwargs):
 
     walk(get_resolver())
     return errors
+
+
+@checks.register()
+def every_question_is_answered(app_configs, **kwargs):
+    """Every question a lower app asks has an answer from an installed stage (STYLE.md 16)."""
+    from studio.registry import Questions
+
+    return [
+        checks.Error(
+            f"Nobody answers {q.asker}'s question {name!r}.",
+            hint="The stage that owns the fact registers it in its AppConfig.ready().",
+            id="studio.E010",
+        )
+        for q in Questions.every
+        for name in q.unanswered()
+    ]
