@@ -7,4 +7,4 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Aftercare")
 
     def ready(self):
-        from . import texts  # noqa: F401 - the kinds of text this app writes (studio.texts)
+        from . import receivers, texts  # noqa: F401 - signal receivers; the kinds of text it writes

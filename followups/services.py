@@ -1,6 +1,6 @@
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,9 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
-from studio import texts
+from studio import roles, texts
 from studio.models import Branch, Customer, Staff, Visit
-from studio.services import AlreadyDone, customer_service_for, responsible_for
+from studio.services import AlreadyDone, responsible_for
 from studio.texts import Words
 
 from . import texts as care_texts
@@ -477,3 +477,71 @@ def resolve_complaint(*, complaint: Complaint, resolution: str, by: Staff) -> Co
         locked.resolved_by = by
         locked.save(update_fields=["resolution", "resolved_at", "resolved_by"])
     return locked
+
+
+# --- The consultation's aftercare (the core's close_visit announces it: studio.signals) ---
+
+FOLLOW_UP_WITHIN = timedelta(hours=1)
+THANK_YOU_AFTER = timedelta(minutes=30)
+
+
+def customer_service_for(branch: Branch, *, on: date) -> Staff | None:
+    """Who takes the follow-up calls of a branch today: its customer service, in turn by
+    the fewest open calls; the store manager when it has none."""
+    for role in (roles.CUSTOMER_SERVICE, roles.MANAGER):
+        people = list(
+            Staff.objects.filter(branches=branch, is_active=True, user__groups__name=role)
+            .distinct()
+            .order_by("pk")
+        )
+        available = [p for p in people if responsible_for(p, on=on) == p]
+        if available:
+            load = {
+                s: CallTask.objects.filter(assignee=s, status=CallTask.Status.OPEN).count()
+                for s in available
+            }
+            return min(available, key=lambda s: (load[s], s.pk))
+    return None
+
+
+def follow_up_visit(*, visit: Visit, staff: Staff) -> None:
+    """A closed consultation's aftercare, inside `close_visit`'s transaction.
+
+    Not booked (DOMAIN.md, aftercare: lost customers are worked, never dropped): customer
+    service gets a follow-up call due within the hour, linked to this consultation so they
+    read it on their list at once, and the couple gets a thank-you SMS in the taker's name
+    30 minutes later. Booked: earlier visits' open follow-up calls are done.
+    """
+    at = visit.closed_at
+    assert at is not None, "only a closed visit is followed up"
+    if visit.outcome == Visit.Outcome.NOT_BOOKED:
+        day = timezone.localtime(at, visit.branch.tzinfo).date()
+        create_call_task(
+            customer=visit.customer,
+            kind=CallTask.Kind.VISIT_FOLLOWUP,
+            due_at=at + FOLLOW_UP_WITHIN,
+            occasion=f"visit-not-booked:visit={visit.pk}",
+            script=care_texts.NOT_BOOKED(reason=visit.not_booked_reason),
+            assignee=customer_service_for(visit.branch, on=day) or visit.taker,
+            visit=visit,
+        )
+        queue_message(
+            customer=visit.customer,
+            key="visit_not_booked",
+            occasion=f"visit-not-booked:visit={visit.pk}",
+            context={"taker": visit.taker.display_name},
+            send_after=at + THANK_YOU_AFTER,
+        )
+        return
+    # A couple who books now needs no more follow-up calls from an earlier visit.
+    earlier = CallTask.objects.filter(
+        customer=visit.customer,
+        kind=CallTask.Kind.VISIT_FOLLOWUP,
+        status=CallTask.Status.OPEN,
+    ).values_list("occasion", flat=True)
+    close_call_tasks_for(
+        occasions=list(earlier),
+        status=CallTask.Status.DONE,
+        outcome=care_texts.BOOKED_LATER(),
+        by=staff,
+    )

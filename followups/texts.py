@@ -113,3 +113,8 @@ def care_script(script):
 def rule_script(rule):
     kind, params = care_script(rule.script)
     return texts.render(kind, params, fallback=rule.script)
+
+
+# The consultation's follow-up (kinds named when the core wrote them: stored rows keep them).
+NOT_BOOKED = texts.define("studio.not_booked", _("Did not book: %(reason)s"))
+BOOKED_LATER = texts.define("studio.booked_later", _("Booked at a later visit"))

@@ -136,4 +136,4 @@ class ComplaintCreateView(StaffRequired, FormView):
             attach_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Complaint logged; the apology letter will follow."))
-        return redirect("studio:customer", pk=customer.pk)
+        return redirect("overview:customer", pk=customer.pk)

@@ -1,5 +1,6 @@
 """System checks that keep the project's own rules from being forgotten."""
 
+from django.conf import settings
 from django.contrib.admin import ModelAdmin
 from django.core import checks
 from django.urls import get_resolver
@@ -11,7 +12,7 @@ def every_view_declares_roles(app_configs, **kwargs):
     from studio.access import declared_roles
 
     errors = []
-    project_apps = ("studio", "orders", "shoots", "selection", "pickup", "rentals", "followups")
+    project_apps = tuple(settings.PROJECT_APPS)
 
     def walk(resolver, prefix=""):
         for pattern in resolver.url_patterns:

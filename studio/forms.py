@@ -1,6 +1,3 @@
-import datetime
-import re
-
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -8,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .models import Customer, Package, Staff, Visit
-from .validators import PhoneFormField, SaneDateField, validate_sane_date
+from .validators import PhoneFormField, SaneDateField
 
 
 def _branch_staff(branch, *role_names):
@@ -197,61 +194,6 @@ def attach_errors(form, exc, field_for=None):
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-class ReportForm(forms.Form):
-    """The reports page's choice of branch and period (a day, or a month by default)."""
-
-    PERIODS = [("month", _("Month")), ("day", _("Day"))]
-
-    branch = forms.TypedChoiceField(label=_("Branch"), coerce=int, required=False)
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    month = forms.CharField(
-        label=_("Month"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "month"}),
-    )
-    day = SaneDateField(
-        label=_("Day"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Enter a day as YYYY-MM-DD, for example 2026-11-23.")},
-    )
-
-    def __init__(self, *args, branches, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["branch"].choices = [(b.pk, b.name) for b in branches]
-        # Drawn as plain fields in a row: the studio's styles, so a select isn't cut short.
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
-
-    def clean_month(self):
-        value = self.cleaned_data["month"].strip()
-        if not value:
-            return None
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-        try:
-            month = datetime.date(int(match[1]), int(match[2]), 1)
-            validate_sane_date(month)
-        except (TypeError, ValueError, forms.ValidationError):
-            raise forms.ValidationError(
-                _("Enter a month as YYYY-MM, for example 2026-11.")
-            ) from None
-        return month
-
-    def clean(self):
-        data = super().clean()
-        if data.get("period") == "day":
-            if data.get("day") is None and "day" not in self.errors:
-                data["day"] = self.today
-        else:
-            data["period"] = "month"
-            if data.get("month") is None and "month" not in self.errors:
-                data["month"] = self.today.replace(day=1)
-        return data
 
 
 class CustomerForm(forms.ModelForm):

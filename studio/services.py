@@ -6,7 +6,7 @@ Each function takes keyword arguments, runs in one transaction and locks what it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import roles, texts
+from . import signals
 from .models import (
     Branch,
     Customer,
@@ -36,9 +36,6 @@ from .validators import normalise_phone
 
 if TYPE_CHECKING:
     from orders.models import Order
-
-FOLLOW_UP_WITHIN = timedelta(hours=1)
-THANK_YOU_AFTER = timedelta(minutes=30)
 
 
 def record_heartbeat(*, name: str) -> str:
@@ -313,27 +310,6 @@ def register_visit(
         )
 
 
-def customer_service_for(branch: Branch, *, on: date) -> Staff | None:
-    """Who takes the follow-up calls of a branch today: its customer service, in turn by
-    the fewest open calls; the store manager when it has none."""
-    from followups.models import CallTask
-
-    for role in (roles.CUSTOMER_SERVICE, roles.MANAGER):
-        people = list(
-            Staff.objects.filter(branches=branch, is_active=True, user__groups__name=role)
-            .distinct()
-            .order_by("pk")
-        )
-        available = [p for p in people if responsible_for(p, on=on) == p]
-        if available:
-            load = {
-                s: CallTask.objects.filter(assignee=s, status=CallTask.Status.OPEN).count()
-                for s in available
-            }
-            return min(available, key=lambda s: (load[s], s.pk))
-    return None
-
-
 def close_visit(
     *,
     visit: Visit,
@@ -346,14 +322,11 @@ def close_visit(
 ) -> Visit:
     """End the consultation with its outcome.
 
-    Not booked needs a reason, and (DOMAIN.md, aftercare: lost customers are worked, never
-    dropped): customer service gets a follow-up call due within the hour, linked to this
-    consultation so they read it on their list at once, and the couple gets a thank-you SMS
-    in the taker's name 30 minutes later.
+    Not booked needs a reason, for the follow-up call (DOMAIN.md, aftercare: lost customers
+    are worked, never dropped). The aftercare that follows — the call within the hour, the
+    thank-you SMS — belongs to `followups`, which hears of the closed visit through the
+    `visit_closed` signal, inside this transaction.
     """
-    from followups.models import CallTask
-    from followups.services import close_call_tasks_for, create_call_task, queue_message
-
     at = timezone.now()
     if outcome not in Visit.Outcome.values:
         raise ValidationError({"outcome": _("Choose how the consultation ended.")})
@@ -376,38 +349,7 @@ def close_visit(
         locked.closed_at = at
         locked.save()
         locked.packages_shown.set(packages_shown)
-        if outcome == Visit.Outcome.NOT_BOOKED:
-            day = timezone.localtime(at, locked.branch.tzinfo).date()
-            assignee = customer_service_for(locked.branch, on=day) or locked.taker
-            create_call_task(
-                customer=locked.customer,
-                kind=CallTask.Kind.VISIT_FOLLOWUP,
-                due_at=at + FOLLOW_UP_WITHIN,
-                occasion=f"visit-not-booked:visit={locked.pk}",
-                script=texts.NOT_BOOKED(reason=locked.not_booked_reason),
-                assignee=assignee,
-                visit=locked,
-            )
-            queue_message(
-                customer=locked.customer,
-                key="visit_not_booked",
-                occasion=f"visit-not-booked:visit={locked.pk}",
-                context={"taker": locked.taker.display_name},
-                send_after=at + THANK_YOU_AFTER,
-            )
-        else:
-            # A couple who books now needs no more follow-up calls from an earlier visit.
-            earlier = CallTask.objects.filter(
-                customer=locked.customer,
-                kind=CallTask.Kind.VISIT_FOLLOWUP,
-                status=CallTask.Status.OPEN,
-            ).values_list("occasion", flat=True)
-            close_call_tasks_for(
-                occasions=list(earlier),
-                status=CallTask.Status.DONE,
-                outcome=texts.BOOKED_LATER(),
-                by=staff,
-            )
+        signals.visit_closed.send(sender=Visit, visit=locked, staff=staff)
         return locked
 
 

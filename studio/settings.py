@@ -36,8 +36,10 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-INSTALLED_APPS = [
-    # The studio's apps first: their translations and templates win over Django's.
+# The project's apps: the core, the orders, the stages, and the pages that gather them all
+# (their layers: docs/decisions.md, "Layers"). The order is the translations' precedence
+# when two apps translate the same words (a shoot's "Confirmed" is 已确认).
+PROJECT_APPS = [
     "studio",
     "orders",
     "shoots",
@@ -45,6 +47,12 @@ INSTALLED_APPS = [
     "pickup",
     "rentals",
     "followups",
+    "overview",
+    "demo_studio",
+]
+INSTALLED_APPS = [
+    # The studio's apps first: their translations and templates win over Django's.
+    *PROJECT_APPS,
     "studio.apps.StudioAdminConfig",  # django.contrib.admin on the branch-scoped site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -101,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "studio.context_processors.staff",
+                "overview.context_processors.nav",
             ],
         },
     },

@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 from django.db.models import TextChoices
 from django.utils import formats, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 
 # What a text's parameters are stored as (JSON) and what the helpers below return.
 Params = dict[str, Any]
@@ -180,9 +179,6 @@ def _decode(value: Any) -> Any:
 
 
 # --- The core's own texts ---
-
-NOT_BOOKED = define("studio.not_booked", gettext_lazy("Did not book: %(reason)s"))
-BOOKED_LATER = define("studio.booked_later", gettext_lazy("Booked at a later visit"))
 
 
 def stored(value: Words, field: str) -> dict[str, Any]:

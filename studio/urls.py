@@ -9,7 +9,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 from health_check.views import HealthCheckView
 
-from . import views, views_reports
+from . import views
 
 app_patterns = (
     [
@@ -19,11 +19,9 @@ app_patterns = (
         path("visits/new/", views.VisitCreateView.as_view(), name="visit_new"),
         path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit"),
         path("customers/search/", views.CustomerSearchView.as_view(), name="customer_search"),
-        path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
         path("customers/<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
         path("leave/", views.LeaveView.as_view(), name="leave"),
         path("lockouts/", views.LockoutListView.as_view(), name="lockouts"),
-        path("reports/", views_reports.ReportsView.as_view(), name="reports"),
         path(
             "discounts/<int:pk>/decide/",
             views.DiscountDecisionView.as_view(),
@@ -63,7 +61,8 @@ urlpatterns = [
         login_not_required(HealthCheckView.as_view(checks=_health_checks())),
         name="health",
     ),
-    path("", views.HomeView.as_view(), name="home"),
+    # Today (the home page), the customer file and the reports: pages above the stages.
+    path("", include("overview.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django.views.generic import FormView, ListView, TemplateView, View
 
 from . import lockouts, roles, selectors, services
 from .access import StaffRequired, redirect_allowed, staff_required
@@ -18,29 +18,12 @@ from .forms import (
     attach_errors,
 )
 from .middleware import BranchMiddleware
-from .models import Customer, DiscountApproval, Leave, Package, Visit, WorkerHeartbeat
+from .models import Customer, DiscountApproval, Leave, Package, Visit
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-
-class HomeView(StaffRequired, TemplateView):
-    """The landing page for every role; front-desk stages add their panels to it."""
-
-    roles = roles.ALL
-    template_name = "studio/home.html"
-
-    def get_context_data(self, **kwargs):
-        from orders.selectors import state_counts
-
-        ctx = super().get_context_data(**kwargs)
-        ctx["state_counts"] = state_counts(self.request) if self.request.staff.sees_money else []
-        ctx["heartbeat"] = WorkerHeartbeat.objects.filter(name="beat").first()
-        if self.request.branch is not None:
-            ctx.update(selectors.today(self.request))
-        return ctx
 
 
 class PackageListView(StaffRequired, ListView):
@@ -282,60 +265,17 @@ class VisitDetailView(StaffRequired, FormView):
             messages.success(
                 self.request, _("Consultation closed; customer service will call them back.")
             )
-            return redirect("studio:customer", pk=visit.customer_id)
+            return redirect("overview:customer", pk=visit.customer_id)
         messages.success(self.request, _("Booked: fill in the planning document."))
         # Customer service takes consultations but does not sign orders.
         return redirect_allowed(
             self.request,
             reverse("orders:sign", kwargs={"customer": visit.customer_id}),
-            reverse("studio:customer", kwargs={"pk": visit.customer_id}),
+            reverse("overview:customer", kwargs={"pk": visit.customer_id}),
         )
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-class CustomerDetailView(StaffRequired, DetailView):
-    """The customer file: everything about the couple, newest first."""
-
-    roles = CUSTOMER_FILE_ROLES
-    template_name = "studio/customer_detail.html"
-    context_object_name = "customer"
-
-    def get_queryset(self):
-        return self.scoped(Customer.objects.select_related("owner", "referrer", "branch"))
-
-    def get_context_data(self, **kwargs):
-        from orders.forms import PaymentForm
-        from orders.selectors import with_money
-
-        ctx = super().get_context_data(**kwargs)
-        staff = self.request.staff
-        customer = self.object
-        day = self.request.branch.today()
-        ctx["timeline"] = selectors.customer_timeline(
-            customer,
-            sees_money=staff.sees_money,
-            opens_visits=staff.has_role(*VisitDetailView.roles),
-        )
-        ctx["orders"] = []
-        if staff.sees_money:
-            ctx["orders"] = list(with_money(customer.orders.select_related("package")))
-            for o in ctx["orders"]:
-                # One key per form: each order's payment is its own idempotent submit.
-                o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
-        ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
-        ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
-        ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
-        # The trail shows phones and addresses: only for the roles that edit the file.
-        ctx["changes"] = selectors.customer_changes(customer) if ctx["can_edit"] else []
-        ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
-        ctx["on_behalf"] = None
-        if customer.owner and customer.owner != staff:
-            leave = services.leave_on(customer.owner, on=day)
-            if leave and services.responsible_for(customer.owner, on=day) == staff:
-                ctx["on_behalf"] = leave
-        return ctx
 
 
 class CustomerEditView(StaffRequired, FormView):
@@ -369,7 +309,7 @@ class CustomerEditView(StaffRequired, FormView):
             attach_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The customer's file is updated."))
-        return redirect("studio:customer", pk=self.customer.pk)
+        return redirect("overview:customer", pk=self.customer.pk)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

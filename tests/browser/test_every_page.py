@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from studio import demo, roles
+from demo_studio import chain as demo
+from studio import roles
 from studio.access import declared_roles
 
 # The marker has the test database set up; each test's own writes (a login) roll back.
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 DESK = {"width": 1366, "height": 768}
 TABLET = {"width": 768, "height": 1024}
-PROJECT_APPS = ("studio", "orders", "shoots", "selection", "pickup", "rentals", "followups")
+PROJECT_APPS = tuple(settings.PROJECT_APPS)
 
 
 def _pages():
@@ -78,7 +79,7 @@ def _arguments(branch):
     approvals = DiscountApproval.objects.filter(branch=branch)[:1]
     table = {
         "studio:visit": [[v.pk] for v in Visit.objects.filter(branch=branch)[:1]],
-        "studio:customer": [[customer.pk]],
+        "overview:customer": [[customer.pk]],
         "studio:customer_edit": [[customer.pk]],
         "followups:log_complaint": [[customer.pk]],
         "orders:sign": [[customer.pk]],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from studio import demo
+from demo_studio import chain as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -22,7 +22,7 @@ def test_it_logs_a_complaint_with_the_couples_owner(login, make_staff, customer,
         url(customer), {"text": "Photos were late.", "owner": receptionist.pk}
     )
     assert response.status_code == 302 and response.url == reverse(
-        "studio:customer", args=[customer.pk]
+        "overview:customer", args=[customer.pk]
     )
     complaint = Complaint.objects.get()
     assert complaint.owner == receptionist and complaint.logged_by == desk
@@ -31,7 +31,7 @@ def test_it_logs_a_complaint_with_the_couples_owner(login, make_staff, customer,
 
 def test_the_complaint_is_on_the_customer_file(login, receptionist, customer):
     log_complaint(customer=customer, text="Rude driver.", logged_by=receptionist)
-    response = login(receptionist).get(reverse("studio:customer", args=[customer.pk]))
+    response = login(receptionist).get(reverse("overview:customer", args=[customer.pk]))
     body = response.content.decode()
     assert "Rude driver." in body and 'data-testid="log-complaint"' in body
 

@@ -54,7 +54,7 @@ def test_the_receptionist_changes_the_language_and_the_change_is_recorded(
 
 
 def test_the_file_links_to_the_edit_form_and_shows_the_language(login, receptionist, customer):
-    response = login(receptionist).get(reverse("studio:customer", args=[customer.pk]))
+    response = login(receptionist).get(reverse("overview:customer", args=[customer.pk]))
     assert _url(customer) in response.content.decode()
     assert "Planning document and receipts in" in response.content.decode()
 
@@ -96,7 +96,7 @@ def test_a_field_role_may_not_edit(login, photographer, customer):
     client = login(photographer)
     assert client.get(_url(customer)).status_code == 403
     assert client.post(_url(customer), _data(customer, language="en")).status_code == 403
-    response = client.get(reverse("studio:customer", args=[customer.pk]))
+    response = client.get(reverse("overview:customer", args=[customer.pk]))
     assert _url(customer) not in response.content.decode()
 
 
@@ -134,11 +134,11 @@ def test_the_service_records_each_field_with_old_and_new(receptionist, customer)
 def test_the_file_shows_the_trail_in_both_languages(login, receptionist, customer):
     update_customer(customer=customer, by=receptionist, language="en")
     client = login(receptionist)
-    page = client.get(reverse("studio:customer", args=[customer.pk])).content.decode()
+    page = client.get(reverse("overview:customer", args=[customer.pk])).content.decode()
     assert f"{receptionist} changed language for printed documents: " in page
     assert "Simplified Chinese → English" in page
     client.cookies["django_language"] = "zh-hans"
-    page = client.get(reverse("studio:customer", args=[customer.pk])).content.decode()
+    page = client.get(reverse("overview:customer", args=[customer.pk])).content.decode()
     assert "修改了" in page and "简体中文 → 英语" in page
 
 

@@ -15,7 +15,7 @@ from studio import roles, services
 
 
 def _url(customer):
-    return reverse("studio:customer", args=[customer.pk])
+    return reverse("overview:customer", args=[customer.pk])
 
 
 @pytest.fixture

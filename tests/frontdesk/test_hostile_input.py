@@ -83,4 +83,4 @@ def test_the_leave_form_never_fails_on_hostile_input(login, receptionist, takers
 @hostile_settings
 @given(post=hostile_posts(["branch", "period", "month", "day", "format"]))
 def test_the_reports_page_never_fails_on_hostile_queries(login, manager, post):
-    assert_answered(login(manager).get(reverse("studio:reports"), post))
+    assert_answered(login(manager).get(reverse("overview:reports"), post))

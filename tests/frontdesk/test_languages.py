@@ -27,7 +27,7 @@ def urls(branch, manager, customer, package):
         "visit_new": reverse("studio:visit_new"),
         "visit": reverse("studio:visit", args=[visit.pk]),
         "search": reverse("studio:customer_search") + "?q=nobody-here",
-        "customer": reverse("studio:customer", args=[customer.pk]),
+        "customer": reverse("overview:customer", args=[customer.pk]),
         "rota": reverse("studio:rota"),
         "leave": reverse("studio:leave"),
         "packages": reverse("studio:packages"),

@@ -110,7 +110,7 @@ def test_the_customer_file_shows_referrals_and_rewards(
     ladder, refer, referrer, login, receptionist
 ):
     order = refer()
-    response = login(receptionist).get(reverse("studio:customer", args=[referrer.pk]))
+    response = login(receptionist).get(reverse("overview:customer", args=[referrer.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert order.number in html
@@ -124,7 +124,7 @@ def test_the_customer_file_shows_the_reward_in_chinese(
     refer()
     client = login(receptionist)
     client.cookies["django_language"] = "zh-hans"
-    response = client.get(reverse("studio:customer", args=[referrer.pk]))
+    response = client.get(reverse("overview:customer", args=[referrer.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Voucher: one enlargement" in html

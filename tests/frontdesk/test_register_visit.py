@@ -73,7 +73,7 @@ def test_it_offers_the_file_on_record_for_a_phone_already_on_file(login, recepti
     response = login(receptionist).post(URL, _new_couple(groom_phone=customer.groom_phone))
     assert response.status_code == 400
     assert b'data-testid="duplicate"' in response.content
-    assert reverse("studio:customer", args=[customer.pk]).encode() in response.content
+    assert reverse("overview:customer", args=[customer.pk]).encode() in response.content
     assert Customer.objects.count() == 1
     assert not Visit.objects.exists()
 

@@ -37,6 +37,6 @@ def test_the_list_and_the_pages_do_not_show_it_as_owed(
     detail = client.get(cancelled.get_absolute_url()).content.decode()
     balance = detail.split('data-testid="balance"', 1)[1].split("</dd>", 1)[0]
     assert words in balance and "text-danger" not in balance
-    file = client.get(reverse("studio:customer", args=[cancelled.customer_id])).content.decode()
+    file = client.get(reverse("overview:customer", args=[cancelled.customer_id])).content.decode()
     card = file.split(cancelled.number, 1)[1].split('data-testid="order-card"', 1)[0]
     assert words in card

@@ -62,6 +62,6 @@ def test_roles_without_money_see_no_balance_and_no_phones(
 
 def test_the_customer_file_shows_the_pickup(login, make_staff, customer, pickup):
     retoucher = make_staff(roles.RETOUCHER)
-    response = login(retoucher).get(reverse("studio:customer", args=[customer.pk]))
+    response = login(retoucher).get(reverse("overview:customer", args=[customer.pk]))
     (event,) = [e for e in response.context["timeline"] if e.kind == "pickup"]
     assert pickup.slip_number in event.title and event.amount is None

@@ -11,4 +11,4 @@ def test_the_dress_stylist_gets_no_link_to_the_customer_file(reservation, dress_
 
 def test_the_desk_keeps_the_link(reservation, receptionist, login):
     html = login(receptionist).get(reverse("rentals:detail", args=[reservation.pk])).content
-    assert reverse("studio:customer", args=[reservation.customer_id]).encode() in html
+    assert reverse("overview:customer", args=[reservation.customer_id]).encode() in html

@@ -97,7 +97,7 @@ def test_another_branch_sees_none_of_it(login, make_staff, other_branch, going_o
 
 
 def test_the_customer_file_shows_the_reservation(login, receptionist, customer, reservation):
-    response = login(receptionist).get(reverse("studio:customer", args=[customer.pk]))
+    response = login(receptionist).get(reverse("overview:customer", args=[customer.pk]))
     (event,) = [e for e in response.context["timeline"] if e.kind == "rental"]
     assert "WG-001" in event.title and event.amount == 1200
     assert event.url == reservation.get_absolute_url()
@@ -110,7 +110,7 @@ def test_the_customer_file_hides_the_rental_price_from_roles_without_money(
 
     # Field staff no longer open the file at all (issue 8); a dispatcher sees no money.
     dispatcher = make_staff(roles.DISPATCHER)
-    response = login(dispatcher).get(reverse("studio:customer", args=[customer.pk]))
+    response = login(dispatcher).get(reverse("overview:customer", args=[customer.pk]))
     (event,) = [e for e in response.context["timeline"] if e.kind == "rental"]
     assert event.amount is None
     assert "¥" not in response.content.decode()

@@ -35,7 +35,7 @@ def field_day(book, make_order, customer, crew):
 
 @pytest.mark.parametrize("role", FIELD)
 def test_field_staff_may_not_open_the_customer_file(role, make_staff, customer, login):
-    response = login(make_staff(role)).get(reverse("studio:customer", args=[customer.pk]))
+    response = login(make_staff(role)).get(reverse("overview:customer", args=[customer.pk]))
     assert response.status_code == 403
 
 
@@ -87,5 +87,5 @@ def test_no_page_a_field_role_opens_shows_the_customer_file_or_phones(
 
 def test_the_office_still_opens_the_customer_file(make_staff, customer, login):
     for role in sorted(roles.OFFICE):
-        response = login(make_staff(role)).get(reverse("studio:customer", args=[customer.pk]))
+        response = login(make_staff(role)).get(reverse("overview:customer", args=[customer.pk]))
         assert response.status_code == 200, role

@@ -1,13 +1,14 @@
 """One access rule for every page: login, declared roles, the user's branches."""
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from studio import roles
 from studio.access import declared_roles
 from tests.factories import StaffFactory
 
-PROJECT_APPS = ("studio", "orders", "shoots", "selection", "pickup", "rentals", "followups")
+PROJECT_APPS = tuple(settings.PROJECT_APPS)
 
 
 def project_views():

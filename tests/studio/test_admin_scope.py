@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
+from demo_studio import chain as demo
 from orders.models import ImmutableEntry
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import ProductionItem, ProductionLeadTime, SessionLength
 from shoots.models import CalendarFeed, TimeBudget
-from studio import demo, roles
+from studio import roles
 from studio.admin import CHAIN_WIDE, UNDECLARED, branch_path_of, scope_queryset
 from studio.models import (
     Branch,

@@ -2,8 +2,8 @@
 
 from django.test import RequestFactory
 
+from overview.nav import nav_for
 from studio import roles
-from studio.context_processors import nav_for
 
 
 def labels(entries):

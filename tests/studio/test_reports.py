@@ -12,14 +12,15 @@ from django.utils import timezone
 from followups.models import Complaint
 from orders import services as order_services
 from orders.models import Charge, LedgerEntry
+from overview import reports
 from pickup.models import PickupAppointment
 from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
-from studio import reports, roles
+from studio import roles
 from studio.models import MonthlyTarget, Visit
 from tests.factories import CustomerFactory
 
-URL = reverse("studio:reports")
+URL = reverse("overview:reports")
 D = Decimal
 
 
@@ -376,7 +377,7 @@ def test_an_invalid_month_in_the_csv_is_not_a_file(login, manager):
 def test_the_demo_sets_targets_for_the_branch_and_its_order_takers(branch, receptionist, manager):
     import random
 
-    from studio import reports_demo
+    from demo_studio import targets as reports_demo
 
     targets = reports_demo.seed(branch, [receptionist, manager], random.Random(1))
     assert len(targets) == 4

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from demo_studio import chain as demo
 from orders.models import Order, State
 from orders.selectors import with_money
 from shoots.models import Shoot
-from studio import demo, roles
+from studio import roles
 from studio.models import Branch, Customer
 
 

@@ -1,18 +1,85 @@
-"""The managers' reports page (DOMAIN.md, "Managers"), and the same figures as CSV."""
+"""Pages that gather every stage: Today, the customer file, the managers' reports (and
+their CSV)."""
 
 import datetime
 
 from django.http import Http404, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
 
-from . import reports, roles
-from .access import StaffRequired
-from .dbrouters import replica
+from orders.forms import PaymentForm
+from orders.selectors import state_counts, with_money
+from studio import roles, services
+from studio import selectors as studio_selectors
+from studio.access import StaffRequired
+from studio.dbrouters import replica
+from studio.models import Branch, Customer, WorkerHeartbeat
+from studio.validators import SafeCSVWriter
+from studio.views import (
+    CUSTOMER_FILE_ROLES,
+    SIGNS_ORDERS,
+    CustomerEditView,
+    VisitDetailView,
+)
+
+from . import reports, selectors
 from .forms import ReportForm
-from .models import Branch
-from .validators import SafeCSVWriter
+
+
+class HomeView(StaffRequired, TemplateView):
+    """The landing page for every role; front-desk stages add their panels to it."""
+
+    roles = roles.ALL
+    template_name = "overview/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["state_counts"] = state_counts(self.request) if self.request.staff.sees_money else []
+        ctx["heartbeat"] = WorkerHeartbeat.objects.filter(name="beat").first()
+        if self.request.branch is not None:
+            ctx.update(selectors.today(self.request))
+        return ctx
+
+
+class CustomerDetailView(StaffRequired, DetailView):
+    """The customer file: everything about the couple, newest first."""
+
+    roles = CUSTOMER_FILE_ROLES
+    template_name = "overview/customer_detail.html"
+    context_object_name = "customer"
+
+    def get_queryset(self):
+        return self.scoped(Customer.objects.select_related("owner", "referrer", "branch"))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        staff = self.request.staff
+        customer = self.object
+        day = self.request.branch.today()
+        ctx["timeline"] = selectors.customer_timeline(
+            customer,
+            sees_money=staff.sees_money,
+            opens_visits=staff.has_role(*VisitDetailView.roles),
+        )
+        ctx["orders"] = []
+        if staff.sees_money:
+            ctx["orders"] = list(with_money(customer.orders.select_related("package")))
+            for o in ctx["orders"]:
+                # One key per form: each order's payment is its own idempotent submit.
+                o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
+        ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
+        ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
+        ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
+        # The trail shows phones and addresses: only for the roles that edit the file.
+        ctx["changes"] = studio_selectors.customer_changes(customer) if ctx["can_edit"] else []
+        ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
+        ctx["on_behalf"] = None
+        if customer.owner and customer.owner != staff:
+            leave = services.leave_on(customer.owner, on=day)
+            if leave and services.responsible_for(customer.owner, on=day) == staff:
+                ctx["on_behalf"] = leave
+        return ctx
 
 
 class ReportsView(StaffRequired, TemplateView):
@@ -20,7 +87,7 @@ class ReportsView(StaffRequired, TemplateView):
 
     roles = {roles.MANAGER}
     http_method_names = ["get"]
-    template_name = "studio/reports/report.html"
+    template_name = "overview/reports/report.html"
 
     def get(self, request, *args, **kwargs):
         branches = Branch.objects.filter(pk__in=request.staff.branch_ids).order_by("code")

@@ -20,8 +20,7 @@ from orders.models import LedgerEntry, Order
 from pickup.models import PickupAppointment
 from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
-
-from .models import MonthlyTarget, Staff, Visit
+from studio.models import MonthlyTarget, Staff, Visit
 
 ZERO = Decimal("0.00")
 DAY, MONTH = "day", "month"

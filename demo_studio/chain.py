@@ -26,10 +26,11 @@ from selection.models import ProductionItem, SelectionSession
 from shoots import services as shoot_services
 from shoots.models import Room, Vehicle
 from shoots.selectors import SEAT_ROLES
+from studio import referrals_demo, roles
+from studio import services as studio_services
+from studio.models import Branch, Customer, Package, Staff, Visit
 
-from . import referrals_demo, reports_demo, roles
-from . import services as studio_services
-from .models import Branch, Customer, Package, Staff, Visit
+from . import targets
 
 PASSWORD = "studio-demo-2026"
 
@@ -203,7 +204,7 @@ def build(stdout=None):
             pickup_demo.seed(branch, team, rng)
             followups_demo.seed(branch, team, rng)
             referrals_demo.seed(branch, team, rng)
-            reports_demo.seed(branch, team, rng)
+            targets.seed(branch, team, rng)
         # The beat task does this every 15 minutes; the demo shows its calls at once.
         shoot_services.plan_confirmation_calls()
     return logins

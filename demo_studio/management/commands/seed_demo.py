@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from studio import demo
+from demo_studio import chain as demo
 from studio.models import Branch
 
 

@@ -1,13 +1,13 @@
-"""Demo monthly targets for the reports page: `studio.reports_demo.seed(branch, team, rng)`.
+"""Demo monthly targets for the reports page: `demo_studio.targets.seed(branch, team, rng)`.
 
-Call it for each branch once the team exists (studio/demo.py owns the order of things).
+Call it for each branch once the team exists (demo_studio/chain.py owns the order of things).
 """
 
 from datetime import timedelta
 from decimal import Decimal
 
-from . import roles
-from .models import MonthlyTarget
+from studio import roles
+from studio.models import MonthlyTarget
 
 
 def seed(branch, team, rng):

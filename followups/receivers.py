@@ -1,0 +1,15 @@
+"""What followups does when the core announces something (studio.signals)."""
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from studio.models import Staff, Visit
+from studio.signals import visit_closed
+
+from . import services
+
+
+@receiver(visit_closed, dispatch_uid="followups.follow_up_visit")
+def follow_up_visit(sender: type[Visit], *, visit: Visit, staff: Staff, **kwargs: Any) -> None:
+    services.follow_up_visit(visit=visit, staff=staff)

@@ -1,0 +1,355 @@
+"""Reads that gather every stage: the customer file's timeline and the Today page.
+
+These sit above the stages (core <- orders <- stages <- overview): they may read any
+stage's models and selectors, and nothing below imports them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, cast
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from followups.models import CallTask
+from followups.selectors import complaints_for, messages_for, open_tasks_for
+from orders.models import LedgerEntry, Order
+from orders.selectors import with_money
+from pickup.models import PickupAppointment
+from pickup.selectors import on_day as pickups_on
+from rentals.models import DressReservation
+from rentals.selectors import desk_on
+from selection.models import SelectionSession
+from shoots.models import Shoot
+from shoots.selectors import my_day
+from studio import roles
+from studio.middleware import StaffRequest
+from studio.models import Customer, Staff
+from studio.selectors import covering_for, open_visits, pending_approvals
+from studio.templatetags.studio import money
+
+# --- The customer file: everything about a couple, newest first ---
+
+
+@dataclass
+class Event:
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    amount: Decimal | None = None
+    url: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+def customer_timeline(
+    customer: Customer, *, sees_money: bool, opens_visits: bool = True
+) -> list[Event]:
+    """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
+    one list, newest first. The recipient's address is never shown: every role opens the
+    file. Each source is one query; later stages (complaints) add a source here. Links go
+    only to pages the viewer may open (`opens_visits`: the consultation page).
+    """
+
+    events: list[Event] = []
+    for v in customer.visits.select_related("taker").prefetch_related("packages_shown"):
+        detail = v.get_outcome_display() or _("In consultation")
+        if v.not_booked_reason:
+            detail += f" — {v.not_booked_reason}"
+        events.append(
+            Event(
+                v.arrived_at,
+                "visit",
+                _("Visit (%(kind)s) with %(taker)s")
+                % {"kind": v.get_kind_display(), "taker": v.taker},
+                detail,
+                url=reverse("studio:visit", args=[v.pk]) if opens_visits else "",
+            )
+        )
+    orders = list(Order.objects.filter(customer=customer).select_related("package"))
+    for o in orders:
+        events.append(
+            Event(
+                o.signed_at,
+                "order",
+                _("Order %(number)s signed: %(package)s")
+                % {"number": o.number, "package": o.package},
+                o.get_state_display(),
+                amount=o.agreed_price if sees_money else None,
+                url=o.get_absolute_url() if sees_money else "",
+            )
+        )
+    if sees_money:
+        for e in LedgerEntry.objects.filter(order__customer=customer).select_related("order"):
+            events.append(
+                Event(
+                    e.created_at,
+                    "payment",
+                    _("%(kind)s, %(method)s, receipt %(receipt)s")
+                    % {
+                        "kind": e.get_kind_display(),
+                        "method": e.get_method_display(),
+                        "receipt": e.receipt_no,
+                    },
+                    e.order.number,
+                    amount=e.amount,
+                    url=reverse("orders:receipt", args=[e.order.number, e.receipt_no]),
+                )
+            )
+    for s in Shoot.objects.filter(order__customer=customer).select_related("order"):
+        events.append(
+            Event(
+                s.starts_at,
+                "shoot",
+                _("Shoot for %(number)s") % {"number": s.order.number},
+                s.get_status_display(),
+            )
+        )
+    for session in SelectionSession.objects.filter(
+        order__customer=customer, appointment_at__isnull=False
+    ).select_related("order"):
+        events.append(
+            Event(
+                cast(datetime, session.appointment_at),  # not null, filtered above
+                "selection",
+                _("Selection for %(number)s") % {"number": session.order.number},
+            )
+        )
+    for r in DressReservation.objects.filter(customer=customer).select_related("dress"):
+        events.append(
+            Event(
+                datetime.combine(r.pickup_on, datetime.min.time(), customer.branch.tzinfo),
+                "rental",
+                _("Dress %(code)s rented %(from)s–%(to)s")
+                % {
+                    "code": r.dress.code,
+                    "from": date_format(r.pickup_on, "SHORT_DATE_FORMAT"),
+                    "to": date_format(r.return_on, "SHORT_DATE_FORMAT"),
+                },
+                r.get_status_display(),
+                amount=r.rental_price if sees_money else None,
+                url=r.get_absolute_url() if sees_money else "",
+            )
+        )
+    for p in PickupAppointment.objects.filter(order__customer=customer).select_related("order"):
+        events.append(
+            Event(
+                p.starts_at,
+                "pickup",
+                _("Pickup for %(number)s, slip %(slip)s")
+                % {"number": p.order.number, "slip": p.slip_number},
+                p.get_status_display(),
+            )
+        )
+    for t in CallTask.objects.filter(customer=customer).select_related("assignee"):
+        events.append(
+            Event(
+                t.due_at,
+                "call",
+                _("Call: %(kind)s (%(who)s)") % {"kind": t.get_kind_display(), "who": t.assignee},
+                " — ".join(x for x in (t.get_status_display(), t.outcome_text) if x),
+            )
+        )
+    for m in messages_for(customer):
+        status = m.get_status_display()
+        if m.skip_reason:
+            status += f" — {m.get_skip_reason_display()}"
+        events.append(
+            Event(
+                m.sent_at or m.send_after,
+                "message",
+                _("Message (%(channel)s): %(status)s")
+                % {"channel": m.get_channel_display(), "status": status},
+                m.body,
+            )
+        )
+    for c in complaints_for(customer):
+        detail = c.text
+        if c.resolved_at:
+            detail += " — " + _("Resolved: %(resolution)s") % {"resolution": c.resolution}
+        events.append(
+            Event(
+                c.created_at,
+                "complaint",
+                _("Complaint logged by %(who)s, owner %(owner)s")
+                % {"who": c.logged_by, "owner": c.owner},
+                detail,
+            )
+        )
+    for reward in customer.referral_rewards.select_related("referred_order__customer"):
+        detail = reward.reward
+        if reward.upgraded:
+            upgrade = _("Membership upgraded to %(level)s") % {
+                "level": reward.get_level_after_display()
+            }
+            detail = " — ".join(x for x in (detail, upgrade) if x)
+        events.append(
+            Event(
+                reward.created_at,
+                "referral",
+                _("Referred %(couple)s: order %(number)s signed")
+                % {
+                    "couple": reward.referred_order.customer,
+                    "number": reward.referred_order.number,
+                },
+                detail,
+            )
+        )
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+# --- Today (the front-desk home page) ---
+
+
+@dataclass
+class Arrival:
+    at: datetime
+    kind: str
+    customer: Customer
+    owner: Staff | None
+    needs: list[str]
+    url: str = ""
+    # Dress pickups and returns are booked by the day, not the hour.
+    all_day: bool = False
+
+
+def _arrivals_on(request: StaffRequest, day: date, *, overdue: bool = False) -> list["Arrival"]:
+    """Shoots, selections, pickups and dress pickups / returns on `day`, with what each
+    couple must bring or settle. `overdue` adds dresses that should be back already."""
+
+    branch = request.branch
+    tz = branch.tzinfo
+    start = datetime.combine(day, datetime.min.time(), tz)
+    end = start + timedelta(days=1)
+    sees_money = request.staff.sees_money
+    items: list[Arrival] = []
+    shoots = list(
+        Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end).exclude(
+            status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED]
+        )
+    )
+    sessions = list(
+        SelectionSession.objects.filter(
+            order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
+        )
+    )
+    order_ids = {s.order_id for s in shoots} | {s.order_id for s in sessions}
+    pickups = list(pickups_on(branch=branch, day=day))
+    rentals = list(desk_on(branch=branch, day=day, overdue=overdue))
+    order_ids |= {p.order_id for p in pickups} | {r.order_id for r in rentals}
+
+    orders = {
+        o.pk: o
+        for o in with_money(Order.objects.filter(pk__in=order_ids)).select_related(
+            "customer", "owner", "customer__owner"
+        )
+    }
+    for s in shoots:
+        o = orders[s.order_id]
+        needs: list[str] = []
+        if sees_money and o.balance > 0:
+            needs.append(
+                _("Balance due: come 20 minutes early to pay %(amount)s")
+                % {"amount": money(o.balance)}
+            )
+        items.append(
+            Arrival(
+                s.starts_at,
+                _("Shoot"),
+                o.customer,
+                o.owner,
+                needs,
+                o.get_absolute_url() if sees_money else "",
+            )
+        )
+    for session in sessions:
+        o = orders[session.order_id]
+        items.append(
+            Arrival(
+                cast(datetime, session.appointment_at),  # in the day, filtered above
+                _("Selection"),
+                o.customer,
+                o.owner,
+                [],
+                o.get_absolute_url() if sees_money else "",
+            )
+        )
+    for p in pickups:
+        o = orders[p.order_id]
+        needs = [_("Bring the pickup slip %(slip)s") % {"slip": p.slip_number}]
+        if sees_money and o.balance > 0:
+            needs.append(_("Balance due before pickup: %(amount)s") % {"amount": money(o.balance)})
+        items.append(
+            Arrival(
+                p.starts_at,
+                _("Pickup"),
+                o.customer,
+                o.owner,
+                needs,
+                o.get_absolute_url() if sees_money else "",
+            )
+        )
+    start_of_day = datetime.combine(day, datetime.min.time(), tz)
+    for r in rentals:
+        o = orders[r.order_id]
+        if r.status == r.Status.RESERVED:
+            kind = _("Dress pickup %(code)s") % {"code": r.dress.code}
+            needs = [_("ID document to hold")]
+            if sees_money and r.deposit_amount > 0:
+                needs.append(_("Deposit to take: %(amount)s") % {"amount": money(r.deposit_amount)})
+        else:
+            kind = _("Dress return %(code)s") % {"code": r.dress.code}
+            needs = []
+            if r.return_on < day:
+                needs.append(
+                    _("Overdue since %(day)s")
+                    % {"day": date_format(r.return_on, "SHORT_DATE_FORMAT")}
+                )
+            if sees_money and r.deposit_amount > 0:
+                needs.append(
+                    _("Deposit to refund: %(amount)s") % {"amount": money(r.deposit_amount)}
+                )
+        items.append(
+            Arrival(
+                start_of_day,
+                kind,
+                o.customer,
+                o.owner,
+                needs,
+                r.get_absolute_url(),
+                all_day=True,
+            )
+        )
+    items.sort(key=lambda a: (not a.all_day, a.at))
+    return items
+
+
+def today(request: StaffRequest) -> dict[str, Any]:
+    """Today's arrivals, my open tasks, tomorrow's list to confirm by phone."""
+
+    day = request.branch.today()
+    if request.staff.works_in_the_field_only:
+        # Field staff: their shoots and the couples' notes; no calls, phones or files.
+
+        dresses: list[Any] = []
+        if request.staff.has_role(roles.DRESS_STYLIST):
+            dresses = list(
+                desk_on(branch=request.branch, day=day, overdue=True).select_related("customer")
+            )
+        return {
+            "my_shoots": my_day(staff=request.staff, branch=request.branch),
+            "dresses_today": dresses,
+        }
+    return {
+        "arrivals": _arrivals_on(request, day, overdue=True),
+        "tomorrow": _arrivals_on(request, day + timedelta(days=1)),
+        "my_tasks": open_tasks_for(request.staff, branch_ids=request.staff.branch_ids)[:20],
+        "open_visits": open_visits(request.branch),
+        "covering": covering_for(request.staff, on=day),
+        "approvals": pending_approvals(request),
+        "now": timezone.now(),
+    }
