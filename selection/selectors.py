@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order, State
-from shoots.selectors import day_bounds
 from studio import roles
 from studio.models import Branch, Staff
 from studio.texts import Params
@@ -64,7 +63,7 @@ def sheet(
     sessions: QuerySet[SelectionSession], *, branch: Branch, day: date
 ) -> QuerySet[SelectionSession]:
     """The viewing control sheet (看样控制表) of one day: `sessions` already scoped."""
-    start, end = day_bounds(branch, day)
+    start, end = branch.day_bounds(day)
     return (
         sessions.filter(order__branch=branch, appointment_at__gte=start, appointment_at__lt=end)
         .select_related("order__customer", "order__package", "consultant")
