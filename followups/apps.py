@@ -7,4 +7,6 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Aftercare")
 
     def ready(self):
-        from . import texts  # noqa: F401 - the kinds of text this app writes (studio.texts)
+        # The kinds of text this app writes (studio.texts), and the care rules' triggers
+        # with followups' own finders (the stages register theirs).
+        from . import texts, triggers  # noqa: F401
