@@ -7,4 +7,7 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Aftercare")
 
     def ready(self):
-        from . import receivers, texts  # noqa: F401 - signal receivers; the kinds of text it writes
+        # The kinds of text this app writes (studio.texts), the care rules' triggers with
+        # followups' own finders (the stages register theirs), and what it does when the
+        # core announces something (studio.signals).
+        from . import receivers, texts, triggers  # noqa: F401

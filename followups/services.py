@@ -320,7 +320,7 @@ def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
     since = now - CARE_LOOKBACK - rule.offset - _DAY
     until = now - rule.offset + _DAY
     due = []
-    for fact in FINDERS[rule.trigger](since, until, now):
+    for fact in FINDERS.ask(rule.trigger, since, until, now):
         fire_at = rule.fire_time(fact.at, fact.customer.branch.tzinfo)
         if not now - CARE_LOOKBACK < fire_at <= now:
             continue

@@ -1,12 +1,16 @@
-"""The facts the care rules react to, read from the stages that own them.
+"""The facts the care rules react to, read from the apps that own them.
 
-Each trigger is a function `(since, until, now) -> [Fact]`: the events whose time falls in
+Each trigger has a finder `(since, until, now) -> [Fact]`: the events whose time falls in
 [since, until] and whose condition still holds at `now` (an urge call only while there is
 still no shoot, a VIP greeting only while the couple has referred nobody). The rules'
-engine (`services.run_care_rules`) decides which of them are due.
+engine (`services.run_care_rules`) asks `FINDERS` and decides which of them are due.
+
+`followups` never imports a stage app (STYLE.md 16): it finds here the facts it can read
+itself (orders, visits, calls, complaints, customers); a stage registers the finders of its
+own events from its `AppConfig.ready()` (`shoots.answers`, `selection.answers`,
+`pickup.answers`), with `Fact`, `order_fact` and `orders_by_first_deposit` from here.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -16,11 +20,11 @@ from django_fsm_log.models import StateLog
 
 from orders.models import LedgerEntry, Order, State
 from studio.models import Customer, Staff, Visit
+from studio.registry import Questions
 
 from .models import CallTask, CareRule, Complaint
 
 T = CareRule.Trigger
-LIVE_SHOOT = ("planned", "checked_in", "finished")
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,13 @@ class Fact:
     upcoming: bool = False  # a "before" rule must not fire once the event has passed
 
 
-def _orders_by_first_deposit(since, until):
+# Each trigger's finder: (since, until, now) -> the facts in that window.
+FINDERS = Questions("followups", CareRule.Trigger.values)
+
+
+def orders_by_first_deposit(since, until):
+    """Orders not cancelled whose first deposit was paid in [since, until], with that time
+    as `deposit_at`."""
     return (
         Order.objects.exclude(state=State.CANCELLED)
         .annotate(
@@ -47,70 +57,14 @@ def _orders_by_first_deposit(since, until):
     )
 
 
-def _order_fact(order, at, **kwargs):
+def order_fact(order, at, **kwargs):
+    """The fact that something happened to `order` at `at`: about its couple and owner."""
     return Fact(order.customer, at, f"order={order.pk}", order=order, owner=order.owner, **kwargs)
 
 
+@FINDERS.answers(T.DEPOSIT_PAID)
 def deposit_paid(since, until, now):
-    return [_order_fact(o, o.deposit_at) for o in _orders_by_first_deposit(since, until)]
-
-
-def no_shoot_after_deposit(since, until, now):
-    from shoots.models import Shoot
-
-    live = Shoot.objects.filter(order=OuterRef("pk"), status__in=LIVE_SHOOT)
-    orders = _orders_by_first_deposit(since, until).filter(state=State.BOOKED).exclude(Exists(live))
-    return [_order_fact(o, o.deposit_at) for o in orders]
-
-
-def shoot_upcoming(since, until, now):
-    from shoots.models import Shoot
-
-    shoots = Shoot.objects.filter(
-        status=Shoot.Status.PLANNED, starts_at__gte=since, starts_at__lte=until
-    ).select_related("order__customer__branch", "order__owner")
-    return [_order_fact(s.order, s.starts_at, upcoming=True) for s in shoots]
-
-
-def shoot_done(since, until, now):
-    from shoots.models import Shoot
-
-    shoots = Shoot.objects.filter(
-        status=Shoot.Status.FINISHED, finished_at__gte=since, finished_at__lte=until
-    ).select_related("order__customer__branch", "order__owner")
-    return [_order_fact(s.order, s.finished_at) for s in shoots]
-
-
-def _selections(since, until):
-    from selection.models import SelectionSession
-
-    return (
-        SelectionSession.objects.filter(appointment_at__gte=since, appointment_at__lte=until)
-        .exclude(order__state=State.CANCELLED)
-        .select_related("order__customer__branch", "order__owner")
-    )
-
-
-def selection_upcoming(since, until, now):
-    sessions = _selections(since, until).filter(signed_at__isnull=True)
-    return [_order_fact(s.order, s.appointment_at, upcoming=True) for s in sessions]
-
-
-def selection_done(since, until, now):
-    sessions = _selections(since, until).filter(signed_at__isnull=False)
-    return [_order_fact(s.order, s.appointment_at) for s in sessions]
-
-
-def ready_for_pickup(since, until, now):
-    from pickup.models import PickupAppointment
-
-    pickups = PickupAppointment.objects.filter(
-        status=PickupAppointment.Status.BOOKED,
-        order__state=State.READY,
-        starts_at__gte=since,
-        starts_at__lte=until,
-    ).select_related("order__customer__branch", "order__owner")
-    return [_order_fact(p.order, p.starts_at, upcoming=True) for p in pickups]
+    return [order_fact(o, o.deposit_at) for o in orders_by_first_deposit(since, until)]
 
 
 def _delivered(since, until):
@@ -128,19 +82,22 @@ def _delivered(since, until):
     return [(o, when[o.pk]) for o in orders]
 
 
+@FINDERS.answers(T.DELIVERED)
 def delivered(since, until, now):
-    return [_order_fact(o, at) for o, at in _delivered(since, until)]
+    return [order_fact(o, at) for o, at in _delivered(since, until)]
 
 
+@FINDERS.answers(T.DELIVERED_NO_REFERRAL)
 def delivered_no_referral(since, until, now):
     referrers = set(
         Customer.objects.filter(referrals__isnull=False).values_list("pk", flat=True).distinct()
     )
     return [
-        _order_fact(o, at) for o, at in _delivered(since, until) if o.customer_id not in referrers
+        order_fact(o, at) for o, at in _delivered(since, until) if o.customer_id not in referrers
     ]
 
 
+@FINDERS.answers(T.COMPLAINT_LOGGED)
 def complaint_logged(since, until, now):
     complaints = Complaint.objects.filter(
         created_at__gte=since, created_at__lte=until
@@ -156,6 +113,7 @@ def _not_signed(queryset, field="customer"):
     return queryset.exclude(Exists(live))
 
 
+@FINDERS.answers(T.CALL_FAILED)
 def call_failed(since, until, now):
     """A follow-up call of a couple who did not book went unanswered (and they still have
     not signed): the next day's special offer."""
@@ -170,6 +128,7 @@ def call_failed(since, until, now):
     return [Fact(t.customer, t.done_at, f"call={t.pk}", owner=t.assignee) for t in tasks]
 
 
+@FINDERS.answers(T.VISIT_NOT_BOOKED)
 def visit_not_booked(since, until, now):
     visits = _not_signed(
         Visit.objects.filter(
@@ -179,6 +138,7 @@ def visit_not_booked(since, until, now):
     return [Fact(v.customer, v.closed_at, f"visit={v.pk}", owner=v.taker) for v in visits]
 
 
+@FINDERS.answers(T.REFERRED_ORDER_BOOKED)
 def referred_order_booked(since, until, now):
     """A couple someone referred signed: the referrer is thanked (the fact is theirs)."""
     orders = (
@@ -221,31 +181,13 @@ def _dated(since, until, field, ref, *, years_after=0):
     return facts
 
 
+@FINDERS.answers(T.BIRTHDAY)
 def birthday(since, until, now):
     return _dated(since, until, "bride_birthday", "bride") + _dated(
         since, until, "groom_birthday", "groom"
     )
 
 
+@FINDERS.answers(T.WEDDING_ANNIVERSARY)
 def wedding_anniversary(since, until, now):
     return _dated(since, until, "wedding_date", "anniversary", years_after=1)
-
-
-# Each trigger's finder: (since, until, now) -> the facts in that window.
-FINDERS: dict[str, Callable[[datetime, datetime, datetime], list[Fact]]] = {
-    T.VISIT_NOT_BOOKED: visit_not_booked,
-    T.CALL_FAILED: call_failed,
-    T.DEPOSIT_PAID: deposit_paid,
-    T.NO_SHOOT_AFTER_DEPOSIT: no_shoot_after_deposit,
-    T.SHOOT_UPCOMING: shoot_upcoming,
-    T.SHOOT_DONE: shoot_done,
-    T.SELECTION_UPCOMING: selection_upcoming,
-    T.SELECTION_DONE: selection_done,
-    T.READY_FOR_PICKUP: ready_for_pickup,
-    T.DELIVERED: delivered,
-    T.COMPLAINT_LOGGED: complaint_logged,
-    T.DELIVERED_NO_REFERRAL: delivered_no_referral,
-    T.BIRTHDAY: birthday,
-    T.WEDDING_ANNIVERSARY: wedding_anniversary,
-    T.REFERRED_ORDER_BOOKED: referred_order_booked,
-}

@@ -16,6 +16,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from studio import texts
 from studio.models import Branch, Customer, Kept, Package, Staff
 
+from . import facts
 from .guards import guard
 
 ZERO = Decimal("0.00")
@@ -35,14 +36,12 @@ class State(models.TextChoices):
 
 
 # --- Guards (DOMAIN.md, "Guards"). Each says, in the staff's words, what is missing. ---
-# Facts owned by other stages are read through those apps' selectors, never their rows.
+# Facts owned by the stages above are asked through `orders.facts`; the stages answer them.
 
 
 @guard(_("Check-in is only possible on the day of the shoot."))
 def _shoot_is_today(order):
-    from shoots.selectors import shoot_for_check_in
-
-    return shoot_for_check_in(order) is not None
+    return facts.ask("shoot_is_today", order)
 
 
 @guard(
@@ -59,37 +58,27 @@ def _no_locker_hold(order):
 
 @guard(_("The shoot must be booked on the control sheet first."))
 def _has_planned_shoot(order):
-    from shoots.selectors import planned_shoot
-
-    return planned_shoot(order) is not None
+    return facts.ask("has_planned_shoot", order)
 
 
 @guard(_("The image files must be transferred and checked complete before selection."))
 def _files_ready(order):
-    from selection.selectors import files_ready
-
-    return files_ready(order)
+    return facts.ask("files_ready", order)
 
 
 @guard(_("The customer must sign the production list before the selection is confirmed."))
 def _selection_signed(order):
-    from selection.selectors import selection_signed
-
-    return selection_signed(order)
+    return facts.ask("selection_signed", order)
 
 
 @guard(_("The selection upsell must be paid or recorded as owed."))
 def _upsell_settled(order):
-    from selection.selectors import upsell_settled
-
-    return upsell_settled(order)
+    return facts.ask("upsell_settled", order)
 
 
 @guard(_("Changes are only allowed within 3 hours of signing the production list."))
 def _within_change_window(order):
-    from selection.selectors import change_window_open
-
-    return change_window_open(order)
+    return facts.ask("change_window_open", order)
 
 
 @guard(
@@ -99,16 +88,12 @@ def _within_change_window(order):
     )
 )
 def _change_window_closed(order):
-    from selection.selectors import change_window_open, change_window_waived
-
-    return change_window_waived(order) or not change_window_open(order)
+    return facts.ask("change_window_waived", order) or not facts.ask("change_window_open", order)
 
 
 @guard(_("Every production item must pass quality control first."))
 def _all_items_passed_qc(order):
-    from selection.selectors import all_items_passed_qc
-
-    return all_items_passed_qc(order)
+    return facts.ask("all_items_passed_qc", order)
 
 
 @guard(_("The balance must be paid before the order is delivered."))
@@ -118,9 +103,7 @@ def _zero_balance(order):
 
 @guard(_("Every item must be handed over to the customer."))
 def _all_items_handed_over(order):
-    from selection.selectors import all_items_handed_over
-
-    return all_items_handed_over(order)
+    return facts.ask("all_items_handed_over", order)
 
 
 @guard(_("Only a store manager can do this."))

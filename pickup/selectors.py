@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -21,14 +21,9 @@ if TYPE_CHECKING:
     from .models import Survey
 
 
-def day_bounds(branch: Branch, day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, datetime.min.time(), branch.tzinfo)
-    return start, start + timedelta(days=1)
-
-
 def on_day(*, branch: Branch, day: date) -> QuerySet[PickupAppointment]:
     """The day's pickup control sheet, moved appointments left out: one query per use."""
-    start, end = day_bounds(branch, day)
+    start, end = branch.day_bounds(day)
     return PickupAppointment.objects.filter(
         branch=branch, starts_at__gte=start, starts_at__lt=end
     ).exclude(status=PickupAppointment.Status.MOVED)

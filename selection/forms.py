@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import LedgerEntry
-from shoots.forms import WhenForm
+from studio.forms import WhenForm
 from studio.lockouts import manager_by_password
 from studio.models import Staff
 

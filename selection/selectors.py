@@ -6,17 +6,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order, State
-from shoots.selectors import day_bounds
 from studio import roles
 from studio.models import Branch, Staff
 from studio.texts import Params
 
-from . import texts
+from . import facts, texts
 from .models import (
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
@@ -64,7 +63,7 @@ def sheet(
     sessions: QuerySet[SelectionSession], *, branch: Branch, day: date
 ) -> QuerySet[SelectionSession]:
     """The viewing control sheet (看样控制表) of one day: `sessions` already scoped."""
-    start, end = day_bounds(branch, day)
+    start, end = branch.day_bounds(day)
     return (
         sessions.filter(order__branch=branch, appointment_at__gte=start, appointment_at__lt=end)
         .select_related("order__customer", "order__package", "consultant")
@@ -250,12 +249,7 @@ def production_days(branch: Branch) -> int:
 
 def with_pickup(items: QuerySet[ProductionItem]) -> QuerySet[ProductionItem]:
     """Items with the start of their order's booked pickup (`pickup_at`), one query."""
-    from pickup.models import PickupAppointment
-
-    booked = PickupAppointment.objects.filter(
-        order=OuterRef("order"), status=PickupAppointment.Status.BOOKED
-    ).order_by("starts_at")
-    return items.annotate(pickup_at=Subquery(booked.values("starts_at")[:1]))
+    return items.annotate(pickup_at=facts.booked_pickup_start(OuterRef("order")))
 
 
 def due(item: ProductionItem, branch: Branch) -> date | None:

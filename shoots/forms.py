@@ -1,11 +1,9 @@
-from datetime import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import LedgerEntry
+from studio.forms import WhenForm
 from studio.models import Staff
-from studio.validators import BookingDateField
 
 from .models import OutfitKind, PlannedSet, Room, Shoot, Step, Vehicle
 from .selectors import SEAT_ROLES
@@ -15,17 +13,6 @@ TAKEN_MEANWHILE = _(
     "Booked for another shoot at this time since this page was opened: choose again from "
     "those still free."
 )
-
-
-class WhenForm(forms.Form):
-    """First step of booking: the date and start time, so only free people are offered."""
-
-    date = BookingDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-
-    def starts_at(self, branch):
-        data = self.cleaned_data
-        return datetime.combine(data["date"], data["time"], tzinfo=branch.tzinfo)
 
 
 class BookingForm(WhenForm):

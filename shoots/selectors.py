@@ -1,7 +1,7 @@
 """Reads shared by the shoots pages, tasks and the Order's guards."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -60,11 +60,6 @@ def budgets_for(branch: Branch) -> dict[str, int]:
     budgets = {str(k): v for k, v in DEFAULT_BUDGETS.items()}
     budgets.update(TimeBudget.objects.filter(branch=branch).values_list("step", "minutes"))
     return budgets
-
-
-def day_bounds(branch: Branch, day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, tzinfo=branch.tzinfo)
-    return start, start + timedelta(days=1)
 
 
 # Who may be booked for which seat on a shoot.
@@ -139,8 +134,8 @@ def _with_plan(shoots: QuerySet[Shoot]) -> QuerySet[Shoot]:
 
 def sheet(*, branch: Branch, start: date, end: date, staff: Staff | None = None) -> QuerySet[Shoot]:
     """The control sheet (摄控表) from `start` to `end`, both days included."""
-    first, _ = day_bounds(branch, start)
-    _, last = day_bounds(branch, end)
+    first, _ = branch.day_bounds(start)
+    _, last = branch.day_bounds(end)
     shoots = Shoot.objects.filter(
         branch=branch,
         starts_at__gte=first,
@@ -165,7 +160,7 @@ def waiting_for_a_shoot(*, branch: Branch, limit: int = 50) -> list[Order]:
 def shoots_on(
     *, branch: Branch, day: date, statuses: Sequence[str] | None = None
 ) -> QuerySet[Shoot]:
-    start, end = day_bounds(branch, day)
+    start, end = branch.day_bounds(day)
     shoots = Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
     if statuses:
         shoots = shoots.filter(status__in=statuses)

@@ -16,7 +16,7 @@ from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
 from studio import roles
 from studio.access import EVERYONE, StaffRequired, redirect_allowed
-from studio.forms import attach_errors
+from studio.forms import WhenForm, attach_errors
 from studio.models import Staff
 from studio.services import AlreadyDone
 from studio.validators import validate_sane_date
@@ -32,7 +32,6 @@ from .forms import (
     LateForm,
     LookForm,
     VisitForm,
-    WhenForm,
 )
 from .models import CalendarFeed, Shoot
 

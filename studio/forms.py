@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -5,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .models import Customer, Package, Staff, Visit
-from .validators import PhoneFormField, SaneDateField
+from .validators import BookingDateField, PhoneFormField, SaneDateField
 
 
 def _branch_staff(branch, *role_names):
@@ -182,6 +184,18 @@ class LeaveForm(forms.Form):
             .distinct()
             .order_by("display_name")
         )
+
+
+class WhenForm(forms.Form):
+    """The date and start time of a booking (a shoot, a selection session), asked first so
+    that only the people free at that time are offered."""
+
+    date = BookingDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def starts_at(self, branch):
+        data = self.cleaned_data
+        return datetime.datetime.combine(data["date"], data["time"], tzinfo=branch.tzinfo)
 
 
 def attach_errors(form, exc, field_for=None):

@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -103,6 +104,11 @@ class Branch(models.Model):
 
     def today(self):
         return timezone.localdate(timezone=self.tzinfo)
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """The start of `day` in the branch's time zone and the start of the next day."""
+        start = datetime.combine(day, time.min, tzinfo=self.tzinfo)
+        return start, start + timedelta(days=1)
 
 
 class StaffQuerySet(models.QuerySet["Staff"]):

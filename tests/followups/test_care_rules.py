@@ -72,7 +72,7 @@ def deposit_order(make_order):
 
 
 def test_every_trigger_has_a_finder():
-    assert set(FINDERS) == set(CareRule.Trigger.values)
+    assert set(FINDERS.names) == set(CareRule.Trigger.values) and FINDERS.unanswered() == []
 
 
 def test_the_thank_you_sms_is_queued_within_30_minutes_of_the_deposit(deposit_order):

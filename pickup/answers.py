@@ -1,0 +1,35 @@
+"""What the pickup answers for the apps below it (STYLE.md 16), registered from
+`PickupConfig.ready()`: when an order's pickup is booked (`selection.facts`, for the
+production board's due dates) and the care rules' pickup trigger (`followups.triggers`)."""
+
+from datetime import datetime
+
+from django.db.models import OuterRef, Subquery
+
+from followups.models import CareRule
+from followups.triggers import FINDERS, Fact, order_fact
+from orders.models import State
+from selection import facts as selection_facts
+
+from .models import PickupAppointment
+
+T = CareRule.Trigger
+
+
+@selection_facts.answers("booked_pickup_start")
+def booked_pickup_start(order: OuterRef) -> Subquery:
+    booked = PickupAppointment.objects.filter(
+        order=order, status=PickupAppointment.Status.BOOKED
+    ).order_by("starts_at")
+    return Subquery(booked.values("starts_at")[:1])
+
+
+@FINDERS.answers(T.READY_FOR_PICKUP)
+def ready_for_pickup(since: datetime, until: datetime, now: datetime) -> list[Fact]:
+    pickups = PickupAppointment.objects.filter(
+        status=PickupAppointment.Status.BOOKED,
+        order__state=State.READY,
+        starts_at__gte=since,
+        starts_at__lte=until,
+    ).select_related("order__customer__branch", "order__owner")
+    return [order_fact(p.order, p.starts_at, upcoming=True) for p in pickups]
