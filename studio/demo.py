@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followups import demo as followups_demo
+from orders import referrals_demo
 from orders import services as orders
 from orders.models import LedgerEntry, Order, State
 from pickup import demo as pickup_demo
@@ -27,7 +28,7 @@ from shoots import services as shoot_services
 from shoots.models import Room, Vehicle
 from shoots.selectors import SEAT_ROLES
 
-from . import referrals_demo, reports_demo, roles
+from . import reports_demo, roles
 from . import services as studio_services
 from .models import Branch, Customer, Package, Staff, Visit
 
