@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followups import demo as followups_demo
+from orders import referrals_demo
 from orders import services as orders
 from orders.models import LedgerEntry, Order, State
 from pickup import demo as pickup_demo
@@ -26,7 +27,7 @@ from selection.models import ProductionItem, SelectionSession
 from shoots import services as shoot_services
 from shoots.models import Room, Vehicle
 from shoots.selectors import SEAT_ROLES
-from studio import referrals_demo, roles
+from studio import roles
 from studio import services as studio_services
 from studio.models import Branch, Customer, Package, Staff, Visit
 

@@ -6,7 +6,7 @@ from studio.admin import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
 from .fsm import TransitionAdminMixin
-from .models import Charge, LedgerEntry, Order
+from .models import Charge, LedgerEntry, Order, ReferralReward
 
 
 class ReasonForm(forms.Form):
@@ -89,3 +89,23 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_filter = ["branch", "kind", "method"]
     search_fields = ["receipt_no", "order__number"]
     list_select_related = ["branch", "order", "staff"]
+
+
+@admin.register(ReferralReward)
+class ReferralRewardAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "referrer__branch"
+    kept = True
+    list_display = [
+        "referrer",
+        "referred_order",
+        "reward",
+        "level_before",
+        "level_after",
+        "created_at",
+    ]
+    list_select_related = ["referrer", "referred_order"]
+    raw_id_fields = ["referrer", "referred_order"]
+    search_fields = ["referrer__bride_name", "referrer__groom_name", "referred_order__number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from studio import services as studio_services
 from studio import texts
-from studio.models import Branch, Customer, Package, Staff
-from studio.services import reward_referral
+from studio.models import Branch, Customer, MembershipLevelRule, Package, Staff
 from studio.templatetags.studio import money
 from studio.texts import Words
 from studio.validators import Amount, amount_ceiling, check_amount
@@ -30,6 +29,7 @@ from .models import (
     Order,
     OrderSequence,
     ReceiptSequence,
+    ReferralReward,
     State,
 )
 
@@ -436,3 +436,50 @@ def create_order(
             return entry.order
         reward_referral(order=order)
     return order
+
+
+# --- Referrals (DOMAIN.md stage 8: referral reward, membership upgrade at thresholds) ---
+
+LEVEL_RANK = {level: rank for rank, level in enumerate(Customer.Level.values)}
+
+
+def reward_referral(*, order: Order) -> ReferralReward | None:
+    """Reward the couple who referred `order`'s customer, once per referred order.
+
+    The reward is the voucher of the highest `MembershipLevelRule` the referrer's count of
+    referred couples (this one included) reaches, and the referrer's card rises to that
+    level; a card never goes down (a manager's upgrade stays). Vouchers are words, not money
+    in the ledger. The referrer's row is locked, so two referred couples signing at once
+    count as two. Returns the `ReferralReward`, or None when nobody referred the couple.
+    """
+    referred = order.customer
+    if referred.referrer_id is None or referred.referrer_id == referred.pk:
+        return None
+    with transaction.atomic():
+        referrer = Customer.objects.select_for_update().get(pk=referred.referrer_id)
+        existing = ReferralReward.objects.filter(referred_order=order).first()
+        if existing is not None:
+            return existing
+        couples = set(
+            ReferralReward.objects.filter(referrer=referrer).values_list(
+                "referred_order__customer_id", flat=True
+            )
+        )
+        couples.add(referred.pk)
+        rule = (
+            MembershipLevelRule.objects.filter(referrals_needed__lte=len(couples))
+            .order_by("-referrals_needed")
+            .first()
+        )
+        before = referrer.membership_level
+        after = before
+        if rule is not None and LEVEL_RANK[rule.level] > LEVEL_RANK.get(before, 0):
+            after = rule.level
+            Customer.objects.filter(pk=referrer.pk).update(membership_level=after)
+        return ReferralReward.objects.create(
+            referrer=referrer,
+            referred_order=order,
+            reward=rule.reward if rule is not None else "",
+            level_before=before,
+            level_after=after,
+        )

@@ -22,7 +22,6 @@ from .models import (
     MembershipLevelRule,
     MonthlyTarget,
     Package,
-    ReferralReward,
     Rota,
     RotaSlot,
     Staff,
@@ -415,26 +414,6 @@ class MembershipLevelRuleAdmin(BranchScopedAdmin, admin.ModelAdmin):
     branch_path = CHAIN_WIDE
     list_display = ["level", "referrals_needed", "reward"]
     list_editable = ["referrals_needed", "reward"]
-
-
-@admin.register(ReferralReward)
-class ReferralRewardAdmin(BranchScopedAdmin, admin.ModelAdmin):
-    branch_path = "referrer__branch"
-    kept = True
-    list_display = [
-        "referrer",
-        "referred_order",
-        "reward",
-        "level_before",
-        "level_after",
-        "created_at",
-    ]
-    list_select_related = ["referrer", "referred_order"]
-    raw_id_fields = ["referrer", "referred_order"]
-    search_fields = ["referrer__bride_name", "referrer__groom_name", "referred_order__number"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyTarget)

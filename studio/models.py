@@ -568,43 +568,6 @@ class MembershipLevelRule(models.Model):
         return f"{self.get_level_display()} ≥ {self.referrals_needed}"
 
 
-class ReferralReward(models.Model):
-    """What a referrer earned for one referred couple's signed order: once per order."""
-
-    referrer = models.ForeignKey(
-        Customer,
-        on_delete=models.CASCADE,
-        related_name="referral_rewards",
-        verbose_name=_("referrer"),
-    )
-    referred_order = models.OneToOneField(
-        "orders.Order",
-        on_delete=models.CASCADE,
-        related_name="referral_reward",
-        verbose_name=_("referred order"),
-    )
-    reward = models.CharField(_("reward"), max_length=200, blank=True)
-    level_before = models.CharField(
-        _("membership before"), max_length=10, choices=Customer.Level.choices
-    )
-    level_after = models.CharField(
-        _("membership after"), max_length=10, choices=Customer.Level.choices
-    )
-    created_at = models.DateTimeField(_("rewarded at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("referral reward")
-        verbose_name_plural = _("referral rewards")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.referrer}: {self.reward}"
-
-    @property
-    def upgraded(self):
-        return self.level_after != self.level_before
-
-
 class MonthlyTarget(models.Model):
     """What a branch, or one staff member at it, aims to sign and take in a month.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -22,9 +22,7 @@ from .models import (
     Customer,
     DiscountApproval,
     Leave,
-    MembershipLevelRule,
     Package,
-    ReferralReward,
     Rota,
     RotaSlot,
     Staff,
@@ -33,9 +31,6 @@ from .models import (
 )
 from .templatetags.studio import money
 from .validators import normalise_phone
-
-if TYPE_CHECKING:
-    from orders.models import Order
 
 
 def record_heartbeat(*, name: str) -> str:
@@ -446,53 +441,6 @@ def decide_discount_approval(
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         return locked
-
-
-# --- Referrals (DOMAIN.md stage 8: referral reward, membership upgrade at thresholds) ---
-
-LEVEL_RANK = {level: rank for rank, level in enumerate(Customer.Level.values)}
-
-
-def reward_referral(*, order: Order) -> ReferralReward | None:
-    """Reward the couple who referred `order`'s customer, once per referred order.
-
-    The reward is the voucher of the highest `MembershipLevelRule` the referrer's count of
-    referred couples (this one included) reaches, and the referrer's card rises to that
-    level; a card never goes down (a manager's upgrade stays). Vouchers are words, not money
-    in the ledger. The referrer's row is locked, so two referred couples signing at once
-    count as two. Returns the `ReferralReward`, or None when nobody referred the couple.
-    """
-    referred = order.customer
-    if referred.referrer_id is None or referred.referrer_id == referred.pk:
-        return None
-    with transaction.atomic():
-        referrer = Customer.objects.select_for_update().get(pk=referred.referrer_id)
-        existing = ReferralReward.objects.filter(referred_order=order).first()
-        if existing is not None:
-            return existing
-        couples = set(
-            ReferralReward.objects.filter(referrer=referrer).values_list(
-                "referred_order__customer_id", flat=True
-            )
-        )
-        couples.add(referred.pk)
-        rule = (
-            MembershipLevelRule.objects.filter(referrals_needed__lte=len(couples))
-            .order_by("-referrals_needed")
-            .first()
-        )
-        before = referrer.membership_level
-        after = before
-        if rule is not None and LEVEL_RANK[rule.level] > LEVEL_RANK.get(before, 0):
-            after = rule.level
-            Customer.objects.filter(pk=referrer.pk).update(membership_level=after)
-        return ReferralReward.objects.create(
-            referrer=referrer,
-            referred_order=order,
-            reward=rule.reward if rule is not None else "",
-            level_before=before,
-            level_after=after,
-        )
 
 
 # --- The customer's contact details and preferences ---

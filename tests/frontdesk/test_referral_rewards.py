@@ -6,9 +6,9 @@ import pytest
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
-from orders.models import LedgerEntry
-from studio.models import Customer, MembershipLevelRule, ReferralReward
-from studio.services import reward_referral
+from orders.models import LedgerEntry, ReferralReward
+from orders.services import reward_referral
+from studio.models import Customer, MembershipLevelRule
 
 from ..factories import CustomerFactory
 

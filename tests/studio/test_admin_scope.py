@@ -46,7 +46,7 @@ IDS = [m._meta.label for m in MODELS]
 # Records that must be kept (issue 7): nobody deletes them in the admin.
 KEPT = {
     "orders.Order", "orders.LedgerEntry", "studio.Customer", "studio.Visit",
-    "studio.CustomerChange", "studio.ReferralReward", "shoots.Shoot", "followups.CallTask",
+    "studio.CustomerChange", "orders.ReferralReward", "shoots.Shoot", "followups.CallTask",
     "followups.OutboxMessage", "followups.Complaint", "pickup.PickupAppointment",
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
     "rentals.DressReservation", "selection.ProductionItem",

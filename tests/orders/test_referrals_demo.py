@@ -2,8 +2,9 @@
 
 import random
 
-from studio import referrals_demo
-from studio.models import Customer, MembershipLevelRule, ReferralReward
+from orders import referrals_demo
+from orders.models import ReferralReward
+from studio.models import Customer, MembershipLevelRule
 
 from ..factories import CustomerFactory
 

@@ -1,13 +1,13 @@
-"""Demo referrals: `studio.referrals_demo.seed(branch, team, rng)`.
+"""Demo referrals: `orders.referrals_demo.seed(branch, team, rng)`.
 
-Call it for each branch after its couples and orders exist (studio/demo.py owns the order
-of things): a few signed couples are marked as referred by an earlier couple, who earns the
-vouchers and climbs the membership ladder, as at signing.
+Call it for each branch after its couples and orders exist (the demo builder that calls it
+owns the order of things): a few signed couples are marked as referred by an earlier couple,
+who earns the vouchers and climbs the membership ladder, as at signing.
 """
 
-from orders.models import Order
+from studio.models import Customer
 
-from .models import Customer
+from .models import Order
 from .services import reward_referral
 
 
