@@ -38,19 +38,21 @@ serve: venv ## Production stack: migrate, collectstatic, gunicorn + worker + one
 # One shell line, so the URLs printed by ensure-services.sh reach every step.
 # They are captured before eval: `eval "$(cmd)"` alone would hide cmd's failure.
 # pytest's own exit code decides, so "no tests collected" (5) fails too.
-test: venv ## Start/check PostgreSQL + Redis, then ruff, mypy, migrations check and pytest
+test: venv ## Start/check PostgreSQL + Redis, then ruff, the import contracts, mypy, migrations check and pytest
 	@set -e; \
 	services=$$(scripts/ensure-services.sh); \
 	eval "$$services"; export DATABASE_URL REDIS_URL; \
 	$(VENV)/ruff check .; \
 	$(VENV)/ruff format --check .; \
+	$(VENV)/lint-imports --no-cache; \
 	$(VENV)/mypy; \
 	$(PY) manage.py makemigrations --check --dry-run; \
 	$(VENV)/pytest
 
-lint: venv ## ruff check and ruff format --check
+lint: venv ## ruff check, ruff format --check and the import contracts (the layers)
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	$(VENV)/lint-imports --no-cache
 
 format: venv ## Reformat with ruff and apply ruff's safe fixes
 	$(VENV)/ruff format .
