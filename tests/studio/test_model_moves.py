@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from demo_studio import chain as demo
 from orders import services as order_services
 from orders.models import ReferralReward
 from studio.models import Customer, MembershipLevelRule
@@ -191,3 +192,32 @@ def test_referral_rewards_keep_their_rows_keys_and_permissions_across_the_move(b
     assert reward.referrer == referrer
     assert reward.referred_order.referral_reward == reward
     assert reward.referred_order.number == rows[first]["referred_order__number"]
+
+
+def _every_table():
+    """{table: (row count, md5 of its rows in id order)} for every table of the project."""
+    found = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names()):
+            if table.startswith(("django_migrations", "django_session")):
+                continue
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
+                f" FROM {quoted} AS t"
+            )
+            found[table] = cursor.fetchone()
+    return found
+
+
+def test_the_demo_studio_crosses_the_move_and_back_with_every_row(settings, back_at_the_end):
+    """The whole demo studio (every stage's rows, referral rewards among them) migrated
+    back before the move and forward again: every table holds the same rows."""
+    settings.DEBUG = True
+    demo.build()
+    assert ReferralReward.objects.exists()
+    before = _every_table()
+    _migrate(BEFORE_THE_MOVE)
+    _migrate(None)
+    after = _every_table()
+    assert after == before
