@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from orders.models import Order
 from orders.selectors import with_money
+from selection.models import ProductionItem
 from studio.models import Branch
 
 from .models import PickupAppointment
 
 if TYPE_CHECKING:
-    from orders.models import Order
     from orders.selectors import OrderWithMoney
-    from selection.models import ProductionItem
 
     from .models import Survey
 
@@ -35,8 +35,6 @@ def sheet(*, branch: Branch, day: date) -> QuerySet[PickupAppointment]:
 
 
 def orders_for_sheet(appointments: Iterable[PickupAppointment]) -> dict[int, OrderWithMoney]:
-    from orders.models import Order
-
     ids = {a.order_id for a in appointments}
     found = with_money(Order.objects.filter(pk__in=ids)).select_related("customer", "owner")
     return {o.pk: o for o in found}
@@ -48,14 +46,10 @@ def current(order: Order) -> PickupAppointment | None:
 
 def remaining_items(order: Order) -> list[ProductionItem]:
     """The order's production items not yet handed over, in list order."""
-    from selection.models import ProductionItem
-
     return list(ProductionItem.objects.filter(order=order, handed_over_at=None).order_by("pk"))
 
 
 def handed_items(order: Order) -> list[ProductionItem]:
-    from selection.models import ProductionItem
-
     return list(
         ProductionItem.objects.filter(order=order, handed_over_at__isnull=False).order_by("pk")
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from followups.models import CallTask
 from orders.models import Order, State
+from orders.selectors import with_money
 from studio import roles
 from studio.models import Branch, Staff
 
@@ -267,9 +268,6 @@ def my_queue(
 def with_arrival(shoots: Iterable[Shoot]) -> Iterable[Shoot]:
     """Sets `arrive_at` and `balance_due` on each shoot, with one query for all of them:
     a couple with a balance due comes 20 minutes early to pay it."""
-    from orders.models import Order
-    from orders.selectors import with_money
-
     from .services import arrival_time
 
     balances = dict(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from orders.models import Order, State
+from orders.models import LedgerEntry, Order, State
 from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
 from studio import roles
@@ -211,8 +211,6 @@ def _sheet_url(shoot):
 
 
 def _holds_locker_deposit(shoot):
-    from orders.models import LedgerEntry
-
     return shoot.order.hold_outstanding(LedgerEntry.Kind.LOCKER_DEPOSIT) > 0
 
 
