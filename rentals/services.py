@@ -243,10 +243,12 @@ def pick_up_dress(
     return locked
 
 
-def refund_on_return(*, reservation: DressReservation, deductions: Amount | None = ZERO) -> Decimal:
+def refund_on_return(
+    *, reservation: DressReservation, deductions: Amount | None = ZERO, reason: str | None = ""
+) -> Decimal:
     """What the customer gets back of the deposit: the deposit less the deductions, which
-    lie between nothing and the whole deposit. Shown at the desk before the return is
-    confirmed, and what return_dress() refunds."""
+    lie between nothing and the whole deposit, and a deduction says what it is for. Shown at
+    the desk before the return is confirmed, and what return_dress() refunds."""
     deductions = Decimal(deductions or 0)
     if deductions < ZERO or deductions > reservation.deposit_amount:
         raise ValidationError(
@@ -255,6 +257,8 @@ def refund_on_return(*, reservation: DressReservation, deductions: Amount | None
                 % {"deposit": reservation.deposit_amount}
             }
         )
+    if deductions > ZERO and not (reason or "").strip():
+        raise ValidationError({"reason": _("Say what the deduction is for.")})
     return reservation.deposit_amount - deductions
 
 
@@ -278,9 +282,7 @@ def return_dress(
                 _("This reservation is %(status)s: there is no dress to take back.")
                 % {"status": locked.get_status_display()}
             )
-        refund_on_return(reservation=locked, deductions=deductions)
-        if deductions > ZERO and not reason:
-            raise ValidationError({"reason": _("Say what the deduction is for.")})
+        refund_on_return(reservation=locked, deductions=deductions, reason=reason)
         if locked.deposit_amount > ZERO:
             order_services.return_hold(
                 order=locked.order,

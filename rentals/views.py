@@ -180,10 +180,10 @@ class ReturnPreviewView(ReservationActionView):
             data = form.cleaned_data
             try:
                 refund = services.refund_on_return(
-                    reservation=reservation, deductions=data["deductions"] or 0
+                    reservation=reservation,
+                    deductions=data["deductions"] or 0,
+                    reason=data["reason"],
                 )
-                if data["deductions"] and not data["reason"].strip():
-                    raise ValidationError({"reason": _("Say what the deduction is for.")})
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:

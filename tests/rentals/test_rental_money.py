@@ -72,6 +72,16 @@ def test_a_deduction_needs_a_reason_and_no_more_than_the_deposit(order, picked_u
     assert order.hold_outstanding(LedgerEntry.Kind.RENTAL_DEPOSIT) == Decimal("3000.00")
 
 
+def test_the_preview_of_a_return_asks_the_same_reason(picked_up):
+    """The desk's preview runs the return's own rule, so it cannot promise a refund the
+    confirmation would refuse."""
+    with pytest.raises(ValidationError) as caught:
+        services.refund_on_return(reservation=picked_up, deductions="100", reason="  ")
+    assert "reason" in caught.value.error_dict
+    refund = services.refund_on_return(reservation=picked_up, deductions="100", reason="Torn")
+    assert refund == Decimal("2900.00")
+
+
 def test_two_dresses_on_one_order_return_their_own_deposits(
     reserve, order, picked_up, receptionist, make_order
 ):
