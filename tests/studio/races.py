@@ -10,34 +10,19 @@ process and on SQLite (the `make run` default) in a fresh interpreter:
 import json
 import os
 import sys
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 
 def run_together(*callables):
-    """Start every callable at the same moment, each in its own thread and connection:
+    """tests.races.run_together, each outcome made JSON-friendly for the SQLite run:
     [("ok", result) or (exception class name, message)]."""
-    from django.db import connections
+    from tests.races import run_together as together
 
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = ("ok", fn())
-        except Exception as exc:  # noqa: BLE001 - the caller compares what each thread met
-            results[i] = (type(exc).__name__, str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+    return [
+        (kind, found) if kind == "ok" else (type(found).__name__, str(found))
+        for kind, found in together(*callables)
+    ]
 
 
 def outcomes():
