@@ -27,7 +27,9 @@ class Table:
         if unknown:
             raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
         self.columns = list(columns)
-        self.json = [i for i, name in enumerate(columns) if isinstance(fields[name], models.JSONField)]
+        self.json = [
+            i for i, name in enumerate(columns) if isinstance(fields[name], models.JSONField)
+        ]
         rest = [f for name, f in fields.items() if name not in columns]
         for f in rest:
             if not f.has_default() and not f.null and not f.empty_strings_allowed:
@@ -54,14 +56,14 @@ class Table:
         table = self.model._meta.db_table
         names = ", ".join(f'"{c}"' for c in self.sql_columns)
         tail, json = self.tail, self.json
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    if json:
-                        row = list(row)
-                        for i in json:
-                            row[i] = Jsonb(row[i])
-                    copy.write_row((*row, *tail))
+        sql = f'COPY "{table}" ({names}) FROM STDIN'
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                if json:
+                    row = list(row)
+                    for i in json:
+                        row[i] = Jsonb(row[i])
+                copy.write_row((*row, *tail))
         if out is not None:
             seconds = time.monotonic() - started
             out(f"  {table}: {len(rows):,} rows in {seconds:.1f} s")
