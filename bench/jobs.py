@@ -73,7 +73,8 @@ def run(*, out_dir, log, stamp=None):
         )
 
     # The outbox: a morning queue, all due now.
-    outbox_log = logging.getLogger("followups.backends")
+    from followups.backends import log as outbox_log
+
     handler = logging.FileHandler(out_dir / "outbox.log", mode="w")
     outbox_log.addHandler(handler)
     outbox_log.propagate = False

@@ -323,6 +323,9 @@ def _warm(base, page, cookies):
 
 
 def run(*, url, seconds, out_dir, log):
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a log line per request
     pages = pages_to_time()
     baselines = {
         "trivial": Page(
