@@ -16,12 +16,9 @@ import os
 import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-BASE = Path(__file__).resolve().parent.parent
-OUT = BASE / "var" / "bench"
-# The bench processes run as production does: DEBUG off (no query log kept in memory).
-SECRET = "bench-only-" + "k" * 40 + "-not-a-production-secret-7#x9!pQ2"
+from bench import OUT, SECRET
+
 # A new builder version rebuilds the dataset on the next run.
 BUILDER_VERSION = 1
 

@@ -47,6 +47,7 @@ from selection.models import (
     DEFAULT_PRICES,
     Pick,
     PriceItem,
+    Product,
     ProductionItem,
     ProductionStep,
     ProductLine,
@@ -172,7 +173,6 @@ class Place:
     lanes: dict = field(default_factory=dict)  # day -> set of lanes taken
     consultant_slots: dict = field(default_factory=dict)  # (day, consultant) -> set of slots
     dress_busy: dict = field(default_factory=dict)  # dress pk -> [(first, last)]
-    receipts: list = field(default_factory=list)  # ledger rows to number
 
     def one(self, role, n=0):
         people = self.team[role]
@@ -281,6 +281,8 @@ class Journey:
     complaint: tuple | None = None
     reservation: dict | None = None
     session_id: int = 0
+    item_ids: list = field(default_factory=list)
+    complaint_id: int = 0
 
     @property
     def place(self):
@@ -301,7 +303,7 @@ class Chain:
         self.today = local_day(now)
         self.first_day = self.today - timedelta(days=round(365 * scale.years) - 1)
         self.out = out
-        self.rng = random.Random(scale.seed)
+        self.couple_count = 0
 
     # --- The small tables, with the ORM ---
 
@@ -430,7 +432,6 @@ class Chain:
                     branch=branches[0], sets=default_sets(package[0]), outdoor=outdoor
                 )
                 self.timelines[(package[1], outdoor)] = [(str(s), m) for s, m in lines]
-        self.users_by_staff = {}
 
     def _staff(self, username, name, groups, branches, password):
         """A log-in-able staff member (their rows are written together by `_save_staff`)."""
@@ -598,11 +599,9 @@ class Chain:
             ),
         )
 
-    _couple_count = 0
-
     def _next_couple_index(self):
-        Chain._couple_count += 1
-        return Chain._couple_count
+        self.couple_count += 1
+        return self.couple_count
 
     def _visit(self, rng, couple, arrived_at, taker, booked):
         visit = VisitPlan(
@@ -979,7 +978,7 @@ class Chain:
         for key, quantity, photo in journey.products:
             pk, price = place.prices[key]
             label = studio_texts.join(
-                studio_texts.choice(self._product(key[0])), key[1], f"#{photo}" if photo else ""
+                studio_texts.choice(Product(key[0])), key[1], f"#{photo}" if photo else ""
             )
             lines.append((price * quantity, selection_texts.LINE(item=label, count=quantity)))
         for amount, words in lines:
@@ -1019,7 +1018,7 @@ class Chain:
             items.append(
                 [
                     key[0],
-                    f"{self._product(key[0]).label} {key[1]}".strip(),
+                    f"{Product(key[0]).label} {key[1]}".strip(),
                     quantity,
                     None,
                     key[1],
@@ -1099,7 +1098,7 @@ class Chain:
             pk, price = place.prices[key]
             quantity = rng.randint(1, 3)
             words = selection_texts.LINE(
-                item=studio_texts.join(studio_texts.choice(self._product(key[0])), key[1]),
+                item=studio_texts.join(studio_texts.choice(Product(key[0])), key[1]),
                 count=quantity,
             )
             sold = at + timedelta(minutes=12 + extra)
@@ -1139,12 +1138,6 @@ class Chain:
                     logged,
                     resolved if resolved <= self.now and rng.random() < 0.8 else None,
                 )
-
-    @staticmethod
-    def _product(value):
-        from selection.models import Product
-
-        return Product(value)
 
     def _rental(self, rng, journey):
         if journey.couple.wedding_date is None:
@@ -1742,7 +1735,6 @@ class Chain:
         rows = sorted(
             (j for j in self.journeys if j.reservation), key=lambda j: j.reservation["created"]
         )
-        self.reservation_count = len(rows)
         for pk, j in enumerate(rows, 1):
             r = j.reservation
             out = r["status"] in (

@@ -27,7 +27,7 @@ from datetime import timedelta
 
 import httpx
 
-from .__main__ import BASE, SECRET
+from . import BASE, SECRET
 
 PASSWORD = "studio-bench-2026"
 BRANCH = "b01"
@@ -326,7 +326,12 @@ def run(*, url, seconds, out_dir, log):
     import logging
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a log line per request
-    pages = pages_to_time()
+    pages = []
+    for page in pages_to_time():
+        if page.paths:
+            pages.append(page)
+        else:
+            log(f"  {page.name}: nothing to open in this dataset, left out")
     baselines = {
         "trivial": Page(
             "trivial page (plain text, every middleware)",
