@@ -67,17 +67,22 @@ demo: venv ## Migrate the local SQLite db and (re)load the demo data
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py seed_demo
 
-# On PostgreSQL (as production; the search relies on its trigram indexes), in
-# the "studio" database of the server ensure-services.sh finds or starts.
-# The demo data provides branch sh1. Override e.g. BENCH_ARGS="--branch sh2 --count 50000".
+# On PostgreSQL (as production; the search relies on its trigram indexes), on the server
+# ensure-services.sh finds or starts. First the customer search in the "studio" database
+# (the demo's branch sh1 filled to 200,000 couples; BENCH_ARGS="--branch sh2 --count 50000"),
+# then the chain: python -m bench builds a chain of 20 branches and 5 years in its own
+# database (BENCH_DB, studio_bench_chain; once, then reused: BENCH_REBUILD=1 builds it
+# again), times every page of issue 11 against gunicorn with DEBUG off at 1 and 8 clients
+# (BENCH_SECONDS each) and the periodic jobs: var/bench/pages.json and jobs.json.
 BENCH_ARGS ?= --branch sh1
-bench: venv ## Time the customer search on PostgreSQL (BENCH_ARGS="--branch sh1 ...")
+bench: venv ## Time the customer search, then the chain's pages and jobs (var/bench/*.json)
 	@set -e; \
 	services=$$(scripts/ensure-services.sh); \
 	eval "$$services"; export DATABASE_URL REDIS_URL; \
 	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py seed_demo --if-empty; \
-	$(PY) manage.py bench_search $(BENCH_ARGS)
+	$(PY) manage.py bench_search $(BENCH_ARGS); \
+	PYTHONUNBUFFERED=1 $(PY) -m bench
 
 clean: ## Remove caches, collected static and test output; stop throw-away test servers (keeps .venv, db.sqlite3, media/)
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
