@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('followups', '0008_one_open_shoot_confirmation_per_order'),
-        ('studio', '0018_referral_rewards_move_to_orders'),
+        ('studio', '0010_customer_changes'),  # Branch: not after the model move (test_model_moves)
     ]
 
     operations = [
