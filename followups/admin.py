@@ -8,7 +8,7 @@ from studio.services import AlreadyDone
 
 from . import services
 from . import texts as care_texts
-from .models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage
+from .models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage, SmsSignature
 
 
 @admin.register(MessageTemplate)
@@ -17,7 +17,14 @@ class MessageTemplateAdmin(HistoryAdmin):
 
     branch_path = CHAIN_WIDE
 
-    list_display = ["name", "language", "channel", "marketing", "is_active"]
+    list_display = [
+        "name",
+        "language",
+        "channel",
+        "gateway_template_code",
+        "marketing",
+        "is_active",
+    ]
     list_filter = ["channel", "language", "marketing", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["key", "body"]
@@ -27,14 +34,26 @@ class MessageTemplateAdmin(HistoryAdmin):
         return care_texts.template_name(template.key)
 
 
+@admin.register(SmsSignature)
+class SmsSignatureAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    """A branch's SMS signature (签名), exactly as registered with the SMS provider."""
+
+    branch_path = "branch"
+    list_display = ["branch", "sign_name"]
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(BranchScopedAdmin, admin.ModelAdmin):
-    """What was queued and sent: read-only; the dispatcher alone changes a message."""
+    """What was queued and sent: read-only; the dispatcher alone changes a message. A
+    message "Sent or not? Check with the gateway" was left by a dead worker with a gateway
+    that cannot say whether it got it: a person looks it up in the provider's console."""
 
     branch_path = "branch"
     kept = True
 
-    list_display = ["created_at", "customer", "channel", "template", "status", "send_after"]
+    list_display = [
+        "created_at", "customer", "channel", "template", "status", "send_after", "claimed_by",
+    ]  # fmt: skip
     list_filter = ["status", "channel", "template_key", "branch"]
     search_fields = ["to", "occasion", "customer__bride_name", "customer__groom_name"]
     list_select_related = ["customer"]

@@ -150,6 +150,15 @@ class MessageTemplate(models.Model):
         help_text=_("Sent only to customers who agreed to marketing messages."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    gateway_template_code = models.CharField(
+        _("SMS gateway template code"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The code the SMS provider gave this template when it was registered (e.g. "
+            "SMS_153055065), with the placeholders above as its named parameters."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -180,6 +189,15 @@ class MessageTemplate(models.Model):
             raise ValueError(f"Template {self} has an unknown or malformed placeholder.")
         return self.body.format_map(dict.fromkeys(PLACEHOLDERS, "") | context)
 
+    def parameters(self, context):
+        """The named values the text uses, for gateways that send a registered template code
+        with parameters instead of the text (Chinese SMS providers)."""
+        if not template_is_valid(self.body):
+            raise ValueError(f"Template {self} has an unknown or malformed placeholder.")
+        values = dict.fromkeys(PLACEHOLDERS, "") | context
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(self.body)]
+        return {name: str(values[name]) for name in names if name}
+
 
 def template_is_valid(body):
     """Only plain {name} placeholders we know: no attribute access, no format specs."""
@@ -193,18 +211,43 @@ def template_is_valid(body):
     )
 
 
+class SmsSignature(models.Model):
+    """A branch's SMS signature (签名), registered with the SMS provider: Chinese gateways
+    send only a registered signature with a registered template, never free text."""
+
+    branch = models.OneToOneField(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    sign_name = models.CharField(
+        _("signature"),
+        max_length=30,
+        help_text=_("Exactly as registered with the SMS provider, without the 【】 brackets."),
+    )
+
+    class Meta:
+        verbose_name = _("SMS signature")
+        verbose_name_plural = _("SMS signatures")
+
+    def __str__(self):
+        return f"【{self.sign_name}】"
+
+
 class OutboxMessage(Kept):
     """A message to one customer, queued by a rule and sent by the dispatcher.
 
-    `occasion` makes a rule fire once per customer and occasion; the dispatcher locks the
-    row while it sends, so two workers never send it twice.
+    `occasion` makes a rule fire once per customer and occasion. The dispatcher claims a
+    message (`sending`, with the worker and the time) before it calls the gateway and
+    records the answer after; a message left `sending` by a dead worker is asked about at
+    the gateway, never sent blindly again (`followups.services.dispatch_due_messages`).
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent")
+        CHECK = "check", _("Sent or not? Check with the gateway")
 
     class SkipReason(models.TextChoices):
         NO_TEMPLATE = "no_template", _("The template is switched off")
@@ -219,6 +262,9 @@ class OutboxMessage(Kept):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     to = models.CharField(_("to"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
+    # The template's named values (couple, store...) for gateways that take a registered
+    # template code and parameters instead of the text.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     template_key = models.CharField(_("template"), max_length=60)
     occasion = models.CharField(max_length=120)
     marketing = models.BooleanField(_("marketing"), default=False)
@@ -232,6 +278,9 @@ class OutboxMessage(Kept):
         _("why not sent"), max_length=20, choices=SkipReason.choices, blank=True
     )
     error = models.CharField(_("last error"), max_length=300, blank=True)
+    claimed_by = models.CharField(_("claimed by worker"), max_length=100, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    gateway_id = models.CharField(_("gateway's id"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
 
     class Meta:

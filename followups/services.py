@@ -1,4 +1,7 @@
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -16,7 +19,7 @@ from studio.services import AlreadyDone, responsible_for
 from studio.texts import Words
 
 from . import texts as care_texts
-from .backends import get_backend
+from .backends import NotSent, get_backend, look_up
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 from .triggers import FINDERS, Fact
 
@@ -239,6 +242,7 @@ def queue_message(
         }
         try:
             message.body = template.render(context)
+            message.params = template.parameters(context)
         except ValueError:
             message.skip_reason = Skip.BAD_TEMPLATE
     if message.skip_reason:
@@ -252,49 +256,163 @@ def queue_message(
 
 
 def dispatch_due_messages(*, now: datetime | None = None, limit: int = 200) -> int:
-    """Send the queued messages that are due, through the configured backend.
+    """Send the queued messages that are due, each exactly once, through its channel's
+    backend, in three steps so that no transaction holds a row lock while a gateway is
+    called (STYLE.md rule 3):
 
-    Each message is sent inside its own transaction holding its row lock (skip locked), so
-    two workers at once, or a task delivered twice, send every message once. A failure is
-    retried later, up to MAX_ATTEMPTS, then the message is marked failed with the error.
-    Returns how many were sent.
+    1. claim a batch in a short transaction: the due rows, locked with skip_locked (two
+       workers take different ones), marked `sending` with this worker's name and the time;
+    2. call the gateway outside any transaction, the message's id as its out-id;
+    3. record the answer, only if the message is still this worker's claim: sent with the
+       gateway's id; a refusal retried later (RETRY_AFTER × attempts) until MAX_ATTEMPTS,
+       then failed; no answer at all (a timeout) leaves it `sending`, for step 0.
+
+    Step 0 settles what an earlier run left `sending` (`reconcile_sending_messages`): a
+    worker that died after the gateway took a message never makes the couple get it twice.
+    SMS and WeChat found due at night wait for 09:00. Returns how many were sent.
     """
     now = now or timezone.now()
-    backend = get_backend()
-    sent = 0
-    for _i in range(limit):
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .select_related("branch", "customer")
-                .filter(status=OutboxMessage.Status.QUEUED, send_after__lte=now)
-                .order_by("send_after", "pk")
-                .first()
-            )
-            if message is None:
-                break
+    worker = _worker_name()
+    reconcile_sending_messages(now=now)
+    sent = tried = 0
+    while tried < limit:
+        batch = _claim(now=now, worker=worker, size=min(CLAIM_BATCH, limit - tried))
+        if not batch:
+            break
+        for message in batch:
+            tried += 1
+            sent += _send(message, now=now, worker=worker)
+    return sent
+
+
+# Claimed together in one short transaction; a worker that dies leaves at most this many
+# `sending` for the reconciler.
+CLAIM_BATCH = 10
+
+
+def _worker_name() -> str:
+    """This run's name on the rows it claims: host, process and a token (two threads or two
+    runs of one process are two claimants)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def sending_timeout() -> timedelta:
+    """How long a message may stay `sending` before it is taken for a dead worker's: far
+    longer than a gateway call may last (its HTTP timeout), so a slow worker's message is
+    never asked about, and sent again, while its call is still under way."""
+    return timedelta(seconds=getattr(settings, "STUDIO_MESSAGE_SENDING_TIMEOUT", 300))
+
+
+def _claim(*, now: datetime, worker: str, size: int) -> list[OutboxMessage]:
+    with transaction.atomic():
+        due = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("branch", "customer")
+            .filter(status=OutboxMessage.Status.QUEUED, send_after__lte=now)
+            .order_by("send_after", "pk")[:size]
+        )
+        claimed = []
+        for message in due:
             later = outside_quiet_hours(now, branch=message.branch, channel=message.channel)
             if later != now:  # queued in the day, found at night: wait for the morning
                 message.send_after = later
                 message.save(update_fields=["send_after"])
                 continue
-            message.attempts += 1
-            try:
-                backend.send(message)
-            except Exception as exc:  # noqa: BLE001 - any gateway error is retried
-                log.warning("Message %s not sent: %s", message.pk, exc)
-                message.error = str(exc)[:300]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = OutboxMessage.Status.FAILED
-                else:
-                    message.send_after = now + RETRY_AFTER * message.attempts
-            else:
-                message.status = OutboxMessage.Status.SENT
-                message.sent_at = now
-                message.error = ""
-                sent += 1
-            message.save(update_fields=["attempts", "status", "sent_at", "send_after", "error"])
-    return sent
+            message.status = OutboxMessage.Status.SENDING
+            message.claimed_by = worker
+            message.claimed_at = now
+            message.save(update_fields=["status", "claimed_by", "claimed_at"])
+            claimed.append(message)
+    return claimed
+
+
+def _send(message: OutboxMessage, *, now: datetime, worker: str) -> int:
+    """Step 2 and 3 for one claimed message: 1 when the gateway took it."""
+    backend = get_backend(message.channel)
+    Status = OutboxMessage.Status
+    attempt = message.attempts + 1
+    try:
+        gateway_id = backend.send(message)
+    except NotSent as exc:
+        log.warning("Message %s not sent: %s", message.pk, exc)
+        retry = exc.retry and attempt < MAX_ATTEMPTS
+        _record(
+            message,
+            status=Status.QUEUED if retry else Status.FAILED,
+            attempts=attempt,
+            error=str(exc)[:300],
+            send_after=now + RETRY_AFTER * attempt if retry else message.send_after,
+        )
+        return 0
+    except Exception as exc:  # noqa: BLE001 - no answer: the gateway may have it
+        log.warning("Message %s: no answer from the gateway (%r); asked later", message.pk, exc)
+        _record(message, error=(str(exc) or type(exc).__name__)[:300])
+        return 0
+    _record(
+        message,
+        status=Status.SENT,
+        sent_at=now,
+        attempts=attempt,
+        gateway_id=(gateway_id or "")[:100],
+        error="",
+    )
+    return 1
+
+
+def _record(message: OutboxMessage, **changes: Any) -> bool:
+    """Write the outcome if the message is still the claim we made: a reconciler that
+    settled it meanwhile (the claim outlived the sending timeout) wins."""
+    done = OutboxMessage.objects.filter(
+        pk=message.pk,
+        status=OutboxMessage.Status.SENDING,
+        claimed_by=message.claimed_by,
+        claimed_at=message.claimed_at,
+    ).update(**changes)
+    if not done:
+        log.warning("Message %s was settled by someone else meanwhile: %s", message.pk, changes)
+    return bool(done)
+
+
+def reconcile_sending_messages(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Settle the messages left `sending` for longer than the sending timeout (a worker
+    died between claiming and recording, or the gateway's answer never came), never by
+    sending blindly again: the gateway is asked by out-id (`backend.look_up`).
+
+    It has the message: sent, with its id. It never got it: queued again, sent on this
+    run. It cannot tell (a backend with no status query): `check`, for a person. The
+    question itself fails: still `sending`, asked again on the next run.
+    Returns how many were settled.
+    """
+    now = now or timezone.now()
+    Status = OutboxMessage.Status
+    stale = (
+        OutboxMessage.objects.select_related("branch", "customer")
+        .filter(status=Status.SENDING, claimed_at__lt=now - sending_timeout())
+        .order_by("claimed_at", "pk")[:limit]
+    )
+    settled = 0
+    for message in stale:
+        try:
+            answer = look_up(get_backend(message.channel), message)
+        except Exception as exc:  # noqa: BLE001 - the gateway is down: ask next time
+            log.warning("Message %s: the gateway could not be asked (%r)", message.pk, exc)
+            _record(message, error=(str(exc) or type(exc).__name__)[:300])
+            continue
+        if answer.received:
+            changes: dict[str, Any] = {
+                "status": Status.SENT,
+                "sent_at": message.claimed_at,
+                "attempts": message.attempts + 1,
+                "gateway_id": (answer.gateway_id or message.gateway_id)[:100],
+                "error": answer.detail[:300],
+            }
+        elif answer.received is False:
+            changes = {"status": Status.QUEUED, "send_after": now}
+        else:
+            log.warning("Message %s: the gateway cannot tell if it was sent", message.pk)
+            changes = {"status": Status.CHECK}
+        settled += _record(message, **changes)
+    return settled
 
 
 # --- Care rules: timed aftercare, each rule once per customer and occasion (stage 8) ---

@@ -299,9 +299,25 @@ if SENTRY_DSN:
 # Studio rules that are the same for every branch; per-branch rules live on Branch.
 STUDIO_REOPEN_WINDOW_HOURS = 3
 STUDIO_MIN_BOOKING_LEAD_DAYS = 7
-# Where queued SMS / WeChat / e-mail / letters go: a class with send(message). The default
-# writes them to the log; production names its gateway's class here.
+# Where queued SMS / WeChat / e-mail / letters go: a class with send(message) (and, for
+# exactly-once after a crash, look_up(message): followups.backends). The default writes them
+# to the log; STUDIO_SMS_BACKEND names the SMS gateway's class, e.g.
+# followups.alibaba.AlibabaSmsBackend.
 STUDIO_MESSAGE_BACKEND = os.environ.get("STUDIO_MESSAGE_BACKEND", "followups.backends.LogBackend")
+STUDIO_MESSAGE_BACKENDS = {
+    channel: backend
+    for channel, backend in {"sms": os.environ.get("STUDIO_SMS_BACKEND", "")}.items()
+    if backend
+}
+# A message still `sending` after this many seconds was left by a dead worker: the gateway
+# is asked whether it got it. Keep it far above the gateways' HTTP timeout.
+STUDIO_MESSAGE_SENDING_TIMEOUT = int(os.environ.get("STUDIO_MESSAGE_SENDING_TIMEOUT", "300"))
+# Alibaba Cloud SMS (Dysmsapi): the key pair from the environment only, under the names
+# Alibaba's own tools read; the endpoint may name a region's (or a test's fake).
+ALIBABA_SMS_ENDPOINT = os.environ.get("ALIBABA_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+ALIBABA_CLOUD_ACCESS_KEY_ID = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+ALIBABA_CLOUD_ACCESS_KEY_SECRET = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+ALIBABA_SMS_TIMEOUT = float(os.environ.get("ALIBABA_SMS_TIMEOUT", "10"))
 
 # Throttled logins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked for AXES_COOLOFF_MINUTES — on the login page and

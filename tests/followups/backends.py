@@ -2,12 +2,15 @@
 
 import time
 
+from followups.backends import NotSent
+
 outbox = []
 
 
 class MemoryBackend:
     def send(self, message):
         outbox.append((message.pk, message.to, message.body))
+        return ""
 
 
 class SlowBackend(MemoryBackend):
@@ -20,4 +23,4 @@ class SlowBackend(MemoryBackend):
 
 class BrokenBackend:
     def send(self, message):
-        raise ConnectionError("gateway down")
+        raise NotSent("gateway down")

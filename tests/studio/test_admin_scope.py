@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
 from demo_studio import chain as demo
+from followups.models import SmsSignature
 from orders.models import ImmutableEntry
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import ProductionItem, ProductionLeadTime, SessionLength
@@ -91,6 +92,7 @@ def _fill_in(b1, b2):
         clerk, agent = staff[0], staff[1]
         SessionLength.objects.get_or_create(branch=branch)
         ProductionLeadTime.objects.get_or_create(branch=branch)
+        SmsSignature.objects.get_or_create(branch=branch, defaults={"sign_name": branch.name})
         TimeBudget.objects.get_or_create(branch=branch, step="makeup", defaults={"minutes": 50})
         CalendarFeed.objects.get_or_create(staff=clerk)
         Leave.objects.create(
