@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('followups', '0008_one_open_shoot_confirmation_per_order'),
-        ('studio', '0019_customer_lunar_birthdays'),
     ]
 
     operations = [

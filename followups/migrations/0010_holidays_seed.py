@@ -118,6 +118,13 @@ def seed(apps, schema_editor):
     create_permissions(config, apps=apps, verbosity=0)
     config.models_module = None
     managers, _ = apps.get_model("auth", "Group").objects.get_or_create(name="manager")
+    # Head office holds every permission of the studio's apps (studio 0012).
+    chain, _ = apps.get_model("auth", "Group").objects.get_or_create(name="chain_manager")
+    chain.permissions.add(
+        *apps.get_model("auth", "Permission").objects.filter(
+            content_type__app_label="followups", content_type__model="holiday"
+        )
+    )
     managers.permissions.add(
         *apps.get_model("auth", "Permission").objects.filter(
             content_type__app_label="followups",
