@@ -8,7 +8,15 @@ from studio.services import AlreadyDone
 
 from . import services
 from . import texts as care_texts
-from .models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage, SmsSignature
+from .models import (
+    CallTask,
+    CareRule,
+    Complaint,
+    Holiday,
+    MessageTemplate,
+    OutboxMessage,
+    SmsSignature,
+)
 
 
 @admin.register(MessageTemplate)
@@ -102,6 +110,7 @@ class CareRuleAdmin(HistoryAdmin):
     list_display = [
         "rule_name",
         "trigger",
+        "holiday",
         "offset_minutes",
         "at_time",
         "action",
@@ -120,6 +129,22 @@ class CareRuleAdmin(HistoryAdmin):
         obj.updated_at = timezone.now()
         obj.updated_by = getattr(request.user, "staff", None)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    """The holidays the care rules greet on: a solar or lunar date, or the n-th weekday of a
+    month. Switching one off silences its rule."""
+
+    branch_path = CHAIN_WIDE
+
+    list_display = ["holiday_name", "calendar", "month", "day", "weekday", "nth", "is_active"]
+    list_filter = ["calendar", "is_active"]
+    list_editable = ["is_active"]
+
+    @admin.display(description=_("holiday"), ordering="key")
+    def holiday_name(self, holiday):
+        return holiday.display_name
 
 
 @admin.register(Complaint)

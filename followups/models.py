@@ -1,5 +1,5 @@
 import string
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orders.models import Order
-from studio import texts
+from studio import lunar, texts
 from studio.models import Branch, Customer, Kept, Staff, Visit
 
 from . import texts as care_texts
@@ -322,6 +322,7 @@ class CareRule(models.Model):
         BIRTHDAY = "birthday", _("Birthday")
         WEDDING_ANNIVERSARY = "wedding_anniversary", _("Wedding anniversary")
         REFERRED_ORDER_BOOKED = "referred_order_booked", _("A referred couple signed")
+        HOLIDAY = "holiday", _("Holiday")
 
     class Action(models.TextChoices):
         CALL = "call", _("Call task")
@@ -358,6 +359,15 @@ class CareRule(models.Model):
     audience = models.CharField(
         _("who calls"), max_length=20, choices=Audience.choices, default=Audience.OWNER
     )
+    holiday = models.ForeignKey(
+        "Holiday",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
+        verbose_name=_("holiday"),
+        help_text=_('For the trigger "Holiday": which one.'),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
@@ -381,7 +391,12 @@ class CareRule(models.Model):
                 condition=(Q(action="message") & ~Q(template_key=""))
                 | (Q(action="call") & ~Q(call_kind="")),
                 name="care_rule_action_complete",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger="holiday", holiday__isnull=False)
+                | (~Q(trigger="holiday") & Q(holiday__isnull=True)),
+                name="care_rule_holiday_with_its_trigger",
+            ),
         ]
 
     def __str__(self):
@@ -408,6 +423,10 @@ class CareRule(models.Model):
             raise ValidationError({"template_key": _("Name the template of the message.")})
         if self.action == self.Action.CALL and not self.call_kind:
             raise ValidationError({"call_kind": _("Choose the kind of call.")})
+        if self.trigger == self.Trigger.HOLIDAY and self.holiday_id is None:
+            raise ValidationError({"holiday": _("Choose the holiday.")})
+        if self.trigger != self.Trigger.HOLIDAY and self.holiday_id is not None:
+            raise ValidationError({"holiday": _("Only a holiday rule names a holiday.")})
 
     def fire_time(self, happened_at, tz):
         """When the rule fires for an event at `happened_at`: the offset later, and on that
@@ -416,6 +435,111 @@ class CareRule(models.Model):
         if self.at_time is None:
             return at
         return datetime.combine(timezone.localtime(at, tz).date(), self.at_time, tz)
+
+
+class Holiday(models.Model):
+    """A day the studio may greet its customers on: a solar date (元旦 1-1), a lunar date
+    (中秋 8-15, kept by `studio.lunar.observed`) or the n-th weekday of a solar month
+    (母亲节: the second Sunday of May). Seeded by migration 0009; a care rule with the
+    trigger "Holiday" names one (docs/decisions.md, "Lunar calendar")."""
+
+    class Calendar(models.TextChoices):
+        SOLAR = "solar", _("Gregorian")
+        LUNAR = "lunar", _("Lunar")
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name = models.CharField(
+        _("name"), max_length=60, help_text=_("As written; the seeded ones show translated.")
+    )
+    calendar = models.CharField(
+        _("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.SOLAR
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(
+        _("day"), null=True, blank=True, help_text=_('Empty for "the n-th weekday of the month".')
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        null=True,
+        blank=True,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    nth = models.PositiveSmallIntegerField(
+        _("which one"), null=True, blank=True, help_text=_("1 for the first, 2 for the second…")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["calendar", "month", "day", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12)
+                & (
+                    Q(day__gte=1, day__lte=31, weekday__isnull=True, nth__isnull=True)
+                    | Q(
+                        calendar="solar",
+                        day__isnull=True,
+                        weekday__lte=6,
+                        nth__gte=1,
+                        nth__lte=5,
+                    )
+                ),
+                name="holiday_has_a_date_or_a_weekday_rule",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return care_texts.holiday_name(self)
+
+    def clean(self):
+        if self.day is None and (self.weekday is None or self.nth is None):
+            raise ValidationError(_("Give a day, or a weekday and which one in the month."))
+        if self.day is not None and (self.weekday is not None or self.nth is not None):
+            raise ValidationError(_("Give a day or a weekday rule, not both."))
+        if self.calendar == self.Calendar.LUNAR and self.day is None:
+            raise ValidationError({"day": _("A lunar holiday falls on a day of its month.")})
+        if self.day is not None:
+            longest = 30 if self.calendar == self.Calendar.LUNAR else _SOLAR_DAYS[self.month - 1]
+            if not (1 <= self.month <= 12 and 1 <= self.day <= longest):
+                raise ValidationError({"day": _("That month has no such day.")})
+
+    def falls_on(self, day):
+        """Whether the holiday is kept on the solar `day`."""
+        if self.calendar == self.Calendar.LUNAR:
+            year = lunar.to_lunar(day).year
+            return lunar.observed(year, self.month, self.day) == day
+        if day.month != self.month:
+            return False
+        if self.day is not None:
+            return day.day == self.day
+        return day.weekday() == self.weekday and (day.day - 1) // 7 + 1 == self.nth
+
+    def in_year(self, year):
+        """The solar date of the holiday in the solar `year` (None if it has none)."""
+        day = date(year, 1, 1)
+        while day.year == year:
+            if self.falls_on(day):
+                return day
+            day += timedelta(days=1)
+        return None
+
+
+# The longest solar months (29 February: kept only in leap years).
+_SOLAR_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class Complaint(Kept):

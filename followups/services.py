@@ -444,6 +444,8 @@ def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
             continue
         if fact.upcoming and fact.at <= now:
             continue  # "the day before" is no use once the day has come
+        if fact.holiday and (rule.holiday is None or fact.holiday != rule.holiday.key):
+            continue  # each holiday has its own rule
         due.append((fact, fire_at))
     return due
 

@@ -11,6 +11,25 @@ from django.utils.translation import gettext_lazy as _
 
 from studio import texts
 
+# The seeded holidays (migration 0009): a holiday a manager adds shows its name as written.
+HOLIDAY_NAMES = {
+    "spring_festival": _("Spring Festival (春节)"),
+    "lantern_festival": _("Lantern Festival (元宵)"),
+    "qixi": _("Qixi, the lovers' festival (七夕)"),
+    "mid_autumn": _("Mid-Autumn Festival (中秋)"),
+    "double_ninth": _("Double Ninth Festival (重阳)"),
+    "new_year": _("New Year's Day (元旦)"),
+    "valentines_day": _("Valentine's Day (情人节)"),
+    "520": _('520, "I love you" day'),
+    "mothers_day": _("Mother's Day (母亲节)"),
+    "fathers_day": _("Father's Day (父亲节)"),
+}
+
+
+def holiday_name(holiday):
+    return str(HOLIDAY_NAMES.get(holiday.key, holiday.name))
+
+
 NAMES = {
     "deposit_thanks_sms": _("Thank-you SMS for the deposit"),
     "deposit_thanks_letter": _("Thank-you letter for the deposit"),
@@ -28,6 +47,7 @@ NAMES = {
     "referral_thanks": _("Thanks for a referral"),
     "complaint_apology_letter": _("Apology letter for a complaint"),
     "call_failed_offer_letter": _("Offer letter after an unanswered call"),
+    **{f"holiday_{key}": name for key, name in HOLIDAY_NAMES.items()},
 }
 
 # The seeded descriptions, word for word (followups/migrations/0005_care_rules_seed.py).
@@ -52,6 +72,7 @@ DESCRIPTIONS = {
     gettext_noop("A referred couple signed: thank the referrer the next day."),
     gettext_noop("Complaint logged: apology letter within 7 days."),
     gettext_noop("Follow-up call not answered: special-offer letter the next day."),
+    gettext_noop("Holiday: greeting on the day, to customers who agreed to marketing."),
 }
 
 # The seeded call scripts: instructions to the caller, in the reader's language.
@@ -87,6 +108,7 @@ TEMPLATE_NAMES = {
     "referral_thanks": _("Thanks for a referral"),
     "complaint_apology": _("Apology letter for a complaint"),
     "call_failed_offer": _("Offer letter after an unanswered call"),
+    **{f"holiday_{key}": name for key, name in HOLIDAY_NAMES.items()},
 }
 
 

@@ -19,10 +19,11 @@ from django.db.models import Exists, Min, OuterRef, Q
 from django_fsm_log.models import StateLog
 
 from orders.models import LedgerEntry, Order, State
+from studio import lunar
 from studio.models import Customer, Staff, Visit
 from studio.registry import Questions
 
-from .models import CallTask, CareRule, Complaint
+from .models import CallTask, CareRule, Complaint, Holiday
 
 T = CareRule.Trigger
 
@@ -35,6 +36,7 @@ class Fact:
     order: Order | None = None
     owner: Staff | None = None  # who looks after it; the customer's owner when None
     upcoming: bool = False  # a "before" rule must not fire once the event has passed
+    holiday: str = ""  # a holiday's key: only the rule naming that holiday fires for it
 
 
 # Each trigger's finder: (since, until, now) -> the facts in that window.
@@ -168,26 +170,69 @@ def _is_leap(year):
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def _dated(since, until, field, ref, *, years_after=0):
+def _dated(since, until, field, ref, *, years_after=0, exclude=None):
     """Customers whose `field` comes round (same month and day) on a day of the window."""
     facts = []
     for day in _days(since, until):
         found = Customer.objects.filter(_on_day(field, day), **{f"{field}__isnull": False})
+        if exclude:
+            found = found.exclude(**{exclude: True})
         for c in found.select_related("branch", "owner"):
             if getattr(c, field).year + years_after > day.year:
                 continue
-            at = datetime.combine(day, time.min, c.branch.tzinfo)
-            facts.append(Fact(c, at, f"customer={c.pk}:{ref}"))
+            facts.append(_on(c, day, ref))
+    return facts
+
+
+def _on(customer, day, ref, **kwargs):
+    at = datetime.combine(day, time.min, customer.branch.tzinfo)
+    return Fact(customer, at, f"customer={customer.pk}:{ref}", **kwargs)
+
+
+def _lunar_birthdays(since, until, field, ref):
+    """Customers whose birthday is kept by the lunar calendar, on the day of the window it
+    comes round (`studio.lunar.observed`: a leap-month birthday in the ordinary month in
+    years without it, the 30th on the 29th in a short month). Each day asks by the dates of
+    birth that are its lunar birthdays (an indexed IN), never by scanning customers."""
+    facts = []
+    for day in _days(since, until):
+        if not lunar.FIRST_DAY <= day < lunar.LAST_DAY:
+            continue
+        year = lunar.to_lunar(day).year
+        born = {b for d in lunar.kept_on(day) for b in lunar.born_on(d.month, d.day, d.leap, year)}
+        found = Customer.objects.filter(
+            **{f"{field}_is_lunar": True, f"{field}__in": sorted(b for b in born if b <= day)}
+        )
+        facts += [_on(c, day, ref) for c in found.select_related("branch", "owner")]
     return facts
 
 
 @FINDERS.answers(T.BIRTHDAY)
 def birthday(since, until, now):
-    return _dated(since, until, "bride_birthday", "bride") + _dated(
-        since, until, "groom_birthday", "groom"
-    )
+    facts = []
+    for person in ("bride", "groom"):
+        field = f"{person}_birthday"
+        facts += _dated(since, until, field, person, exclude=f"{field}_is_lunar")
+        facts += _lunar_birthdays(since, until, field, person)
+    return facts
 
 
 @FINDERS.answers(T.WEDDING_ANNIVERSARY)
 def wedding_anniversary(since, until, now):
     return _dated(since, until, "wedding_date", "anniversary", years_after=1)
+
+
+@FINDERS.answers(T.HOLIDAY)
+def holiday(since, until, now):
+    """Every customer who agreed to marketing messages, on each active holiday of the
+    window; the rule naming that holiday fires (services.due_care). Customers without
+    consent are not asked at all: a greeting to them would only be skipped."""
+    holidays = list(Holiday.objects.filter(is_active=True))
+    facts = []
+    for day in _days(since, until):
+        today = [h for h in holidays if h.falls_on(day)]
+        if not today:
+            continue
+        for c in Customer.objects.filter(marketing_consent=True).select_related("branch", "owner"):
+            facts += [_on(c, day, f"holiday={h.key}", holiday=h.key) for h in today]
+    return facts

@@ -1,13 +1,15 @@
 import datetime
+import re
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import lunar, roles
 from .models import Customer, Package, Staff, Visit
-from .validators import BookingDateField, PhoneFormField, SaneDateField
+from .validators import BookingDateField, PhoneFormField, SaneDateField, check_birthday
 
 
 def _branch_staff(branch, *role_names):
@@ -210,8 +212,36 @@ def attach_errors(form, exc, field_for=None):
         form.add_error(None, exc.messages)
 
 
+PEOPLE = ("bride", "groom")
+_YMD = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+
+
+def _birthday_field(label):
+    # Text, not a date picker: a lunar birthday may be the 30th of the 2nd month.
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "1995-08-15", "inputmode": "numeric"}),
+        help_text=_("Year-month-day; with “lunar” ticked, the lunar date."),
+    )
+
+
+def _leap_field():
+    return forms.BooleanField(label=_("leap month (闰月)"), required=False)
+
+
 class CustomerForm(forms.ModelForm):
-    """The couple's contact details and preferences, edited on their file."""
+    """The couple's contact details and preferences, edited on their file.
+
+    A birthday is typed as a solar date, or, with "lunar" ticked, as the lunar date (and
+    "leap month" for a 闰月); it is stored as the solar date of birth either way
+    (docs/decisions.md, "Lunar calendar")."""
+
+    bride_birthday = _birthday_field(_("bride's birthday"))
+    bride_birthday_leap = _leap_field()
+    groom_birthday = _birthday_field(_("groom's birthday"))
+    groom_birthday_leap = _leap_field()
 
     class Meta:
         model = Customer
@@ -219,9 +249,11 @@ class CustomerForm(forms.ModelForm):
             "bride_name",
             "bride_phone",
             "bride_birthday",
+            "bride_birthday_is_lunar",
             "groom_name",
             "groom_phone",
             "groom_birthday",
+            "groom_birthday_is_lunar",
             "wechat",
             "address",
             "wedding_date",
@@ -229,14 +261,88 @@ class CustomerForm(forms.ModelForm):
             "marketing_consent",
             "language",
         ]
-        labels = {"language": _("Planning document and receipts in")}
+        labels = {
+            "language": _("Planning document and receipts in"),
+            "bride_birthday_is_lunar": _("lunar (农历)"),
+            "groom_birthday_is_lunar": _("lunar (农历)"),
+        }
         widgets = {
-            "bride_birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "groom_birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "wedding_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for person in PEOPLE:
+            born = getattr(self.instance, f"{person}_birthday", None)
+            if born is None:
+                continue
+            shown = born
+            if getattr(self.instance, f"{person}_birthday_is_lunar") and (
+                lunar.FIRST_DAY <= born < lunar.LAST_DAY
+            ):
+                shown = lunar.to_lunar(born)
+                self.initial[f"{person}_birthday_leap"] = shown.leap
+            self.initial[f"{person}_birthday"] = (
+                f"{shown.year:04d}-{shown.month:02d}-{shown.day:02d}"
+            )
+
+    def clean(self):
+        data = super().clean()
+        for person in PEOPLE:
+            field = f"{person}_birthday"
+            leap = data.pop(f"{field}_leap", False)
+            typed = data.get(field)
+            if field not in data:
+                continue  # already refused
+            try:
+                data[field] = _birthday(typed, is_lunar=data.get(f"{field}_is_lunar"), leap=leap)
+            except ValidationError as exc:
+                self.add_error(field, exc)
+        return data
+
     def _post_clean(self):
         """Nothing is written to the instance here: update_customer checks the file's rules
         (a name, a phone, no duplicate), compares and records."""
+
+
+def _birthday(typed, *, is_lunar, leap):
+    """The solar date of birth from what was typed: a solar date, or a lunar one."""
+    if not (typed or "").strip():
+        return None
+    match = _YMD.fullmatch(typed)
+    if match is None:
+        raise ValidationError(
+            _("Type the date as year-month-day, e.g. 1995-08-15."), code="invalid"
+        )
+    year, month, day = (int(x) for x in match.groups())
+    if is_lunar:
+        try:
+            born = lunar.to_solar(year, month, day, leap=leap)
+        except lunar.NoSuchLunarDate as exc:
+            raise ValidationError(_no_such_lunar_date(exc), code="lunar") from exc
+    else:
+        try:
+            born = datetime.date(year, month, day)
+        except ValueError as exc:
+            raise ValidationError(_("There is no such date."), code="invalid") from exc
+    check_birthday(born)
+    return born
+
+
+def _no_such_lunar_date(exc):
+    params = {"year": exc.year, "month": exc.month}
+    if exc.reason == "short":
+        return _("In %(year)s, lunar month %(month)s has only 29 days: there is no 30th.") % params
+    if exc.reason == "leap":
+        leap = lunar.leap_month(exc.year)
+        if leap == 0:
+            return _("%(year)s has no leap month: untick “leap month”.") % params
+        return _("The leap month of %(year)s is month %(leap)s, not month %(month)s.") % {
+            **params,
+            "leap": leap,
+        }
+    return _(
+        "A lunar birthday has a month from 1 to 12 and a day from 1 to 30, and lies "
+        "between 1900 and today."
+    )

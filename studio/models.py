@@ -218,11 +218,15 @@ class Customer(Kept):
     bride_birthday = models.DateField(
         _("bride's birthday"), null=True, blank=True, validators=[validate_birthday]
     )
+    # The birthday is always the solar date of birth; with this flag the greeting comes on
+    # the lunar birthday (docs/decisions.md, "Lunar calendar").
+    bride_birthday_is_lunar = models.BooleanField(_("lunar birthday"), default=False)
     groom_name = models.CharField(_("groom's name"), max_length=60, blank=True)
     groom_phone = PhoneField(_("groom's phone"), blank=True)
     groom_birthday = models.DateField(
         _("groom's birthday"), null=True, blank=True, validators=[validate_birthday]
     )
+    groom_birthday_is_lunar = models.BooleanField(_("lunar birthday"), default=False)
     wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     wedding_date = models.DateField(
@@ -271,6 +275,17 @@ class Customer(Kept):
         indexes = [
             models.Index(fields=["bride_phone"], name="customer_bride_phone"),
             models.Index(fields=["groom_phone"], name="customer_groom_phone"),
+            # The lunar-birthday greeting asks by dates of birth (followups.triggers).
+            models.Index(
+                fields=["bride_birthday"],
+                condition=Q(bride_birthday_is_lunar=True),
+                name="customer_bride_lunar_birthday",
+            ),
+            models.Index(
+                fields=["groom_birthday"],
+                condition=Q(groom_birthday_is_lunar=True),
+                name="customer_groom_lunar_birthday",
+            ),
             # The as-you-type search's PostgreSQL indexes (phone prefixes, trigram and
             # prefix name search) are created in migration 0005: SQLite has none of them.
         ]

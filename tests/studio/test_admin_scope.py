@@ -55,6 +55,7 @@ KEPT = {
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
     "followups.CareRule",
+    "followups.Holiday",
     "followups.MessageTemplate",
     "studio.MembershipLevelRule",
 }
