@@ -38,7 +38,15 @@ from django_fsm_log.models import StateLog
 from followups import texts as care_texts
 from followups.models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage
 from followups.services import outside_quiet_hours
-from orders.models import Charge, LedgerEntry, Order, OrderSequence, ReceiptSequence, State
+from orders.models import (
+    Charge,
+    LedgerEntry,
+    Order,
+    OrderSequence,
+    ReceiptSequence,
+    ReferralReward,
+    State,
+)
 from pickup.models import ItemCheck, PickupAppointment, SlipSequence, Survey
 from rentals import texts as rental_texts
 from rentals.models import Dress, DressReservation
@@ -64,7 +72,6 @@ from studio.models import (
     MembershipLevelRule,
     MonthlyTarget,
     Package,
-    ReferralReward,
     Staff,
     Visit,
 )
@@ -1836,9 +1843,9 @@ class Chain:
             signed = c.order.signed_at if c.order else None
             if status == CallTask.Status.OPEN and signed and signed <= self.now:
                 # Booked at a later visit: close_visit closes the open follow-up.
-                status, done, outcome = CallTask.Status.DONE, signed, studio_texts.BOOKED_LATER()
+                status, done, outcome = CallTask.Status.DONE, signed, care_texts.BOOKED_LATER()
             add(c, None, v.id, call.assignee, CallTask.Kind.VISIT_FOLLOWUP,
-                f"visit-not-booked:visit={v.id}", call.due_at, studio_texts.NOT_BOOKED(reason=v.not_booked_reason),
+                f"visit-not-booked:visit={v.id}", call.due_at, care_texts.NOT_BOOKED(reason=v.not_booked_reason),
                 v.closed_at, status, done, outcome, holder=call)  # fmt: skip
         urge = self.rules["urge_no_shoot_day10"]
         notice = self.rules["pickup_notice_call"]

@@ -9,12 +9,12 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from followups.models import CallTask, Complaint, OutboxMessage
-from orders.models import Charge, LedgerEntry, Order, State
+from orders.models import Charge, LedgerEntry, Order, ReferralReward, State
 from pickup.models import PickupAppointment, Survey
 from rentals.models import DressReservation
 from selection.models import Pick, ProductionItem, ProductLine, SelectionSession
 from shoots.models import HandOff, PlannedSet, ResourceBooking, Shoot
-from studio.models import Customer, ReferralReward, Visit
+from studio.models import Customer, Visit
 
 SAMPLED = [
     Customer, Visit, Order, LedgerEntry, Charge, Shoot, PlannedSet, ResourceBooking, HandOff,
