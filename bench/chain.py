@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from demo_studio.chain import PACKAGES, make_package
 from followups import texts as care_texts
 from followups.models import CallTask, CareRule, Complaint, MessageTemplate, OutboxMessage
 from followups.services import outside_quiet_hours
@@ -71,7 +72,6 @@ from studio.models import (
     Customer,
     MembershipLevelRule,
     MonthlyTarget,
-    Package,
     Staff,
     Visit,
 )
@@ -115,14 +115,8 @@ TEAM = [
 LANES = [(time(9, 0), False), (time(9, 30), False), (time(10, 0), False), (time(8, 30), True)]
 CONSULTANT_SLOTS = [time(10, 0), time(13, 0), time(15, 30)]
 
-PACKAGES = [
-    # code, name, price, floor, outfits, indoor, outdoor, photos, pages, signature, weight
-    ("eternal", "永恒之约 Eternal Vow", "12800", "9800", 4, 2, 1, 40, 30, True, 25),
-    ("classic", "经典时光 Classic Moments", "6800", "5200", 3, 2, 0, 25, 20, False, 35),
-    ("seaside", "海岸旅拍 Seaside Journey", "19800", "15800", 5, 1, 3, 60, 40, False, 10),
-    ("palace", "宫廷华服 Palace Costume", "9800", "7800", 4, 2, 1, 35, 24, False, 20),
-    ("simple", "简约登记照 Simple Registry", "1999", "1599", 1, 1, 0, 10, 0, False, 10),
-]
+# The demo's packages (demo_studio.chain.PACKAGES), with how often each sells.
+PACKAGE_WEIGHTS = {"eternal": 25, "classic": 35, "seaside": 10, "palace": 20, "simple": 10}
 DRESSES = [
     (Dress.Category.WEDDING_GOWN, 60, "2800.00", "3000.00"),
     (Dress.Category.EVENING_DRESS, 25, "900.00", "1000.00"),
@@ -318,22 +312,10 @@ class Chain:
         groups = {name: Group.objects.get(name=name) for name in roles.ALL}
         password = make_password(PASSWORD)
         packages = []
-        for code, name, price, floor, outfits, indoor, outdoor, photos, pages, sig, w in PACKAGES:
-            package = Package.objects.create(
-                code=code,
-                name=name,
-                price=Decimal(price),
-                floor_price=Decimal(floor),
-                outfits=outfits,
-                indoor_scenes=indoor,
-                outdoor_scenes=outdoor,
-                retouched_photos=photos,
-                album_pages=pages,
-                is_signature=sig,
-                products="相册 Album · 放大 Enlargement · 水晶 Crystal · 底片 Image files",
-                wedding_day_makeup=sig,
-                wedding_day_dress=sig,
-            )
+        for row in PACKAGES:
+            code, _name, price, _floor, _outfits, _indoor, outdoor, photos, pages, _sig = row
+            package = make_package(row)
+            w = PACKAGE_WEIGHTS[code]
             packages.append((package, code, price, photos, pages, outdoor, w))
         self.packages = packages
         self.package_weights = [p[6] for p in packages]

@@ -211,24 +211,30 @@ def build(stdout=None):
     return logins
 
 
+def make_package(row):
+    """One of PACKAGES as a Package (the benchmark's chain sells the same ones)."""
+    code, name, price, floor, outfits, indoor, outdoor, photos, pages, sig = row
+    return Package.objects.create(
+        code=code,
+        name=name,
+        price=Decimal(price),
+        floor_price=Decimal(floor),
+        outfits=outfits,
+        indoor_scenes=indoor,
+        outdoor_scenes=outdoor,
+        retouched_photos=photos,
+        album_pages=pages,
+        is_signature=sig,
+        products="相册 Album · 放大 Enlargement · 水晶 Crystal · 底片 Image files",
+        wedding_day_makeup=sig,
+        wedding_day_dress=sig,
+    )
+
+
 def _packages(branches):
     made = []
-    for code, name, price, floor, outfits, indoor, outdoor, photos, pages, sig in PACKAGES:
-        package = Package.objects.create(
-            code=code,
-            name=name,
-            price=Decimal(price),
-            floor_price=Decimal(floor),
-            outfits=outfits,
-            indoor_scenes=indoor,
-            outdoor_scenes=outdoor,
-            retouched_photos=photos,
-            album_pages=pages,
-            is_signature=sig,
-            products="相册 Album · 放大 Enlargement · 水晶 Crystal · 底片 Image files",
-            wedding_day_makeup=sig,
-            wedding_day_dress=sig,
-        )
+    for row in PACKAGES:
+        package = make_package(row)
         package.branches.set(branches)
         made.append(package)
     return made
