@@ -158,6 +158,12 @@ class Order(ConcurrentTransitionMixin, Kept):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-signed_at"]
+        indexes = [
+            # The counts by state on Today and the order list's state filter, per branch.
+            models.Index(fields=["branch", "state"], name="order_branch_state"),
+            # The order list, newest first, per branch.
+            models.Index(fields=["branch", "-signed_at"], name="order_branch_signed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(agreed_price__gte=0) & Q(discount__gte=0),

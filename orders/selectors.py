@@ -84,7 +84,7 @@ def order_list(
 
 def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:
     counts = dict(
-        scoped(Order.objects.all(), request).values_list("state").annotate(n=Count("pk")).order_by()
+        scoped(Order.objects.all(), request).values_list("state").annotate(n=Count("*")).order_by()
     )
     return [(value, label, counts.get(value, 0)) for value, label in State.choices]
 
