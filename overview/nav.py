@@ -5,7 +5,9 @@ and may name a GROUP: pages of one group that a user sees more than one of share
 dropdown, so the bar fits a desk screen.
 """
 
-from django.urls import reverse
+from functools import cache
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from followups import nav as followups_nav
@@ -38,6 +40,12 @@ def bar():
     return items
 
 
+@cache
+def _url(name, prefix, urlconf):
+    """The bar's addresses take no arguments: reversed once per process, prefix and URLconf."""
+    return reverse(name, urlconf=urlconf)
+
+
 def nav_for(request):
     """The bar for this user: links, and dropdowns for groups with several pages."""
     staff = request.staff
@@ -45,7 +53,7 @@ def nav_for(request):
     for (label, name, allowed), group in bar():
         if not staff.has_role(*allowed):
             continue
-        url = reverse(name)
+        url = _url(name, get_script_prefix(), get_urlconf())
         link = {"label": label, "url": url, "active": request.path == url}
         if group is None:
             entries.append(link)

@@ -46,16 +46,21 @@ class Event:
 
 
 def customer_timeline(
-    customer: Customer, *, sees_money: bool, opens_visits: bool = True
+    customer: Customer,
+    *,
+    sees_money: bool,
+    opens_visits: bool = True,
+    orders: list[Order] | None = None,
 ) -> list[Event]:
     """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
     one list, newest first. The recipient's address is never shown: every role opens the
     file. Each source is one query; later stages (complaints) add a source here. Links go
-    only to pages the viewer may open (`opens_visits`: the consultation page).
+    only to pages the viewer may open (`opens_visits`: the consultation page). `orders`:
+    the couple's orders with their packages, when the caller has them already.
     """
 
     events: list[Event] = []
-    for v in customer.visits.select_related("taker").prefetch_related("packages_shown"):
+    for v in customer.visits.select_related("taker"):
         detail = v.get_outcome_display() or _("In consultation")
         if v.not_booked_reason:
             detail += f" — {v.not_booked_reason}"
@@ -69,7 +74,9 @@ def customer_timeline(
                 url=reverse("studio:visit", args=[v.pk]) if opens_visits else "",
             )
         )
-    orders = list(Order.objects.filter(customer=customer).select_related("package"))
+    if orders is None:
+        orders = list(Order.objects.filter(customer=customer).select_related("package"))
+    numbers = {o.pk: o.number for o in orders}
     for o in orders:
         events.append(
             Event(
@@ -83,7 +90,8 @@ def customer_timeline(
             )
         )
     if sees_money:
-        for e in LedgerEntry.objects.filter(order__customer=customer).select_related("order"):
+        for e in LedgerEntry.objects.filter(order__in=list(numbers)).order_by():
+            number = numbers[e.order_id]
             events.append(
                 Event(
                     e.created_at,
@@ -94,28 +102,28 @@ def customer_timeline(
                         "method": e.get_method_display(),
                         "receipt": e.receipt_no,
                     },
-                    e.order.number,
+                    number,
                     amount=e.amount,
-                    url=reverse("orders:receipt", args=[e.order.number, e.receipt_no]),
+                    url=reverse("orders:receipt", args=[number, e.receipt_no]),
                 )
             )
-    for s in Shoot.objects.filter(order__customer=customer).select_related("order"):
+    for s in Shoot.objects.filter(order__in=list(numbers)).order_by():
         events.append(
             Event(
                 s.starts_at,
                 "shoot",
-                _("Shoot for %(number)s") % {"number": s.order.number},
+                _("Shoot for %(number)s") % {"number": numbers[s.order_id]},
                 s.get_status_display(),
             )
         )
     for session in SelectionSession.objects.filter(
-        order__customer=customer, appointment_at__isnull=False
-    ).select_related("order"):
+        order__in=list(numbers), appointment_at__isnull=False
+    ).order_by():
         events.append(
             Event(
                 cast(datetime, session.appointment_at),  # not null, filtered above
                 "selection",
-                _("Selection for %(number)s") % {"number": session.order.number},
+                _("Selection for %(number)s") % {"number": numbers[session.order_id]},
             )
         )
     for r in DressReservation.objects.filter(customer=customer).select_related("dress"):
@@ -134,13 +142,13 @@ def customer_timeline(
                 url=r.get_absolute_url() if sees_money else "",
             )
         )
-    for p in PickupAppointment.objects.filter(order__customer=customer).select_related("order"):
+    for p in PickupAppointment.objects.filter(order__in=list(numbers)).order_by():
         events.append(
             Event(
                 p.starts_at,
                 "pickup",
                 _("Pickup for %(number)s, slip %(slip)s")
-                % {"number": p.order.number, "slip": p.slip_number},
+                % {"number": numbers[p.order_id], "slip": p.slip_number},
                 p.get_status_display(),
             )
         )

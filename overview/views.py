@@ -59,17 +59,18 @@ class CustomerDetailView(StaffRequired, DetailView):
         staff = self.request.staff
         customer = self.object
         day = self.request.branch.today()
+        orders = with_money(customer.orders.select_related("package")) if staff.sees_money else []
+        ctx["orders"] = orders = list(orders)
+        for o in orders:
+            # One key per form: each order's payment is its own idempotent submit.
+            o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
         ctx["timeline"] = selectors.customer_timeline(
             customer,
             sees_money=staff.sees_money,
             opens_visits=staff.has_role(*VisitDetailView.roles),
+            # Staff who don't see money get no order cards: the timeline reads its own.
+            orders=orders if staff.sees_money else None,
         )
-        ctx["orders"] = []
-        if staff.sees_money:
-            ctx["orders"] = list(with_money(customer.orders.select_related("package")))
-            for o in ctx["orders"]:
-                # One key per form: each order's payment is its own idempotent submit.
-                o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
         ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
         ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)

@@ -1,0 +1,23 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from studio.templatetags.studio import money
+
+register = template.Library()
+
+
+@register.simple_tag
+def balance(amount, order=None, strong=False):
+    """An order's balance: red only while it is owed; a cancelled order owes nothing more.
+    A simple tag, not an included template: the order list shows one per row."""
+    if order is not None and order.state == "cancelled":
+        return format_html(
+            '<span class="text-muted" data-testid="not-owed">{}</span>',
+            _("Not owed (order cancelled)"),
+        )
+    if amount > 0:
+        return format_html(
+            '<span class="text-danger{}">{}</span>', " fw-bold" if strong else "", money(amount)
+        )
+    return money(amount)
