@@ -92,7 +92,9 @@ def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:
 def history(order: Order) -> list[StateLog]:
     """The order's state log, newest first, each row with `action` and `state_label` in
     the reader's language (the log stores the transition's and the state's code names)."""
-    rows = list(StateLog.objects.for_(order).select_related("by").order_by("-timestamp", "-pk"))
+    rows = list(
+        StateLog.objects.for_(order).select_related("by__staff").order_by("-timestamp", "-pk")
+    )
     for row in rows:
         row.action = (
             str(fsm.custom(Order, row.transition)["label"])

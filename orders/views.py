@@ -15,6 +15,7 @@ from . import fsm, selectors, services
 from .forms import PaymentForm, SigningForm, TransitionForm
 from .guards import blocked_reasons
 from .models import LedgerEntry, Order, State
+from .selectors import with_money
 
 MONEY_ROLES = roles.SEES_MONEY
 
@@ -45,11 +46,17 @@ class OrderDetailView(StaffRequired, DetailView):
     slug_url_kwarg = "number"
 
     def get_queryset(self):
-        return self.scoped(Order.objects.select_related("customer", "package", "owner", "branch"))
+        return self.scoped(
+            with_money(Order.objects.all()).select_related(
+                "customer", "package", "owner", "branch", "discount_approved_by"
+            )
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         order = self.object
+        # The money, from the ledger, as `with_money` read it with the order: one query.
+        ctx["total_owed"] = order.agreed_price + order.extra_charges
         actions = []
         for name in fsm.leading_out(order):
             actions.append(
@@ -124,7 +131,7 @@ class PaymentView(StaffRequired, View):
                 )
                 return redirect_allowed(request, request.POST.get("next", ""), order)
         view = OrderDetailView(request=request, kwargs={"number": number})
-        view.object = order
+        view.object = view.get_object()  # with its money read from the ledger
         ctx = view.get_context_data(payment_form=form)
         return view.render_to_response(ctx, status=400)
 

@@ -168,3 +168,30 @@ def test_a_second_press_of_a_transition_says_already_done_on_the_order_page(logi
     again = client.post(url, follow=True)
     assert again.status_code == 200
     assert "Already done: this order is already Scheduled." in again.text
+
+
+def test_the_order_page_keeps_a_fixed_number_of_queries(
+    login, receptionist, order, make_staff, django_assert_max_num_queries
+):
+    """The history names who fired each step and the ledger who took each payment: one
+    query each however many rows and people (it once read each person's name apart)."""
+    from django_fsm_log.models import StateLog
+
+    from orders import services
+
+    client = login(receptionist)
+    url = order.get_absolute_url()
+    client.get(url)
+    with django_assert_max_num_queries(100) as first:
+        client.get(url)
+    for n in range(5):
+        colleague = make_staff(roles.RECEPTIONIST, display_name=f"Colleague {n}")
+        StateLog.objects.create(
+            content_object=order, by=colleague.user, state=order.state, transition="sign"
+        )
+        services.take_payment(
+            order=order, kind="balance", method="cash", amount=Decimal("10"), staff=colleague
+        )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("Colleague") >= 10
