@@ -264,7 +264,8 @@ def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list
         .select_related("dress")
         .order_by("pk")
     )
-    order_ids = {x.order_id for x in [*shoots, *sessions, *pickups, *rentals]}
+    order_ids = {s.order_id for s in shoots} | {s.order_id for s in sessions}
+    order_ids |= {p.order_id for p in pickups} | {r.order_id for r in rentals}
     orders = {
         o.pk: o
         for o in with_money(Order.objects.filter(pk__in=order_ids))
