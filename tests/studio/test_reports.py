@@ -18,7 +18,7 @@ from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
 from studio import roles
 from studio.models import MonthlyTarget, Visit
-from tests.factories import CustomerFactory
+from tests.factories import BranchFactory, CustomerFactory, StaffFactory
 
 URL = reverse("overview:reports")
 D = Decimal
@@ -306,6 +306,32 @@ def test_a_manager_of_two_branches_picks_either(login, make_staff, branch, other
     both.branches.add(other_branch)
     response = login(both).get(URL, {"branch": other_branch.pk})
     assert response.context["branch"] == other_branch
+
+
+def test_an_area_manager_sees_their_branches_and_no_other(login, make_staff, branch, other_branch):
+    area = make_staff(roles.MANAGER)
+    area.branches.add(other_branch)
+    third = BranchFactory(code="gz1", name="Guangzhou Tianhe")
+    client = login(area)
+    response = client.get(URL, {"branch": other_branch.pk})
+    assert response.context["branch"] == other_branch
+    assert [pk for pk, _name in response.context["form"].fields["branch"].choices] == [
+        other_branch.pk,
+        branch.pk,
+    ]
+    assert client.get(URL, {"branch": third.pk}).status_code == 404
+
+
+def test_head_office_sees_every_branch(login, branch, other_branch):
+    head_office = StaffFactory(roles=[roles.CHAIN_MANAGER], display_name="Zhou Min")
+    client = login(head_office)
+    response = client.get(URL, {"branch": branch.pk})
+    assert response.status_code == 200
+    assert response.context["branch"] == branch
+    response = client.get(URL, {"branch": other_branch.pk, "format": "csv"})
+    assert response.status_code == 200
+    assert other_branch.name in response.content.decode("utf-8-sig")
+    assert URL in client.get(reverse("home")).content.decode()
 
 
 def test_posting_is_refused(login, manager):
