@@ -163,6 +163,9 @@ class Order(ConcurrentTransitionMixin, Kept):
             models.Index(fields=["branch", "state"], name="order_branch_state"),
             # The order list, newest first, per branch.
             models.Index(fields=["branch", "-signed_at"], name="order_branch_signed"),
+            # The reports' joins from tables without a branch (selections, production,
+            # surveys) to the branch's orders; the reports' deals use order_branch_signed.
+            models.Index(fields=["branch", "id"], name="order_branch_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -480,6 +483,8 @@ class LedgerEntry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["created_at", "pk"]
+        # A branch's money of a day or month (the reports).
+        indexes = [models.Index(fields=["branch", "created_at"], name="ledger_branch_time")]
         constraints = [
             models.UniqueConstraint(fields=["branch", "receipt_no"], name="receipt_no_per_branch"),
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),

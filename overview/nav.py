@@ -33,7 +33,8 @@ def bar():
     for entry in _grouped(studio_nav):
         items.append(entry)
         if entry[0][1] == "studio:rota":  # the reports sit beside the rota in the dropdown
-            items.append(((_("Reports"), "overview:reports", {roles.MANAGER}), entry[1]))
+            reports = (_("Reports"), "overview:reports", {roles.MANAGER, roles.CHAIN_MANAGER})
+            items.append((reports, entry[1]))
     items += [(item, None) for item in studio_nav.NAV_LAST]
     for module in STAGES:
         items += _grouped(module)

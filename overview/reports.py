@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -130,38 +130,50 @@ def _money():
     return DecimalField(max_digits=14, decimal_places=2)
 
 
-def _count(queryset, field):
-    grouped = (
-        queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+def _deals_by_owner(branch, start, end):
+    return dict(
+        Order.objects.filter(branch=branch, signed_at__gte=start, signed_at__lt=end)
+        .order_by()
+        .values_list("owner")
+        .annotate(n=Count("pk"))
     )
-    return Coalesce(Subquery(grouped.values("n")), 0, output_field=IntegerField())
 
 
-def _sum(queryset, field, amount):
-    grouped = (
-        queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(s=Sum(amount))
+def _revenue_by_staff(branch, start, end):
+    return dict(
+        LedgerEntry.objects.filter(branch=branch, created_at__gte=start, created_at__lt=end)
+        .exclude(kind__in=LedgerEntry.HOLDS)
+        .order_by()
+        .values_list("staff")
+        .annotate(s=Sum("amount"))
     )
-    return Coalesce(Subquery(grouped.values("s")), ZERO, output_field=_money())
 
 
 def per_staff(branch, period):
-    """Per staff member: visits taken, booked, deals owned, conversion, revenue they took."""
-    visits = Visit.objects.filter(branch=branch, **period.within(branch, "arrived_at"))
-    orders = Order.objects.filter(branch=branch, **period.within(branch, "signed_at"))
-    ledger = LedgerEntry.objects.filter(
-        branch=branch, **period.within(branch, "created_at")
-    ).exclude(kind__in=LedgerEntry.HOLDS)
-    rows = list(
-        Staff.objects.annotate(
-            visits_taken=_count(visits, "taker"),
-            booked=_count(visits.filter(outcome__in=BOOKED), "taker"),
-            deals=_count(orders, "owner"),
-            revenue=_sum(ledger, "staff", "amount"),
+    """Per staff member: visits taken, booked, deals owned, conversion, revenue they took.
+
+    Each table is grouped once by the person (the period's rows, found by the branch and
+    time indexes), and only the people who appear are read: the cost follows the period's
+    activity, not the size of the chain's staff list.
+    """
+    start, end = period.bounds(branch)
+    visits = {
+        taker: (taken, booked)
+        for taker, taken, booked in Visit.objects.filter(
+            branch=branch, arrived_at__gte=start, arrived_at__lt=end
         )
-        .filter(Q(visits_taken__gt=0) | Q(deals__gt=0) | ~Q(revenue=0))
-        .order_by("display_name", "pk")
-    )
+        .order_by()
+        .values_list("taker")
+        .annotate(n=Count("pk"), booked=Count("pk", filter=Q(outcome__in=BOOKED)))
+    }
+    deals = _deals_by_owner(branch, start, end)
+    revenue = _revenue_by_staff(branch, start, end)
+    present = set(visits) | set(deals) | {pk for pk, amount in revenue.items() if amount}
+    rows = list(Staff.objects.filter(pk__in=present).order_by("display_name", "pk"))
     for row in rows:
+        row.visits_taken, row.booked = visits.get(row.pk, (0, 0))
+        row.deals = deals.get(row.pk, 0)
+        row.revenue = revenue.get(row.pk, ZERO)
         row.conversion = percent(row.booked, row.visits_taken)
     return rows
 
@@ -223,24 +235,8 @@ def targets(branch, period):
     month = period.month
     start, _end = month.bounds(branch)
     _start, until = period.bounds(branch)
-    window = {"gte": start, "lt": until}
-    deals = dict(
-        Order.objects.filter(
-            branch=branch, signed_at__gte=window["gte"], signed_at__lt=window["lt"]
-        )
-        .order_by()
-        .values_list("owner")
-        .annotate(n=Count("pk"))
-    )
-    revenue = dict(
-        LedgerEntry.objects.filter(
-            branch=branch, created_at__gte=window["gte"], created_at__lt=window["lt"]
-        )
-        .exclude(kind__in=LedgerEntry.HOLDS)
-        .order_by()
-        .values_list("staff")
-        .annotate(s=Sum("amount"))
-    )
+    deals = _deals_by_owner(branch, start, until)
+    revenue = _revenue_by_staff(branch, start, until)
     rows = []
     for target in MonthlyTarget.objects.filter(branch=branch, month=month.first).select_related(
         "staff"

@@ -12,7 +12,7 @@ from orders.forms import PaymentForm
 from orders.selectors import state_counts, with_money
 from studio import roles, services
 from studio import selectors as studio_selectors
-from studio.access import StaffRequired
+from studio.access import StaffRequired, is_chain
 from studio.dbrouters import replica
 from studio.models import Branch, Customer, WorkerHeartbeat
 from studio.validators import SafeCSVWriter
@@ -86,14 +86,17 @@ class CustomerDetailView(StaffRequired, DetailView):
 
 
 class ReportsView(StaffRequired, TemplateView):
-    """A branch's day or month: funnel, money, staff, operations and targets."""
+    """A branch's day or month: funnel, money, staff, operations and targets. A store
+    manager sees the branches they manage (an area manager several), head office all."""
 
-    roles = {roles.MANAGER}
+    roles = {roles.MANAGER, roles.CHAIN_MANAGER}
     http_method_names = ["get"]
     template_name = "overview/reports/report.html"
 
     def get(self, request, *args, **kwargs):
-        branches = Branch.objects.filter(pk__in=request.staff.branch_ids).order_by("code")
+        branches = Branch.objects.order_by("code")
+        if not is_chain(request):
+            branches = branches.filter(pk__in=request.staff.branch_ids)
         branch = self._branch(branches)
         data = {"branch": branch.pk, **request.GET.dict()}
         form = ReportForm(data, branches=branches, today=branch.today())

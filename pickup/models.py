@@ -178,6 +178,7 @@ class Survey(Kept):
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
         ordering = ["-created_at", "pk"]
+        indexes = [models.Index(fields=["created_at"], name="survey_created_at")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(score__gte=1, score__lte=5), name="survey_score_1_to_5"

@@ -196,6 +196,8 @@ class SelectionSession(models.Model):
             models.Index(fields=["consultant", "appointment_at"], name="selection_consultant_at"),
             # The branch's day (Today, the viewing sheet): by the time, then the order's branch.
             models.Index(fields=["appointment_at"], name="selection_appointment_at"),
+            # The reports' selections done in a day or month, then the order's branch.
+            models.Index(fields=["signed_at"], name="selection_signed_at"),
         ]
 
     def __str__(self):
@@ -314,6 +316,7 @@ class ProductionItem(models.Model):
         verbose_name = _("production item")
         verbose_name_plural = _("production items")
         ordering = ["pk"]
+        indexes = [models.Index(fields=["qc_passed_at"], name="production_qc_passed_at")]
 
     def __str__(self):
         return f"{self.name} × {self.quantity}"

@@ -500,7 +500,10 @@ class Visit(Kept):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-arrived_at"]
-        indexes = [models.Index(fields=["taker", "closed_at"], name="visit_taker_open")]
+        indexes = [
+            models.Index(fields=["taker", "closed_at"], name="visit_taker_open"),
+            models.Index(fields=["branch", "arrived_at"], name="visit_branch_arrived"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(outcome="not_booked") | ~Q(not_booked_reason=""),

@@ -18,7 +18,7 @@ from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
 from studio import roles
 from studio.models import MonthlyTarget, Visit
-from tests.factories import CustomerFactory
+from tests.factories import BranchFactory, CustomerFactory, StaffFactory
 
 URL = reverse("overview:reports")
 D = Decimal
@@ -308,6 +308,32 @@ def test_a_manager_of_two_branches_picks_either(login, make_staff, branch, other
     assert response.context["branch"] == other_branch
 
 
+def test_an_area_manager_sees_their_branches_and_no_other(login, make_staff, branch, other_branch):
+    area = make_staff(roles.MANAGER)
+    area.branches.add(other_branch)
+    third = BranchFactory(code="gz1", name="Guangzhou Tianhe")
+    client = login(area)
+    response = client.get(URL, {"branch": other_branch.pk})
+    assert response.context["branch"] == other_branch
+    assert [pk for pk, _name in response.context["form"].fields["branch"].choices] == [
+        other_branch.pk,
+        branch.pk,
+    ]
+    assert client.get(URL, {"branch": third.pk}).status_code == 404
+
+
+def test_head_office_sees_every_branch(login, branch, other_branch):
+    head_office = StaffFactory(roles=[roles.CHAIN_MANAGER], display_name="Zhou Min")
+    client = login(head_office)
+    response = client.get(URL, {"branch": branch.pk})
+    assert response.status_code == 200
+    assert response.context["branch"] == branch
+    response = client.get(URL, {"branch": other_branch.pk, "format": "csv"})
+    assert response.status_code == 200
+    assert other_branch.name in response.content.decode("utf-8-sig")
+    assert URL in client.get(reverse("home")).content.decode()
+
+
 def test_posting_is_refused(login, manager):
     assert login(manager).post(URL).status_code == 405
 
@@ -324,8 +350,13 @@ def _grow(branch, package, staff, n):
         pay(order, LedgerEntry.Kind.BALANCE, 500, staff)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"format": "csv"}, {"period": "day"}, {"period": "day", "format": "csv"}],
+    ids=["month", "month csv", "day", "day csv"],
+)
 def test_the_query_count_does_not_grow_with_the_data(
-    login, manager, branch, package, make_staff, django_assert_max_num_queries
+    login, manager, branch, other_branch, package, make_staff, query, django_assert_max_num_queries
 ):
     client = login(manager)
     month = branch.today().replace(day=1)
@@ -334,12 +365,20 @@ def test_the_query_count_does_not_grow_with_the_data(
     MonthlyTarget.objects.create(branch=branch, month=month, staff=first, deals=1)
     _grow(branch, package, first, 2)
     with django_assert_max_num_queries(25) as few:
-        client.get(URL)
+        client.get(URL, query)
     for _ in range(3):
         _grow(branch, package, make_staff(roles.RECEPTIONIST), 3)
+        MonthlyTarget.objects.create(
+            branch=branch, month=month, staff=make_staff(roles.RECEPTIONIST), deals=1
+        )
+    # The chain's other staff and branches, who did nothing here, cost nothing either.
+    for _ in range(5):
+        make_staff(roles.RECEPTIONIST, branch=other_branch)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(URL)
-    assert response.context["funnel"]["visits"] == 11
+        response = client.get(URL, query)
+    assert response.status_code == 200
+    if "format" not in query:
+        assert response.context["funnel"]["visits"] == 11
 
 
 def test_the_page_renders_in_chinese(login, manager, branch, studio_month):
