@@ -55,13 +55,13 @@ def nav_for(request):
         if not staff.has_role(*allowed):
             continue
         url = _url(name, get_script_prefix(), get_urlconf())
-        link = {"label": label, "url": url, "active": request.path == url}
+        link = {"label": str(label), "url": url, "active": request.path == url}
         if group is None:
             entries.append(link)
             continue
         key = str(group)
         if key not in groups:
-            groups[key] = {"label": group, "children": [], "active": False}
+            groups[key] = {"label": str(group), "children": [], "active": False}
             entries.append(groups[key])
         groups[key]["children"].append(link)
         groups[key]["active"] |= link["active"]

@@ -1,4 +1,5 @@
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django import template
 from django.utils.html import format_html
@@ -34,14 +35,22 @@ def masked(phone, show=False):
 _BADGE_COLOURS = {"cancelled": "secondary", "delivered": "success", "ready": "info"}
 
 
+@cache
+def _state_labels(model):
+    """The state field's labels (lazy, translated when shown) by value, per model:
+    `get_state_display()` rebuilds and hashes every choice on each call."""
+    return dict(model._meta.get_field("state").flatchoices)
+
+
 @register.simple_tag
 def state_badge(order):
     """An order's state as a coloured badge. A simple tag, not an included template: lists
     show one per row."""
     colour = _BADGE_COLOURS.get(order.state, "primary")
+    label = _state_labels(type(order)).get(order.state, order.state)
     return format_html(
         '<span class="badge state-badge text-bg-{}" data-state="{}">{}</span>',
         colour,
         order.state,
-        order.get_state_display(),
+        str(label),
     )
