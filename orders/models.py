@@ -158,6 +158,8 @@ class Order(ConcurrentTransitionMixin, Kept):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-signed_at"]
+        # The admin lists in this order, for head office and for one branch alike.
+        indexes = [models.Index(fields=["signed_at", "branch"], name="order_signed")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(agreed_price__gte=0) & Q(discount__gte=0),
@@ -474,6 +476,8 @@ class LedgerEntry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["created_at", "pk"]
+        # The admin lists in this order, for head office and for one branch alike.
+        indexes = [models.Index(fields=["created_at", "branch"], name="ledger_created")]
         constraints = [
             models.UniqueConstraint(fields=["branch", "receipt_no"], name="receipt_no_per_branch"),
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
@@ -535,6 +539,8 @@ class ReferralReward(models.Model):
         verbose_name = _("referral reward")
         verbose_name_plural = _("referral rewards")
         ordering = ["-created_at"]
+        # The admin lists in this order, for head office and for one branch alike.
+        indexes = [models.Index(fields=["created_at"], name="referral_reward_created")]
 
     def __str__(self):
         return f"{self.referrer}: {self.reward}"
