@@ -149,6 +149,15 @@ def pages_to_time():
             manager,
             [f"/admin/orders/order/?q={n[:9]}" for n in numbers[:10]],
         ),
+        Page("admin: outbound messages", manager, ["/admin/followups/outboxmessage/"]),
+        Page(
+            "admin: outbound messages, search",
+            manager,
+            [f"/admin/followups/outboxmessage/?q={n}" for n in names[:10]],
+        ),
+        # Head office's: a store manager is not given the call tasks in the admin.
+        Page("admin: call tasks (head office)", "chain_manager", ["/admin/followups/calltask/"]),
+        Page("admin: shoots (the bookings)", manager, ["/admin/shoots/shoot/"]),
     ]
 
 

@@ -50,6 +50,21 @@ class SmsSignatureAdmin(BranchScopedAdmin, admin.ModelAdmin):
     list_display = ["branch", "sign_name"]
 
 
+class TemplateFilter(admin.SimpleListFilter):
+    """Messages by template, offering the templates of the catalogue (a few dozen rows)
+    where Django would read every message for the distinct keys."""
+
+    title = _("template")
+    parameter_name = "template_key"
+
+    def lookups(self, request, model_admin):
+        keys = MessageTemplate.objects.order_by("key").values_list("key", flat=True).distinct()
+        return [(key, care_texts.template_name(key)) for key in keys]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template_key=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(BranchScopedAdmin, admin.ModelAdmin):
     """What was queued and sent: read-only; the dispatcher alone changes a message. A
@@ -62,8 +77,9 @@ class OutboxMessageAdmin(BranchScopedAdmin, admin.ModelAdmin):
     list_display = [
         "created_at", "customer", "channel", "template", "status", "send_after", "claimed_by",
     ]  # fmt: skip
-    list_filter = ["status", "channel", "template_key", "branch"]
-    search_fields = ["to", "occasion", "customer__bride_name", "customer__groom_name"]
+    list_filter = ["status", "channel", TemplateFilter, "branch"]
+    # The address from its start (a phone's first digits), or the couple's names.
+    search_fields = ["^to", "customer__bride_name", "customer__groom_name"]
     list_select_related = ["customer"]
     date_hierarchy = "created_at"
 

@@ -83,7 +83,11 @@ class CallTask(Kept):
         verbose_name = _("call task")
         verbose_name_plural = _("call tasks")
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["assignee", "status", "due_at"], name="calltask_todo")]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"], name="calltask_todo"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["due_at", "branch"], name="calltask_due"),
+        ]
         constraints = [
             # Never two open confirmation calls for one order's shoot (issue 8): the planner
             # supersedes the earlier one, a move or a cancellation cancels them.
@@ -292,7 +296,11 @@ class OutboxMessage(Kept):
                 fields=["customer", "occasion"], name="one_message_per_occasion"
             )
         ]
-        indexes = [models.Index(fields=["status", "send_after"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="outbox_due"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["created_at", "branch"], name="outbox_created"),
+        ]
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.template_key}: {self.customer}"
@@ -587,6 +595,8 @@ class Complaint(Kept):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         ordering = ["-created_at"]
+        # The admin lists in this order, for head office and for one branch alike.
+        indexes = [models.Index(fields=["created_at"], name="complaint_created")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(resolved_at__isnull=True) | ~Q(resolution=""),

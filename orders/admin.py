@@ -89,6 +89,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_filter = ["branch", "kind", "method"]
     search_fields = ["receipt_no", "order__number"]
     list_select_related = ["branch", "order", "staff"]
+    ordering = ["-created_at", "-pk"]  # the latest money first
 
 
 @admin.register(ReferralReward)

@@ -166,6 +166,8 @@ class Order(ConcurrentTransitionMixin, Kept):
             # The reports' joins from tables without a branch (selections, production,
             # surveys) to the branch's orders; the reports' deals use order_branch_signed.
             models.Index(fields=["branch", "id"], name="order_branch_id"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["signed_at", "branch"], name="order_signed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -484,7 +486,11 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("ledger entries")
         ordering = ["created_at", "pk"]
         # A branch's money of a day or month (the reports).
-        indexes = [models.Index(fields=["branch", "created_at"], name="ledger_branch_time")]
+        indexes = [
+            models.Index(fields=["branch", "created_at"], name="ledger_branch_time"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["created_at", "branch"], name="ledger_created"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["branch", "receipt_no"], name="receipt_no_per_branch"),
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
@@ -546,6 +552,8 @@ class ReferralReward(models.Model):
         verbose_name = _("referral reward")
         verbose_name_plural = _("referral rewards")
         ordering = ["-created_at"]
+        # The admin lists in this order, for head office and for one branch alike.
+        indexes = [models.Index(fields=["created_at"], name="referral_reward_created")]
 
     def __str__(self):
         return f"{self.referrer}: {self.reward}"

@@ -60,4 +60,4 @@ class ItemCheckAdmin(ReadOnlyAdmin):
     branch_path = "appointment__branch"
     list_display = ["appointment", "item", "result", "note", "at", "by"]
     list_filter = ["result"]
-    list_select_related = ["appointment", "item", "by"]
+    list_select_related = ["appointment__order", "item", "by"]

@@ -64,7 +64,11 @@ class PickupAppointment(Kept):
                 fields=["branch", "slip_number"], name="pickup_slip_number_per_branch"
             ),
         ]
-        indexes = [models.Index(fields=["branch", "starts_at"], name="pickup_branch_start")]
+        indexes = [
+            models.Index(fields=["branch", "starts_at"], name="pickup_branch_start"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["starts_at", "branch"], name="pickup_starts"),
+        ]
 
     def __str__(self):
         return f"{self.slip_number} {self.order}"
@@ -106,6 +110,8 @@ class ItemCheck(models.Model):
         verbose_name = _("item check")
         verbose_name_plural = _("item checks")
         ordering = ["at", "pk"]
+        # The admin lists in this order, for head office and for one branch alike.
+        indexes = [models.Index(fields=["at"], name="item_check_at")]
 
     def __str__(self):
         return f"{self.item}: {self.result}"
@@ -178,6 +184,7 @@ class Survey(Kept):
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
         ordering = ["-created_at", "pk"]
+        # A day or month of surveys (the reports) and the admin list in this order.
         indexes = [models.Index(fields=["created_at"], name="survey_created_at")]
         constraints = [
             models.CheckConstraint(

@@ -156,6 +156,8 @@ class DressReservation(Kept):
         indexes = [
             models.Index(fields=["branch", "pickup_on"], name="dress_res_branch_pickup"),
             models.Index(fields=["branch", "return_on"], name="dress_res_branch_return"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["pickup_on", "branch"], name="dress_res_pickup"),
         ]
         constraints = [
             models.CheckConstraint(

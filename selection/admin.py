@@ -40,5 +40,6 @@ class ProductionItemAdmin(BranchScopedAdmin, admin.ModelAdmin):
     list_display = ["order", "name", "quantity", "stage", "due_date", "qc_passed_at"]
     list_filter = ["stage", "order__branch"]
     search_fields = ["order__number", "name"]
+    list_select_related = ["order"]
     readonly_fields = ["stage", "qc_passed_at", "handed_over_at"]
     inlines = [ProductionStepInline]

@@ -63,6 +63,7 @@ class ShootAdmin(BranchScopedAdmin, admin.ModelAdmin):
 
     list_display = ["order", "branch", "starts_at", "ends_at", "status", "photographer", "room"]
     list_filter = ["branch", "status"]
+    list_select_related = ["order", "branch", "photographer", "room"]
     date_hierarchy = "starts_at"
     search_fields = ["order__number", "order__customer__bride_name", "order__customer__groom_name"]
     inlines = [PlannedSetInline, HandOffInline, TripInline, VisitInline]

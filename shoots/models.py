@@ -182,7 +182,11 @@ class Shoot(Kept):
                 condition=Q(ends_at__gt=F("starts_at")), name="shoot_ends_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["branch", "starts_at"], name="shoot_branch_start")]
+        indexes = [
+            models.Index(fields=["branch", "starts_at"], name="shoot_branch_start"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["starts_at", "branch"], name="shoot_starts"),
+        ]
 
     def __str__(self):
         return f"{self.order} {self.starts_at:%Y-%m-%d %H:%M}"

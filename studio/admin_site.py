@@ -5,10 +5,16 @@ so a store manager can never reach another branch's data or grant roles through 
 from django.contrib import admin
 
 from .access import is_chain
+from .admin_lists import EstimatedCountPaginator
 
 
 class ChainOnlyAdmin:
-    """Mixed into an admin that does not declare `branch_path`: head office only."""
+    """Mixed into an admin that does not declare `branch_path`: head office only. Its list
+    counts as the studio's do (the login log grows with every login)."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def has_module_permission(self, request):
         return is_chain(request) and super().has_module_permission(request)

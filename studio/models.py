@@ -288,6 +288,8 @@ class Customer(Kept):
             ),
             # The as-you-type search's PostgreSQL indexes (phone prefixes, trigram and
             # prefix name search) are created in migration 0005: SQLite has none of them.
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["created_at", "branch"], name="customer_created"),
         ]
 
     def __str__(self):
@@ -503,6 +505,8 @@ class Visit(Kept):
         indexes = [
             models.Index(fields=["taker", "closed_at"], name="visit_taker_open"),
             models.Index(fields=["branch", "arrived_at"], name="visit_branch_arrived"),
+            # The admin lists in this order, for head office and for one branch alike.
+            models.Index(fields=["arrived_at", "branch"], name="visit_arrived"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -31,12 +31,18 @@ SHORTEST_ANYWHERE = 3
 def search_customers(
     queryset: QuerySet[Customer], q: str | None, *, limit: int = SEARCH_LIMIT
 ) -> QuerySet[Customer]:
+    """The couples matching `q` (`customers_matching`), newest first, `limit` of them.
+    `bench_search` times this very function."""
+    found = customers_matching(queryset, q)
+    return found.select_related("owner").order_by("-created_at")[:limit]
+
+
+def customers_matching(queryset: QuerySet[Customer], q: str | None) -> QuerySet[Customer]:
     """Couples by phone prefix (either phone) or by name: from the start for one or two
-    characters, anywhere for three or more.
+    characters, anywhere for three or more. The front desk's search and the admin's.
 
     Served by indexes (migrations 0004-0005): varchar_pattern_ops on the phones and
     text_pattern_ops on UPPER(name) for prefixes, pg_trgm GIN on UPPER(name) for the rest.
-    `bench_search` times this very function.
     """
     q = (q or "").strip()
     digits = phone_search_prefix(q)
@@ -47,12 +53,10 @@ def search_customers(
     if digits:
         if len(q) < 3:
             return queryset.none()
-        found = queryset.filter(Q(bride_phone__startswith=q) | Q(groom_phone__startswith=q))
-    elif len(q) < SHORTEST_ANYWHERE:
-        found = queryset.filter(Q(bride_name__istartswith=q) | Q(groom_name__istartswith=q))
-    else:
-        found = queryset.filter(Q(bride_name__icontains=q) | Q(groom_name__icontains=q))
-    return found.select_related("owner").order_by("-created_at")[:limit]
+        return queryset.filter(Q(bride_phone__startswith=q) | Q(groom_phone__startswith=q))
+    if len(q) < SHORTEST_ANYWHERE:
+        return queryset.filter(Q(bride_name__istartswith=q) | Q(groom_name__istartswith=q))
+    return queryset.filter(Q(bride_name__icontains=q) | Q(groom_name__icontains=q))
 
 
 def rota_for(branch: Branch, day: date) -> Rota | None:
