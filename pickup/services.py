@@ -345,6 +345,12 @@ def sell_extra(
         raise ValidationError({"price_item": _("This extra has no price.")})
     with transaction.atomic():
         _order, locked = _locked_appointment(appointment)
+        if request_key:
+            # The same form sent twice at once: the second waited for the lock and finds
+            # the first one's sale, instead of charging the extra again.
+            existing = LedgerEntry.objects.filter(request_key=request_key).first()
+            if existing is not None:
+                return existing
         _open(locked)
         description = selection_texts.LINE(item=price_item.label_param(), count=quantity)
         orders.add_charge(
