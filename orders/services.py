@@ -56,7 +56,9 @@ def transition_order(
     if name not in TRANSITIONS:
         raise ValueError(f"Unknown transition {name!r}")
     with transaction.atomic():
-        locked: Order = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        locked: Order = (
+            Order.objects.select_for_update(of=("self",)).select_related("branch").get(pk=order.pk)
+        )
         found = fsm.current(locked, name)
         if found is None:
             if locked.state in fsm.targets(Order, name):
@@ -464,7 +466,7 @@ def reward_referral(*, order: Order) -> ReferralReward | None:
     if referred.referrer_id is None or referred.referrer_id == referred.pk:
         return None
     with transaction.atomic():
-        referrer = Customer.objects.select_for_update().get(pk=referred.referrer_id)
+        referrer = Customer.objects.select_for_update(no_key=True).get(pk=referred.referrer_id)
         existing = ReferralReward.objects.filter(referred_order=order).first()
         if existing is not None:
             return existing
