@@ -1,4 +1,4 @@
-"""The busy day (bench.busy), a few seconds of it on a chain of two small branches: the
+"""The busy day (bench.busy), a few seconds of it at one branch of a small chain: the
 staff's pages answer as they should (no error) and what they were told is what the database
 holds afterwards (no double booking, money and transitions as pressed, nothing filed twice).
 The full-size run is `python -m bench busy` (make bench)."""
