@@ -73,9 +73,11 @@ demo: venv ## Migrate the local SQLite db and (re)load the demo data
 # then the chain: python -m bench builds a chain of 20 branches and 5 years in its own
 # database (BENCH_DB, studio_bench_chain; once, then reused: BENCH_REBUILD=1 builds it
 # again), times every page of issue 11 against gunicorn with DEBUG off at 1 and 8 clients
-# (BENCH_SECONDS each) and the periodic jobs: var/bench/pages.json and jobs.json.
+# (BENCH_SECONDS each) and the periodic jobs, then runs a busy day on a throwaway copy (every
+# branch's staff through the pages at once, BENCH_BUSY_SECONDS; errors and broken
+# invariants fail it): var/bench/pages.json, jobs.json and busy.json.
 BENCH_ARGS ?= --branch sh1
-bench: venv ## Time the customer search, then the chain's pages and jobs (var/bench/*.json)
+bench: venv ## Time the customer search, the chain's pages and jobs, a busy day (var/bench/*.json)
 	@set -e; \
 	services=$$(scripts/ensure-services.sh); \
 	eval "$$services"; export DATABASE_URL REDIS_URL; \

@@ -1,14 +1,16 @@
 """make bench: the chain-scale dataset (built once, then reused), every page of issue 11's
 table timed against the production server, and the periodic jobs timed at that scale.
 
-    python -m bench                      # build if needed, then time the pages and the jobs
+    python -m bench                      # build if needed, time the pages and the jobs, a busy day
     python -m bench build                # only (re)build the dataset if needed
     python -m bench pages jobs           # only time
+    python -m bench busy                 # only the busy day (bench.busy; BENCH_BUSY_* set it)
     python -m bench --rebuild build      # build again even when the stamp matches
 
 DATABASE_URL names the PostgreSQL server (its database is left alone); the dataset lives in
 BENCH_DB (studio_bench_chain). REDIS_URL keeps the server's sessions. Results go to
-var/bench/pages.json and var/bench/jobs.json.
+var/bench/pages.json, var/bench/jobs.json and var/bench/busy.json; the busy day runs on a
+throwaway copy of the dataset and exits with status 1 on an error or a broken invariant.
 """
 
 import argparse
@@ -109,7 +111,7 @@ def _has_rows():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("steps", nargs="*", help="build, pages, jobs (default: all three)")
+    parser.add_argument("steps", nargs="*", help="build, pages, jobs, busy (default: all four)")
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1.0")))
     parser.add_argument("--branches", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
@@ -121,9 +123,9 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "5")),
                         help="how long each page is timed at each concurrency")  # fmt: skip
     args = parser.parse_args(argv)
-    args.steps = args.steps or ["build", "pages", "jobs"]
-    if set(args.steps) - {"build", "pages", "jobs"}:
-        parser.error("the steps are build, pages and jobs")
+    args.steps = args.steps or ["build", "pages", "jobs", "busy"]
+    if set(args.steps) - {"build", "pages", "jobs", "busy"}:
+        parser.error("the steps are build, pages, jobs and busy")
 
     from . import database
 
@@ -144,6 +146,12 @@ def main(argv=None):
         from . import jobs
 
         jobs.run(out_dir=OUT, log=log, stamp=stamp)
+    if "busy" in args.steps:
+        from . import busy
+
+        report = busy.run(url=url, template=name, out_dir=OUT, log=log)
+        if not report["ok"]:
+            sys.exit("The busy day had errors or broke an invariant (var/bench/busy.json).")
 
 
 if __name__ == "__main__":

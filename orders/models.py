@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from studio import texts
@@ -186,6 +186,25 @@ class Order(ConcurrentTransitionMixin, Kept):
 
     def get_absolute_url(self):
         return reverse("orders:detail", kwargs={"number": self.number})
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """Django's refresh, safe in a threaded server. django-fsm-2's FSMModelMixin lets
+        the refresh write the protected `state` by switching off the field's `protected`
+        flag, which every thread shares: under gunicorn's threads another request's
+        refresh switches it back meanwhile, and this one fails with "Direct state
+        modification is not allowed" (found by the busy day, bench.busy). The guard only
+        refuses to overwrite a state the instance holds, so the instance lets go of its
+        own first and the flag is never touched. (The state is read again even when
+        `fields` leave it out: the mixin's bookkeeping loads it.)"""
+        state = self.__dict__.pop("state", None)
+        try:
+            super(FSMModelMixin, self).refresh_from_db(
+                using=using, fields=fields, from_queryset=from_queryset
+            )
+        finally:
+            if state is not None and "state" not in self.__dict__:
+                self.__dict__["state"] = state
+        self._update_initial_state()  # ConcurrentTransitionMixin's, as its refresh does
 
     # --- Money, always computed from the ledger ---
 

@@ -56,7 +56,9 @@ def transition_order(
     if name not in TRANSITIONS:
         raise ValueError(f"Unknown transition {name!r}")
     with transaction.atomic():
-        locked: Order = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        locked: Order = (
+            Order.objects.select_for_update(of=("self",)).select_related("branch").get(pk=order.pk)
+        )
         found = fsm.current(locked, name)
         if found is None:
             if locked.state in fsm.targets(Order, name):
@@ -182,6 +184,12 @@ def take_payment(
     try:
         with transaction.atomic():
             locked = Order.objects.select_for_update().get(pk=order.pk)
+            if request_key:
+                # The same form sent twice at once: the second waited for the order's lock
+                # and now finds what the first one took (never "more than is due").
+                existing = LedgerEntry.objects.filter(request_key=request_key).first()
+                if existing is not None:
+                    return existing
             if locked.state == State.CANCELLED:
                 raise ValidationError(_("This order is cancelled; it takes no payments."))
             due = locked.balance_due
@@ -431,9 +439,11 @@ def create_order(
             request_key=request_key,
         )
         if entry.order_id != order.pk:
-            # The same submit won the race a moment ago: undo this copy, keep the first.
+            # The same submit won the race a moment ago: undo this copy, keep the first
+            # (read before the rollback is marked: no query may run after it).
+            signed: Order = Order.objects.get(pk=entry.order_id)
             transaction.set_rollback(True)
-            return entry.order
+            return signed
         reward_referral(order=order)
     return order
 
@@ -456,7 +466,7 @@ def reward_referral(*, order: Order) -> ReferralReward | None:
     if referred.referrer_id is None or referred.referrer_id == referred.pk:
         return None
     with transaction.atomic():
-        referrer = Customer.objects.select_for_update().get(pk=referred.referrer_id)
+        referrer = Customer.objects.select_for_update(no_key=True).get(pk=referred.referrer_id)
         existing = ReferralReward.objects.filter(referred_order=order).first()
         if existing is not None:
             return existing

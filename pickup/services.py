@@ -81,7 +81,9 @@ def book_pickup(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        locked = (
+            Order.objects.select_for_update(of=("self",)).select_related("branch").get(pk=order.pk)
+        )
         if locked.state not in BOOKABLE:
             raise ValidationError(
                 _("This order is %(state)s: a pickup is booked once it is in production.")
@@ -107,7 +109,7 @@ def book_pickup(
 def _locked_appointment(appointment: PickupAppointment) -> tuple[Order, PickupAppointment]:
     """Lock the order, then the appointment: every hand-over write of one order queues up."""
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("branch", "customer")
         .get(pk=appointment.order_id)
     )
@@ -345,6 +347,12 @@ def sell_extra(
         raise ValidationError({"price_item": _("This extra has no price.")})
     with transaction.atomic():
         _order, locked = _locked_appointment(appointment)
+        if request_key:
+            # The same form sent twice at once: the second waited for the lock and finds
+            # the first one's sale, instead of charging the extra again.
+            existing = LedgerEntry.objects.filter(request_key=request_key).first()
+            if existing is not None:
+                return existing
         _open(locked)
         description = selection_texts.LINE(item=price_item.label_param(), count=quantity)
         orders.add_charge(

@@ -179,7 +179,7 @@ def reserve_dress(
 
 def _locked(reservation: DressReservation) -> DressReservation:
     return (
-        DressReservation.objects.select_for_update()
+        DressReservation.objects.select_for_update(of=("self",))
         .select_related("dress", "order")
         .get(pk=reservation.pk)
     )

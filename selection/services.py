@@ -83,8 +83,10 @@ def book_selection(
     ends_at = starts_at + timedelta(minutes=session_minutes(branch))
 
     with transaction.atomic():
-        Branch.objects.select_for_update().get(pk=branch.pk)
-        Staff.objects.select_for_update().get(pk=consultant.pk)
+        # FOR NO KEY UPDATE: bookings queue up, while rows that merely point at the branch
+        # or the consultant (a payment, a pick) are still written meanwhile.
+        Branch.objects.select_for_update(no_key=True).get(pk=branch.pk)
+        Staff.objects.select_for_update(no_key=True).get(pk=consultant.pk)
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.state != State.SHOT:
             raise ValidationError(
@@ -256,7 +258,11 @@ def start_selection(*, order: Order, by: Staff) -> Order:
 def _selecting(order: Order, done: Sequence[str] = ()) -> tuple[Order, SelectionSession]:
     """The order and its session, locked; picks change only while the order is selecting.
     In one of the `done` states someone else just took the step: AlreadyDone says so."""
-    locked = Order.objects.select_for_update().select_related("branch", "package").get(pk=order.pk)
+    locked = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("branch", "package")
+        .get(pk=order.pk)
+    )
     if locked.state in done:
         raise orders.AlreadyDone(
             _("Already done: this order is already %(state)s.")

@@ -219,7 +219,9 @@ def book_shoot(
 
     with transaction.atomic():
         # One booking at a time per branch: the check below then sees every earlier one.
-        Branch.objects.select_for_update().get(pk=branch.pk)
+        # FOR NO KEY UPDATE: bookings queue up, while rows that merely point at the branch
+        # (a payment's ledger entry, a new order) are still written meanwhile.
+        Branch.objects.select_for_update(no_key=True).get(pk=branch.pk)
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.state not in (State.BOOKED, State.SCHEDULED):
             raise ValidationError(
@@ -282,7 +284,11 @@ def cancel_shoot(*, shoot: Shoot, by: Staff) -> Shoot:
 def _locked(shoot: Shoot, *statuses: str, done: Iterable[str] = ()) -> Shoot:
     """The shoot, locked, in one of `statuses`. In one of `done` the action was just taken
     by someone else: they are told so (AlreadyDone), with the state it is in now."""
-    locked = Shoot.objects.select_for_update().select_related("order", "branch").get(pk=shoot.pk)
+    locked = (
+        Shoot.objects.select_for_update(of=("self",))
+        .select_related("order", "branch")
+        .get(pk=shoot.pk)
+    )
     if locked.status in done:
         raise AlreadyDone(
             _("Already done: this shoot is %(status)s.") % {"status": locked.get_status_display()}

@@ -333,7 +333,9 @@ def close_visit(
         raise ValidationError({"budget": _("The budget cannot be negative.")})
     with transaction.atomic():
         locked = (
-            Visit.objects.select_for_update().select_related("customer", "branch").get(pk=visit.pk)
+            Visit.objects.select_for_update(of=("self",))
+            .select_related("customer", "branch")
+            .get(pk=visit.pk)
         )
         if locked.closed_at is not None:
             raise ValidationError(_("This consultation was already closed."))
@@ -472,7 +474,7 @@ def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     fields = _normalised_phones(dict(fields))
     with transaction.atomic():
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
         changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}
         for key, value in changed.items():
             setattr(locked, key, value)

@@ -95,3 +95,44 @@ def test_eight_orders_of_one_branch_paid_at_once_get_receipts_without_a_gap(
     assert issued == [f"SH1-R{n:07d}" for n in range(before + 1, before + 9)]
     every = sorted(LedgerEntry.objects.filter(branch=branch).values_list("receipt_no", flat=True))
     assert every == [f"SH1-R{n:07d}" for n in range(1, before + 9)]
+
+
+def test_one_payment_form_sent_twice_at_once_takes_the_balance_once(order, receptionist):
+    """A double click on "Take payment" with the whole balance: the second press waits for
+    the first and answers with its receipt, not with "more than is due"."""
+    due = order.balance_due
+
+    def pay():
+        return services.take_payment(
+            order=Order.objects.get(pk=order.pk),
+            kind=LedgerEntry.Kind.BALANCE,
+            method="cash",
+            amount=due,
+            staff=receptionist,
+            request_key="same-form",
+        )
+
+    results = run_together(pay, pay)
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    assert results[0][1].pk == results[1][1].pk
+    assert order.ledger.filter(request_key="same-form").count() == 1
+    assert Order.objects.get(pk=order.pk).balance_due == 0
+
+
+def test_one_signing_form_sent_twice_at_once_signs_one_order(customer, package, receptionist):
+    def sign():
+        return services.create_order(
+            customer=customer,
+            package=package,
+            owner=receptionist,
+            created_by=receptionist,
+            deposit="1000",
+            deposit_method="cash",
+            request_key="same-planning-document",
+        )
+
+    results = run_together(sign, sign)
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    assert results[0][1].pk == results[1][1].pk
+    assert Order.objects.filter(customer=customer).count() == 1
+    assert LedgerEntry.objects.filter(request_key="same-planning-document").count() == 1
