@@ -87,6 +87,12 @@ class CallTask(Kept):
             models.Index(fields=["assignee", "status", "due_at"], name="calltask_todo"),
             # The admin lists in this order, for head office and for one branch alike.
             models.Index(fields=["due_at", "branch"], name="calltask_due"),
+            # The care rules' "follow-up call failed" asks by when it was logged.
+            models.Index(
+                fields=["done_at"],
+                condition=Q(kind="visit_followup", status="failed"),
+                name="calltask_failed_followups",
+            ),
         ]
         constraints = [
             # Never two open confirmation calls for one order's shoot (issue 8): the planner

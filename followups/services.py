@@ -19,6 +19,7 @@ from studio.services import AlreadyDone, responsible_for
 from studio.texts import Words
 
 from . import texts as care_texts
+from . import triggers
 from .backends import NotSent, get_backend, look_up
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 from .triggers import FINDERS, Fact
@@ -430,15 +431,17 @@ def care_occasion(rule: CareRule, fact: Fact) -> str:
     """`care:<rule>:<what>:<day it happened>`: the same event never fires a rule twice, even
     when the rule is re-timed after it fired."""
     day = timezone.localtime(fact.at, fact.customer.branch.tzinfo).date()
-    return f"care:{rule.key}:{fact.ref}:{day.isoformat()}"
+    return triggers.care_occasion(rule.key, fact.ref, day)
 
 
 def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
     """(fact, fire time) for every event whose fire time came in the look-back window."""
     since = now - CARE_LOOKBACK - rule.offset - _DAY
     until = now - rule.offset + _DAY
+    # A holiday rule asks for its own holiday's couples, those it has not written to yet.
+    asks = {"rule": rule} if rule.trigger == CareRule.Trigger.HOLIDAY else {}
     due = []
-    for fact in FINDERS.ask(rule.trigger, since, until, now):
+    for fact in FINDERS.ask(rule.trigger, since, until, now, **asks):
         fire_at = rule.fire_time(fact.at, fact.customer.branch.tzinfo)
         if not now - CARE_LOOKBACK < fire_at <= now:
             continue
@@ -477,8 +480,7 @@ def run_care_rules(*, now: datetime | None = None) -> int:
 
 def _fire(rule: CareRule, *, now: datetime) -> int:
     due = {care_occasion(rule, fact): (fact, at) for fact, at in due_care(rule, now=now)}
-    model = CallTask if rule.action == CareRule.Action.CALL else OutboxMessage
-    done = set(model.objects.filter(occasion__in=list(due)).values_list("occasion", flat=True))
+    done = _fired_before(rule, due)
     fired = 0
     for occasion, (fact, fire_at) in due.items():
         if occasion in done:
@@ -511,6 +513,31 @@ def _fire(rule: CareRule, *, now: datetime) -> int:
             )
         fired += 1
     return fired
+
+
+# Occasions asked about per query: far under PostgreSQL's 65,535 parameters, even on a
+# holiday that greets every consenting couple of the chain.
+_ASK_BY = 1000
+
+
+def _fired_before(rule: CareRule, due: Mapping[str, tuple[Fact, datetime]]) -> set[str]:
+    """The occasions of `due` the rule has already fired. A call task's occasion is unique;
+    a message's is unique per customer, and asked by (customer, occasion), the index
+    `one_message_per_occasion` (by occasion alone, every message would be read)."""
+    occasions = list(due)
+    done: set[str] = set()
+    for start in range(0, len(occasions), _ASK_BY):
+        chunk = occasions[start : start + _ASK_BY]
+        if rule.action == CareRule.Action.CALL:
+            found = CallTask.objects.filter(occasion__in=chunk).values_list("occasion", flat=True)
+            done.update(found.order_by())
+            continue
+        wanted = {(due[occasion][0].customer.pk, occasion) for occasion in chunk}
+        rows = OutboxMessage.objects.filter(
+            customer_id__in={customer for customer, _o in wanted}, occasion__in=chunk
+        ).values_list("customer_id", "occasion")
+        done.update(o for c, o in rows.order_by() if (c, o) in wanted)
+    return done
 
 
 def _caller(rule: CareRule, customer: Customer, owner: Staff | None, at: datetime) -> Staff | None:

@@ -12,18 +12,20 @@ own events from its `AppConfig.ready()` (`shoots.answers`, `selection.answers`,
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django_fsm_log.models import StateLog
 
 from orders.models import LedgerEntry, Order, State
 from studio import lunar
-from studio.models import Customer, Staff, Visit
+from studio.models import Branch, Customer, Staff, Visit
 from studio.registry import Questions
 
-from .models import CallTask, CareRule, Complaint, Holiday
+from .models import CallTask, CareRule, Complaint, Holiday, OutboxMessage
 
 T = CareRule.Trigger
 
@@ -45,15 +47,16 @@ FINDERS = Questions("followups", CareRule.Trigger.values)
 
 def orders_by_first_deposit(since, until):
     """Orders not cancelled whose first deposit was paid in [since, until], with that time
-    as `deposit_at`."""
+    as `deposit_at`. Only the orders with a deposit in the window (the ledger read by
+    time, its index `ledger_created`) are asked for their first one: never an aggregate
+    over the whole ledger."""
+    deposits = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.DEPOSIT, amount__gt=0)
+    in_window = deposits.filter(created_at__gte=since, created_at__lte=until)
+    first = deposits.filter(order=OuterRef("pk")).order_by("created_at").values("created_at")
     return (
         Order.objects.exclude(state=State.CANCELLED)
-        .annotate(
-            deposit_at=Min(
-                "ledger__created_at",
-                filter=Q(ledger__kind=LedgerEntry.Kind.DEPOSIT, ledger__amount__gt=0),
-            )
-        )
+        .filter(pk__in=in_window.values("order_id"))
+        .annotate(deposit_at=Subquery(first[:1]))
         .filter(deposit_at__gte=since, deposit_at__lte=until)
         .select_related("customer__branch", "customer__owner", "owner")
     )
@@ -69,8 +72,9 @@ def deposit_paid(since, until, now):
     return [order_fact(o, o.deposit_at) for o in orders_by_first_deposit(since, until)]
 
 
-def _delivered(since, until):
-    """Orders delivered in [since, until], by the state log's row to "delivered"."""
+def _delivered(since, until, orders=None):
+    """Orders (of `orders`) delivered in [since, until], by the state log's row to
+    "delivered" (read by state and time: the index `statelog_by_state_and_time`)."""
     logs = StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Order),
         state=State.DELIVERED,
@@ -78,10 +82,13 @@ def _delivered(since, until):
         timestamp__lte=until,
     ).values_list("object_id", "timestamp")
     when = dict(logs)
-    orders = Order.objects.filter(pk__in=when, state=State.DELIVERED).select_related(
-        "customer__branch", "customer__owner", "owner"
+    orders = (Order.objects.all() if orders is None else orders).filter(
+        pk__in=when, state=State.DELIVERED
     )
-    return [(o, when[o.pk]) for o in orders]
+    return [
+        (o, when[o.pk])
+        for o in orders.select_related("customer__branch", "customer__owner", "owner")
+    ]
 
 
 @FINDERS.answers(T.DELIVERED)
@@ -91,12 +98,9 @@ def delivered(since, until, now):
 
 @FINDERS.answers(T.DELIVERED_NO_REFERRAL)
 def delivered_no_referral(since, until, now):
-    referrers = set(
-        Customer.objects.filter(referrals__isnull=False).values_list("pk", flat=True).distinct()
-    )
-    return [
-        order_fact(o, at) for o, at in _delivered(since, until) if o.customer_id not in referrers
-    ]
+    referred = Customer.objects.filter(referrer=OuterRef("customer"))
+    orders = Order.objects.exclude(Exists(referred))
+    return [order_fact(o, at) for o, at in _delivered(since, until, orders)]
 
 
 @FINDERS.answers(T.COMPLAINT_LOGGED)
@@ -151,19 +155,36 @@ def referred_order_booked(since, until, now):
     return [Fact(o.customer.referrer, o.signed_at, f"order={o.pk}", order=None) for o in orders]
 
 
+def _zones():
+    """The branches' time zones."""
+    names = Branch.objects.values_list("timezone", flat=True).distinct()
+    return [ZoneInfo(name) for name in names]
+
+
 def _days(since, until):
-    """Every calendar day the window touches, a day either side for time zones."""
+    """The calendar days whose start, in a branch's time zone, falls in [since, until]: the
+    days a dated fact of the window (at midnight, branch time) can be on."""
+    zones = _zones()
     day, last = since.date() - timedelta(days=1), until.date() + timedelta(days=1)
     while day <= last:
-        yield day
+        if any(since <= _midnight(day, zone) <= until for zone in zones):
+            yield day
         day += timedelta(days=1)
 
 
-def _on_day(field, day):
-    q = Q(**{f"{field}__month": day.month, f"{field}__day": day.day})
+def _in_window(facts, since, until):
+    """The facts of [since, until], in time order (a day of `_days` may have begun in the
+    window in one branch's time zone and not in another's)."""
+    return sorted((f for f in facts if since <= f.at <= until), key=lambda f: f.at)
+
+
+def _kept_on(day):
+    """The (month, day) of the dates that come round on `day`: its own, and 29 February on
+    28 February of a year without it."""
+    kept = [(day.month, day.day)]
     if day.month == 2 and day.day == 28 and not _is_leap(day.year):
-        q |= Q(**{f"{field}__month": 2, f"{field}__day": 29})  # celebrated on the 28th
-    return q
+        kept.append((2, 29))
+    return kept
 
 
 def _is_leap(year):
@@ -171,40 +192,61 @@ def _is_leap(year):
 
 
 def _dated(since, until, field, ref, *, years_after=0, exclude=None):
-    """Customers whose `field` comes round (same month and day) on a day of the window."""
-    facts = []
+    """Customers whose `field` comes round (same month and day) on a day of the window: one
+    query by month and day, which studio.Customer indexes (`customer_*_month_day`), never
+    a scan of every couple."""
+    days = {}  # (month, day) -> the days of the window it comes round on
     for day in _days(since, until):
-        found = Customer.objects.filter(_on_day(field, day), **{f"{field}__isnull": False})
-        if exclude:
-            found = found.exclude(**{exclude: True})
-        for c in found.select_related("branch", "owner"):
-            if getattr(c, field).year + years_after > day.year:
-                continue
-            facts.append(_on(c, day, ref))
-    return facts
+        for month_day in _kept_on(day):
+            days.setdefault(month_day, []).append(day)
+    on_a_day = Q()
+    for month, day in days:
+        on_a_day |= Q(**{f"{field}__month": month, f"{field}__day": day})
+    found = Customer.objects.filter(on_a_day, **{f"{field}__isnull": False})
+    if exclude:
+        found = found.exclude(**{exclude: True})
+    facts = []
+    for c in found.select_related("branch", "owner").order_by("pk"):
+        when = getattr(c, field)
+        for day in days[(when.month, when.day)]:
+            if when.year + years_after <= day.year:
+                facts.append(_on(c, day, ref))
+    return _in_window(facts, since, until)
+
+
+def _midnight(day, zone):
+    return datetime.combine(day, time.min, zone)
 
 
 def _on(customer, day, ref, **kwargs):
-    at = datetime.combine(day, time.min, customer.branch.tzinfo)
+    at = _midnight(day, customer.branch.tzinfo)
     return Fact(customer, at, f"customer={customer.pk}:{ref}", **kwargs)
 
 
 def _lunar_birthdays(since, until, field, ref):
     """Customers whose birthday is kept by the lunar calendar, on the day of the window it
     comes round (`studio.lunar.observed`: a leap-month birthday in the ordinary month in
-    years without it, the 30th on the 29th in a short month). Each day asks by the dates of
-    birth that are its lunar birthdays (an indexed IN), never by scanning customers."""
-    facts = []
+    years without it, the 30th on the 29th in a short month). The window's days ask, in
+    one query, by the dates of birth that are their lunar birthdays (an indexed IN), never
+    by scanning customers."""
+    days = {}  # a date of birth -> the days of the window it is the lunar birthday on
     for day in _days(since, until):
         if not lunar.FIRST_DAY <= day < lunar.LAST_DAY:
             continue
         year = lunar.to_lunar(day).year
-        born = {b for d in lunar.kept_on(day) for b in lunar.born_on(d.month, d.day, d.leap, year)}
-        found = Customer.objects.filter(
-            **{f"{field}_is_lunar": True, f"{field}__in": sorted(b for b in born if b <= day)}
-        )
-        facts += [_on(c, day, ref) for c in found.select_related("branch", "owner")]
-    return facts
+        for d in lunar.kept_on(day):
+            for born in lunar.born_on(d.month, d.day, d.leap, year):
+                if born <= day:
+                    days.setdefault(born, []).append(day)
+    if not days:
+        return []
+    found = Customer.objects.filter(**{f"{field}_is_lunar": True, f"{field}__in": sorted(days)})
+    facts = [
+        _on(c, day, ref)
+        for c in found.select_related("branch", "owner").order_by("pk")
+        for day in days[getattr(c, field)]
+    ]
+    return _in_window(facts, since, until)
 
 
 @FINDERS.answers(T.BIRTHDAY)
@@ -222,17 +264,53 @@ def wedding_anniversary(since, until, now):
     return _dated(since, until, "wedding_date", "anniversary", years_after=1)
 
 
+def care_occasion(rule_key: str, ref: str, day: date) -> str:
+    """`care:<rule>:<what>:<day it happened>`: the occasion a care rule fires with, once
+    (services.care_occasion)."""
+    return f"care:{rule_key}:{ref}:{day.isoformat()}"
+
+
+def _greeted(rule, holiday, day):
+    """What `rule` already wrote for a customer (OuterRef "pk") on `holiday` on `day`, by
+    the occasion it gives them: one index probe per customer (a message's occasion is
+    unique per customer, a call's on its own)."""
+    # care_occasion(rule.key, f"customer={pk}:holiday={holiday.key}", day), in SQL
+    ref = f"customer=\0:holiday={holiday.key}"
+    before, after = care_occasion(rule.key, ref, day).split("\0")
+    pk = Cast(OuterRef("pk"), CharField())
+    occasion = Concat(Value(before), pk, Value(after), output_field=CharField())
+    if rule.action == CareRule.Action.CALL:
+        return CallTask.objects.filter(occasion=occasion)
+    return OutboxMessage.objects.filter(customer=OuterRef("pk"), occasion=occasion)
+
+
 @FINDERS.answers(T.HOLIDAY)
-def holiday(since, until, now):
+def holiday(since, until, now, *, rule=None):
     """Every customer who agreed to marketing messages, on each active holiday of the
-    window; the rule naming that holiday fires (services.due_care). Customers without
-    consent are not asked at all: a greeting to them would only be skipped."""
-    holidays = list(Holiday.objects.filter(is_active=True))
+    window. Customers without consent are not asked at all: a greeting to them would only
+    be skipped.
+
+    The facts of a holiday are the whole chain's consenting couples, so the engine asks
+    with the `rule` that names the holiday (services.due_care): only that holiday is
+    looked at, only once the rule's time has come, and only the couples it has not yet
+    written to for it: the runs before the day and after the greetings went out read
+    nobody.
+    """
+    holidays = Holiday.objects.filter(is_active=True)
+    if rule is not None:
+        holidays = holidays.filter(pk=rule.holiday_id)
+    holidays = list(holidays)
+    zones = _zones()
     facts = []
     for day in _days(since, until):
-        today = [h for h in holidays if h.falls_on(day)]
-        if not today:
-            continue
-        for c in Customer.objects.filter(marketing_consent=True).select_related("branch", "owner"):
-            facts += [_on(c, day, f"holiday={h.key}", holiday=h.key) for h in today]
-    return facts
+        if rule is not None and all(rule.fire_time(_midnight(day, z), z) > now for z in zones):
+            continue  # the rule's time has not come in any branch: nobody to greet yet
+        for h in (h for h in holidays if h.falls_on(day)):
+            customers = Customer.objects.filter(marketing_consent=True)
+            if rule is not None:
+                customers = customers.exclude(Exists(_greeted(rule, h, day)))
+            facts += [
+                _on(c, day, f"holiday={h.key}", holiday=h.key)
+                for c in customers.select_related("branch", "owner")
+            ]
+    return _in_window(facts, since, until)
