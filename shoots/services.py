@@ -633,13 +633,30 @@ def plan_confirmation_calls(*, now: datetime | None = None) -> int:
     shoots = Shoot.objects.filter(
         status=Shoot.Status.PLANNED, starts_at__gt=now, starts_at__lte=now + timedelta(days=7)
     ).select_related("order__customer", "order__owner", "branch")
-    made = 0
+    planned: dict[str, tuple[Shoot, timedelta]] = {}
     for shoot in shoots:
         reached = [(label, ahead) for label, ahead in CALL_POINTS if shoot.starts_at - now <= ahead]
-        if not reached:
+        if reached:
+            label, ahead = min(reached, key=lambda point: point[1])
+            planned[confirmation_occasion(shoot, label)] = (shoot, ahead)
+    # Read at once what is planned already: a shoot whose call exists, with no other open
+    # confirmation call on its order, has nothing to do (every run but the first).
+    made_before = set(
+        CallTask.objects.filter(occasion__in=list(planned)).values_list("occasion", flat=True)
+    )
+    open_calls = CallTask.objects.filter(
+        order__in=[shoot.order_id for shoot, _ahead in planned.values()],
+        kind=CallTask.Kind.SHOOT_CONFIRM,
+        status=CallTask.Status.OPEN,
+    ).values_list("order_id", "occasion")
+    still_open: dict[int, set[str]] = {}
+    for order_id, open_occasion in open_calls:
+        still_open.setdefault(order_id, set()).add(open_occasion)
+    made = 0
+    for occasion, (shoot, ahead) in planned.items():
+        made += 1
+        if occasion in made_before and still_open.get(shoot.order_id, set()) <= {occasion}:
             continue
-        label, ahead = min(reached, key=lambda point: point[1])
-        occasion = confirmation_occasion(shoot, label)
         with transaction.atomic():
             cancel_open_confirmation_calls(order=shoot.order, keep=occasion)
             create_call_task(
@@ -651,7 +668,6 @@ def plan_confirmation_calls(*, now: datetime | None = None) -> int:
                 occasion=occasion,
                 script=confirmation_script(shoot),
             )
-        made += 1
     return made
 
 
