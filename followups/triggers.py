@@ -199,6 +199,8 @@ def _dated(since, until, field, ref, *, years_after=0, exclude=None):
     for day in _days(since, until):
         for month_day in _kept_on(day):
             days.setdefault(month_day, []).append(day)
+    if not days:
+        return []
     on_a_day = Q()
     for month, day in days:
         on_a_day |= Q(**{f"{field}__month": month, f"{field}__day": day})
