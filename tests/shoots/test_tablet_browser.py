@@ -2,9 +2,11 @@
 sizes: usable, and no money, addresses or phone numbers."""
 
 import re
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -18,7 +20,17 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|\d{3}[ -]?\d{4}[ -]?\d{4}")
 
 
 @pytest.fixture
-def busy_day(book, make_order, crew, customer):
+def morning(branch):
+    """10:00 at the branch, the clock running: both couples' shoots fall on today whatever
+    the hour the suite runs (after 21:00 the second one fell on tomorrow)."""
+    tz = zoneinfo.ZoneInfo(branch.timezone)
+    at = datetime.combine(timezone.now().astimezone(tz).date(), time(10), tz)
+    with time_machine.travel(at, tick=True):
+        yield
+
+
+@pytest.fixture
+def busy_day(morning, book, make_order, crew, customer):
     """Two couples today: one with the makeup artist now, one coming next."""
     customer.address = "88 Nanjing West Road"
     customer.save()
