@@ -156,6 +156,13 @@ class DressReservation(Kept):
         indexes = [
             models.Index(fields=["branch", "pickup_on"], name="dress_res_branch_pickup"),
             models.Index(fields=["branch", "return_on"], name="dress_res_branch_return"),
+            # The dress list: each dress's live reservations from today on, however many
+            # years of returned ones lie behind them.
+            models.Index(
+                fields=["dress", "cleaning_until"],
+                condition=Q(status__in=["reserved", "picked_up"]),
+                name="dress_res_live_until",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

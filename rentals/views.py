@@ -8,6 +8,7 @@ from orders.models import Order
 from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
+from studio.listing import link_to, short_date
 from studio.services import AlreadyDone
 
 from . import selectors, services
@@ -38,7 +39,14 @@ class DressListView(StaffRequired, TemplateView):
             category=filters.get("category", ""),
             size=filters.get("size", ""),
         )
-        return super().get_context_data(filter_form=form, dresses=list(dresses), **kwargs)
+        # Hundreds of reservations: their words are put together here, once per page.
+        detail, cleaning = link_to("rentals:detail"), _("cleaning until %(day)s")
+        for dress in dresses:
+            for r in dress["upcoming"]:
+                r["url"] = detail(r["pk"])
+                r["dates"] = f"{short_date(r['pickup_on'])}–{short_date(r['return_on'])}"
+                r["cleaning"] = cleaning % {"day": short_date(r["cleaning_until"])}
+        return super().get_context_data(filter_form=form, dresses=dresses, **kwargs)
 
 
 class ReservationListView(StaffRequired, TemplateView):
@@ -50,7 +58,10 @@ class ReservationListView(StaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         branch = self.request.branch
-        found = list(selectors.reservations(branch=branch, since=branch.today()))
+        found = selectors.reservations(branch=branch, since=branch.today())
+        detail = link_to("rentals:detail")
+        for reservation in found:
+            reservation["url"] = detail(reservation["pk"])
         return super().get_context_data(reservations=found, today=branch.today(), **kwargs)
 
 

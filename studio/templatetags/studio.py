@@ -1,6 +1,10 @@
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.template import defaultfilters
+
+from studio import listing
 
 register = template.Library()
 
@@ -33,3 +37,12 @@ def masked(phone, show=False):
 @register.inclusion_tag("studio/includes/state_badge.html")
 def state_badge(order):
     return {"state": order.state, "label": order.get_state_display()}
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def short_date(value):
+    """`|date:"SHORT_DATE_FORMAT"` for dates, remembered per day and language: a list page
+    writes hundreds of the same few days. Datetimes go to the `date` filter."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return listing.short_date(value)
+    return defaultfilters.date(value, "SHORT_DATE_FORMAT")
