@@ -15,6 +15,7 @@ from orders.models import Order, State
 from studio import roles
 from studio.access import StaffRequired, redirect_allowed
 from studio.forms import attach_errors
+from studio.listing import link_to
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
 
@@ -466,15 +467,36 @@ class BoardView(StaffRequired, TemplateView):
 
     def get_context_data(self, errors=None, **kwargs):
         items = self.scoped(ProductionItem.objects.all(), "order__branch")
+        board = selectors.board(items, branch=self.request.branch)
+        can_move = self.request.staff.has_role(*MOVES_ITEMS)
+        if can_move:
+            _with_move_links(board)
         return super().get_context_data(
-            board=selectors.board(items, branch=self.request.branch),
-            can_move=self.request.staff.has_role(*MOVES_ITEMS),
+            board=board,
+            can_move=can_move,
             back_into_flow=[
                 (s, ProductionItem.Stage(s).label) for s in ProductionItem.BACK_INTO_FLOW
             ],
             errors=errors or {},
             **kwargs,
         )
+
+
+def _with_move_links(board):
+    """The addresses of each item's taps for its stage: reversed once for the board."""
+    S = ProductionItem.Stage
+    next_, pass_, fail, resume = (
+        link_to(f"selection:{name}")
+        for name in ("move_next", "move_pass", "move_fail", "move_resume")
+    )
+    for column in board["columns"]:
+        for item in column["items"]:
+            if item.stage in (S.RETOUCH, S.DESIGN, S.PRINT):
+                item.next_url = next_(item.pk)
+            elif item.stage == S.QC:
+                item.pass_url, item.fail_url = pass_(item.pk), fail(item.pk)
+            elif item.stage == S.REWORK:
+                item.resume_url = resume(item.pk)
 
 
 class MoveView(BoardView):

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from orders.models import State
+from selection import services
 from selection.models import ProductionItem
 from studio import roles
 
@@ -23,6 +25,38 @@ def test_the_board_lists_items_by_stage_without_prices(production_order, retouch
     assert body.count('data-testid="item"') == 2
     assert production_order.number in body
     assert "¥" not in body
+
+
+def test_each_stage_shows_its_taps_with_the_items_address(production_order, retoucher, login):
+    first, second = production_order.production_items.order_by("pk")
+    walk_to_qc(first, retoucher)
+    walk_to_qc(second, retoucher)
+    services.fail_qc(item=second, by=retoucher, reason="Scratched cover")
+    third = ProductionItem.objects.create(order=production_order, name="Frame", stage="design")
+    client = login(retoucher)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse(BOARD)).content.decode()
+    assert f'action="{_move(third, "next")}" hx-post="{_move(third, "next")}"' in body
+    assert '<input type="hidden" name="from" value="design">' in body and "下一步 &rarr;" in body
+    assert f'action="{_move(first, "pass")}" hx-post="{_move(first, "pass")}"' in body
+    assert f'action="{_move(first, "fail")}"' in body and 'placeholder="问题所在"' in body
+    assert body.count(f'action="{_move(second, "resume")}"') == 3
+    assert '<div class="small text-danger">Scratched cover</div>' in body
+    assert f"{production_order.number} · {escape(production_order.customer)}" in body
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse(BOARD)).content.decode()
+    assert "Next &rarr;" in body and "QC passed" in body and 'placeholder="What is wrong"' in body
+
+
+def test_the_board_warns_of_late_items(production_order, retoucher, login):
+    today = production_order.branch.today()
+    ProductionItem.objects.filter(order=production_order).update(due_date=today)
+    client = login(retoucher)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse(BOARD)).content.decode()
+    late = body[body.index('data-testid="late"') :]
+    assert f"<li>{production_order.number} · " in late
+    assert f" · 修图 · 到期 {today.year}年{today.month}月{today.day}日</li>" in late
 
 
 def test_a_tap_moves_an_item_to_the_next_stage(production_order, retoucher, login):
@@ -53,7 +87,10 @@ def test_the_last_pass_marks_the_order_ready(production_order, retoucher, login)
 
 def test_the_consultant_reads_but_does_not_move(production_order, consultant, login):
     client = login(consultant)
-    assert client.get(reverse(BOARD)).status_code == 200
+    response = client.get(reverse(BOARD))
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="item"') == 2
+    assert "/selection/production/" not in response.content.decode().split('id="board"')[1]
     item = production_order.production_items.first()
     assert client.post(_move(item, "next")).status_code == 403
 
