@@ -193,7 +193,9 @@ class SelectionSession(models.Model):
         verbose_name = _("selection")
         verbose_name_plural = _("selections")
         indexes = [
-            models.Index(fields=["consultant", "appointment_at"], name="selection_consultant_at")
+            models.Index(fields=["consultant", "appointment_at"], name="selection_consultant_at"),
+            # The viewing sheet: one day's sessions among years of them.
+            models.Index(fields=["appointment_at"], name="selection_appointment_at"),
         ]
 
     def __str__(self):
