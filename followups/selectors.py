@@ -3,18 +3,24 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from studio.models import Customer, Staff
+from studio.models import Customer, Leave, Staff
 from studio.selectors import covering_for
 
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 
 
 def open_tasks_for(
-    staff: Staff, *, branch_ids: list[int], on: date | None = None
+    staff: Staff,
+    *,
+    branch_ids: list[int],
+    on: date | None = None,
+    covering: list[Leave] | None = None,
 ) -> QuerySet[CallTask]:
-    """My open calls, and those of colleagues I cover for today as their agent (代理人)."""
-    on = on or timezone.localdate()
-    absent = [leave.staff_id for leave in covering_for(staff, on=on)]
+    """My open calls, and those of colleagues I cover for today as their agent (代理人).
+    `covering`: the leaves `covering_for` gave the caller already, not read again."""
+    if covering is None:
+        covering = covering_for(staff, on=on or timezone.localdate())
+    absent = [leave.staff_id for leave in covering]
     return (
         CallTask.objects.filter(branch__in=branch_ids, status=CallTask.Status.OPEN)
         .filter(Q(assignee=staff) | Q(assignee__in=absent))
