@@ -22,28 +22,14 @@ def dresses(*, branch: Branch, today: date, category: str = "", size: str = "") 
         found = found.filter(category=category)
     if size:
         found = found.filter(size__iexact=size)
-    rows = list(
-        found.values(
-            "pk",
-            "code",
-            "name",
-            "category",
-            "size",
-            "colour",
-            "condition",
-            "rental_price",
-            "deposit",
-        )
-    )
+    columns = ("pk", "code", "name", "category", "size", "colour", "condition")
+    rows: list[Row] = [dict(row) for row in found.values(*columns, "rental_price", "deposit")]
     upcoming: dict[int, list[Row]] = {row["pk"]: [] for row in rows}
-    for reservation in (
-        DressReservation.objects.filter(
-            dress__in=list(upcoming), status__in=LIVE, cleaning_until__gte=today
-        )
-        .order_by("pickup_on", "pk")
-        .values("pk", "dress_id", "pickup_on", "return_on", "cleaning_until")
-    ):
-        upcoming[reservation["dress_id"]].append(reservation)
+    live = DressReservation.objects.filter(
+        dress__in=list(upcoming), status__in=LIVE, cleaning_until__gte=today
+    ).order_by("pickup_on", "pk")
+    for reservation in live.values("pk", "dress_id", "pickup_on", "return_on", "cleaning_until"):
+        upcoming[reservation["dress_id"]].append(dict(reservation))
     categories, conditions = labels(Dress.Category), labels(Dress.Condition)
     for row in rows:
         row["upcoming"] = upcoming[row["pk"]]
@@ -55,10 +41,12 @@ def dresses(*, branch: Branch, today: date, category: str = "", size: str = "") 
 def reservations(*, branch: Branch, since: date) -> list[Row]:
     """Live reservations still to pick up or to come back, soonest first: one query, rows
     of what the list shows (hundreds of them build no model instances)."""
-    rows = list(
-        DressReservation.objects.filter(branch=branch, status__in=LIVE, return_on__gte=since)
-        .order_by("pickup_on", "pk")
-        .values(
+    live = DressReservation.objects.filter(
+        branch=branch, status__in=LIVE, return_on__gte=since
+    ).order_by("pickup_on", "pk")
+    rows: list[Row] = [
+        dict(row)
+        for row in live.values(
             "pk",
             "pickup_on",
             "return_on",
@@ -70,7 +58,7 @@ def reservations(*, branch: Branch, since: date) -> list[Row]:
             "customer__groom_name",
             "order__number",
         )
-    )
+    ]
     statuses, categories = labels(DressReservation.Status), labels(Dress.Category)
     for row in rows:
         row["status_label"] = statuses[row["status"]]
