@@ -143,13 +143,25 @@ class UpsellLine:
         return texts.EXTRA_PHOTOS(count=self.extra)
 
 
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """A photo picked in a pass, as the session page, the confirmation and the production
+    list read it (hundreds of them a session: read as plain values, no Pick built)."""
+
+    number: int
+    pass_kind: str
+    outfit: str
+    retouch: bool
+    album_page: int | None
+
+
 @dataclass
 class Summary:
     """Everything the session page, the confirmation and the production list show."""
 
     session: SelectionSession
-    passes: dict[str, list[Pick]]
-    confirmed: list[Pick]
+    passes: dict[str, list[Picked]]
+    confirmed: list[Picked]
     retouched: int
     retouched_included: int
     pages_used: int
@@ -184,9 +196,10 @@ def summary(session: SelectionSession) -> Summary:
     queries, whatever the number of picks."""
     order = session.order
     package = order.package
-    picks = list(session.picks.all())
-    passes: dict[str, list[Pick]] = {value: [] for value in Pick.Pass.values}
-    for p in picks:
+    columns = ("number", "pass_kind", "outfit", "retouch", "album_page")
+    passes: dict[str, list[Picked]] = {value: [] for value in Pick.Pass.values}
+    for row in session.picks.order_by("number").values_list(*columns):
+        p = Picked(*row)
         passes[p.pass_kind].append(p)
     confirmed = passes[Pick.Pass.CONFIRMED]
     price = prices(order.branch)
