@@ -8,7 +8,7 @@ from orders.models import Order
 from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
-from studio.listing import link_to, short_date
+from studio.listing import link_to, short_dates
 from studio.services import AlreadyDone
 
 from . import selectors, services
@@ -40,12 +40,13 @@ class DressListView(StaffRequired, TemplateView):
             size=filters.get("size", ""),
         )
         # Hundreds of reservations: their words are put together here, once per page.
-        detail, cleaning = link_to("rentals:detail"), _("cleaning until %(day)s")
+        detail, day = link_to("rentals:detail"), short_dates()
+        cleaning = _("cleaning until %(day)s")
         for dress in dresses:
             for r in dress["upcoming"]:
                 r["url"] = detail(r["pk"])
-                r["dates"] = f"{short_date(r['pickup_on'])}–{short_date(r['return_on'])}"
-                r["cleaning"] = cleaning % {"day": short_date(r["cleaning_until"])}
+                r["dates"] = f"{day(r['pickup_on'])}–{day(r['return_on'])}"
+                r["cleaning"] = cleaning % {"day": day(r["cleaning_until"])}
         return super().get_context_data(filter_form=form, dresses=dresses, **kwargs)
 
 

@@ -32,9 +32,13 @@ def labels(choices: type[Choices]) -> dict[str, str]:
 def short_date(day: date | None) -> str:
     """A date as `{{ day|date:"SHORT_DATE_FORMAT" }}` writes it in the active language,
     remembered per day and language."""
-    if not day:
-        return ""
-    return _short_date(day, get_language())
+    return _short_date(day, get_language()) if day else ""
+
+
+def short_dates() -> Callable[[date | None], str]:
+    """`short_date` for the many dates of one page: the language is looked up once."""
+    language = get_language()
+    return lambda day: _short_date(day, language) if day else ""
 
 
 @lru_cache(maxsize=4096)
