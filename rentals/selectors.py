@@ -26,7 +26,7 @@ def dresses(*, branch: Branch, today: date, category: str = "", size: str = "") 
     rows: list[Row] = [dict(row) for row in found.values(*columns, "rental_price", "deposit")]
     upcoming: dict[int, list[Row]] = {row["pk"]: [] for row in rows}
     live = DressReservation.objects.filter(
-        dress__in=list(upcoming), status__in=LIVE, cleaning_until__gte=today
+        dress__in=found, status__in=LIVE, cleaning_until__gte=today
     ).order_by("pickup_on", "pk")
     for reservation in live.values("pk", "dress_id", "pickup_on", "return_on", "cleaning_until"):
         upcoming[reservation["dress_id"]].append(dict(reservation))

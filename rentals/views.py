@@ -60,9 +60,14 @@ class ReservationListView(StaffRequired, TemplateView):
     def get_context_data(self, **kwargs):
         branch = self.request.branch
         found = selectors.reservations(branch=branch, since=branch.today())
-        detail = link_to("rentals:detail")
-        for reservation in found:
-            reservation["url"] = detail(reservation["pk"])
+        detail, day = link_to("rentals:detail"), short_dates()
+        for r in found:
+            r["url"], r["pickup"], r["back"] = (
+                detail(r["pk"]),
+                day(r["pickup_on"]),
+                day(r["return_on"]),
+            )
+            r["dress_kind"] = f"{r['category_label']} · {r['dress__size']}"
         return super().get_context_data(reservations=found, today=branch.today(), **kwargs)
 
 
