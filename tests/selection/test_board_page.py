@@ -1,5 +1,7 @@
 """The production board: by stage with due dates, one-tap moves, no money."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -16,6 +18,13 @@ BOARD = "selection:board"
 
 def _move(item, action):
     return reverse(f"selection:move_{action}", args=[item.pk])
+
+
+def _form(body, action):
+    """The form posting to `action`, with its hx-post to the same address."""
+    found = re.search(f'<form method="post" action="{action}" hx-post="{action}".*?</form>', body)
+    assert found, action
+    return found.group()
 
 
 def test_the_board_lists_items_by_stage_without_prices(production_order, retoucher, login):
@@ -36,11 +45,12 @@ def test_each_stage_shows_its_taps_with_the_items_address(production_order, reto
     client = login(retoucher)
     client.cookies["django_language"] = "zh-hans"
     body = client.get(reverse(BOARD)).content.decode()
-    assert f'action="{_move(third, "next")}" hx-post="{_move(third, "next")}"' in body
-    assert '<input type="hidden" name="from" value="design">' in body and "下一步 &rarr;" in body
-    assert f'action="{_move(first, "pass")}" hx-post="{_move(first, "pass")}"' in body
-    assert f'action="{_move(first, "fail")}"' in body and 'placeholder="问题所在"' in body
+    assert 'name="from" value="design">' in _form(body, _move(third, "next"))
+    assert "下一步 &rarr;" in _form(body, _move(third, "next"))
+    assert "btn-success" in _form(body, _move(first, "pass"))
+    assert 'placeholder="问题所在"' in _form(body, _move(first, "fail"))
     assert body.count(f'action="{_move(second, "resume")}"') == 3
+    assert 'name="to" value="retouch">' in _form(body, _move(second, "resume"))
     assert '<div class="small text-danger">Scratched cover</div>' in body
     assert f"{production_order.number} · {escape(production_order.customer)}" in body
     client.cookies["django_language"] = "en"
