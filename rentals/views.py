@@ -61,12 +61,10 @@ class ReservationListView(StaffRequired, TemplateView):
         branch = self.request.branch
         found = selectors.reservations(branch=branch, since=branch.today())
         detail, day = link_to("rentals:detail"), short_dates()
+        # Hundreds of rows: their links, dates and words are made here, once per page.
         for r in found:
-            r["url"], r["pickup"], r["back"] = (
-                detail(r["pk"]),
-                day(r["pickup_on"]),
-                day(r["return_on"]),
-            )
+            r["url"] = detail(r["pk"])
+            r["pickup"], r["back"] = day(r["pickup_on"]), day(r["return_on"])
             r["dress_kind"] = f"{r['category_label']} · {r['dress__size']}"
         return super().get_context_data(reservations=found, today=branch.today(), **kwargs)
 
