@@ -7,6 +7,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
+from studio.listing import labels, link_to
 from studio.models import Customer
 from studio.selectors import covering_for
 from studio.services import AlreadyDone
@@ -27,14 +28,26 @@ class TaskListView(StaffRequired, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return selectors.open_tasks_for(
-            self.request.staff, branch_ids=self.request.staff.branch_ids
-        )
+        staff = self.request.staff
+        self.covering = covering_for(staff, on=self.request.branch.today())
+        return selectors.open_tasks_for(staff, branch_ids=staff.branch_ids, covering=self.covering)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["covering"] = covering_for(self.request.staff, on=self.request.branch.today())
+        # Up to a page of calls: their links and labels are made once for the page.
+        kinds = labels(CallTask.Kind)
+        customer, close, visit = (
+            link_to(name) for name in ("overview:customer", "followups:close_task", "studio:visit")
+        )
+        for task in ctx["tasks"]:
+            task.kind_label = kinds[task.kind]
+            task.customer_url, task.close_url = customer(task.customer_id), close(task.pk)
+            task.visit_url = visit(task.visit_id) if task.visit_id else ""
+        ctx["covering"] = self.covering
         ctx["form"] = CallOutcomeForm()
+        ctx["outcomes"] = [
+            (value, str(label)) for value, label in ctx["form"].fields["status"].choices
+        ]
         return ctx
 
 

@@ -35,7 +35,11 @@ def sheet(*, branch: Branch, day: date) -> QuerySet[PickupAppointment]:
 
 
 def orders_for_sheet(appointments: Iterable[PickupAppointment]) -> dict[int, OrderWithMoney]:
+    """The sheet's orders with their couple, owner and balance: one query (an empty day
+    does not even build it)."""
     ids = {a.order_id for a in appointments}
+    if not ids:
+        return {}
     found = with_money(Order.objects.filter(pk__in=ids)).select_related("customer", "owner")
     return {o.pk: o for o in found}
 

@@ -18,6 +18,7 @@ from orders.services import take_payment
 from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
+from studio.listing import labels, link_to
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
 from studio.validators import validate_sane_date
@@ -84,6 +85,9 @@ class BookPickupView(StaffRequired, TemplateView):
         return self.get_context_data(order=order, form=form, current=selectors.current(order))
 
 
+_SHEET_LINKS = ("overview:customer", "pickup:check", "pickup:desk")
+
+
 class SheetView(StaffRequired, TemplateView):
     """The pickup control sheet (取件控制表) for one day."""
 
@@ -102,6 +106,13 @@ class SheetView(StaffRequired, TemplateView):
         appointments = list(selectors.sheet(branch=branch, day=day))
         orders = selectors.orders_for_sheet(appointments)
         rows = [(a, orders[a.order_id]) for a in appointments]
+        # The row's links and words, made once for the day's sheet.
+        customer, check, desk = (link_to(name) for name in _SHEET_LINKS)
+        states, statuses = labels(State), labels(PickupAppointment.Status)
+        for a, o in rows:
+            a.status_label, o.state_label = statuses[a.status], states[o.state]
+            a.customer_url = customer(o.customer_id)
+            a.check_url, a.desk_url = check(a.pk), desk(a.pk)
         return super().get_context_data(
             day=day,
             previous=day - timedelta(days=1),

@@ -158,6 +158,13 @@ class DressReservation(Kept):
             models.Index(fields=["branch", "return_on"], name="dress_res_branch_return"),
             # The admin lists in this order, for head office and for one branch alike.
             models.Index(fields=["pickup_on", "branch"], name="dress_res_pickup"),
+            # The dress list: each dress's live reservations from today on, however many
+            # years of returned ones lie behind them.
+            models.Index(
+                fields=["dress", "cleaning_until"],
+                condition=Q(status__in=["reserved", "picked_up"]),
+                name="dress_res_live_until",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from orders.models import Order
 from studio import roles
 from studio.access import StaffRequired
 from studio.forms import attach_errors
+from studio.listing import link_to, short_dates
 from studio.services import AlreadyDone
 
 from . import selectors, services
@@ -38,7 +39,15 @@ class DressListView(StaffRequired, TemplateView):
             category=filters.get("category", ""),
             size=filters.get("size", ""),
         )
-        return super().get_context_data(filter_form=form, dresses=list(dresses), **kwargs)
+        # Hundreds of reservations: their words are put together here, once per page.
+        detail, day = link_to("rentals:detail"), short_dates()
+        cleaning = _("cleaning until %(day)s")
+        for dress in dresses:
+            for r in dress["upcoming"]:
+                r["url"] = detail(r["pk"])
+                r["dates"] = f"{day(r['pickup_on'])}–{day(r['return_on'])}"
+                r["cleaning"] = cleaning % {"day": day(r["cleaning_until"])}
+        return super().get_context_data(filter_form=form, dresses=dresses, **kwargs)
 
 
 class ReservationListView(StaffRequired, TemplateView):
@@ -50,7 +59,13 @@ class ReservationListView(StaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         branch = self.request.branch
-        found = list(selectors.reservations(branch=branch, since=branch.today()))
+        found = selectors.reservations(branch=branch, since=branch.today())
+        detail, day = link_to("rentals:detail"), short_dates()
+        # Hundreds of rows: their links, dates and words are made here, once per page.
+        for r in found:
+            r["url"] = detail(r["pk"])
+            r["pickup"], r["back"] = day(r["pickup_on"]), day(r["return_on"])
+            r["dress_kind"] = f"{r['category_label']} · {r['dress__size']}"
         return super().get_context_data(reservations=found, today=branch.today(), **kwargs)
 
 

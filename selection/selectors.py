@@ -6,13 +6,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order, State
 from studio import roles
-from studio.models import Branch, Staff
+from studio.listing import labels
+from studio.models import Branch, Staff, couple_name
 from studio.texts import Params
 
 from . import facts, texts
@@ -142,13 +143,25 @@ class UpsellLine:
         return texts.EXTRA_PHOTOS(count=self.extra)
 
 
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """A photo picked in a pass, as the session page, the confirmation and the production
+    list read it (hundreds of them a session: read as plain values, no Pick built)."""
+
+    number: int
+    pass_kind: str
+    outfit: str
+    retouch: bool
+    album_page: int | None
+
+
 @dataclass
 class Summary:
     """Everything the session page, the confirmation and the production list show."""
 
     session: SelectionSession
-    passes: dict[str, list[Pick]]
-    confirmed: list[Pick]
+    passes: dict[str, list[Picked]]
+    confirmed: list[Picked]
     retouched: int
     retouched_included: int
     pages_used: int
@@ -183,9 +196,10 @@ def summary(session: SelectionSession) -> Summary:
     queries, whatever the number of picks."""
     order = session.order
     package = order.package
-    picks = list(session.picks.all())
-    passes: dict[str, list[Pick]] = {value: [] for value in Pick.Pass.values}
-    for p in picks:
+    columns = ("number", "pass_kind", "outfit", "retouch", "album_page")
+    passes: dict[str, list[Picked]] = {value: [] for value in Pick.Pass.values}
+    for row in session.picks.order_by("number").values_list(*columns):
+        p = Picked(*row)
         passes[p.pass_kind].append(p)
     confirmed = passes[Pick.Pass.CONFIRMED]
     price = prices(order.branch)
@@ -272,19 +286,27 @@ def is_late(item: ProductionItem, branch: Branch, today: date) -> bool:
 
 def board(items: QuerySet[ProductionItem], *, branch: Branch) -> dict[str, Any]:
     """The production board of a branch: the items of its orders in production, by stage,
-    each with its due date and whether it is late. `items` already scoped; two queries."""
-    found: list[Any] = list(  # each item gets `due` and `late` for the page
+    each with its due date and whether it is late, its order's number and couple, its
+    stage in words.
+    `items` already scoped; one query."""
+    found: list[Any] = list(  # each item gets `due`, `late` and `couple` for the page
         with_pickup(
             items.filter(order__branch=branch).filter(
                 Q(order__state=State.IN_PRODUCTION)
                 | Q(order__state=State.READY, qc_passed_at__isnull=True)
             )
-        ).select_related("order__customer")
+        ).annotate(
+            order_number=F("order__number"),
+            bride_name=F("order__customer__bride_name"),
+            groom_name=F("order__customer__groom_name"),
+        )
     )
-    today = branch.today()
+    today, stages = branch.today(), labels(ProductionItem.Stage)
     for item in found:
         item.due = due(item, branch)
         item.late = is_late(item, branch, today)
+        item.couple = couple_name(item.bride_name, item.groom_name)
+        item.stage_label = stages[item.stage]
     found.sort(key=lambda i: (i.due or today, i.order_id, i.pk))
     columns = [
         {"stage": stage, "label": label, "items": [i for i in found if i.stage == stage]}

@@ -185,6 +185,12 @@ class Staff(models.Model):
         return [roles.LABELS[r] for r in roles.ALL if r in self.role_set]
 
 
+def couple_name(bride_name: str, groom_name: str) -> str:
+    """How a couple is written everywhere (their names joined by " & "): `str(customer)`,
+    and list pages that read the two names without building the customer."""
+    return " & ".join(n for n in (bride_name, groom_name) if n)
+
+
 class Customer(Kept):
     """A couple: the bride and the groom, filed at one branch and owned by one staff member."""
 
@@ -307,8 +313,7 @@ class Customer(Kept):
         ]
 
     def __str__(self):
-        names = [n for n in (self.bride_name, self.groom_name) if n]
-        return " & ".join(names)
+        return couple_name(self.bride_name, self.groom_name)
 
     @property
     def phones(self):

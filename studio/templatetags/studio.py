@@ -1,8 +1,12 @@
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django import template
+from django.template import defaultfilters
 from django.utils.html import format_html
+
+from studio import listing
 
 register = template.Library()
 
@@ -54,3 +58,12 @@ def state_badge(order):
         order.state,
         str(label),
     )
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def short_date(value):
+    """`|date:"SHORT_DATE_FORMAT"` for dates, remembered per day and language: a list page
+    writes hundreds of the same few days. Datetimes go to the `date` filter."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return listing.short_date(value)
+    return defaultfilters.date(value, "SHORT_DATE_FORMAT")

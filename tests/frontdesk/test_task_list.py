@@ -1,6 +1,7 @@
 """My calls: open tasks for me and for colleagues I cover for; logging how a call went."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from followups.models import CallTask
 from followups.services import create_call_task
-from studio import services
+from studio import roles, services
 from tests.factories import CustomerFactory
 
 URL = reverse("followups:tasks")
@@ -99,7 +100,63 @@ def test_another_branch_cannot_close_my_calls(login, other_branch, make_staff, t
     assert login(stranger).get(URL).context["tasks"].count() == 0
 
 
-def test_its_query_count_is_fixed(login, customer_service, branch, django_assert_max_num_queries):
+def _not_booked(branch, receptionist, package, n):
+    """A consultation that did not book: its follow-up call goes to customer service."""
+    visit = services.register_visit(
+        branch=branch,
+        registered_by=receptionist,
+        customer=CustomerFactory(branch=branch),
+        reason=f"Saw the window {n}",
+    )
+    return services.close_visit(
+        visit=visit,
+        staff=receptionist,
+        outcome="not_booked",
+        budget=Decimal("9000"),
+        compared_studios="Golden Studio",
+        packages_shown=[package],
+        not_booked_reason="Too expensive",
+    )
+
+
+def test_a_call_after_a_consultation_shows_it(
+    login, customer_service, receptionist, branch, package
+):
+    visit = _not_booked(branch, receptionist, package, 1)
+    task = CallTask.objects.get(visit=visit)
+    client = login(customer_service)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(URL).content.decode()
+    assert f'<a href="{reverse("studio:visit", args=[visit.pk])}">' in body
+    assert '<dd class="col-7">Saw the window 1</dd>' in body
+    assert '<dd class="col-7">Golden Studio</dd>' in body
+    assert f'<dd class="col-7">{package.name}</dd>' in body
+    assert '<dd class="col-7">Too expensive</dd>' in body and "未成交原因" in body
+    assert f'<a href="{reverse("overview:customer", args=[task.customer_id])}">' in body
+    assert f'action="{reverse("followups:close_task", args=[task.pk])}"' in body
+    assert '<dd class="col-7 money">¥9,000.00</dd>' in body
+    client.cookies["django_language"] = "en"
+    body = client.get(URL).content.decode()
+    assert "Why they did not book" in body and "Got through" in body
+
+
+def test_a_dispatcher_calls_without_seeing_the_budget(
+    login, make_staff, receptionist, branch, package
+):
+    dispatcher = make_staff(roles.DISPATCHER)
+    visit = _not_booked(branch, receptionist, package, 1)
+    CallTask.objects.filter(visit=visit).update(assignee=dispatcher)
+    body = login(dispatcher).get(URL).content.decode()
+    assert "Too expensive" in body and "¥9,000.00" not in body
+
+
+def test_its_query_count_is_fixed(
+    login, customer_service, receptionist, branch, package, django_assert_max_num_queries
+):
+    _not_booked(branch, receptionist, package, 0)
+    client = login(customer_service)
+    with django_assert_max_num_queries(12) as one:
+        client.get(URL)
     for n in range(20):
         create_call_task(
             customer=CustomerFactory(branch=branch),
@@ -108,10 +165,10 @@ def test_its_query_count_is_fixed(login, customer_service, branch, django_assert
             occasion=f"n:{n}",
             assignee=customer_service,
         )
-    client = login(customer_service)
-    with django_assert_max_num_queries(12):
+        _not_booked(branch, receptionist, package, n + 1)
+    with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(URL)
-    assert len(response.context["tasks"]) == 20
+    assert len(response.context["tasks"]) == 41
 
 
 def test_in_chinese_the_call_and_phone_columns_have_different_names(login, customer_service, task):

@@ -1,9 +1,13 @@
 """The production board: by stage with due dates, one-tap moves, no money."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from orders.models import State
+from selection import services
 from selection.models import ProductionItem
 from studio import roles
 
@@ -16,6 +20,13 @@ def _move(item, action):
     return reverse(f"selection:move_{action}", args=[item.pk])
 
 
+def _form(body, action):
+    """The form posting to `action`, with its hx-post to the same address."""
+    found = re.search(f'<form method="post" action="{action}" hx-post="{action}".*?</form>', body)
+    assert found, action
+    return found.group()
+
+
 def test_the_board_lists_items_by_stage_without_prices(production_order, retoucher, login):
     response = login(retoucher).get(reverse(BOARD))
     body = response.content.decode()
@@ -23,6 +34,39 @@ def test_the_board_lists_items_by_stage_without_prices(production_order, retouch
     assert body.count('data-testid="item"') == 2
     assert production_order.number in body
     assert "¥" not in body
+
+
+def test_each_stage_shows_its_taps_with_the_items_address(production_order, retoucher, login):
+    first, second = production_order.production_items.order_by("pk")
+    walk_to_qc(first, retoucher)
+    walk_to_qc(second, retoucher)
+    services.fail_qc(item=second, by=retoucher, reason="Scratched cover")
+    third = ProductionItem.objects.create(order=production_order, name="Frame", stage="design")
+    client = login(retoucher)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse(BOARD)).content.decode()
+    assert 'name="from" value="design">' in _form(body, _move(third, "next"))
+    assert "下一步 &rarr;" in _form(body, _move(third, "next"))
+    assert "btn-success" in _form(body, _move(first, "pass"))
+    assert 'placeholder="问题所在"' in _form(body, _move(first, "fail"))
+    assert body.count(f'action="{_move(second, "resume")}"') == 3
+    assert 'name="to" value="retouch">' in _form(body, _move(second, "resume"))
+    assert '<div class="small text-danger">Scratched cover</div>' in body
+    assert f"{production_order.number} · {escape(production_order.customer)}" in body
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse(BOARD)).content.decode()
+    assert "Next &rarr;" in body and "QC passed" in body and 'placeholder="What is wrong"' in body
+
+
+def test_the_board_warns_of_late_items(production_order, retoucher, login):
+    today = production_order.branch.today()
+    ProductionItem.objects.filter(order=production_order).update(due_date=today)
+    client = login(retoucher)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse(BOARD)).content.decode()
+    late = body[body.index('data-testid="late"') :]
+    assert f"<li>{production_order.number} · " in late
+    assert f" · 修图 · 到期 {today.year}年{today.month}月{today.day}日</li>" in late
 
 
 def test_a_tap_moves_an_item_to_the_next_stage(production_order, retoucher, login):
@@ -53,7 +97,10 @@ def test_the_last_pass_marks_the_order_ready(production_order, retoucher, login)
 
 def test_the_consultant_reads_but_does_not_move(production_order, consultant, login):
     client = login(consultant)
-    assert client.get(reverse(BOARD)).status_code == 200
+    response = client.get(reverse(BOARD))
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="item"') == 2
+    assert "/selection/production/" not in response.content.decode().split('id="board"')[1]
     item = production_order.production_items.first()
     assert client.post(_move(item, "next")).status_code == 403
 

@@ -1,0 +1,46 @@
+"""Helpers for list pages of hundreds of rows: the work that is the same for every row is
+done once per page (a reverse(), a translation, a date's format), not once per row."""
+
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+
+from django.db.models import Choices
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+
+_MARK = 9876543210
+
+
+def link_to(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for many rows: the URL is reversed once with a marker in
+    the place of the pk, and each row's pk goes in its place. For URLs whose one argument
+    is an integer (`<int:pk>`)."""
+    head, mark, tail = reverse(name, args=[_MARK]).rpartition(str(_MARK))
+    if not mark:
+        raise ValueError(f"{name} does not take its integer argument in the path")
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def labels(choices: type[Choices]) -> dict[str, str]:
+    """{value: label} in the active language: what `get_FOO_display()` gives, translated
+    once per page (Django rebuilds and translates the whole choice list at every call)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def short_date(day: date | None) -> str:
+    """A date as `{{ day|date:"SHORT_DATE_FORMAT" }}` writes it in the active language,
+    remembered per day and language."""
+    return _short_date(day, get_language()) if day else ""
+
+
+def short_dates() -> Callable[[date | None], str]:
+    """`short_date` for the many dates of one page: the language is looked up once."""
+    language = get_language()
+    return lambda day: _short_date(day, language) if day else ""
+
+
+@lru_cache(maxsize=4096)
+def _short_date(day: date, language: str) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
