@@ -29,6 +29,14 @@ def test_a_short_busy_day_has_no_errors_and_breaks_no_invariant(tmp_path):
     name = connection.settings_dict["NAME"]
     url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
     lines = []
+    # The copy needs the test database to itself. Earlier tests may have left sessions on it
+    # (the shared Celery worker, a live server's threads): they reconnect when next used.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
 
     report = busy.run(
         url=url,
