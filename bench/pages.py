@@ -40,7 +40,18 @@ class Page:
     user: str  # the login
     paths: list
     anonymous: bool = False
+    headers: dict = field(default_factory=dict)  # sent with every request, besides HEADERS
+    expect: int = 200  # the status a timed answer has; any other is an error
+    # Poll as the browser does: send If-None-Match with the last ETag received. An answer
+    # with a new ETag (the fragment changed, or a client's first request) is not timed.
+    revalidate: bool = False
     result: dict = field(default_factory=dict)
+
+
+# What htmx sends when it polls a fragment (hx-trigger="every 20s"); "unchanged" polls
+# revalidate the fragment they hold and expect 304 Not Modified (studio.polling).
+HTMX = {"HX-Request": "true"}
+UNCHANGED = {"headers": HTMX, "expect": 304, "revalidate": True}
 
 
 def pages_to_time():
@@ -113,7 +124,11 @@ def pages_to_time():
         Page("control sheet day", dispatcher, ["/shoots/"]),
         Page("control sheet week", dispatcher, ["/shoots/week/"]),
         Page("board", dispatcher, ["/shoots/board/"]),
+        Page("board, poll", dispatcher, ["/shoots/board/"], headers=HTMX),
+        Page("board, poll unchanged", dispatcher, ["/shoots/board/"], **UNCHANGED),
         Page("tablet", f"makeup_artist_{code}", ["/shoots/tablet/"]),
+        Page("tablet, poll", f"makeup_artist_{code}", ["/shoots/tablet/"], headers=HTMX),
+        Page("tablet, poll unchanged", f"makeup_artist_{code}", ["/shoots/tablet/"], **UNCHANGED),
         Page("viewing sheet", f"selection_consultant_{code}", ["/selection/"]),
         Page(
             "selection",
@@ -265,7 +280,7 @@ def _cookie_header(jar):
 
 
 def measure(base, page, cookies, clients, seconds):
-    headers = dict(HEADERS)
+    headers = {**HEADERS, **page.headers}
     if cookies:
         headers["Cookie"] = _cookie_header(cookies)
     least = 10 if clients == 1 else 16
@@ -275,6 +290,7 @@ def measure(base, page, cookies, clients, seconds):
     deadline = time.monotonic() + seconds
 
     def client():
+        etags = {}  # path -> the last ETag this client received for it
         with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
             while True:
                 with lock:
@@ -282,13 +298,17 @@ def measure(base, page, cookies, clients, seconds):
                         return
                     path = page.paths[turn[0] % len(page.paths)]
                     turn[0] += 1
+                held = {"If-None-Match": etags[path]} if path in etags else {}
                 started = time.perf_counter()
-                r = http.get(path)
+                r = http.get(path, headers=held)
                 r.read()
                 took = time.perf_counter() - started
+                if page.revalidate and r.status_code == 200 and "etag" in r.headers:
+                    etags[path] = r.headers["etag"]
+                    continue
                 with lock:
-                    (times if r.status_code == 200 else errors).append(took)
-                    if r.status_code != 200 and len(errors) <= 3:
+                    (times if r.status_code == page.expect else errors).append(took)
+                    if r.status_code != page.expect and len(errors) <= 3:
                         print(f"    {page.name}: {path} answered {r.status_code}", flush=True)
 
     started = time.perf_counter()
@@ -314,7 +334,7 @@ def measure(base, page, cookies, clients, seconds):
 
 
 def _warm(base, page, cookies):
-    headers = dict(HEADERS)
+    headers = {**HEADERS, **page.headers}
     if cookies:
         headers["Cookie"] = _cookie_header(cookies)
     with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
