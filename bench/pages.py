@@ -412,6 +412,8 @@ def table(baselines, pages, login_rps, log):
     for page in [*baselines.values(), *pages]:
         c1, c8 = page.result["c1"], page.result["c8"]
         ratio = (c8["rps"] or 0) / login_rps
+        # A page that answered nothing as expected has no times: "-".
+        c1, c8 = ({k: "-" if v is None else v for k, v in c.items()} for c in (c1, c8))
         lines.append(
             f"{page.name[:40]:40} {c1['p50_ms']:>8} {c1['p95_ms']:>8} {c1['rps']:>7} "
             f"{c8['p50_ms']:>8} {c8['p95_ms']:>8} {c8['rps']:>7} {ratio:>7.3f} {c1['errors'] + c8['errors']:>4}"
