@@ -28,7 +28,7 @@ class BranchMiddleware:
         request.branch = None
         user = request.user
         if user.is_authenticated:
-            request.staff = Staff.objects.filter(user=user, is_active=True).first()
+            request.staff = Staff.objects.signed_in(user)
             if request.staff is not None:
                 request.branch = self._current_branch(request)
         if request.branch is not None:
@@ -38,8 +38,11 @@ class BranchMiddleware:
         return self.get_response(request)
 
     def _current_branch(self, request):
-        ids = request.staff.branch_ids
+        staff = request.staff
         wanted = request.session.get(self.SESSION_KEY)
-        if wanted in ids:
+        if wanted in staff.branch_ids:
             return Branch.objects.get(pk=wanted)
-        return Branch.objects.filter(pk__in=ids).order_by("code").first()
+        if staff.user.is_superuser:
+            return Branch.objects.order_by("code").first()
+        # The first of their branches by code, if they work at any.
+        return Branch.objects.filter(pk=staff.first_branch_id).first()

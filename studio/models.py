@@ -1,12 +1,12 @@
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +118,25 @@ class StaffQuerySet(models.QuerySet["Staff"]):
         no list of staff."""
         return self.filter(is_active=True, user__is_active=True, user__groups__isnull=False)
 
+    def signed_in(self, user: Any) -> "Staff | None":
+        """The active staff member of a signed-in `user`, with their roles and branches read
+        in the same query: every request needs all three (BranchMiddleware). The query has
+        a row per role and branch, one or a few; `first_branch_id` is the first by code."""
+        rows = list(
+            self.filter(user=user, is_active=True)
+            .annotate(role_name=F("user__groups__name"), branch_pk=F("branches__id"))
+            .order_by("branches__code")
+        )
+        if not rows:
+            return None
+        staff = rows[0]
+        staff.user = user
+        staff.role_set = frozenset(r.role_name for r in rows if r.role_name)
+        staff.first_branch_id = staff.branch_pk
+        if not user.is_superuser:  # who works at every branch: read when asked
+            staff.branch_ids = frozenset(r.branch_pk for r in rows if r.branch_pk)
+        return staff
+
 
 class Staff(models.Model):
     """A person working for the chain. Roles are the user's groups."""
@@ -133,6 +152,8 @@ class Staff(models.Model):
 
     objects = StaffQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=["branches"])
+    # Set by `Staff.objects.signed_in()`: the first of their branches by code.
+    first_branch_id: int | None = None
 
     class Meta:
         verbose_name = _("staff member")
