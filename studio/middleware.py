@@ -40,9 +40,12 @@ class BranchMiddleware:
     def _current_branch(self, request):
         staff = request.staff
         wanted = request.session.get(self.SESSION_KEY)
-        if wanted in staff.branch_ids:
-            return Branch.objects.get(pk=wanted)
+        for branch in staff.own_branches:  # read with the staff member
+            if branch.pk == wanted:
+                return branch
         if staff.user.is_superuser:
+            if wanted in staff.branch_ids:
+                return Branch.objects.get(pk=wanted)
             return Branch.objects.order_by("code").first()
         # The first of their branches by code, if they work at any.
-        return Branch.objects.filter(pk=staff.first_branch_id).first()
+        return staff.own_branches[0] if staff.own_branches else None

@@ -121,10 +121,14 @@ class StaffQuerySet(models.QuerySet["Staff"]):
     def signed_in(self, user: Any) -> "Staff | None":
         """The active staff member of a signed-in `user`, with their roles and branches read
         in the same query: every request needs all three (BranchMiddleware). The query has
-        a row per role and branch, one or a few; `first_branch_id` is the first by code."""
+        a row per role and branch, one or a few, each with the branch's fields."""
+        branch_fields = [f.attname for f in Branch._meta.concrete_fields]
         rows = list(
             self.filter(user=user, is_active=True)
-            .annotate(role_name=F("user__groups__name"), branch_pk=F("branches__id"))
+            .annotate(
+                role_name=F("user__groups__name"),
+                **{f"branch_{name}": F(f"branches__{name}") for name in branch_fields},
+            )
             .order_by("branches__code")
         )
         if not rows:
@@ -132,9 +136,14 @@ class StaffQuerySet(models.QuerySet["Staff"]):
         staff = rows[0]
         staff.user = user
         staff.role_set = frozenset(r.role_name for r in rows if r.role_name)
-        staff.first_branch_id = staff.branch_pk
+        own: dict[int, Branch] = {}
+        for r in rows:
+            if r.branch_id is not None and r.branch_id not in own:
+                values = [getattr(r, f"branch_{name}") for name in branch_fields]
+                own[r.branch_id] = Branch.from_db(self.db, branch_fields, values)
+        staff.own_branches = list(own.values())
         if not user.is_superuser:  # who works at every branch: read when asked
-            staff.branch_ids = frozenset(r.branch_pk for r in rows if r.branch_pk)
+            staff.branch_ids = frozenset(own)
         return staff
 
 
@@ -152,8 +161,8 @@ class Staff(models.Model):
 
     objects = StaffQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=["branches"])
-    # Set by `Staff.objects.signed_in()`: the first of their branches by code.
-    first_branch_id: int | None = None
+    # Set by `Staff.objects.signed_in()`: the branches they work at, by code.
+    own_branches: list[Branch]
 
     class Meta:
         verbose_name = _("staff member")

@@ -2,6 +2,7 @@
 (BranchMiddleware): in one query, not one each."""
 
 from django.contrib.auth.models import User
+from django.forms.models import model_to_dict
 
 from studio import roles
 from studio.models import Staff
@@ -20,8 +21,9 @@ def test_it_reads_the_roles_and_branches_in_one_query(
         assert staff.branch_ids == {branch.pk, other_branch.pk}
         assert staff.has_role(roles.MANAGER)
         assert staff.user is user
-    # The first by code: bj1 before sh1.
-    assert staff.first_branch_id == other_branch.pk
+        # By code: bj1 before sh1, each as it is in the database.
+        assert staff.own_branches == [other_branch, branch]
+        assert model_to_dict(staff.own_branches[1]) == model_to_dict(branch)
 
 
 def test_a_staff_member_without_a_role_or_a_branch_has_none(db, django_assert_num_queries):
@@ -30,7 +32,7 @@ def test_a_staff_member_without_a_role_or_a_branch_has_none(db, django_assert_nu
         staff = Staff.objects.signed_in(user)
         assert staff.role_set == frozenset()
         assert staff.branch_ids == frozenset()
-    assert staff.first_branch_id is None
+        assert staff.own_branches == []
 
 
 def test_an_inactive_staff_member_is_nobody(make_staff):
