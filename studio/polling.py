@@ -55,7 +55,7 @@ def release() -> str:
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in {".py", ".html", ".txt", ".mo"} and path.is_file():
-                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 

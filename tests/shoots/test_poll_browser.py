@@ -7,7 +7,11 @@ from django.test import Client
 
 from shoots import services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("mid_morning"),
+]
 
 POLL = 20_000  # ms: hx-trigger="every 20s"
 

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from shoots import services
 from shoots.models import Shoot
-from studio import roles
+from studio import polling, roles
+
+pytestmark = pytest.mark.usefixtures("mid_morning")
 
 TABLET = reverse("shoots:tablet")
 BOARD = reverse("shoots:board")
@@ -170,3 +172,27 @@ def test_a_colleagues_couple_is_not_my_change(in_the_building, crew, opened, mak
 def test_a_role_without_the_board_gets_403_not_304(in_the_building, crew, opened, login):
     etag = poll(opened(crew.dispatcher, BOARD), BOARD)["ETag"]
     assert poll(login(crew.makeup_artist), BOARD, etag).status_code == 403
+
+
+def test_a_new_release_is_another_answer(in_the_building, crew, opened, monkeypatch):
+    """A deploy that changes the code, a template or a translation draws the fragment anew."""
+    client = opened(crew.makeup_artist, TABLET)
+    etag = poll(client, TABLET)["ETag"]
+    monkeypatch.setattr(polling, "release", lambda: "the next release")
+    assert poll(client, TABLET, etag).status_code == 200
+
+
+def test_the_release_digest_follows_the_templates(settings, tmp_path):
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    template = tmp_path / "fragment.html"
+    template.write_text("<p>{{ couple }}</p>")
+    polling.release.cache_clear()
+    try:
+        first = polling.release()
+        polling.release.cache_clear()
+        assert polling.release() == first
+        template.write_text("<p>{{ couple }} ({{ since }})</p>")
+        polling.release.cache_clear()
+        assert polling.release() != first
+    finally:
+        polling.release.cache_clear()

@@ -16,6 +16,8 @@ from shoots.models import OutfitKind, PlannedSet, Shoot, TimeBudget
 from studio import roles
 from studio.models import Customer, Staff
 
+pytestmark = pytest.mark.usefixtures("mid_morning")
+
 TABLET = reverse("shoots:tablet")
 BOARD = reverse("shoots:board")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -24,14 +26,6 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 def shown(response):
     """The fragment's text, without its masked CSRF tokens (new on every drawing)."""
     return TOKEN.sub("", response.content.decode())
-
-
-@pytest.fixture(autouse=True)
-def _mid_morning():
-    """10 in the morning, whenever the tests run: a second couple still fits in today."""
-    morning = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
-    with time_machine.travel(morning, tick=True):
-        yield
 
 
 @pytest.fixture
