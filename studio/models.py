@@ -1,12 +1,14 @@
+import functools
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import connections, models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -122,29 +124,45 @@ class StaffQuerySet(models.QuerySet["Staff"]):
         """The active staff member of a signed-in `user`, with their roles and branches read
         in the same query: every request needs all three (BranchMiddleware). The query has
         a row per role and branch, one or a few, each with the branch's fields."""
-        branch_fields = [f.attname for f in Branch._meta.concrete_fields]
-        rows = list(
-            self.filter(user=user, is_active=True)
-            .annotate(
-                role_name=F("user__groups__name"),
-                **{f"branch_{name}": F(f"branches__{name}") for name in branch_fields},
-            )
-            .order_by("branches__code")
-        )
+        sql, staff_fields, branch_fields = _signed_in_query()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [user.pk])
+            rows = cursor.fetchall()
         if not rows:
             return None
-        staff = rows[0]
+        width = len(staff_fields)
+        staff = Staff.from_db(self.db, staff_fields, rows[0][:width])
         staff.user = user
-        staff.role_set = frozenset(r.role_name for r in rows if r.role_name)
+        staff.role_set = frozenset(row[width] for row in rows if row[width])
         own: dict[int, Branch] = {}
-        for r in rows:
-            if r.branch_id is not None and r.branch_id not in own:
-                values = [getattr(r, f"branch_{name}") for name in branch_fields]
-                own[r.branch_id] = Branch.from_db(self.db, branch_fields, values)
+        for row in rows:
+            values = row[width + 1 :]
+            if values[0] is not None and values[0] not in own:
+                own[values[0]] = Branch.from_db(self.db, branch_fields, values)
         staff.own_branches = list(own.values())
         if not user.is_superuser:  # who works at every branch: read when asked
             staff.branch_ids = frozenset(own)
         return staff
+
+
+@functools.cache
+def _signed_in_query() -> tuple[str, list[str], list[str]]:
+    """The SQL of `signed_in`, made by the ORM once per process: on every request,
+    compiling it took longer than running it. The user is its one parameter."""
+    staff_fields = [f.attname for f in Staff._meta.concrete_fields]
+    branch_fields = [f.attname for f in Branch._meta.concrete_fields]
+    assert branch_fields[0] == "id"
+    sql, params = (
+        Staff.objects.filter(user_id=-1, is_active=True)
+        .values_list(
+            *staff_fields, "user__groups__name", *(f"branches__{n}" for n in branch_fields)
+        )
+        .order_by("branches__code")
+        .query.sql_with_params()
+    )
+    if list(params) != [-1]:
+        raise ImproperlyConfigured(f"signed_in's query has other parameters: {params}")
+    return sql, staff_fields, branch_fields
 
 
 class Staff(models.Model):
