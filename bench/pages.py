@@ -12,6 +12,10 @@ warm-up, next to the two baselines: the trivial page (plain text through every m
 logged in) and the login page GET (anonymous). The table gives p50 and p95 of the response
 times, requests per second, and each page's requests per second at 8 clients as a share of
 the login page's.
+
+The board and the tablet are also timed as htmx polls them: the fragment ("poll"), and the
+fragment unchanged ("poll unchanged": each client sends back the ETag it last received, as
+the browser does, and a timed answer is 304 Not Modified).
 """
 
 import json
