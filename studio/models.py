@@ -134,11 +134,12 @@ class StaffQuerySet(models.QuerySet["Staff"]):
         staff = Staff.from_db(self.db, staff_fields, rows[0][:width])
         staff.user = user
         staff.role_set = frozenset(row[width] for row in rows if row[width])
+        pk_at = branch_fields.index(Branch._meta.pk.attname)
         own: dict[int, Branch] = {}
         for row in rows:
             values = row[width + 1 :]
-            if values[0] is not None and values[0] not in own:
-                own[values[0]] = Branch.from_db(self.db, branch_fields, values)
+            if values[pk_at] is not None and values[pk_at] not in own:
+                own[values[pk_at]] = Branch.from_db(self.db, branch_fields, values)
         staff.own_branches = list(own.values())
         if not user.is_superuser:  # who works at every branch: read when asked
             staff.branch_ids = frozenset(own)
@@ -151,7 +152,6 @@ def _signed_in_query() -> tuple[str, list[str], list[str]]:
     compiling it took longer than running it. The user is its one parameter."""
     staff_fields = [f.attname for f in Staff._meta.concrete_fields]
     branch_fields = [f.attname for f in Branch._meta.concrete_fields]
-    assert branch_fields[0] == "id"
     sql, params = (
         Staff.objects.filter(user_id=-1, is_active=True)
         .values_list(
@@ -179,8 +179,6 @@ class Staff(models.Model):
 
     objects = StaffQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=["branches"])
-    # Set by `Staff.objects.signed_in()`: the branches they work at, by code.
-    own_branches: list[Branch]
 
     class Meta:
         verbose_name = _("staff member")
@@ -221,6 +219,11 @@ class Staff(models.Model):
     @property
     def books_shoots(self):
         return self.has_role(*roles.BOOKS_SHOOTS)
+
+    @cached_property
+    def own_branches(self) -> list[Branch]:
+        """The branches they work at, by code (`Staff.objects.signed_in` reads them along)."""
+        return list(self.branches.order_by("code"))
 
     @cached_property
     def branch_ids(self):

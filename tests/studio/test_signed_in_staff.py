@@ -24,6 +24,7 @@ def test_it_reads_the_roles_and_branches_in_one_query(
         # By code: bj1 before sh1, each as it is in the database.
         assert staff.own_branches == [other_branch, branch]
         assert model_to_dict(staff.own_branches[1]) == model_to_dict(branch)
+    assert Staff.objects.get(pk=made.pk).own_branches == staff.own_branches
 
 
 def test_a_staff_member_without_a_role_or_a_branch_has_none(db, django_assert_num_queries):
