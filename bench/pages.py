@@ -12,6 +12,10 @@ warm-up, next to the two baselines: the trivial page (plain text through every m
 logged in) and the login page GET (anonymous). The table gives p50 and p95 of the response
 times, requests per second, and each page's requests per second at 8 clients as a share of
 the login page's.
+
+The board and the tablet are also timed as htmx polls them: the fragment ("poll"), and the
+fragment unchanged ("poll unchanged": each client sends back the ETag it last received, as
+the browser does, and a timed answer is 304 Not Modified).
 """
 
 import json
@@ -40,7 +44,18 @@ class Page:
     user: str  # the login
     paths: list
     anonymous: bool = False
+    headers: dict = field(default_factory=dict)  # sent with every request, besides HEADERS
+    expect: int = 200  # the status a timed answer has; any other is an error
+    # Poll as the browser does: send If-None-Match with the last ETag received. An answer
+    # with a new ETag (the fragment changed, or a client's first request) is not timed.
+    revalidate: bool = False
     result: dict = field(default_factory=dict)
+
+
+# What htmx sends when it polls a fragment (hx-trigger="every 20s"); "unchanged" polls
+# revalidate the fragment they hold and expect 304 Not Modified (studio.polling).
+HTMX = {"HX-Request": "true"}
+UNCHANGED = {"headers": HTMX, "expect": 304, "revalidate": True}
 
 
 def pages_to_time():
@@ -113,7 +128,11 @@ def pages_to_time():
         Page("control sheet day", dispatcher, ["/shoots/"]),
         Page("control sheet week", dispatcher, ["/shoots/week/"]),
         Page("board", dispatcher, ["/shoots/board/"]),
+        Page("board, poll", dispatcher, ["/shoots/board/"], headers=HTMX),
+        Page("board, poll unchanged", dispatcher, ["/shoots/board/"], **UNCHANGED),
         Page("tablet", f"makeup_artist_{code}", ["/shoots/tablet/"]),
+        Page("tablet, poll", f"makeup_artist_{code}", ["/shoots/tablet/"], headers=HTMX),
+        Page("tablet, poll unchanged", f"makeup_artist_{code}", ["/shoots/tablet/"], **UNCHANGED),
         Page("viewing sheet", f"selection_consultant_{code}", ["/selection/"]),
         Page(
             "selection",
@@ -274,7 +293,7 @@ def _cookie_header(jar):
 
 
 def measure(base, page, cookies, clients, seconds):
-    headers = dict(HEADERS)
+    headers = {**HEADERS, **page.headers}
     if cookies:
         headers["Cookie"] = _cookie_header(cookies)
     least = 10 if clients == 1 else 16
@@ -284,6 +303,7 @@ def measure(base, page, cookies, clients, seconds):
     deadline = time.monotonic() + seconds
 
     def client():
+        etags = {}  # path -> the last ETag this client received for it
         with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
             while True:
                 with lock:
@@ -291,13 +311,17 @@ def measure(base, page, cookies, clients, seconds):
                         return
                     path = page.paths[turn[0] % len(page.paths)]
                     turn[0] += 1
+                held = {"If-None-Match": etags[path]} if path in etags else {}
                 started = time.perf_counter()
-                r = http.get(path)
+                r = http.get(path, headers=held)
                 r.read()
                 took = time.perf_counter() - started
+                if page.revalidate and r.status_code == 200 and "etag" in r.headers:
+                    etags[path] = r.headers["etag"]
+                    continue
                 with lock:
-                    (times if r.status_code == 200 else errors).append(took)
-                    if r.status_code != 200 and len(errors) <= 3:
+                    (times if r.status_code == page.expect else errors).append(took)
+                    if r.status_code != page.expect and len(errors) <= 3:
                         print(f"    {page.name}: {path} answered {r.status_code}", flush=True)
 
     started = time.perf_counter()
@@ -323,7 +347,7 @@ def measure(base, page, cookies, clients, seconds):
 
 
 def _warm(base, page, cookies):
-    headers = dict(HEADERS)
+    headers = {**HEADERS, **page.headers}
     if cookies:
         headers["Cookie"] = _cookie_header(cookies)
     with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
@@ -401,6 +425,8 @@ def table(baselines, pages, login_rps, log):
     for page in [*baselines.values(), *pages]:
         c1, c8 = page.result["c1"], page.result["c8"]
         ratio = (c8["rps"] or 0) / login_rps
+        # A page that answered nothing as expected has no times: "-".
+        c1, c8 = ({k: "-" if v is None else v for k, v in c.items()} for c in (c1, c8))
         lines.append(
             f"{page.name[:40]:40} {c1['p50_ms']:>8} {c1['p95_ms']:>8} {c1['rps']:>7} "
             f"{c8['p50_ms']:>8} {c8['p95_ms']:>8} {c8['rps']:>7} {ratio:>7.3f} {c1['errors'] + c8['errors']:>4}"

@@ -11,7 +11,8 @@ from followups.models import CallTask
 from orders.models import Order, State
 from orders.selectors import with_money
 from studio import roles
-from studio.models import Branch, Staff
+from studio.models import Branch, Customer, Staff
+from studio.polling import read_versions, row_version
 
 from .models import (
     DEFAULT_BUDGETS,
@@ -199,25 +200,90 @@ def next_move(shoot: Shoot, current: HandOff | None) -> dict[str, Any] | None:
     return {"line": upcoming, "to": getattr(shoot, upcoming.seat)}
 
 
+def _day_of(branch: Branch, now: datetime) -> date:
+    return timezone.localtime(now, branch.tzinfo).date()
+
+
+def _clock_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _table(model: type[Any]) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+_SEATS = ", ".join(f"{seat}_id" for seat in Shoot.PEOPLE)
+
+# The version query of the pages of today's shoots (studio.polling): every row they read,
+# as (table, pk, row version), a shoot's table with its status. The shoots are the
+# branch's of the day in any status (with `staff`, those they sit on): a superset of what
+# the board and the queue show, so a couple moving on or off a page is a change to a row
+# already counted. With them: their orders and couples, plans and hand-offs, the staff in
+# their seats or handed to; with `budgets`, the branch's time budgets. Each is read by an
+# index: the shoots by branch and start, the rest by primary or foreign key.
+_VERSIONS = f"""
+WITH shoot AS (
+    SELECT id, status, order_id, {_SEATS}, {row_version(_table(Shoot))} AS version
+    FROM {_table(Shoot)}
+    WHERE branch_id = %(branch)s AND starts_at >= %(start)s AND starts_at < %(end)s
+        AND (%(staff)s::bigint IS NULL OR %(staff)s::bigint IN ({_SEATS}))
+), handoff AS (
+    SELECT h.id, h.to_staff_id, {row_version("h")} AS version
+    FROM {_table(HandOff)} h WHERE h.shoot_id IN (SELECT id FROM shoot)
+), couple AS (
+    SELECT o.id, o.customer_id, {row_version("o")} AS version
+    FROM {_table(Order)} o WHERE o.id IN (SELECT order_id FROM shoot)
+)
+SELECT 'shoot ' || status, id, version FROM shoot
+UNION ALL SELECT 'order', id, version FROM couple
+UNION ALL SELECT 'customer', c.id, {row_version("c")} FROM {_table(Customer)} c
+    WHERE c.id IN (SELECT customer_id FROM couple)
+UNION ALL SELECT 'plan', p.id, {row_version("p")} FROM {_table(PlannedSet)} p
+    WHERE p.shoot_id IN (SELECT id FROM shoot)
+UNION ALL SELECT 'handoff', id, version FROM handoff
+UNION ALL SELECT 'staff', t.id, {row_version("t")} FROM {_table(Staff)} t
+    WHERE t.id IN (SELECT unnest(ARRAY[{_SEATS}]) FROM shoot UNION SELECT to_staff_id FROM handoff)
+UNION ALL SELECT 'budget', b.id, {row_version("b")} FROM {_table(TimeBudget)} b
+    WHERE %(budgets)s AND b.branch_id = %(branch)s
+"""
+
+
+def _versions(
+    *, branch: Branch, day: date, staff: Staff | None = None, budgets: bool = False
+) -> list[tuple[Any, ...]] | None:
+    start, end = branch.day_bounds(day)
+    params = {
+        "branch": branch.pk,
+        "start": start,
+        "end": end,
+        "staff": getattr(staff, "pk", None),
+        "budgets": budgets,
+    }
+    return read_versions(_VERSIONS, params)
+
+
+def _in_the_building(branch: Branch, now: datetime) -> QuerySet[Shoot]:
+    return shoots_on(branch=branch, day=_day_of(branch, now), statuses=[Shoot.Status.CHECKED_IN])
+
+
 def board(*, branch: Branch, now: datetime | None = None) -> list[dict[str, Any]]:
-    """The dispatcher's board: every couple in the building, where, with whom, since when."""
+    """The dispatcher's board: every couple in the building, where, with whom, since when.
+
+    The minutes are counted between clock minutes, as the board shows "since" (H:i): from
+    10:00:50 to 10:05:10 is 5 minutes. So the board changes only when the clock's minute
+    does, and a poll within the same minute is answered "not modified" (`board_version`)."""
     now = now or timezone.now()
     budgets = budgets_for(branch)
     rows: list[dict[str, Any]] = []
-    shoots = with_handoffs(
-        shoots_on(
-            branch=branch,
-            day=timezone.localtime(now, branch.tzinfo).date(),
-            statuses=[Shoot.Status.CHECKED_IN],
-        )
-    ).prefetch_related("trips__vehicle", "trips__driver")
-    for shoot in shoots:
+    for shoot in with_handoffs(_in_the_building(branch, now)):
         current = current_handoff(shoot)
         since = current.at if current else shoot.checked_in_at
         budget = None
         if current is not None:
             budget = current.plan_line.minutes if current.plan_line else budgets.get(current.step)
-        minutes = int((now - since).total_seconds() // 60) if since else 0
+        minutes = (
+            int((_clock_minute(now) - _clock_minute(since)).total_seconds() // 60) if since else 0
+        )
         rows.append(
             {
                 "shoot": shoot,
@@ -233,26 +299,37 @@ def board(*, branch: Branch, now: datetime | None = None) -> list[dict[str, Any]
     return rows
 
 
+def board_version(*, branch: Branch, now: datetime | None = None) -> object | None:
+    """Changes whenever the board's rows would (studio.polling): the rows `board` reads,
+    the branch's time budgets, and the clock's minute while anyone is in the building."""
+    now = now or timezone.now()
+    rows = _versions(branch=branch, day=_day_of(branch, now), budgets=True)
+    if rows is None:
+        return None
+    anyone = any(table == f"shoot {Shoot.Status.CHECKED_IN}" for table, _pk, _v in rows)
+    return [_day_of(branch, now), _clock_minute(now) if anyone else None, rows]
+
+
+def _my_shoots_today(*, staff: Staff, branch: Branch, now: datetime) -> QuerySet[Shoot]:
+    return shoots_on(
+        branch=branch,
+        day=_day_of(branch, now),
+        statuses=[Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN],
+    ).filter(
+        Q(photographer=staff)
+        | Q(assistant=staff)
+        | Q(makeup_artist=staff)
+        | Q(dress_stylist=staff)
+        | Q(driver=staff)
+    )
+
+
 def my_queue(
     *, staff: Staff, branch: Branch, now: datetime | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """A tablet's "my queue now": the couples with me, and who comes to me next today."""
     now = now or timezone.now()
-    shoots = list(
-        with_handoffs(
-            shoots_on(
-                branch=branch,
-                day=timezone.localtime(now, branch.tzinfo).date(),
-                statuses=[Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN],
-            ).filter(
-                Q(photographer=staff)
-                | Q(assistant=staff)
-                | Q(makeup_artist=staff)
-                | Q(dress_stylist=staff)
-                | Q(driver=staff)
-            )
-        )
-    )
+    shoots = list(with_handoffs(_my_shoots_today(staff=staff, branch=branch, now=now)))
     with_me: list[dict[str, Any]] = []
     next_up: list[dict[str, Any]] = []
     for shoot in shoots:
@@ -263,6 +340,14 @@ def my_queue(
         else:
             next_up.append(entry)
     return {"with_me": with_me, "next_up": next_up}
+
+
+def queue_version(*, staff: Staff, branch: Branch, now: datetime | None = None) -> object | None:
+    """Changes whenever the tablet's queue would (studio.polling): the rows `my_queue`
+    reads. The queue shows clock times only, nothing that moves by itself."""
+    now = now or timezone.now()
+    rows = _versions(branch=branch, day=_day_of(branch, now), staff=staff)
+    return None if rows is None else [_day_of(branch, now), rows]
 
 
 def with_arrival(shoots: Iterable[Shoot]) -> Iterable[Shoot]:
@@ -284,22 +369,7 @@ def with_arrival(shoots: Iterable[Shoot]) -> Iterable[Shoot]:
 
 def my_day(*, staff: Staff, branch: Branch, now: datetime | None = None) -> list[Shoot]:
     """A field worker's Today: today's shoots they work on, with the couple's notes."""
-    now = now or timezone.now()
-    return list(
-        shoots_on(
-            branch=branch,
-            day=timezone.localtime(now, branch.tzinfo).date(),
-            statuses=[Shoot.Status.PLANNED, Shoot.Status.CHECKED_IN],
-        )
-        .filter(
-            Q(photographer=staff)
-            | Q(assistant=staff)
-            | Q(makeup_artist=staff)
-            | Q(dress_stylist=staff)
-            | Q(driver=staff)
-        )
-        .select_related("order__customer", "room")
-    )
+    return list(_my_shoots_today(staff=staff, branch=branch, now=now or timezone.now()))
 
 
 def shoots_for_feed(staff: Staff, *, now: datetime | None = None) -> QuerySet[Shoot]:

@@ -18,6 +18,7 @@ from studio import roles
 from studio.access import EVERYONE, StaffRequired, redirect_allowed
 from studio.forms import WhenForm, attach_errors
 from studio.models import Staff
+from studio.polling import PolledPage
 from studio.services import AlreadyDone
 from studio.validators import validate_sane_date
 
@@ -469,23 +470,15 @@ class LookView(ShootActionView):
         services.set_look(line=data["line"], look=data["look"], by=self.request.staff)
 
 
-class PolledPage:
-    """A page that htmx polls (hx-trigger="every 20s"): the poll gets only the fragment."""
-
-    fragment_template_name = None
-
-    def get_template_names(self):
-        if self.request.htmx:
-            return [self.fragment_template_name]
-        return super().get_template_names()
-
-
 class BoardView(StaffRequired, PolledPage, TemplateView):
     """Every couple in the building: where, with whom, since when; who needs attention."""
 
     roles = DAY_ROLES
     template_name = "shoots/board.html"
     fragment_template_name = "shoots/includes/board_rows.html"
+
+    def fragment_version(self):
+        return selectors.board_version(branch=self.request.branch)
 
     def get_context_data(self, **kwargs):
         rows = selectors.board(branch=self.request.branch)
@@ -524,6 +517,9 @@ class TabletView(StaffRequired, PolledPage, TemplateView):
     roles = TABLET_ROLES
     template_name = "shoots/tablet.html"
     fragment_template_name = "shoots/includes/tablet_queue.html"
+
+    def fragment_version(self):
+        return selectors.queue_version(staff=self.request.staff, branch=self.request.branch)
 
     def get_context_data(self, **kwargs):
         queue = selectors.my_queue(staff=self.request.staff, branch=self.request.branch)

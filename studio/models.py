@@ -1,11 +1,13 @@
+import functools
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
@@ -119,6 +121,50 @@ class StaffQuerySet(models.QuerySet["Staff"]):
         no list of staff."""
         return self.filter(is_active=True, user__is_active=True, user__groups__isnull=False)
 
+    def signed_in(self, user: Any) -> "Staff | None":
+        """The active staff member of a signed-in `user`, with their roles and branches read
+        in the same query: every request needs all three (BranchMiddleware). The query has
+        a row per role and branch, one or a few, each with the branch's fields."""
+        sql, staff_fields, branch_fields = _signed_in_query()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [user.pk])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        width = len(staff_fields)
+        staff = Staff.from_db(self.db, staff_fields, rows[0][:width])
+        staff.user = user
+        staff.role_set = frozenset(row[width] for row in rows if row[width])
+        pk_at = branch_fields.index(Branch._meta.pk.attname)
+        own: dict[int, Branch] = {}
+        for row in rows:
+            values = row[width + 1 :]
+            if values[pk_at] is not None and values[pk_at] not in own:
+                own[values[pk_at]] = Branch.from_db(self.db, branch_fields, values)
+        staff.own_branches = list(own.values())
+        if not user.is_superuser:  # who works at every branch: read when asked
+            staff.branch_ids = frozenset(own)
+        return staff
+
+
+@functools.cache
+def _signed_in_query() -> tuple[str, list[str], list[str]]:
+    """The SQL of `signed_in`, made by the ORM once per process: on every request,
+    compiling it took longer than running it. The user is its one parameter."""
+    staff_fields = [f.attname for f in Staff._meta.concrete_fields]
+    branch_fields = [f.attname for f in Branch._meta.concrete_fields]
+    sql, params = (
+        Staff.objects.filter(user_id=-1, is_active=True)
+        .values_list(
+            *staff_fields, "user__groups__name", *(f"branches__{n}" for n in branch_fields)
+        )
+        .order_by("branches__code")
+        .query.sql_with_params()
+    )
+    if list(params) != [-1]:
+        raise ImproperlyConfigured(f"signed_in's query has other parameters: {params}")
+    return sql, staff_fields, branch_fields
+
 
 class Staff(models.Model):
     """A person working for the chain. Roles are the user's groups."""
@@ -174,6 +220,11 @@ class Staff(models.Model):
     @property
     def books_shoots(self):
         return self.has_role(*roles.BOOKS_SHOOTS)
+
+    @cached_property
+    def own_branches(self) -> list[Branch]:
+        """The branches they work at, by code (`Staff.objects.signed_in` reads them along)."""
+        return list(self.branches.order_by("code"))
 
     @cached_property
     def branch_ids(self):

@@ -2,6 +2,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from shoots import services
@@ -23,6 +24,15 @@ def crew(make_staff, photographer, branch):
         outdoor=Room.objects.create(branch=branch, name="Bund outdoor", is_outdoor=True),
         vehicle=Vehicle.objects.create(branch=branch, name="White van", plate="沪A12345"),
     )
+
+
+@pytest.fixture
+def mid_morning():
+    """10 in the morning today, whenever the tests run (the clock ticks on from there): a
+    shoot "in five minutes" and another after it are still today's."""
+    morning = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    with time_machine.travel(morning, tick=True):
+        yield
 
 
 @pytest.fixture
