@@ -83,6 +83,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 import psycopg
+from django.conf import settings
 
 from . import pages
 from .names import person_name
@@ -879,7 +880,11 @@ class Dispatcher(Person):
                 values = self.crew(form)
                 if values is None:
                     continue
-                values["short_notice_confirmed"] = "on" if (day - now.date()).days < 7 else None
+                # Less than 7 x 24 hours ahead is short notice (shoots.services.book_shoot):
+                # a day a week ahead is short notice in the evening, not in the morning.
+                starts = datetime.combine(day, clock.fromisoformat(at), tzinfo=now.tzinfo)
+                short = starts - now < timedelta(days=settings.STUDIO_MIN_BOOKING_LEAD_DAYS)
+                values["short_notice_confirmed"] = "on" if short else None
                 self.pause()
                 shoot = self.browser.submit(page, form, values)
                 if not shoot.flashed("success") or not re.fullmatch(r"/shoots/\d+/", shoot.path):
