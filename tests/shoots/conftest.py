@@ -69,3 +69,16 @@ def shoot_today(book, order):
         starts_at=timezone.now() + timedelta(minutes=5),
         short_notice_confirmed=True,
     )
+
+
+@pytest.fixture
+def in_the_building(shoot_today, crew):
+    """Today's couple checked in and with the makeup artist."""
+    services.check_in(shoot=shoot_today, by=crew.dispatcher, locker_key="A1")
+    services.hand_off(
+        shoot=shoot_today,
+        plan_line=shoot_today.plan.get(step="makeup"),
+        to_staff=crew.makeup_artist,
+        by=crew.dispatcher,
+    )
+    return shoot_today

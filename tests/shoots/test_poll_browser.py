@@ -16,20 +16,8 @@ pytestmark = [
 POLL = 20_000  # ms: hx-trigger="every 20s"
 
 
-@pytest.fixture
-def with_the_makeup_artist(shoot_today, crew):
-    services.check_in(shoot=shoot_today, by=crew.dispatcher, locker_key="A1")
-    services.hand_off(
-        shoot=shoot_today,
-        plan_line=shoot_today.plan.get(step="makeup"),
-        to_staff=crew.makeup_artist,
-        by=crew.dispatcher,
-    )
-    return shoot_today
-
-
 def test_an_unchanged_queue_is_304_on_the_wire_and_a_change_shows(
-    chromium, live_server, with_the_makeup_artist, crew
+    chromium, live_server, in_the_building, crew
 ):
     client = Client()
     client.force_login(crew.makeup_artist.user)
@@ -73,7 +61,7 @@ def test_an_unchanged_queue_is_304_on_the_wire_and_a_change_shows(
         )
         page.goto(f"{live_server.url}/shoots/tablet/")
         queue = page.get_by_test_id("queue")
-        names = str(with_the_makeup_artist.order.customer)
+        names = str(in_the_building.order.customer)
 
         def poll():
             count = len(polls)
@@ -90,7 +78,7 @@ def test_an_unchanged_queue_is_304_on_the_wire_and_a_change_shows(
         assert names in queue.inner_text()
         assert "With me now" in queue.inner_text()
 
-        line = next(line for line in with_the_makeup_artist.plan.all() if line.is_outfit)
+        line = next(line for line in in_the_building.plan.all() if line.is_outfit)
         services.set_look(line=line, look="Garden, veil up", by=crew.dress_stylist)
         poll()
         assert "Garden, veil up" in queue.inner_text()

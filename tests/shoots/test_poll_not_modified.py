@@ -34,18 +34,6 @@ def poll(client, url, etag=None, **headers):
     return client.get(url, HTTP_HX_REQUEST="true", **headers)
 
 
-@pytest.fixture
-def in_the_building(shoot_today, crew):
-    services.check_in(shoot=shoot_today, by=crew.dispatcher, locker_key="A1")
-    services.hand_off(
-        shoot=shoot_today,
-        plan_line=shoot_today.plan.get(step="makeup"),
-        to_staff=crew.makeup_artist,
-        by=crew.dispatcher,
-    )
-    return shoot_today
-
-
 @pytest.mark.parametrize("url, seat", [(TABLET, "makeup_artist"), (BOARD, "dispatcher")])
 def test_an_unchanged_fragment_answers_304(in_the_building, crew, opened, url, seat):
     client = opened(getattr(crew, seat), url)

@@ -29,18 +29,6 @@ def shown(response):
 
 
 @pytest.fixture
-def in_the_building(shoot_today, crew):
-    services.check_in(shoot=shoot_today, by=crew.dispatcher, locker_key="A1")
-    services.hand_off(
-        shoot=shoot_today,
-        plan_line=shoot_today.plan.get(step="makeup"),
-        to_staff=crew.makeup_artist,
-        by=crew.dispatcher,
-    )
-    return shoot_today
-
-
-@pytest.fixture
 def poll(login):
     def do(staff, url, etag=None):
         client = login(staff)
