@@ -33,6 +33,7 @@ class Money(TypedDict):
 
     paid_amount: Decimal
     extra_charges: Decimal
+    owed: Decimal  # the agreed price and the extra charges
     balance: Decimal
 
 
@@ -58,11 +59,15 @@ def _sum_of(queryset: QuerySet[Any]) -> Coalesce:
 
 
 def with_money(queryset: QuerySet[Order]) -> QuerySet[OrderWithMoney]:
-    """Paid and balance for every order in one query, from the ledger."""
-    return queryset.annotate(
-        paid_amount=_sum_of(LedgerEntry.objects.exclude(kind__in=LedgerEntry.HOLDS)),
-        extra_charges=_sum_of(Charge.objects.all()),
-    ).annotate(balance=F("agreed_price") + F("extra_charges") - F("paid_amount"))
+    """Owed, paid and balance for every order in one query, from the ledger."""
+    return (
+        queryset.annotate(
+            paid_amount=_sum_of(LedgerEntry.objects.exclude(kind__in=LedgerEntry.HOLDS)),
+            extra_charges=_sum_of(Charge.objects.all()),
+        )
+        .annotate(owed=F("agreed_price") + F("extra_charges"))
+        .annotate(balance=F("owed") - F("paid_amount"))
+    )
 
 
 def order_list(

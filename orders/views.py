@@ -55,8 +55,6 @@ class OrderDetailView(StaffRequired, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         order = self.object
-        # The money, from the ledger, as `with_money` read it with the order: one query.
-        ctx["total_owed"] = order.agreed_price + order.extra_charges
         actions = []
         for name in fsm.leading_out(order):
             actions.append(
