@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +19,7 @@ from followups.selectors import complaints_for, messages_for, open_tasks_for
 from orders.models import LedgerEntry, Order
 from orders.selectors import with_money
 from pickup.models import PickupAppointment
+from pickup.selectors import on_day as pickups_on
 from rentals.models import DressReservation
 from rentals.selectors import desk_on
 from selection.models import SelectionSession
@@ -249,21 +249,9 @@ def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list
             order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
         ).order_by()
     )
-    pickups = list(
-        PickupAppointment.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status=PickupAppointment.Status.MOVED)
-        .order_by()
-    )
+    pickups = list(pickups_on(branch=branch, day=today, until=tomorrow).order_by())
     Status = DressReservation.Status
-    rentals = list(
-        DressReservation.objects.filter(branch=branch)
-        .filter(
-            Q(status=Status.RESERVED, pickup_on__in=[today, tomorrow])
-            | Q(status=Status.PICKED_UP, return_on__lte=tomorrow)
-        )
-        .select_related("dress")
-        .order_by("pk")
-    )
+    rentals = list(desk_on(branch=branch, day=today, until=tomorrow, overdue=True))
     order_ids = {s.order_id for s in shoots} | {s.order_id for s in sessions}
     order_ids |= {p.order_id for p in pickups} | {r.order_id for r in rentals}
     orders = {

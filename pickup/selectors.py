@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from .models import Survey
 
 
-def on_day(*, branch: Branch, day: date) -> QuerySet[PickupAppointment]:
-    """The day's pickup control sheet, moved appointments left out: one query per use."""
-    start, end = branch.day_bounds(day)
+def on_day(*, branch: Branch, day: date, until: date | None = None) -> QuerySet[PickupAppointment]:
+    """The day's pickup control sheet, moved appointments left out: one query per use.
+    `until`: every day from `day` to `until`."""
+    start, _end = branch.day_bounds(day)
+    _start, end = branch.day_bounds(until or day)
     return PickupAppointment.objects.filter(
         branch=branch, starts_at__gte=start, starts_at__lt=end
     ).exclude(status=PickupAppointment.Status.MOVED)

@@ -67,14 +67,18 @@ def reservations(*, branch: Branch, since: date) -> list[Row]:
     return rows
 
 
-def desk_on(*, branch: Branch, day: date, overdue: bool = False) -> QuerySet[DressReservation]:
+def desk_on(
+    *, branch: Branch, day: date, overdue: bool = False, until: date | None = None
+) -> QuerySet[DressReservation]:
     """Dresses going out (reserved, picking up on `day`) and coming back (returning on
-    `day`, or before it with `overdue`), for the Today page: one query."""
-    returns = Q(return_on__lte=day) if overdue else Q(return_on=day)
+    `day`, or before it with `overdue`), for the Today page: one query. `until`: the same
+    for every day from `day` to `until`."""
+    last = until or day
+    returns = Q(return_on__lte=last) if overdue else Q(return_on__gte=day, return_on__lte=last)
     return (
         DressReservation.objects.filter(branch=branch)
         .filter(
-            Q(status=DressReservation.Status.RESERVED, pickup_on=day)
+            Q(status=DressReservation.Status.RESERVED, pickup_on__gte=day, pickup_on__lte=last)
             | (Q(status=DressReservation.Status.PICKED_UP) & returns)
         )
         .select_related("dress")
