@@ -99,7 +99,8 @@ def order_list(
             | Q(customer__bride_name__icontains=q)
             | Q(customer__groom_name__icontains=q)
         )
-    return with_money(orders).order_by("-signed_at").values(*LIST_FIELDS)
+    rows: QuerySet[Any] = with_money(orders).order_by("-signed_at").values(*LIST_FIELDS)
+    return rows
 
 
 def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:
