@@ -100,15 +100,10 @@ def _for_the_day(shoots, waiting):
     once for the page (links, labels, dates), not by template tags and includes per row."""
     detail, book = link_to("shoots:detail"), link_by("shoots:book", "number")
     statuses, steps = labels(Shoot.Status), dict(BUDGET_CHOICES)
-    people = {name: str(Shoot._meta.get_field(name).verbose_name) for name in Shoot.PEOPLE}
     for shoot in shoots:
         shoot.detail_url = detail(shoot.pk)
         shoot.status_label = statuses.get(shoot.status, shoot.status)
-        shoot.people_rows = [
-            (label, person.display_name)
-            for name, label in people.items()
-            if (person := getattr(shoot, name)) is not None
-        ]
+        shoot.people_rows = [(str(label), p.display_name) for label, p in shoot.people()]
         shoot.outfits_text = ", ".join(str(steps[line.step]) for line in shoot.outfits)
     day = short_dates()
     for order in waiting:
@@ -177,6 +172,10 @@ class BookView(StaffRequired, TemplateView):
         when = WhenForm(request.POST)
         if not when.is_valid():
             return self.render_to_response(self._context(order, when, None), status=400)
+        key = request.POST.get("request_key", "")[:64]
+        if key and (shoot := services.booked_with(order=order, request_key=key)):
+            # The form sent again (a second press): what the first booked, not a move.
+            return self._booked(request, order, shoot)
         form = self._booking_form(order, when, data=request.POST)
         if form.is_valid():
             try:
@@ -189,18 +188,18 @@ class BookView(StaffRequired, TemplateView):
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("The shoot is on the control sheet for %(when)s.")
-                    % {"when": timezone.localtime(shoot.starts_at).strftime("%Y-%m-%d %H:%M")},
-                )
-                return redirect_allowed(
-                    request,
-                    reverse("shoots:detail", kwargs={"pk": shoot.pk}),
-                    _sheet_url(shoot),
-                    order,
-                )
+                return self._booked(request, order, shoot)
         return self.render_to_response(self._context(order, when, form), status=400)
+
+    def _booked(self, request, order, shoot):
+        messages.success(
+            request,
+            _("The shoot is on the control sheet for %(when)s.")
+            % {"when": timezone.localtime(shoot.starts_at).strftime("%Y-%m-%d %H:%M")},
+        )
+        return redirect_allowed(
+            request, reverse("shoots:detail", kwargs={"pk": shoot.pk}), _sheet_url(shoot), order
+        )
 
     def _booking_form(self, order, when, data=None, initial=None):
         starts_at = when.starts_at(order.branch)
