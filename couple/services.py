@@ -82,7 +82,7 @@ def make_link(
     outbox in their language. One link works per order: a new one (sent again, or when the
     proofs are ready) revokes the one before, since the old token cannot be read back."""
     now = now or timezone.now()
-    days = days or settings.STUDIO_COUPLE_LINK_DAYS
+    days = settings.STUDIO_COUPLE_LINK_DAYS if days is None else days
     if not 1 <= days <= 366:
         raise ValidationError({"days": _("A link works between 1 and 366 days.")})
     with transaction.atomic():

@@ -126,7 +126,3 @@ def walk_to_qc(item, by):
     item.refresh_from_db()
     return item
 
-
-@pytest.fixture(autouse=True)
-def _proofs_in_a_temporary_folder(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
