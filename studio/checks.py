@@ -5,7 +5,6 @@ from django.contrib.admin import ModelAdmin
 from django.core import checks
 from django.urls import get_resolver
 
-
 # The project's pages anyone may open (by URL name): the login form itself.
 OPEN_PAGES = {"login"}
 

@@ -125,4 +125,3 @@ def walk_to_qc(item, by):
         item = services.advance_item(item=item, by=by)
     item.refresh_from_db()
     return item
-
