@@ -48,10 +48,11 @@ def _count_bad(address):
 
 
 def _private(response):
-    """The address holds the key: never cached by others, never sent on as a referrer,
-    never indexed."""
+    """The address holds the key: never cached by others, never sent as a referrer to
+    another site (same-origin: a stricter no-referrer makes the browser send `Origin: null`
+    with the page's forms, which the CSRF check refuses), never indexed."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

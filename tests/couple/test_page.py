@@ -39,7 +39,7 @@ def test_it_opens_without_a_login_and_shows_the_timeline(client, order, make_lin
         assert step in text
     assert order.number in text
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_it_speaks_the_couples_language_not_the_browsers(client, order, make_link):
