@@ -361,7 +361,7 @@ class ProductionStep(models.Model):
         return f"{self.item}: {self.from_stage} → {self.to_stage}"
 
 
-def _proof_path(proof: "DesignProof", filename: str) -> str:
+def proof_path(proof: "DesignProof", filename: str) -> str:
     """A name nobody can guess, outside any public folder: proofs are served by views that
     check who asks (the branch's staff, or the couple through their link)."""
     ext = "pdf" if proof.content_type == "application/pdf" else "jpg"
@@ -381,7 +381,7 @@ class DesignProof(models.Model):
     item = models.ForeignKey(
         ProductionItem, on_delete=models.PROTECT, related_name="proofs", verbose_name=_("item")
     )
-    file = models.FileField(_("file"), upload_to=_proof_path, max_length=200)
+    file = models.FileField(_("file"), upload_to=proof_path, max_length=200)
     content_type = models.CharField(max_length=40, editable=False)
     title = models.CharField(_("what it shows"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(

@@ -39,6 +39,7 @@ from .models import (
     ProductionStep,
     ProductLine,
     SelectionSession,
+    proof_path,
 )
 from .selectors import session_minutes
 
@@ -840,26 +841,38 @@ def upload_proof(
 ) -> DesignProof:
     """Keep a layout for the couple to look at. A new version of a layout the couple asked
     to change replaces it (the old one is kept, no longer asked about). The couple sees it
-    once the designer tells them the proofs are ready (`show_proofs`)."""
+    once the designer tells them the proofs are ready (`show_proofs`).
+
+    The file is written before the transaction, never while it holds the order's lock, and
+    removed again when the row is refused (STYLE.md 3: no slow outside call under a lock)."""
     content_type = proof_type(upload)
-    with transaction.atomic():
-        _order, locked = _item_in_production(item, PROOF_STAGES)
-        if locked.product not in PROOFED:
-            raise ValidationError(_("Only albums and enlargements have design proofs."))
-        if replaces is not None:
-            old = DesignProof.objects.select_for_update().get(pk=replaces.pk)
-            if old.item_id != locked.pk:
-                raise ValidationError({"replaces": _("That proof is of another item.")})
-            if old.replaced:
-                raise AlreadyDone(_("Already replaced by a newer version."))
-            old.replaced = True
-            old.save(update_fields=["replaced"])
-        proof = DesignProof(
-            item=locked, content_type=content_type, title=title.strip()[:100], uploaded_by=by
-        )
-        proof.file.save("proof", upload, save=False)
-        proof.save()
-        return proof
+    if item.product not in PROOFED:
+        raise ValidationError(_("Only albums and enlargements have design proofs."))
+    storage = DesignProof._meta.get_field("file").storage
+    name = storage.save(
+        proof_path(DesignProof(item=item, content_type=content_type), upload.name), upload
+    )
+    try:
+        with transaction.atomic():
+            _order, locked = _item_in_production(item, PROOF_STAGES)
+            if replaces is not None:
+                old = DesignProof.objects.select_for_update().get(pk=replaces.pk)
+                if old.item_id != locked.pk:
+                    raise ValidationError({"replaces": _("That proof is of another item.")})
+                if old.replaced:
+                    raise AlreadyDone(_("Already replaced by a newer version."))
+                old.replaced = True
+                old.save(update_fields=["replaced"])
+            return DesignProof.objects.create(
+                item=locked,
+                file=name,
+                content_type=content_type,
+                title=title.strip()[:100],
+                uploaded_by=by,
+            )
+    except Exception:
+        storage.delete(name)
+        raise
 
 
 def show_proofs(*, order: Order, by: Staff, now: datetime | None = None) -> int:

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='DesignProof',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=selection.models._proof_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=selection.models.proof_path, verbose_name='file')),
                 ('content_type', models.CharField(editable=False, max_length=40)),
                 ('title', models.CharField(blank=True, max_length=100, verbose_name='what it shows')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),

@@ -188,3 +188,13 @@ def test_the_couple_approves_and_asks_for_changes_on_their_page(client, album, d
         "Warmer",
     )
     assert response.status_code == 200
+
+
+def test_a_refused_upload_leaves_no_file(album, designer, settings):
+    from pathlib import Path
+
+    ProductionItem.objects.filter(pk=album.pk).update(stage="qc")
+    with pytest.raises(ValidationError, match="Already moved"):
+        services.upload_proof(item=album, upload=tiny_jpeg(), by=designer)
+    assert not DesignProof.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
