@@ -1,7 +1,6 @@
 """The couple's page's messages in both languages (its link, the proofs ready, the code
-by SMS), and the store managers' rights to look at the links in the admin."""
+by SMS). The admin permissions come from studio.permissions (after every migrate)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 TEMPLATES = [
@@ -29,7 +28,6 @@ TEMPLATES = [
         "【{store}】您的验证码为 {code}，15 分钟内有效。如非本人操作，请忽略本短信。"
     )),
 ]  # fmt: skip
-MANAGER = ["view_couplelink"]
 
 
 def forward(apps, schema_editor):
@@ -37,17 +35,6 @@ def forward(apps, schema_editor):
     for key, language, body in TEMPLATES:
         MessageTemplate.objects.get_or_create(
             key=key, language=language, defaults={"channel": "sms", "body": body}
-        )
-    config = apps.get_app_config("couple")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role in ("manager", "chain_manager"):
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="couple", codename__in=MANAGER)
         )
 
 
@@ -60,6 +47,5 @@ class Migration(migrations.Migration):
     dependencies = [
         ("couple", "0001_couple_links"),
         ("followups", "0014_care_rule_finder_indexes"),
-        ("studio", "0012_chain_manager_role"),
     ]
     operations = [migrations.RunPython(forward, backward)]
