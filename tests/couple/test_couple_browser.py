@@ -52,8 +52,9 @@ def test_an_english_couple_follows_their_order_and_approves_a_spread(
     assert phone.get_attribute("[data-testid=step-production]", "data-state") == "current"
     assert phone.get_attribute("[data-testid=step-booked]", "data-state") == "done"
     # The spread is shown, from the page's own address.
-    width = phone.eval_on_selector("[data-testid=proof] img", "img => img.naturalWidth")
-    assert width > 0
+    # Lazy-loaded below the timeline: scrolled to, it loads.
+    phone.locator("[data-testid=proof] img").scroll_into_view_if_needed()
+    phone.wait_for_function("document.querySelector('[data-testid=proof] img').naturalWidth > 0")
     _fits_the_phone(phone)
     phone.click("[data-testid=approve]")
     phone.wait_for_selector("[data-testid=decision]")
