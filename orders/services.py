@@ -613,11 +613,9 @@ def transfer_customer(
         raise ValidationError(errors)
     seen_branch = customer.branch_id
     with transaction.atomic():
-        locked = (
-            Customer.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("branch", "owner")
-            .get(pk=customer.pk)
-        )
+        # Locked alone: a join here would lose the row when the first transfer changed its
+        # branch meanwhile (PostgreSQL re-checks the join against the old branch row).
+        locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
         if locked.branch_id != seen_branch or locked.branch_id == to_branch.pk:
             raise AlreadyDone(
                 _("Already done: this couple is now filed at %(branch)s.")
@@ -674,7 +672,7 @@ def transfer_customer(
         for order in moving:
             Order.objects.filter(pk=order.pk).update(branch=to_branch, owner=owner)
             TransferredOrder.objects.create(
-                transfer=transfer, order=order, **texts.stored(note, "note")
+                transfer=transfer, order=order, note_kind=note[0], note_params=note[1]
             )
         customer_transferred.send(sender=Transfer, transfer=transfer)
         return transfer
