@@ -7,7 +7,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
-from followups.models import CareRule, OutboxMessage
+from followups.models import CareRule, MessageTemplate, OutboxMessage
 from followups.tasks import run_care_rules
 from orders import services as order_services
 from studio import roles
@@ -34,6 +34,12 @@ def test_a_worker_reminds_an_instalment_once_when_the_task_arrives_twice():
         order=order, instalments=[(branch.today() + timedelta(days=1), "6800")], by=owner
     )
     CareRule.objects.update(is_active=False)
+    for language in ("en", "zh-hans"):  # a transactional test starts without the seeds
+        MessageTemplate.objects.update_or_create(
+            key="instalment_reminder",
+            language=language,
+            defaults={"channel": "sms", "body": "{couple}: {amount} due on {due_date}."},
+        )
     CareRule.objects.create(
         key="celery_instalment",
         trigger="instalment_due",
