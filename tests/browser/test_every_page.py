@@ -86,6 +86,7 @@ def _arguments(branch):
         "orders:approval_status": [[a.customer_id, a.pk] for a in approvals],
         "orders:detail": [[n] for n in numbers],
         "orders:planning_document": [[numbers[0]]],
+        "orders:plan": [[numbers[0]]],
         "orders:receipt": [[receipt.order.number, receipt.receipt_no]] if receipt else [],
         "shoots:book": [[o.number] for o in in_state(State.BOOKED)[:1]],
         "shoots:detail": [[pk] for pk in shoot_pks],
