@@ -205,3 +205,10 @@ class ConfirmForm(forms.Form):
 
 class ReworkForm(forms.Form):
     reason = forms.CharField(label=_("What is wrong"), max_length=200)
+
+
+class UploadPhotoForm(forms.Form):
+    """One file of an upload from the browser: its number in shooting order and the JPEG."""
+
+    number = forms.IntegerField(label=_("Photo number"), min_value=1, max_value=100000)
+    file = forms.FileField(label=_("Photo"), allow_empty_file=True)
