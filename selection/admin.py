@@ -4,7 +4,9 @@ from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnl
 
 from .models import (
     Photo,
-    PriceItem, ProductionItem, ProductionLeadTime,
+    PriceItem,
+    ProductionItem,
+    ProductionLeadTime,
     ProductionStep,
     SessionLength,
 )

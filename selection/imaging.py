@@ -45,7 +45,8 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
     if not isinstance(raw, str):
         return None
     try:
-        return datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+        # The camera's clock has no zone: the branch's is given to it by the service.
+        return datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
     except ValueError:
         return None
 

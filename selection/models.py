@@ -1,11 +1,15 @@
 from datetime import timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -361,9 +365,24 @@ class ProductionStep(models.Model):
         return f"{self.item}: {self.from_stage} → {self.to_stage}"
 
 
+class _PhotoStorage(LazyObject):
+    def _setup(self):
+        self._wrapped = storages["photos"]
+
+
+_photos = _PhotoStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _photos._wrapped = empty
+
+
 def photo_storage() -> Storage:
-    """The private storage of the couples' photos (settings.STORAGES["photos"])."""
-    return storages["photos"]
+    """The private storage of the couples' photos (settings.STORAGES["photos"]); looked up
+    when first used, like Django's default storage."""
+    return cast(Storage, _photos)
 
 
 class Photo(models.Model):
@@ -376,9 +395,7 @@ class Photo(models.Model):
         verbose_name=_("selection"),
     )  # fmt: skip
     number = models.PositiveIntegerField(_("photo number"), validators=[MinValueValidator(1)])
-    original = models.FileField(
-        _("original"), storage=photo_storage, max_length=200
-    )
+    original = models.FileField(_("original"), storage=photo_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("bytes"), default=0)
     checksum = models.CharField(_("SHA-256"), max_length=64)
@@ -386,9 +403,7 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(_("height"), default=0)
     orientation = models.PositiveSmallIntegerField(_("EXIF orientation"), default=1)
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
-    thumbnail = models.FileField(
-        _("thumbnail"), storage=photo_storage, blank=True, max_length=200
-    )
+    thumbnail = models.FileField(_("thumbnail"), storage=photo_storage, blank=True, max_length=200)
     preview = models.FileField(_("preview"), storage=photo_storage, blank=True, max_length=200)
     watermarked = models.FileField(
         _("watermarked preview"), storage=photo_storage, blank=True, max_length=200

@@ -147,9 +147,7 @@ def add_photo(
                     _("This order is %(state)s: its photos cannot be changed now.")
                     % {"state": locked.get_state_display()}
                 )
-            session, _new = SelectionSession.objects.select_for_update().get_or_create(
-                order=locked
-            )
+            session, _new = SelectionSession.objects.select_for_update().get_or_create(order=locked)
             found = _already(session, number=number, checksum=checksum)
             if found is not None:
                 storage.delete(stored)
@@ -232,9 +230,7 @@ def process_photo(*, photo_id: int, now: datetime | None = None) -> bool:
 def process_waiting(*, session: SelectionSession) -> int:
     """Queue the job again for the session's photos without previews (a worker that was
     down). Returns how many were queued."""
-    waiting = list(
-        session.photos.filter(processed_at__isnull=True).values_list("pk", flat=True)
-    )
+    waiting = list(session.photos.filter(processed_at__isnull=True).values_list("pk", flat=True))
     for pk in waiting:
         _queue_processing(pk)
     return len(waiting)

@@ -189,12 +189,16 @@ PHOTOS_ROOT = Path(os.environ.get("STUDIO_PHOTOS_ROOT", BASE_DIR / "var" / "phot
 if os.environ.get("S3_BUCKET"):
     _photos = {
         "BACKEND": _media["BACKEND"],
-        "OPTIONS": {**_media["OPTIONS"], "location": "photos"},
+        "OPTIONS": {
+            **_media["OPTIONS"],
+            "bucket_name": os.environ.get("S3_PHOTOS_BUCKET") or os.environ["S3_BUCKET"],
+            "location": "photos",
+        },
     }
 else:
     _photos = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PHOTOS_ROOT, "base_url": None},
+        "BACKEND": "selection.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PHOTOS_ROOT},
     }
 STORAGES = {
     "default": _media,
