@@ -11,7 +11,7 @@
     texts[el.dataset.key] = el.textContent;
   });
   function fmt(text, params) {
-    return text.replace(/%\((\w+)\)s/g, function (_, key) { return params[key]; });
+    return text.replace(/\{(\w+)\}/g, function (_, key) { return params[key]; });
   }
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var input = form.querySelector("#id_files");
