@@ -147,21 +147,25 @@ def photo_folder(tmp_path, settings):
 
 
 @pytest.fixture
-def upload(photo_folder, consultant, django_capture_on_commit_callbacks):
+def upload(photo_folder, consultant, monkeypatch, django_capture_on_commit_callbacks):
     """upload(order, number, data=None, name=...) -> (photo, created), the previews made
-    as the Celery job would (its task runs eagerly here on commit)."""
+    as the Celery job would (the job's queueing is recorded, not sent)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from selection import photos
 
+    queued = []
+    monkeypatch.setattr(photos, "_queue_processing", queued.append)
+
     def do(order, number, data=None, name=None, by=None, process=True):
         data = data if data is not None else make_jpeg(color=(number * 7 % 255, 90, 60))
         file = SimpleUploadedFile(name or f"IMG_{number:04d}.JPG", data, "image/jpeg")
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        before = len(queued)
+        with django_capture_on_commit_callbacks(execute=True):
             result = photos.add_photo(order=order, number=number, upload=file, by=by or consultant)
         if process and result[1]:
             photos.process_photo(photo_id=result[0].pk)
-        assert len(callbacks) == (1 if result[1] else 0)
+        assert queued[before:] == ([result[0].pk] if result[1] else [])
         return result
 
     return do
