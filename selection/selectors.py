@@ -395,3 +395,19 @@ def photo_grid(session: SelectionSession) -> list[Tile]:
         )
         for pk, number, processed_at in rows
     ]
+
+
+def awaiting_photos(orders: QuerySet[Order], *, branch: Branch) -> QuerySet[Order]:
+    """The branch's orders shot and not yet signed (`orders` already scoped), newest
+    first, with how many photos each has and how many have their previews: one query."""
+    return (
+        orders.filter(branch=branch, state__in=(State.SHOT, State.SELECTING))
+        .select_related("customer")
+        .annotate(
+            photo_total=Count("selection__photos"),
+            photo_ready=Count(
+                "selection__photos", filter=Q(selection__photos__processed_at__isnull=False)
+            ),
+        )
+        .order_by("-pk")
+    )

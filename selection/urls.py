@@ -24,6 +24,7 @@ urlpatterns = [
     path("session/<str:number>/start/", views.StartView.as_view(), name="start"),
     path("session/<str:number>/reopen/", views.ReopenView.as_view(), name="reopen"),
     path("session/<str:number>/send/", views.SendView.as_view(), name="send"),
+    path("photos/", views.PhotoOrdersView.as_view(), name="photo_orders"),
     path("photos/<str:number>/", views.PhotosView.as_view(), name="photos"),
     path("photos/<str:number>/list/", views.PhotoListView.as_view(), name="photo_list"),
     path("photos/<str:number>/upload/", views.UploadPhotoView.as_view(), name="upload_photo"),

@@ -584,6 +584,20 @@ class PhotosMixin(StaffRequired):
         )
 
 
+class PhotoOrdersView(StaffRequired, TemplateView):
+    """The couples shot and not yet signed at the branch: where their photos go."""
+
+    roles = PHOTO_ROLES
+    template_name = "selection/photo_orders.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs):
+        orders = selectors.awaiting_photos(
+            self.scoped(Order.objects.all()), branch=self.request.branch
+        )
+        return super().get_context_data(orders=orders[:200], **kwargs)
+
+
 class PhotosView(PhotosMixin, TemplateView):
     """Upload the session's photos from the browser: one file a request, with a progress
     bar; files already there are skipped, so an interrupted upload is started again."""
