@@ -40,12 +40,17 @@ def test_the_job_makes_a_small_thumbnail_and_an_upright_preview(shot_order, uplo
     assert max(_image(photo.watermarked).size) == imaging.WATERMARKED
 
 
-def test_a_noisy_big_photo_still_has_a_thumbnail_under_60_kb():
+def test_a_noisy_big_photo_still_has_a_thumbnail_under_60_kb(monkeypatch):
     noise = Image.merge("RGB", [Image.effect_noise((2400, 1600), 90) for _ in range(3)])
     out = io.BytesIO()
     noise.save(out, "JPEG", quality=95)
     made = imaging.derivatives(io.BytesIO(out.getvalue()), watermark_text="x", font_path="")
     assert len(made["thumbnail"]) < imaging.THUMBNAIL_MAX_BYTES
+    # The quality steps down until the thumbnail fits (a ceiling this noise overflows).
+    monkeypatch.setattr(imaging, "THUMBNAIL_MAX_BYTES", 30_000)
+    small = Image.merge("RGB", [Image.effect_noise((360, 240), 90) for _ in range(3)])
+    assert len(imaging._jpeg(small, 75, small=True)) >= 30_000
+    assert len(imaging._thumbnail_bytes(small)) < 30_000
 
 
 def test_the_watermark_is_the_branchs_signature(shot_order, upload, branch, monkeypatch):

@@ -4,12 +4,18 @@ photos (field staff included: photos are not money or phones)."""
 import pytest
 from django.urls import reverse
 
-from selection.views import PHOTO_ROLES
 from studio import roles
 
 pytestmark = pytest.mark.django_db
 
-REFUSED = sorted(set(roles.ALL) - PHOTO_ROLES - {roles.CHAIN_MANAGER})
+# Everyone but the photographer, the retoucher, the consultant and the store manager (head
+# office works in the admin, not at a branch's pages).
+ALLOWED = {roles.PHOTOGRAPHER, roles.RETOUCHER, roles.SELECTION_CONSULTANT, roles.MANAGER}
+REFUSED = sorted(set(roles.ALL) - ALLOWED - {roles.CHAIN_MANAGER})
+
+
+def test_the_refused_roles_are_every_other_role():
+    assert len(REFUSED) == len(roles.ALL) - 5
 
 
 def _url(photo, kind):
