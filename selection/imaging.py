@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFile, ImageFont, ImageOps, UnidentifiedImageError
 
 # Long sides in pixels. The grid shows tiles of about 180 px; a 2x screen wants 360.
 THUMBNAIL = 360
@@ -51,6 +51,17 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
         return None
 
 
+def _load_to_the_end(image: Image.Image) -> None:
+    """Decode, refusing a file cut short even when WeasyPrint, imported by the PDF views,
+    has told Pillow to pad truncated images (a process-wide switch it sets at import)."""
+    padding = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = padding
+
+
 def read(file: IO[bytes]) -> Facts:
     """The size, EXIF orientation and time of a JPEG. The whole file is decoded (at an
     eighth of its size, which JPEG allows cheaply), so a file cut short by a failed copy is
@@ -62,7 +73,7 @@ def read(file: IO[bytes]) -> Facts:
             width, height = image.size
             exif = image.getexif()
             image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-            image.load()
+            _load_to_the_end(image)
     except BadPhoto:
         raise
     except UnidentifiedImageError as exc:

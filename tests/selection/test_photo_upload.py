@@ -84,6 +84,18 @@ def test_bad_files_are_refused_and_nothing_is_kept(
     assert not photo_folder.exists() or not any(photo_folder.rglob("*.jpg"))
 
 
+def test_a_cut_file_is_refused_even_after_weasyprint_pads_truncated_images(
+    shot_order, consultant, photo_folder, monkeypatch
+):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    cut = make_jpeg(size=(400, 300))[:-700]
+    with pytest.raises(ValidationError, match="is broken or cut short"):
+        photos.add_photo(order=shot_order, number=1, upload=_file(cut), by=consultant)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
 def test_a_huge_file_is_refused(shot_order, consultant, photo_folder, settings):
     settings.STUDIO_PHOTO_MAX_BYTES = 1000
     with pytest.raises(ValidationError, match="is larger than"):
