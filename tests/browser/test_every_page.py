@@ -93,6 +93,10 @@ def _arguments(branch):
         "selection:book": [[o.number] for o in in_state(State.SHOT)[:1]],
         "selection:session": [[o.number] for o in in_state(State.SELECTING)[:1]],
         "selection:confirm": [[o.number] for o in in_state(State.SELECTING)[:1]],
+        "selection:photos": [[o.number] for o in in_state(State.SHOT, State.SELECTING)[:1]],
+        "selection:photo_list": [[o.number] for o in in_state(State.SHOT)[:1]],
+        # The demo has no photo files: the files are served in tests/selection.
+        "selection:photo": [],
         "selection:production_list": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
         "selection:proofs": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
         "couple:links": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],

@@ -24,7 +24,13 @@ from demo_studio import chain as demo
 from followups.models import SmsSignature
 from orders.models import ImmutableEntry, Instalment, PlanRevision, Transfer, TransferredOrder
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
-from selection.models import ProductionItem, ProductionLeadTime, SessionLength
+from selection.models import (
+    Photo,
+    ProductionItem,
+    ProductionLeadTime,
+    SelectionSession,
+    SessionLength,
+)
 from shoots.models import CalendarFeed, TimeBudget
 from studio import roles
 from studio.admin import CHAIN_WIDE, UNDECLARED, branch_path_of, scope_queryset
@@ -127,6 +133,11 @@ def _fill_in(b1, b2):
             discount=100,
             requested_by=clerk,
         )
+        session = SelectionSession.objects.filter(order__branch=branch).first()
+        Photo.objects.create(
+            session=session, number=9999, original="o.jpg", checksum=f"{branch.pk:064d}",
+            uploaded_by=clerk,
+        )  # fmt: skip
         only_here = Package.objects.create(
             name=f"Only at {branch.code}", code=f"only-{branch.code}", price=1000, floor_price=900
         )
