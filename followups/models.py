@@ -205,8 +205,13 @@ class MessageTemplate(models.Model):
         if not template_is_valid(self.body):
             raise ValueError(f"Template {self} has an unknown or malformed placeholder.")
         values = dict.fromkeys(PLACEHOLDERS, "") | context
+        return {name: str(values[name]) for name in self.parameter_names()}
+
+    def parameter_names(self):
+        """The placeholders the text uses, once each, in the order it uses them (the order
+        of a positional gateway template's {1}, {2}...)."""
         names = [name for _text, name, _spec, _conv in string.Formatter().parse(self.body)]
-        return {name: str(values[name]) for name in names if name}
+        return list(dict.fromkeys(name for name in names if name))
 
 
 def template_is_valid(body):
@@ -291,6 +296,8 @@ class OutboxMessage(Kept):
     claimed_by = models.CharField(_("claimed by worker"), max_length=100, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     gateway_id = models.CharField(_("gateway's id"), max_length=100, blank=True)
+    # Set just before the gateway is called: a claim without it never reached the gateway.
+    called_at = models.DateTimeField(_("gateway called at"), null=True, blank=True)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
 
     class Meta:

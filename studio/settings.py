@@ -318,6 +318,14 @@ ALIBABA_SMS_ENDPOINT = os.environ.get("ALIBABA_SMS_ENDPOINT", "https://dysmsapi.
 ALIBABA_CLOUD_ACCESS_KEY_ID = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
 ALIBABA_CLOUD_ACCESS_KEY_SECRET = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
 ALIBABA_SMS_TIMEOUT = float(os.environ.get("ALIBABA_SMS_TIMEOUT", "10"))
+# Tencent Cloud SMS (API 3.0): the key pair under the names Tencent's own tools read; the
+# SDK app id is the chain's unless a branch's gateway names its own.
+TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID", "")
+TENCENTCLOUD_SECRET_KEY = os.environ.get("TENCENTCLOUD_SECRET_KEY", "")
+TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_TIMEOUT = float(os.environ.get("TENCENT_SMS_TIMEOUT", "10"))
 
 # Throttled logins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked for AXES_COOLOFF_MINUTES — on the login page and
