@@ -16,6 +16,8 @@ from .models import (
     MessageTemplate,
     OutboxMessage,
     SmsSignature,
+    SmsTemplateCode,
+    WeChatTemplate,
 )
 
 
@@ -44,10 +46,34 @@ class MessageTemplateAdmin(HistoryAdmin):
 
 @admin.register(SmsSignature)
 class SmsSignatureAdmin(BranchScopedAdmin, admin.ModelAdmin):
-    """A branch's SMS signature (签名), exactly as registered with the SMS provider."""
+    """A branch's SMS gateway: its provider, its signature (签名) exactly as registered
+    there, and Tencent's SDK app id. Store managers edit their own branch's."""
 
     branch_path = "branch"
-    list_display = ["branch", "sign_name"]
+    list_display = ["branch", "provider", "sign_name", "sdk_app_id"]
+    list_filter = ["provider"]
+
+
+@admin.register(SmsTemplateCode)
+class SmsTemplateCodeAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    """The codes a provider gave a branch's registered templates, per template and
+    language. Store managers keep their own branch's."""
+
+    branch_path = "branch"
+    list_display = ["branch", "provider", "template_key", "language", "code"]
+    list_filter = ["provider", "language", "branch"]
+    search_fields = ["template_key", "code"]
+    list_select_related = ["branch"]
+
+
+@admin.register(WeChatTemplate)
+class WeChatTemplateAdmin(admin.ModelAdmin):
+    """The templates registered at the chain's WeChat Official Account, and which
+    placeholders fill their fields: head office's (one account for the chain)."""
+
+    list_display = ["template_key", "language", "template_id"]
+    list_filter = ["language"]
+    search_fields = ["template_key", "template_id"]
 
 
 class TemplateFilter(admin.SimpleListFilter):

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from .backends import CANNOT_TELL, NEVER_RECEIVED, Lookup, NotSent
 from .gateways import sms_route
-from .models import Channel
+from .models import Channel, SmsProvider
 
 VERSION = "2017-05-25"
 CHINA = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -82,7 +82,7 @@ class AlibabaSmsBackend:
     def send(self, message) -> str:
         if message.channel != Channel.SMS:
             raise NotSent(f"Alibaba Cloud SMS cannot send {message.channel}", retry=False)
-        route = sms_route(message, provider="alibaba")
+        route = sms_route(message, provider=SmsProvider.ALIBABA)
         answer = self._call(
             {
                 "Action": "SendSms",

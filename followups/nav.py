@@ -5,4 +5,9 @@ from studio import roles
 NAV = [
     (_("My calls"), "followups:tasks", roles.CALLS_CUSTOMERS | roles.FRONT_DESK),
     (_("Care rules"), "followups:care_rules", {roles.MANAGER}),
+    (
+        _("Messages to check"),
+        "followups:messages_to_check",
+        {roles.CUSTOMER_SERVICE, roles.MANAGER},
+    ),
 ]

@@ -189,7 +189,7 @@ def _address(customer: Customer, channel: str) -> str:
     """Where the message goes. Customers have no e-mail address on file yet."""
     addresses: dict[str, str] = {
         Channel.SMS: customer.phones[0] if customer.phones else "",
-        Channel.WECHAT: customer.wechat,
+        Channel.WECHAT: customer.wechat_openid,
         Channel.LETTER: customer.address,
     }
     return addresses.get(channel, "")
@@ -235,7 +235,7 @@ def queue_message(
     elif template.marketing and not customer.marketing_consent:
         message.skip_reason = Skip.NO_CONSENT
     elif not message.to:
-        message.skip_reason = Skip.NO_ADDRESS
+        message.skip_reason = Skip.NO_OPENID if channel == Channel.WECHAT else Skip.NO_ADDRESS
     else:
         context = {
             "couple": str(customer),

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from .backends import CANNOT_TELL, Lookup, NotSent
 from .gateways import sms_route
-from .models import Channel, MessageTemplate
+from .models import Channel, MessageTemplate, SmsProvider
 
 SERVICE = "sms"
 VERSION = "2021-01-11"
@@ -110,7 +110,7 @@ class TencentSmsBackend:
     def send(self, message) -> str:
         if message.channel != Channel.SMS:
             raise NotSent(f"Tencent Cloud SMS cannot send {message.channel}", retry=False)
-        route = sms_route(message, provider="tencent")
+        route = sms_route(message, provider=SmsProvider.TENCENT)
         answer = self._call(
             "SendSms",
             {
@@ -139,7 +139,7 @@ class TencentSmsBackend:
         """A receipt with our SessionContext since the claim: sent. None yet: ask again
         (NoAnswer) until RECEIPT_WAIT has passed, then a person settles it."""
         claimed = message.claimed_at or message.created_at
-        route = sms_route(message, provider="tencent")
+        route = sms_route(message, provider=SmsProvider.TENCENT)
         begin = int((claimed - timedelta(minutes=1)).timestamp())
         offset = 0
         while True:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
 from demo_studio import chain as demo
-from followups.models import SmsSignature
+from followups.models import SmsSignature, SmsTemplateCode, WeChatTemplate
 from orders.models import ImmutableEntry
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import ProductionItem, ProductionLeadTime, SessionLength
@@ -86,6 +86,9 @@ def _fill_in(b1, b2):
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=3)
     AccessFailureLog.objects.create(**seen, locked_out=False)
     AccessLog.objects.create(**seen)
+    WeChatTemplate.objects.create(
+        template_key="visit_not_booked", language="zh-hans", template_id="t", fields={"a": "couple"}
+    )
     for branch in (b1, b2):
         staff = Staff.objects.filter(branches=branch).exclude(
             branches__in=[b1 if branch == b2 else b2]
@@ -94,6 +97,13 @@ def _fill_in(b1, b2):
         SessionLength.objects.get_or_create(branch=branch)
         ProductionLeadTime.objects.get_or_create(branch=branch)
         SmsSignature.objects.get_or_create(branch=branch, defaults={"sign_name": branch.name})
+        SmsTemplateCode.objects.get_or_create(
+            branch=branch,
+            provider="alibaba",
+            template_key="visit_not_booked",
+            language="zh-hans",
+            defaults={"code": "SMS_1"},
+        )
         TimeBudget.objects.get_or_create(branch=branch, step="makeup", defaults={"minutes": 50})
         CalendarFeed.objects.get_or_create(staff=clerk)
         Leave.objects.create(
