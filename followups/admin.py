@@ -13,6 +13,7 @@ from .models import (
     CareRule,
     Complaint,
     Holiday,
+    InboundReply,
     MessageTemplate,
     OutboxMessage,
     SmsSignature,
@@ -74,6 +75,26 @@ class WeChatTemplateAdmin(admin.ModelAdmin):
     list_display = ["template_key", "language", "template_id"]
     list_filter = ["language"]
     search_fields = ["template_key", "template_id"]
+
+
+@admin.register(InboundReply)
+class InboundReplyAdmin(admin.ModelAdmin):
+    """What customers texted back, and whose marketing consent an opt-out withdrew:
+    written by the gateways' callbacks only, kept as the record of the withdrawal."""
+
+    list_display = ["received_at", "phone", "text", "provider", "opt_out"]
+    list_filter = ["opt_out", "provider"]
+    search_fields = ["phone"]
+    readonly_fields = [f.name for f in InboundReply._meta.fields] + ["customers"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TemplateFilter(admin.SimpleListFilter):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
 from demo_studio import chain as demo
-from followups.models import SmsSignature, SmsTemplateCode, WeChatTemplate
+from followups.models import InboundReply, SmsSignature, SmsTemplateCode, WeChatTemplate
 from orders.models import ImmutableEntry
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import ProductionItem, ProductionLeadTime, SessionLength
@@ -86,6 +86,10 @@ def _fill_in(b1, b2):
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=3)
     AccessFailureLog.objects.create(**seen, locked_out=False)
     AccessLog.objects.create(**seen)
+    InboundReply.objects.create(
+        provider="alibaba", channel="sms", phone="13900000000", text="TD",
+        received_at=timezone.now(), opt_out=True,
+    )  # fmt: skip
     WeChatTemplate.objects.create(
         template_key="visit_not_booked", language="zh-hans", template_id="t", fields={"a": "couple"}
     )
