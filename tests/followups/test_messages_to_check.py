@@ -50,6 +50,13 @@ def test_it_lists_the_branchs_messages_to_check(login, customer_service, custome
     assert reverse("followups:settle_message", args=[message.pk]) in response.text
 
 
+def test_customer_service_find_it_in_their_menu_and_managers_on_the_care_rules_page(
+    login, customer_service, manager
+):
+    assert URL in login(customer_service).get(reverse("followups:tasks")).text
+    assert URL in login(manager).get(reverse("followups:care_rules")).text
+
+
 def test_it_was_sent_records_it_sent_and_who_said_so(login, customer_service, customer):
     message = _check(customer)
     url = reverse("followups:settle_message", args=[message.pk])
