@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -21,7 +21,7 @@ from studio.listing import labels, link_by, link_to, short_dates
 from studio.models import Staff
 from studio.polling import PolledPage
 from studio.services import AlreadyDone
-from studio.validators import validate_sane_date
+from studio.views import day_asked
 
 from . import selectors, services
 from .calendar import render_feed
@@ -52,21 +52,12 @@ LOOK_ROLES = DAY_ROLES | {roles.DRESS_STYLIST}
 VISIT_ROLES = {roles.RECEPTIONIST, roles.SELECTION_CONSULTANT, roles.MANAGER, roles.DISPATCHER}
 
 
-def _day(value, default):
-    try:
-        day = date.fromisoformat(value) if value else default
-        validate_sane_date(day)
-    except (ValueError, ValidationError):
-        return default
-    return day
-
-
 class SheetMixin(StaffRequired):
     roles = SHEET_ROLES
 
     def filters(self):
         branch = self.request.branch
-        day = _day(self.request.GET.get("date"), branch.today())
+        day = day_asked(self.request, branch.today())
         staff = None
         if self.request.GET.get("staff", "").isdigit():
             staff = Staff.objects.filter(pk=self.request.GET["staff"], branches=branch).first()
@@ -527,7 +518,7 @@ class TomorrowView(StaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         branch = self.request.branch
-        day = _day(self.request.GET.get("date"), branch.today() + timedelta(days=1))
+        day = day_asked(self.request, branch.today() + timedelta(days=1))
         shoots = list(selectors.shoots_on(branch=branch, day=day, statuses=[Shoot.Status.PLANNED]))
         selectors.with_arrival(shoots)
         return super().get_context_data(
