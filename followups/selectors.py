@@ -55,3 +55,12 @@ def complaints_for(customer: Customer) -> list[Complaint]:
     return list(
         Complaint.objects.filter(customer=customer).select_related("logged_by", "owner", "order")
     )
+
+
+def messages_to_check(queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
+    """Messages "Sent or not?", oldest first, with what the page shows of each."""
+    return (
+        queryset.filter(status=OutboxMessage.Status.CHECK)
+        .select_related("customer", "branch")
+        .order_by("created_at", "pk")
+    )

@@ -255,6 +255,7 @@ class CustomerForm(forms.ModelForm):
             "groom_birthday",
             "groom_birthday_is_lunar",
             "wechat",
+            "wechat_openid",
             "address",
             "wedding_date",
             "notes",

@@ -105,13 +105,13 @@ def test_without_the_customers_language_the_sites_language_is_used(customer):
     assert "This is Li Na" in _queue(customer).body
 
 
-def test_a_wechat_message_without_a_wechat_id_is_not_sent(customer):
+def test_a_wechat_message_to_a_couple_without_an_openid_is_not_sent(customer):
     MessageTemplate.objects.create(
         key="greeting", language="zh-hans", channel="wechat", body="{couple}，早上好"
     )
     message = _queue(customer, key="greeting")
     assert message.status == OutboxMessage.Status.SKIPPED
-    assert message.skip_reason == OutboxMessage.SkipReason.NO_ADDRESS
+    assert message.skip_reason == OutboxMessage.SkipReason.NO_OPENID
 
 
 def test_a_template_with_an_unknown_placeholder_is_not_sent(customer):

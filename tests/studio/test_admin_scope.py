@@ -21,7 +21,7 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSch
 
 from couple import services as couple_services
 from demo_studio import chain as demo
-from followups.models import SmsSignature
+from followups.models import InboundReply, SmsSignature, SmsTemplateCode, WeChatTemplate
 from orders.models import ImmutableEntry, Instalment, PlanRevision, Transfer, TransferredOrder
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import (
@@ -94,6 +94,13 @@ def _fill_in(b1, b2):
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=3)
     AccessFailureLog.objects.create(**seen, locked_out=False)
     AccessLog.objects.create(**seen)
+    InboundReply.objects.create(
+        provider="alibaba", channel="sms", phone="13900000000", text="TD",
+        received_at=timezone.now(), opt_out=True,
+    )  # fmt: skip
+    WeChatTemplate.objects.create(
+        template_key="visit_not_booked", language="zh-hans", template_id="t", fields={"a": "couple"}
+    )
     for branch in (b1, b2):
         staff = Staff.objects.filter(branches=branch).exclude(
             branches__in=[b1 if branch == b2 else b2]
@@ -102,6 +109,13 @@ def _fill_in(b1, b2):
         SessionLength.objects.get_or_create(branch=branch)
         ProductionLeadTime.objects.get_or_create(branch=branch)
         SmsSignature.objects.get_or_create(branch=branch, defaults={"sign_name": branch.name})
+        SmsTemplateCode.objects.get_or_create(
+            branch=branch,
+            provider="alibaba",
+            template_key="visit_not_booked",
+            language="zh-hans",
+            defaults={"code": "SMS_1"},
+        )
         TimeBudget.objects.get_or_create(branch=branch, step="makeup", defaults={"minutes": 50})
         CalendarFeed.objects.get_or_create(staff=clerk)
         Leave.objects.create(
