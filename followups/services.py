@@ -16,13 +16,22 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from studio import roles, texts
 from studio.models import Branch, Customer, Staff, Visit
+from studio.selectors import has_consent
 from studio.services import AlreadyDone, responsible_for
 from studio.texts import Words
 
 from . import texts as care_texts
 from . import triggers
 from .backends import NotSent, get_backend, look_up
-from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
+from .models import (
+    CallTask,
+    CareRule,
+    Channel,
+    Complaint,
+    MessageTemplate,
+    OutboxMessage,
+    Purpose,
+)
 from .triggers import FINDERS, Fact
 
 log = logging.getLogger(__name__)
@@ -206,8 +215,9 @@ def queue_message(
 
     Queuing the same occasion again returns the first message. The text comes from the
     manager's template in the customer's language. Nothing is sent at night: SMS and WeChat
-    wait until 09:00 branch time. A marketing template is not sent to a customer without
-    marketing consent, and a switched-off template or a missing address sends nothing;
+    wait until 09:00 branch time. An offer or a greeting (a template whose purpose is
+    marketing or care) is sent only with the customer's consent for that purpose on the
+    template's channel (PIPL; service notices need none), and a switched-off template or a missing address sends nothing;
     those are recorded as not sent, with the reason (`skip_reason`).
     """
     existing = OutboxMessage.objects.filter(customer=customer, occasion=occasion).first()
@@ -223,7 +233,7 @@ def queue_message(
         to=_address(customer, channel),
         template_key=key,
         occasion=occasion,
-        marketing=bool(template and template.marketing),
+        purpose=template.purpose if template else Purpose.SERVICE,
         send_after=outside_quiet_hours(
             send_after or timezone.now(), branch=branch, channel=channel
         ),
@@ -231,7 +241,9 @@ def queue_message(
     Skip = OutboxMessage.SkipReason
     if template is None:
         message.skip_reason = Skip.NO_TEMPLATE
-    elif template.marketing and not customer.marketing_consent:
+    elif template.purpose != Purpose.SERVICE and not has_consent(
+        customer, purpose=template.purpose, channel=channel
+    ):
         message.skip_reason = Skip.NO_CONSENT
     elif not message.to:
         message.skip_reason = Skip.NO_ADDRESS

@@ -258,7 +258,6 @@ class CustomerForm(forms.ModelForm):
             "address",
             "wedding_date",
             "notes",
-            "marketing_consent",
             "language",
         ]
         labels = {

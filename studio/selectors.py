@@ -5,13 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Field, Q, QuerySet
+from django.db.models import BooleanField, Field, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .middleware import StaffRequest
 from .models import (
     Branch,
+    ConsentChannel,
+    ConsentEvent,
+    ConsentPurpose,
     Customer,
     CustomerChange,
     DiscountApproval,
@@ -169,3 +172,69 @@ def customer_changes(customer: Customer, *, limit: int = 50) -> list[FileChange]
         changes.append(FileChange(row.at, row.staff, label, row.old or "—", row.new or "—"))
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]
+
+
+# --- Consent (PIPL): the latest record per customer, purpose and channel ---
+
+
+def consent_given(purpose: str, channel: str, *, customer: str = "pk") -> Subquery:
+    """An expression for a customer queryset: True when the latest consent record of
+    `purpose` on `channel` is a grant, False when it is a withdrawal, None when never
+    asked. One index probe per row (index `consent_latest`), no query per customer:
+    `customers.alias(ok=consent_given(...)).filter(ok=True)`."""
+    latest = ConsentEvent.objects.filter(
+        customer=OuterRef(customer), purpose=purpose, channel=channel
+    ).order_by("-pk")
+    return Subquery(latest.values("granted")[:1], output_field=BooleanField())
+
+
+@dataclass
+class Consent:
+    """The consent in force for one purpose on one channel, with the record that set it."""
+
+    purpose: str
+    channel: str
+    event: ConsentEvent | None
+
+    @property
+    def granted(self) -> bool:
+        return bool(self.event and self.event.granted)
+
+    @property
+    def purpose_label(self) -> str:
+        return str(ConsentPurpose(self.purpose).label)
+
+    @property
+    def channel_label(self) -> str:
+        return str(ConsentChannel(self.channel).label)
+
+
+def consents_of(customer: Customer) -> list[Consent]:
+    """Every purpose × channel with the record in force (None: never asked), in the order
+    of the choices. One query: a customer has a handful of records."""
+    latest: dict[tuple[str, str], ConsentEvent] = {}
+    for event in ConsentEvent.objects.filter(customer=customer).order_by("pk"):
+        latest[(event.purpose, event.channel)] = event
+    return [
+        Consent(p, c, latest.get((p, c)))
+        for p in ConsentPurpose.values
+        for c in ConsentChannel.values
+    ]
+
+
+def has_consent(customer: Customer, *, purpose: str, channel: str) -> bool:
+    """Whether the customer's latest record for `purpose` on `channel` is a grant."""
+    latest = (
+        ConsentEvent.objects.filter(customer=customer, purpose=purpose, channel=channel)
+        .order_by("-pk")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(latest)
+
+
+def consent_history(customer: Customer) -> QuerySet[ConsentEvent]:
+    """Every consent record of the customer, newest first, with who recorded it."""
+    return (
+        ConsentEvent.objects.filter(customer=customer).select_related("recorded_by").order_by("-pk")
+    )
