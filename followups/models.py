@@ -284,6 +284,7 @@ class OutboxMessage(Kept):
         NO_CONSENT = "no_consent", _("No consent for this purpose on this channel")
         NO_ADDRESS = "no_address", _("No address on file for this channel")
         BAD_TEMPLATE = "bad_template", _("The template has an unknown placeholder")
+        ERASED = "erased", _("The customer's personal data was erased")
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(

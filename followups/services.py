@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from studio import roles, texts
 from studio.models import Branch, Customer, Staff, Visit
-from studio.selectors import has_consent
+from studio.selectors import consents_in_force, has_consent
 from studio.services import AlreadyDone, responsible_for
 from studio.texts import Words
 
@@ -342,7 +342,15 @@ def _claim(*, now: datetime, worker: str, size: int) -> list[OutboxMessage]:
             .order_by("send_after", "pk")[:size]
         )
         claimed = []
+        consents = consents_in_force(m.customer_id for m in due if m.purpose != Purpose.SERVICE)
         for message in due:
+            if message.purpose != Purpose.SERVICE and (
+                (message.customer_id, message.purpose, message.channel) not in consents
+            ):  # consent withdrawn since it was queued (PIPL: at any time)
+                message.status = OutboxMessage.Status.SKIPPED
+                message.skip_reason = OutboxMessage.SkipReason.NO_CONSENT
+                message.save(update_fields=["status", "skip_reason"])
+                continue
             later = outside_quiet_hours(now, branch=message.branch, channel=message.channel)
             if later != now:  # queued in the day, found at night: wait for the morning
                 message.send_after = later
@@ -723,3 +731,26 @@ def follow_up_visit(*, visit: Visit, staff: Staff) -> None:
         outcome=care_texts.BOOKED_LATER(),
         by=staff,
     )
+
+
+# --- Erasure on the customer's request (PIPL; studio.services.erase_customer) ---
+
+ERASED = "—"
+
+
+def erase_customer_aftercare(*, customer: Customer) -> None:
+    """Aftercare's rows of an erased couple: queued messages are not sent (skipped, with
+    the reason), every message loses its address, text and parameters, open calls are
+    cancelled and what callers noted goes, complaints keep that they happened but not
+    what was said. Runs in erase_customer's transaction (studio.signals.customer_erased)."""
+    messages = OutboxMessage.objects.filter(customer=customer)
+    messages.filter(status=OutboxMessage.Status.QUEUED).update(
+        status=OutboxMessage.Status.SKIPPED, skip_reason=OutboxMessage.SkipReason.ERASED
+    )
+    messages.update(to="", body="", params={})
+    calls = CallTask.objects.filter(customer=customer)
+    calls.filter(status=CallTask.Status.OPEN).update(status=CallTask.Status.CANCELLED)
+    calls.exclude(outcome="").update(outcome=ERASED)
+    complaints = Complaint.objects.filter(customer=customer)
+    complaints.update(text=ERASED)
+    complaints.exclude(resolution="").update(resolution=ERASED)

@@ -9,11 +9,13 @@ from typing import Any, cast
 from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders.models import Order, State
 from studio import roles
 from studio.listing import labels
-from studio.models import Branch, Staff, couple_name
+from studio.models import Branch, Customer, Staff, couple_name
+from studio.selectors import DataSection, data_section
 from studio.texts import Params
 
 from . import facts, texts
@@ -333,3 +335,21 @@ def late_orders(*, now: datetime) -> list[tuple[Order, date]]:
             if order.pk not in late or day < late[order.pk][1]:
                 late[order.pk] = (order, day)
     return list(late.values())
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """Selection's part of a customer's export: the sessions and what is made."""
+    return [
+        data_section(
+            "selections",
+            gettext_lazy("Photo selections"),
+            SelectionSession.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "appointment_at", "photo_count", "signed_at", "upsell_discount"],
+        ),
+        data_section(
+            "production",
+            gettext_lazy("Production items"),
+            ProductionItem.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "name", "product", "size", "pages", "stage"],
+        ),
+    ]

@@ -579,6 +579,25 @@ def withdraw_consent(
     )
 
 
+def record_consents(
+    customer: Customer,
+    *,
+    purpose: str,
+    channels: Iterable[str],
+    granted: bool,
+    source: str,
+    by: Staff | None = None,
+) -> list[ConsentEvent]:
+    """The front desk's form: one decision for one purpose on several channels, all
+    recorded or none."""
+    record = grant_consent if granted else withdraw_consent
+    with transaction.atomic():
+        return [
+            record(customer, purpose=purpose, channel=channel, source=source, by=by)
+            for channel in channels
+        ]
+
+
 def consents_of(customer: Customer) -> list[Consent]:
     """The consent in force per purpose and channel (`selectors.consents_of`)."""
     return selectors.consents_of(customer)

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outboxmessage',
             name='skip_reason',
-            field=models.CharField(blank=True, choices=[('no_template', 'The template is switched off'), ('no_consent', 'No consent for this purpose on this channel'), ('no_address', 'No address on file for this channel'), ('bad_template', 'The template has an unknown placeholder')], max_length=20, verbose_name='why not sent'),
+            field=models.CharField(blank=True, choices=[('no_template', 'The template is switched off'), ('no_consent', 'No consent for this purpose on this channel'), ('no_address', 'No address on file for this channel'), ('bad_template', 'The template has an unknown placeholder'), ('erased', "The customer's personal data was erased")], max_length=20, verbose_name='why not sent'),
         ),
         migrations.RunPython(forward, backward),
         migrations.RemoveField(
