@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from followups.models import CallTask, Complaint, OutboxMessage
 from followups.services import create_call_task, log_complaint, queue_message
