@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -17,10 +17,11 @@ from selection.forms import BookSelectionForm
 from studio import roles
 from studio.access import EVERYONE, StaffRequired, redirect_allowed
 from studio.forms import WhenForm, attach_errors
+from studio.listing import labels, link_by, link_to, short_dates
 from studio.models import Staff
 from studio.polling import PolledPage
 from studio.services import AlreadyDone
-from studio.validators import validate_sane_date
+from studio.views import day_asked
 
 from . import selectors, services
 from .calendar import render_feed
@@ -34,7 +35,7 @@ from .forms import (
     LookForm,
     VisitForm,
 )
-from .models import CalendarFeed, Shoot
+from .models import BUDGET_CHOICES, CalendarFeed, Shoot
 
 # Who works with the control sheet; field staff use the tablet page.
 SHEET_ROLES = {
@@ -51,21 +52,12 @@ LOOK_ROLES = DAY_ROLES | {roles.DRESS_STYLIST}
 VISIT_ROLES = {roles.RECEPTIONIST, roles.SELECTION_CONSULTANT, roles.MANAGER, roles.DISPATCHER}
 
 
-def _day(value, default):
-    try:
-        day = date.fromisoformat(value) if value else default
-        validate_sane_date(day)
-    except (ValueError, ValidationError):
-        return default
-    return day
-
-
 class SheetMixin(StaffRequired):
     roles = SHEET_ROLES
 
     def filters(self):
         branch = self.request.branch
-        day = _day(self.request.GET.get("date"), branch.today())
+        day = day_asked(self.request, branch.today())
         staff = None
         if self.request.GET.get("staff", "").isdigit():
             staff = Staff.objects.filter(pk=self.request.GET["staff"], branches=branch).first()
@@ -85,6 +77,10 @@ class DayView(SheetMixin, TemplateView):
     def get_context_data(self, **kwargs):
         branch, day, staff = self.filters()
         shoots = list(selectors.sheet(branch=branch, start=day, end=day, staff=staff))
+        waiting = (
+            selectors.waiting_for_a_shoot(branch=branch) if self.request.staff.books_shoots else []
+        )
+        _for_the_day(shoots, waiting)
         return super().get_context_data(
             day=day,
             previous=day - timedelta(days=1),
@@ -94,13 +90,32 @@ class DayView(SheetMixin, TemplateView):
             free_places=max(branch.daily_shoot_capacity - len(shoots), 0),
             staff_filter=staff,
             staff_choices=self.staff_choices(branch),
-            waiting=(
-                selectors.waiting_for_a_shoot(branch=branch)
-                if self.request.staff.books_shoots
-                else []
-            ),
+            waiting=waiting,
             **kwargs,
         )
+
+
+def _for_the_day(shoots, waiting):
+    """What the day's sheet prints of each shoot and each order waiting for one, made here
+    once for the page (links, labels, dates), not by template tags and includes per row."""
+    detail, book = link_to("shoots:detail"), link_by("shoots:book", "number")
+    statuses, steps = labels(Shoot.Status), dict(BUDGET_CHOICES)
+    people = {name: str(Shoot._meta.get_field(name).verbose_name) for name in Shoot.PEOPLE}
+    for shoot in shoots:
+        shoot.detail_url = detail(shoot.pk)
+        shoot.status_label = statuses.get(shoot.status, shoot.status)
+        shoot.people_rows = [
+            (label, person.display_name)
+            for name, label in people.items()
+            if (person := getattr(shoot, name)) is not None
+        ]
+        shoot.outfits_text = ", ".join(str(steps[line.step]) for line in shoot.outfits)
+    day = short_dates()
+    for order in waiting:
+        order.book_url = book(order.number)
+        order.signed_text = day(timezone.localdate(order.signed_at)) if order.signed_at else ""
+        month = order.wanted_shoot_month
+        order.wanted_text = formats.date_format(month, "YEAR_MONTH_FORMAT") if month else "—"
 
 
 class WeekView(SheetMixin, TemplateView):
@@ -110,7 +125,12 @@ class WeekView(SheetMixin, TemplateView):
         branch, day, staff = self.filters()
         monday = day - timedelta(days=day.weekday())
         days = [monday + timedelta(days=i) for i in range(7)]
-        shoots = list(selectors.sheet(branch=branch, start=monday, end=days[-1], staff=staff))
+        shoots = list(
+            selectors.sheet(branch=branch, start=monday, end=days[-1], staff=staff, plan=False)
+        )
+        detail = link_to("shoots:detail")
+        for shoot in shoots:
+            shoot.detail_url = detail(shoot.pk)
         columns = []
         for d in days:
             on_day = [
@@ -498,7 +518,7 @@ class TomorrowView(StaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         branch = self.request.branch
-        day = _day(self.request.GET.get("date"), branch.today() + timedelta(days=1))
+        day = day_asked(self.request, branch.today() + timedelta(days=1))
         shoots = list(selectors.shoots_on(branch=branch, day=day, statuses=[Shoot.Status.PLANNED]))
         selectors.with_arrival(shoots)
         return super().get_context_data(
