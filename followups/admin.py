@@ -33,10 +33,10 @@ class MessageTemplateAdmin(HistoryAdmin):
         "language",
         "channel",
         "gateway_template_code",
-        "marketing",
+        "purpose",
         "is_active",
     ]
-    list_filter = ["channel", "language", "marketing", "is_active"]
+    list_filter = ["channel", "language", "purpose", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["key", "body"]
 

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from studio import lunar, texts
-from studio.models import Branch, Customer, Kept, Staff, Visit
+from studio.models import Branch, ConsentPurpose, Customer, Kept, Staff, Visit
 
 from . import texts as care_texts
 
@@ -148,6 +148,16 @@ PLACEHOLDERS = (
 OPT_OUT_WORDS = {"zh-hans": "回T退订", "en": "Reply T to unsubscribe"}
 
 
+class Purpose(models.TextChoices):
+    """Why a message is sent: offers and greetings need the customer's consent for that
+    purpose on the message's channel (studio.ConsentPurpose, same values); service
+    notices (confirmations, pickup notices, thanks for a payment) need none."""
+
+    SERVICE = "service", _("Service notice (no consent needed)")
+    MARKETING = ConsentPurpose.MARKETING.value, ConsentPurpose.MARKETING.label
+    CARE = ConsentPurpose.CARE.value, ConsentPurpose.CARE.label
+
+
 class MessageTemplate(models.Model):
     """The words of one message, per language, edited by managers in the admin.
 
@@ -162,10 +172,15 @@ class MessageTemplate(models.Model):
         _("text"),
         help_text=_("Placeholders in braces: {couple}, {taker}, {owner}, {store}, {store_phone}."),
     )
-    marketing = models.BooleanField(
-        _("marketing"),
-        default=False,
-        help_text=_("Sent only to customers who agreed to marketing messages."),
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=Purpose.choices,
+        default=Purpose.SERVICE,
+        help_text=_(
+            "Offers and greetings are sent only to customers who agreed to that purpose on "
+            "the template's channel; service notices need no consent."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     gateway_template_code = models.CharField(
@@ -190,6 +205,11 @@ class MessageTemplate(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.language})"
+
+    @property
+    def marketing(self):
+        """Needs consent (an offer or a greeting), as opposed to a service notice."""
+        return self.purpose != Purpose.SERVICE
 
     def clean(self):
         if not template_is_valid(self.body):
@@ -407,10 +427,11 @@ class OutboxMessage(Kept):
 
     class SkipReason(models.TextChoices):
         NO_TEMPLATE = "no_template", _("The template is switched off")
-        NO_CONSENT = "no_consent", _("No consent to marketing messages")
+        NO_CONSENT = "no_consent", _("No consent for this purpose on this channel")
         NO_ADDRESS = "no_address", _("No address on file for this channel")
         BAD_TEMPLATE = "bad_template", _("The template has an unknown placeholder")
         NO_OPENID = "no_openid", _("Does not follow the studio's WeChat account (no OpenID)")
+        ERASED = "erased", _("The customer's personal data was erased")
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(
@@ -424,7 +445,9 @@ class OutboxMessage(Kept):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     template_key = models.CharField(_("template"), max_length=60)
     occasion = models.CharField(max_length=120)
-    marketing = models.BooleanField(_("marketing"), default=False)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.SERVICE
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )

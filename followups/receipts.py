@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from studio import roles
-from studio.models import Customer, Staff
-from studio.services import AlreadyDone, update_customer
+from studio.models import ConsentEvent, ConsentPurpose, Customer, Staff
+from studio.services import AlreadyDone, withdraw_consent
 from studio.validators import normalise_phone_or_keep
 
 from .models import InboundReply, OutboxMessage
@@ -104,12 +104,12 @@ def customers_with_phone(phone: str) -> QuerySet[Customer]:
 
 
 def withdraw_marketing_consent(customer: Customer, *, channel: str, source: InboundReply) -> None:
-    """The one place an inbound opt-out changes consent (rewired at merge to
-    studio.services.withdraw_consent(customer, purpose="marketing", channel=channel,
-    source=..., by=None)). Until consent is per channel, any channel's opt-out clears the
-    customer's one marketing consent, through the audited customer edit."""
-    if customer.marketing_consent:
-        update_customer(customer=customer, by=None, marketing_consent=False)
+    """The one place an inbound opt-out changes consent: marketing, on the channel the reply
+    came in on, recorded as the customer's own reply (no staff member; studio's consent
+    records keep when and how). Offers on other channels, and greetings, are left as the
+    customer set them."""
+    how = ConsentEvent.Source.WECHAT if channel == "wechat" else ConsentEvent.Source.SMS_REPLY
+    withdraw_consent(customer, purpose=ConsentPurpose.MARKETING, channel=channel, source=how)
 
 
 # --- "Sent or not?": a person settles what the gateway could not tell ---

@@ -17,13 +17,22 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from studio import roles, texts
 from studio.models import Branch, Customer, Staff, Visit
+from studio.selectors import consents_in_force, has_consent
 from studio.services import AlreadyDone, responsible_for
 from studio.texts import Words
 
 from . import texts as care_texts
 from . import triggers
 from .backends import NotSent, get_backend, look_up
-from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
+from .models import (
+    CallTask,
+    CareRule,
+    Channel,
+    Complaint,
+    MessageTemplate,
+    OutboxMessage,
+    Purpose,
+)
 from .triggers import FINDERS, Fact
 
 log = logging.getLogger(__name__)
@@ -207,8 +216,9 @@ def queue_message(
 
     Queuing the same occasion again returns the first message. The text comes from the
     manager's template in the customer's language. Nothing is sent at night: SMS and WeChat
-    wait until 09:00 branch time. A marketing template is not sent to a customer without
-    marketing consent, and a switched-off template or a missing address sends nothing;
+    wait until 09:00 branch time. An offer or a greeting (a template whose purpose is
+    marketing or care) is sent only with the customer's consent for that purpose on the
+    template's channel (PIPL; service notices need none), and a switched-off template or a missing address sends nothing;
     those are recorded as not sent, with the reason (`skip_reason`).
     """
     existing = OutboxMessage.objects.filter(customer=customer, occasion=occasion).first()
@@ -224,7 +234,7 @@ def queue_message(
         to=_address(customer, channel),
         template_key=key,
         occasion=occasion,
-        marketing=bool(template and template.marketing),
+        purpose=template.purpose if template else Purpose.SERVICE,
         send_after=outside_quiet_hours(
             send_after or timezone.now(), branch=branch, channel=channel
         ),
@@ -232,7 +242,9 @@ def queue_message(
     Skip = OutboxMessage.SkipReason
     if template is None:
         message.skip_reason = Skip.NO_TEMPLATE
-    elif template.marketing and not customer.marketing_consent:
+    elif template.purpose != Purpose.SERVICE and not has_consent(
+        customer, purpose=template.purpose, channel=channel
+    ):
         message.skip_reason = Skip.NO_CONSENT
     elif not message.to:
         message.skip_reason = Skip.NO_OPENID if channel == Channel.WECHAT else Skip.NO_ADDRESS
@@ -331,7 +343,15 @@ def _claim(*, now: datetime, worker: str, size: int) -> list[OutboxMessage]:
             .order_by("send_after", "pk")[:size]
         )
         claimed = []
+        consents = consents_in_force(m.customer_id for m in due if m.purpose != Purpose.SERVICE)
         for message in due:
+            if message.purpose != Purpose.SERVICE and (
+                (message.customer_id, message.purpose, message.channel) not in consents
+            ):  # consent withdrawn since it was queued (PIPL: at any time)
+                message.status = OutboxMessage.Status.SKIPPED
+                message.skip_reason = OutboxMessage.SkipReason.NO_CONSENT
+                message.save(update_fields=["status", "skip_reason"])
+                continue
             later = outside_quiet_hours(now, branch=message.branch, channel=message.channel)
             if later != now:  # queued in the day, found at night: wait for the morning
                 message.send_after = later
@@ -748,3 +768,26 @@ def hand_over_open_calls(
             task.assignee = to
             task.save(update_fields=["branch", "assignee"])
     return len(tasks)
+
+
+# --- Erasure on the customer's request (PIPL; studio.services.erase_customer) ---
+
+ERASED = "—"
+
+
+def erase_customer_aftercare(*, customer: Customer) -> None:
+    """Aftercare's rows of an erased couple: queued messages are not sent (skipped, with
+    the reason), every message loses its address, text and parameters, open calls are
+    cancelled and what callers noted goes, complaints keep that they happened but not
+    what was said. Runs in erase_customer's transaction (studio.signals.customer_erased)."""
+    messages = OutboxMessage.objects.filter(customer=customer)
+    messages.filter(status=OutboxMessage.Status.QUEUED).update(
+        status=OutboxMessage.Status.SKIPPED, skip_reason=OutboxMessage.SkipReason.ERASED
+    )
+    messages.update(to="", body="", params={})
+    calls = CallTask.objects.filter(customer=customer)
+    calls.filter(status=CallTask.Status.OPEN).update(status=CallTask.Status.CANCELLED)
+    calls.exclude(outcome="").update(outcome=ERASED)
+    complaints = Complaint.objects.filter(customer=customer)
+    complaints.update(text=ERASED)
+    complaints.exclude(resolution="").update(resolution=ERASED)

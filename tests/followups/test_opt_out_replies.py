@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from followups.models import InboundReply, MessageTemplate
 from followups.receipts import record_opt_out
+from studio.models import ConsentEvent
+from studio.selectors import has_consent
+from studio.services import grant_consent
 from tests.factories import BranchFactory, CustomerFactory
 
 PHONE = "13912345678"
@@ -19,13 +22,19 @@ def tokens(settings):
     settings.TENCENT_SMS_CALLBACK_TOKEN = "tc-secret"
 
 
+def offers(customer, channel="sms"):
+    """Whether the customer agrees to offers on `channel` (the consent in force)."""
+    return has_consent(customer, purpose="marketing", channel=channel)
+
+
 @pytest.fixture
 def couples(db):
-    here = CustomerFactory(bride_phone=PHONE, marketing_consent=True)
-    there = CustomerFactory(
-        branch=BranchFactory(code="b2", name="Other"), groom_phone=PHONE, marketing_consent=True
-    )
-    stranger = CustomerFactory(marketing_consent=True)
+    here = CustomerFactory(bride_phone=PHONE)
+    there = CustomerFactory(branch=BranchFactory(code="b2", name="Other"), groom_phone=PHONE)
+    stranger = CustomerFactory()
+    for customer in (here, there, stranger):
+        for channel in ("sms", "wechat"):
+            grant_consent(customer, purpose="marketing", channel=channel, source="front_desk")
     return here, there, stranger
 
 
@@ -33,20 +42,20 @@ def couples(db):
 def test_an_opt_out_word_withdraws_consent_for_every_customer_of_that_phone(couples, text):
     here, there, stranger = couples
     reply = record_opt_out(PHONE, "sms", text, timezone.now(), provider="alibaba")
-    for customer in couples:
-        customer.refresh_from_db()
-    assert not here.marketing_consent and not there.marketing_consent
-    assert stranger.marketing_consent
+    assert not offers(here) and not offers(there)
+    assert offers(stranger)
+    # Offers by WeChat and greetings are left as the couple set them.
+    assert offers(here, "wechat")
     assert reply.opt_out and set(reply.customers.all()) == {here, there}
-    latest = here.history.first()
-    assert latest.history_user is None and latest.marketing_consent is False
+    latest = ConsentEvent.objects.filter(customer=here).latest("pk")
+    assert (latest.granted, latest.channel, latest.source) == (False, "sms", "sms_reply")
+    assert latest.recorded_by is None
 
 
 def test_another_reply_is_kept_and_changes_nothing(couples):
     here, *_ = couples
     reply = record_opt_out(PHONE, "sms", "好的，谢谢", timezone.now(), provider="tencent")
-    here.refresh_from_db()
-    assert here.marketing_consent and not reply.opt_out
+    assert offers(here) and not reply.opt_out
     assert InboundReply.objects.get().text == "好的，谢谢"
 
 
@@ -66,8 +75,7 @@ def test_alibabas_reply_push_withdraws_consent(client, couples):
         content_type="application/json",
     )  # fmt: skip
     assert response.json() == {"code": 0, "msg": "成功"}
-    here.refresh_from_db()
-    assert not here.marketing_consent
+    assert not offers(here)
     reply = InboundReply.objects.get()
     assert (reply.provider, reply.channel, reply.phone) == ("alibaba", "sms", PHONE)
 
@@ -81,8 +89,7 @@ def test_tencents_reply_callback_withdraws_consent(client, couples):
         content_type="application/json",
     )  # fmt: skip
     assert response.json() == {"result": 0, "errmsg": "OK"}
-    here.refresh_from_db()
-    assert not here.marketing_consent
+    assert not offers(here)
 
 
 def test_a_reply_with_a_wrong_token_is_refused(client, couples):
@@ -93,8 +100,7 @@ def test_a_reply_with_a_wrong_token_is_refused(client, couples):
         content_type="application/json",
     )
     assert response.status_code == 404
-    here.refresh_from_db()
-    assert here.marketing_consent and not InboundReply.objects.exists()
+    assert offers(here) and not InboundReply.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -103,7 +109,7 @@ def test_a_reply_with_a_wrong_token_is_refused(client, couples):
 )
 def test_a_marketing_sms_without_the_opt_out_words_is_refused(db, language, body):
     template = MessageTemplate(
-        key="new_offer", language=language, channel="sms", marketing=True, body=body
+        key="new_offer", language=language, channel="sms", purpose="marketing", body=body
     )
     with pytest.raises(ValidationError) as refused:
         template.full_clean()
@@ -119,12 +125,14 @@ def test_a_service_sms_needs_no_opt_out_words(db):
 
 
 def test_every_seeded_marketing_sms_offers_the_way_out(db):
-    for template in MessageTemplate.objects.filter(marketing=True, channel="sms"):
+    for template in MessageTemplate.objects.filter(purpose="marketing", channel="sms"):
         template.full_clean()
 
 
 def test_the_admin_refuses_a_marketing_sms_without_the_words(admin_client, db):
-    template = MessageTemplate.objects.filter(marketing=True, channel="sms", language="en").first()
+    template = MessageTemplate.objects.filter(
+        purpose="marketing", channel="sms", language="en"
+    ).first()
     response = admin_client.post(
         f"/admin/followups/messagetemplate/{template.pk}/change/",
         {"key": template.key, "language": "en", "channel": "sms", "body": "Buy now, {couple}!",

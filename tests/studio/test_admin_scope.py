@@ -38,6 +38,7 @@ from studio.models import (
     Branch,
     Customer,
     CustomerChange,
+    DataRequest,
     DiscountApproval,
     Kept,
     KeptRecord,
@@ -58,7 +59,7 @@ KEPT = {
     "followups.OutboxMessage", "followups.Complaint", "pickup.PickupAppointment",
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
     "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
-    "orders.Transfer", "orders.PlanRevision",
+    "orders.Transfer", "orders.PlanRevision", "studio.ConsentEvent", "studio.DataRequest",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
@@ -125,6 +126,7 @@ def _fill_in(b1, b2):
         CustomerChange.objects.create(
             customer=customer, staff=clerk, field="wechat", old="a", new="b"
         )
+        DataRequest.objects.create(customer=customer, kind="export_json", by=clerk)
         appointment = PickupAppointment.objects.filter(branch=branch).first()
         order = appointment.order
         LostSlipMemo.objects.create(
