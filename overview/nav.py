@@ -10,6 +10,7 @@ from functools import cache
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from commissions import nav as commissions_nav
 from followups import nav as followups_nav
 from orders import nav as orders_nav
 from pickup import nav as pickup_nav
@@ -19,7 +20,15 @@ from shoots import nav as shoots_nav
 from studio import nav as studio_nav
 from studio import roles
 
-STAGES = [orders_nav, shoots_nav, selection_nav, pickup_nav, rentals_nav, followups_nav]
+STAGES = [
+    orders_nav,
+    shoots_nav,
+    selection_nav,
+    pickup_nav,
+    rentals_nav,
+    followups_nav,
+    commissions_nav,
+]
 
 
 def _grouped(module):

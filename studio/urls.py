@@ -75,6 +75,7 @@ urlpatterns = [
     path("pickup/", include("pickup.urls")),
     path("rentals/", include("rentals.urls")),
     path("followups/", include("followups.urls")),
+    path("commissions/", include("commissions.urls")),
 ]
 
 handler400 = "studio.errors.bad_request"
