@@ -79,3 +79,21 @@ def month_row(branch: Branch, month: date) -> StatementMonth | None:
 
 def rules(branch: Branch) -> QuerySet[CommissionRule]:
     return CommissionRule.objects.filter(branch=branch).order_by("basis", "-valid_from")
+
+
+def earned_by_staff(
+    branch: Branch, *, month: date | None = None, between: tuple[Any, Any] | None = None
+) -> dict[int, Decimal]:
+    """What each staff member earned at the branch: in a statement month (carried-over
+    credits included), or earned between two moments (a day). One query."""
+    credits = Credit.objects.filter(branch=branch)
+    if month is not None:
+        credits = credits.filter(month=month)
+    if between is not None:
+        credits = credits.filter(earned_at__gte=between[0], earned_at__lt=between[1])
+    return dict(
+        credits.order_by()
+        .values_list("staff")
+        .annotate(total=Sum("amount"))
+        .values_list("staff", "total")
+    )

@@ -104,7 +104,10 @@ def earners(order: Order, basis: str, entry: LedgerEntry | None = None) -> list[
     elif basis == Basis.SELECTION_UPSELL:
         session = SelectionSession.objects.filter(order=order).select_related("consultant")
         found = session.first()
-        person = found.consultant if found and found.consultant else (entry and entry.staff)
+        if found is not None and found.consultant is not None:
+            person = found.consultant
+        elif entry is not None:
+            person = entry.staff
     elif basis == Basis.PICKUP_SALE and entry is not None:
         person = entry.staff  # the desk that made the third sale
     return [(person, HUNDRED)] if person is not None else []

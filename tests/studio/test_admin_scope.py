@@ -50,7 +50,8 @@ KEPT = {
     "studio.CustomerChange", "orders.ReferralReward", "shoots.Shoot", "followups.CallTask",
     "followups.OutboxMessage", "followups.Complaint", "pickup.PickupAppointment",
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
-    "rentals.DressReservation", "selection.ProductionItem",
+    "rentals.DressReservation", "selection.ProductionItem", "commissions.Credit",
+    "commissions.StatementMonth",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
