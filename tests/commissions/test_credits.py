@@ -134,17 +134,15 @@ def test_a_shared_sale_is_split_and_adds_up_to_the_whole(
     make_rule, order, receptionist, make_staff
 ):
     make_rule(Basis.SIGNING, percent="5")
-    other = make_staff(roles.RECEPTIONIST, display_name="Hu Bo")
-    services.share_sale(order=order, basis=Basis.SIGNING,
-                        shares=[(receptionist, Decimal("66.67")), (other, Decimal("33.33"))],
-                        by=receptionist)  # fmt: skip
-    entry = pay(order, "1000.10", receptionist)  # 5 % is 50.005 → 50.01
+    hu = make_staff(roles.RECEPTIONIST, display_name="Hu Bo")
+    ma = make_staff(roles.RECEPTIONIST, display_name="Ma Li")
+    shares = [(receptionist, Decimal("33.33")), (hu, Decimal("33.33")), (ma, Decimal("33.34"))]
+    services.share_sale(order=order, basis=Basis.SIGNING, shares=shares, by=receptionist)
+    entry = pay(order, "200", receptionist)  # 5 % is ¥10.00: three parts of 3.33 leave a fen
     credits = credits_of(entry)
-    assert {c.staff for c in credits} == {receptionist, other}
-    assert sum(c.amount for c in credits) == Decimal("50.01")
-    assert {c.staff.display_name: c.amount for c in credits} == {
-        "Li Na": Decimal("33.34"), "Hu Bo": Decimal("16.67")
-    }  # fmt: skip
+    assert sum(c.amount for c in credits) == Decimal("10.00")
+    assert sorted(c.amount for c in credits) == [Decimal("3.33"), Decimal("3.33"), Decimal("3.34")]
+    assert {c.staff for c in credits} == {receptionist, hu, ma}
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,7 @@ def test_two_workers_crediting_one_entry_credit_it_once(signing_rule, order):
 def test_a_month_locked_while_a_payment_for_it_is_recorded_waits_for_it(
     signing_rule, order, receptionist, branch, manager, in_last_month, last_month
 ):
+    StatementMonth.objects.create(branch=branch, month=last_month)  # earlier payments made it
     recording, go = threading.Event(), threading.Event()
     finished = {}
 
@@ -74,6 +75,7 @@ def test_a_month_locked_while_a_payment_for_it_is_recorded_waits_for_it(
 def test_a_payment_arriving_while_its_month_is_being_locked_goes_to_the_next_month(
     signing_rule, order, receptionist, branch, manager, in_last_month, last_month
 ):
+    StatementMonth.objects.create(branch=branch, month=last_month)  # earlier payments made it
     locking, go = threading.Event(), threading.Event()
 
     def lock():
