@@ -60,13 +60,12 @@ def _open_month(branch: Branch, month: date) -> date:
         month = next_month(month)
 
 
-def rule_for(branch: Branch, basis: str, day: date) -> CommissionRule | None:
-    return (
-        CommissionRule.objects.filter(branch=branch, basis=basis, valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-        .order_by("-valid_from")
-        .first()
+def rules_on(branch: Branch, day: date) -> dict[str, CommissionRule]:
+    """The branch's rule for each basis on `day` (rules of one basis never overlap)."""
+    found = CommissionRule.objects.filter(branch=branch, valid_from__lte=day).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
     )
+    return {rule.basis: rule for rule in found.order_by("valid_from")}
 
 
 def split(total: Decimal, shares: Sequence[Share]) -> list[tuple[Staff, Decimal, Decimal]]:
@@ -136,6 +135,10 @@ def _ledger_credits(entry: LedgerEntry) -> list[Credit]:
     order = entry.order
     day = local_day(entry.branch, entry.created_at)
     found: list[Credit] = []
+    if entry.reverses_id is None:
+        rules = rules_on(entry.branch, day)
+        if not rules:
+            return found
 
     def add(basis: str, rule: CommissionRule, base: Decimal, total: Decimal, shares) -> None:
         for staff, percent, amount in split(total, shares):
@@ -161,7 +164,7 @@ def _ledger_credits(entry: LedgerEntry) -> list[Credit]:
         return found
     if entry.kind == LedgerEntry.Kind.REFUND:
         for basis in REFUND_BASES:
-            rule = rule_for(entry.branch, basis, day)
+            rule = rules.get(basis)
             if rule is not None and rule.percent is not None:
                 total = (entry.amount * rule.percent / HUNDRED).quantize(FEN, ROUND_HALF_UP)
                 add(basis, rule, entry.amount, total, earners(order, basis, entry))
@@ -169,7 +172,7 @@ def _ledger_credits(entry: LedgerEntry) -> list[Credit]:
     for basis, kinds in LEDGER_BASES.items():
         if entry.kind not in kinds or entry.amount <= ZERO:
             continue
-        rule = rule_for(entry.branch, basis, day)
+        rule = rules.get(basis)
         if rule is None:
             continue
         if rule.percent is not None:
@@ -215,9 +218,10 @@ def credit_shoot(*, shoot: Shoot) -> list[Credit]:
         when = shoot.finished_at or timezone.now()
         day = local_day(shoot.branch, when)
         credits = []
+        rules = rules_on(shoot.branch, day)
         for basis, field in SHOOT_BASES.items():
             person = getattr(shoot, field)
-            rule = rule_for(shoot.branch, basis, day)
+            rule = rules.get(basis)
             if person is None or rule is None or rule.fixed_amount is None:
                 continue
             credits.append(
