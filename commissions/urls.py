@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.MyStatementView.as_view(), name="statement"),
     path("branch/", views.BranchMonthView.as_view(), name="branch"),
     path("branch/lock/", views.LockMonthView.as_view(), name="lock"),
-    path("branch/csv/", views.BranchMonthCsvView.as_view(), name="csv"),
     path("staff/<int:pk>/", views.StaffStatementView.as_view(), name="staff"),
     path("rules/", views.RuleListView.as_view(), name="rules"),
     path("rules/new/", views.RuleFormView.as_view(), name="rule_new"),

@@ -84,7 +84,8 @@ class StaffStatementView(BranchPage, TemplateView):
 
 
 class BranchMonthView(BranchPage, TemplateView):
-    """The branch's month per staff member: check it, lock it, export it for payroll."""
+    """The branch's month per staff member: check it, lock it, export it for payroll
+    (`?format=csv`, as the reports do)."""
 
     roles = MANAGERS
     http_method_names = ["get"]
@@ -96,6 +97,8 @@ class BranchMonthView(BranchPage, TemplateView):
         ctx = self.get_context_data(form=self.month_form, branch=branch)
         if month is None:
             return self.render_to_response(ctx, status=400)
+        if request.GET.get("format") == "csv":
+            return _csv(branch, month)
         lines = selectors.branch_month(branch, month)
         ctx.update(
             month=month,
@@ -135,29 +138,20 @@ class LockMonthView(BranchPage, View):
         return redirect(target)
 
 
-class BranchMonthCsvView(BranchPage, View):
-    """Payroll's file: a row per staff member and basis, and their total."""
-
-    roles = MANAGERS
-    http_method_names = ["get"]
-
-    def get(self, request, *args, **kwargs):
-        branch = self.branch()
-        month = self.month()
-        if month is None:
-            return HttpResponse(_("Enter a month as YYYY-MM, for example 2026-11."), status=400)
-        row = selectors.month_row(branch, month)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        name = f"commissions-{branch.code}-{month:%Y-%m}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-        writer = SafeCSVWriter(response)
-        writer.writerow([_("Branch"), _("Month"), _("Staff member"), *Basis.labels, _("Total")])
-        status = _("locked") if row and row.is_locked else _("not locked yet")
-        for line in selectors.branch_month(branch, month):
-            writer.writerow([branch.name, f"{month:%Y-%m}", line.name, *line.amounts(), line.total])
-        writer.writerow([branch.name, f"{month:%Y-%m}", status])
-        return response
+def _csv(branch, month):
+    """Payroll's file: a row per staff member, a column per basis, and their total."""
+    row = selectors.month_row(branch, month)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"commissions-{branch.code}-{month:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
+    writer = SafeCSVWriter(response)
+    writer.writerow([_("Branch"), _("Month"), _("Staff member"), *Basis.labels, _("Total")])
+    status = _("locked") if row and row.is_locked else _("not locked yet")
+    for line in selectors.branch_month(branch, month):
+        writer.writerow([branch.name, f"{month:%Y-%m}", line.name, *line.amounts(), line.total])
+    writer.writerow([branch.name, f"{month:%Y-%m}", status])
+    return response
 
 
 class RuleListView(BranchPage, TemplateView):

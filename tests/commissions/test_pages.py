@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 
 MANAGER_PAGES = [
     ("commissions:branch", []),
-    ("commissions:csv", []),
     ("commissions:rules", []),
     ("commissions:rule_new", []),
 ]
@@ -85,6 +84,8 @@ def test_only_managers_open_the_branch_pages(login, make_staff, earned, receptio
     client = login(make_staff(role))
     for name, args in MANAGER_PAGES:
         assert client.get(reverse(name, args=args)).status_code == 403, name
+    csv_url = reverse("commissions:branch")
+    assert client.get(csv_url, {"format": "csv"}).status_code == 403
     assert client.get(reverse("commissions:staff", args=[receptionist.pk])).status_code == 403
     assert client.get(reverse("commissions:shares", args=[earned.number])).status_code == 403
     rule = CommissionRule.objects.get()
@@ -166,7 +167,12 @@ def test_a_bad_month_is_explained(login, manager, receptionist):
         response = login(manager).get(reverse(name), {"month": "last spring"})
         assert response.status_code == 400
         assert "YYYY-MM" in response.content.decode()
-    assert login(manager).get(reverse("commissions:csv"), {"month": "13-2026"}).status_code == 400
+    assert (
+        login(manager)
+        .get(reverse("commissions:branch"), {"month": "13-2026", "format": "csv"})
+        .status_code
+        == 400
+    )
 
 
 def test_the_manager_locks_last_month(login, manager, branch, last_month):
@@ -193,7 +199,7 @@ def test_the_lock_refuses_get(login, manager):
 
 
 def test_the_csv_has_a_row_per_staff_member(login, manager, earned, branch):
-    response = login(manager).get(reverse("commissions:csv"))
+    response = login(manager).get(reverse("commissions:branch"), {"format": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Branch" and rows[0][-1] == "Total"
@@ -204,7 +210,7 @@ def test_the_csv_in_chinese(client, login, manager, earned):
     client = login(manager)
     client.cookies["django_language"] = "zh-hans"
     rows = list(csv.reader(io.StringIO(
-        client.get(reverse("commissions:csv")).content.decode("utf-8-sig"))))  # fmt: skip
+        client.get(reverse("commissions:branch"), {"format": "csv"}).content.decode("utf-8-sig"))))  # fmt: skip
     assert rows[0][0] == "门店"
 
 
