@@ -37,6 +37,12 @@ MANAGER_ONLY = {
     "studio.workerheartbeat": ("view",),
     # The trail of a customer's changes is written by the edits themselves.
     "studio.customerchange": ("view",),
+    # Commission credits are written from the ledger, months locked and sales shared on
+    # the commission pages (commissions.services); the rules are the managers' to keep.
+    "commissions.credit": ("view",),
+    "commissions.statementmonth": ("view",),
+    "commissions.saleshare": ("view",),
+    "commissions.reckoned": (),
 }
 
 # Head office's besides the studio's apps: users and roles, beat schedules, the state

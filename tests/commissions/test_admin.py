@@ -1,7 +1,6 @@
 """The commission admin: a store manager keeps their branch's rules there and reads its
 credits; another branch's are not found; a clerk is refused; credits are never written."""
 
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -18,21 +17,12 @@ def _url(model, view, *args):
     return reverse(f"admin:commissions_{model._meta.model_name}_{view}", args=args)
 
 
-GRANTED = importlib.import_module(
-    "commissions.migrations.0002_managers_edit_commission_rules"
-).PERMISSIONS
-
-
 @pytest.fixture
 def admin_manager(manager):
-    """A store manager with what the migration gives the role (a transactional test's
-    flush may have emptied the groups' permissions, so they are given again here)."""
+    """A store manager with what the policy gives the role (studio.permissions, applied
+    after every migrate)."""
     manager.user.is_staff = True
     manager.user.save(update_fields=["is_staff"])
-    group = manager.user.groups.get(name=roles.MANAGER)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="commissions", codename__in=GRANTED)
-    )
     return manager
 
 
