@@ -20,15 +20,7 @@ from shoots import nav as shoots_nav
 from studio import nav as studio_nav
 from studio import roles
 
-STAGES = [
-    orders_nav,
-    shoots_nav,
-    selection_nav,
-    pickup_nav,
-    rentals_nav,
-    followups_nav,
-    commissions_nav,
-]
+STAGES = [orders_nav, shoots_nav, selection_nav, pickup_nav, rentals_nav, followups_nav]
 
 
 def _grouped(module):
@@ -44,6 +36,8 @@ def bar():
         if entry[0][1] == "studio:rota":  # the reports sit beside the rota in the dropdown
             reports = (_("Reports"), "overview:reports", {roles.MANAGER, roles.CHAIN_MANAGER})
             items.append((reports, entry[1]))
+        if entry[0][1] == "studio:leave":  # one's own month beside one's leave; no new menu
+            items += [(item, entry[1]) for item in commissions_nav.NAV]
     items += [(item, None) for item in studio_nav.NAV_LAST]
     for module in STAGES:
         items += _grouped(module)

@@ -69,8 +69,9 @@ def test_the_order_taker_reads_their_month_in_chinese(
     context, page = _page(chromium, live_server, receptionist, language="zh-hans")
     try:
         page.goto(f"{live_server.url}/")
-        page.click("text=提成")  # the bar's entry
-        page.goto(f"{live_server.url}{reverse('commissions:statement')}")
+        link = page.locator(".navbar a.dropdown-item", has_text="我的提成")  # beside my leave
+        assert link.count() == 1
+        page.goto(link.get_attribute("href") and f"{live_server.url}{link.get_attribute('href')}")
         assert "我的提成" in page.inner_text("h1")
         assert page.inner_text("[data-testid=statement-total]") == "¥60.00"
         assert page.locator("[data-testid=credit]").count() == 1
