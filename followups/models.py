@@ -137,7 +137,8 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Printed letter")
 
 
-PLACEHOLDERS = ("couple", "taker", "owner", "store", "store_phone")
+# `link` and `code` are the couple's page's private address and the code it sends by SMS.
+PLACEHOLDERS = ("couple", "taker", "owner", "store", "store_phone", "link", "code")
 
 
 class MessageTemplate(models.Model):

@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyInline
 
-from .models import PriceItem, ProductionItem, ProductionLeadTime, ProductionStep, SessionLength
+from .models import (
+    DesignProof,
+    PriceItem,
+    ProductionItem,
+    ProductionLeadTime,
+    ProductionStep,
+    SessionLength,
+)
 
 
 @admin.register(SessionLength)
@@ -33,6 +40,15 @@ class ProductionStepInline(ReadOnlyInline):
     readonly_fields = ["from_stage", "to_stage", "by", "at", "note"]
 
 
+class DesignProofInline(ReadOnlyInline):
+    """The layouts shown to the couple and their answers; files are opened from the
+    proofs page, which checks who asks."""
+
+    model = DesignProof
+    fields = ["title", "uploaded_by", "uploaded_at", "shown_at", "decision", "couple_note"]
+    readonly_fields = fields
+
+
 @admin.register(ProductionItem)
 class ProductionItemAdmin(BranchScopedAdmin, admin.ModelAdmin):
     branch_path = "order__branch"
@@ -42,4 +58,4 @@ class ProductionItemAdmin(BranchScopedAdmin, admin.ModelAdmin):
     search_fields = ["order__number", "name"]
     list_select_related = ["order"]
     readonly_fields = ["stage", "qc_passed_at", "handed_over_at"]
-    inlines = [ProductionStepInline]
+    inlines = [ProductionStepInline, DesignProofInline]

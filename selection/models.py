@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -358,3 +359,53 @@ class ProductionStep(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.from_stage} → {self.to_stage}"
+
+
+def proof_path(proof: "DesignProof", filename: str) -> str:
+    """A name nobody can guess, outside any public folder: proofs are served by views that
+    check who asks (the branch's staff, or the couple through their link)."""
+    ext = "pdf" if proof.content_type == "application/pdf" else "jpg"
+    return f"private/proofs/{proof.item.order_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class DesignProof(models.Model):
+    """A layout the designer shows the couple before printing (看设计): an album spread or
+    an enlargement's layout. The couple approves it or asks for a change on their page;
+    an album goes to print only when every proof of it is approved."""
+
+    class Decision(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the couple")
+        APPROVED = "approved", _("Approved")
+        CHANGES = "changes", _("Change asked")
+
+    item = models.ForeignKey(
+        ProductionItem, on_delete=models.PROTECT, related_name="proofs", verbose_name=_("item")
+    )
+    file = models.FileField(_("file"), upload_to=proof_path, max_length=200)
+    content_type = models.CharField(max_length=40, editable=False)
+    title = models.CharField(_("what it shows"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Set when the couple is told the proofs are ready: before that they do not see it.
+    shown_at = models.DateTimeField(_("shown to the couple"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.WAITING
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    couple_note = models.CharField(_("the couple's note"), max_length=500, blank=True)
+    # A proof replaced by a newer version of the same layout is no longer asked about.
+    replaced = models.BooleanField(_("replaced by a newer version"), default=False)
+
+    class Meta:
+        verbose_name = _("design proof")
+        verbose_name_plural = _("design proofs")
+        ordering = ["item", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.title or self.pk}"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"

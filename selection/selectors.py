@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from . import facts, texts
 from .models import (
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
+    DesignProof,
     Pick,
     PriceItem,
     Product,
@@ -299,6 +300,14 @@ def board(items: QuerySet[ProductionItem], *, branch: Branch) -> dict[str, Any]:
             order_number=F("order__number"),
             bride_name=F("order__customer__bride_name"),
             groom_name=F("order__customer__groom_name"),
+            waiting_for_couple=Exists(
+                _open_proofs(OuterRef("pk")).filter(
+                    decision=DesignProof.Decision.WAITING, shown_at__isnull=False
+                )
+            ),
+            change_asked=Exists(
+                _open_proofs(OuterRef("pk")).filter(decision=DesignProof.Decision.CHANGES)
+            ),
         )
     )
     today, stages = branch.today(), labels(ProductionItem.Stage)
@@ -312,7 +321,40 @@ def board(items: QuerySet[ProductionItem], *, branch: Branch) -> dict[str, Any]:
         {"stage": stage, "label": label, "items": [i for i in found if i.stage == stage]}
         for stage, label in ProductionItem.Stage.choices
     ]
-    return {"columns": columns, "late": [i for i in found if i.late]}
+    return {
+        "columns": columns,
+        "late": [i for i in found if i.late],
+        "waiting_for_couple": [i for i in found if i.waiting_for_couple],
+    }
+
+
+def _open_proofs(item: Any) -> QuerySet[DesignProof]:
+    return DesignProof.objects.filter(item=item, replaced=False)
+
+
+def proofs_of(order: Order) -> list[ProductionItem]:
+    """The order's albums and enlargements, each with `open_proofs` (still asked about,
+    oldest first) and `old_proofs` (replaced versions): the designer's page. Two queries."""
+    items: list[Any] = list(
+        order.production_items.filter(product__in=[Product.ALBUM, Product.ENLARGEMENT])
+        .prefetch_related(
+            Prefetch("proofs", DesignProof.objects.order_by("pk"), to_attr="all_proofs")
+        )
+        .order_by("pk")
+    )
+    for item in items:
+        item.open_proofs = [p for p in item.all_proofs if not p.replaced]
+        item.old_proofs = [p for p in item.all_proofs if p.replaced]
+    return items
+
+
+def shown_proofs(order: Order) -> QuerySet[DesignProof]:
+    """What the couple sees on their page: proofs shown to them and not replaced."""
+    return (
+        DesignProof.objects.filter(item__order=order, shown_at__isnull=False, replaced=False)
+        .select_related("item")
+        .order_by("item_id", "pk")
+    )
 
 
 def late_orders(*, now: datetime) -> list[tuple[Order, date]]:

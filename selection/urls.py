@@ -28,5 +28,11 @@ urlpatterns = [
     path("production/<int:pk>/next/", views.NextStageView.as_view(), name="move_next"),
     path("production/<int:pk>/pass/", views.PassQcView.as_view(), name="move_pass"),
     path("production/<int:pk>/fail/", views.FailQcView.as_view(), name="move_fail"),
+    path("proofs/<str:number>/", views.ProofsView.as_view(), name="proofs"),
+    path(
+        "proofs/<str:number>/<int:pk>/upload/", views.UploadProofView.as_view(), name="upload_proof"
+    ),
+    path("proofs/<str:number>/show/", views.ShowProofsView.as_view(), name="show_proofs"),
+    path("proofs/file/<int:pk>/", views.ProofFileView.as_view(), name="proof_file"),
     path("production/<int:pk>/resume/", views.ResumeView.as_view(), name="move_resume"),
 ]

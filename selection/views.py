@@ -1,7 +1,8 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,10 +19,19 @@ from studio.forms import attach_errors
 from studio.listing import link_to, short_dates
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
+from studio.views import day_asked
 
 from . import selectors, services
-from .forms import BookSelectionForm, ConfirmForm, FilesForm, PickForm, ProductForm, ReworkForm
-from .models import Pick, Product, ProductionItem, ProductLine, SelectionSession
+from .forms import (
+    BookSelectionForm,
+    ConfirmForm,
+    FilesForm,
+    PickForm,
+    ProductForm,
+    ProofForm,
+    ReworkForm,
+)
+from .models import DesignProof, Pick, Product, ProductionItem, ProductLine, SelectionSession
 
 SELECTION_ROLES = {
     roles.DISPATCHER,
@@ -36,6 +46,9 @@ LIST_ROLES = SESSION_ROLES | {roles.RECEPTIONIST, roles.CASHIER, roles.PICKUP_CL
 # The production board: who makes the products, and the consultant to answer the couple.
 BOARD_ROLES = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER, roles.SELECTION_CONSULTANT}
 MOVES_ITEMS = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER}
+# Design proofs (看设计): the designer (retoucher / designer role) and the manager upload
+# them and tell the couple; the board's people look at them.
+DESIGNS = {roles.RETOUCHER, roles.MANAGER}
 # The service names the booking time `starts_at`; the form asks for a date and a time.
 FIELD_FOR = {"starts_at": "time"}
 
@@ -103,13 +116,6 @@ class BookView(StaffRequired, TemplateView):
         return super().get_context_data(current=selectors.appointment(kwargs["order"]), **kwargs)
 
 
-def _day(value, default):
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
-
 class SheetView(StaffRequired, TemplateView):
     """The viewing control sheet (看样控制表) of one day, with the files check per couple."""
 
@@ -119,7 +125,7 @@ class SheetView(StaffRequired, TemplateView):
 
     def get_context_data(self, day=None, bound=None, **kwargs):
         branch = self.request.branch
-        day = day or _day(self.request.GET.get("date"), branch.today())
+        day = day or day_asked(self.request, branch.today())
         sessions = selectors.sheet(
             self.scoped(SelectionSession.objects.all(), "order__branch"), branch=branch, day=day
         )
@@ -552,3 +558,105 @@ class ResumeView(MoveView):
 
     def act(self, item):
         services.resume_item(item=item, to=self.request.POST.get("to", ""), by=self.request.staff)
+
+
+# --- Design proofs (看设计) ---
+
+
+class ProofsView(StaffRequired, TemplateView):
+    """An order's albums and enlargements with their proofs: the designer uploads layouts
+    and tells the couple; everyone on the board sees what the couple answered."""
+
+    roles = BOARD_ROLES
+    template_name = "selection/proofs.html"
+    http_method_names = ["get"]
+
+    def get_order(self):
+        return get_object_or_404(
+            self.scoped(Order.objects.select_related("customer")), number=self.kwargs["number"]
+        )
+
+    def get_context_data(self, form=None, form_item=None, **kwargs):
+        order = self.get_order()
+        items = selectors.proofs_of(order)
+        can_design = self.request.staff.has_role(*DESIGNS)
+        return super().get_context_data(
+            order=order,
+            items=items,
+            can_design=can_design,
+            unshown=any(p.shown_at is None for i in items for p in i.open_proofs),
+            form=form or ProofForm(),
+            blank_form=ProofForm(),
+            form_item=form_item,
+            **kwargs,
+        )
+
+
+class UploadProofView(ProofsView):
+    roles = DESIGNS
+    http_method_names = ["post"]
+
+    def post(self, request, number, pk):
+        order = self.get_order()
+        item = get_object_or_404(order.production_items.all(), pk=pk)
+        replaces = None
+        if request.POST.get("replaces"):
+            replaces = get_object_or_404(item.proofs.all(), pk=request.POST["replaces"])
+        form = ProofForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.upload_proof(
+                    item=item,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    replaces=replaces,
+                    by=request.staff,
+                )
+            except AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Proof uploaded."))
+                return redirect("selection:proofs", order.number)
+        context = self.get_context_data(form=form, form_item=item.pk)
+        return self.render_to_response(context, status=400)
+
+
+class ShowProofsView(StaffRequired, View):
+    """Tell the couple the proofs are ready: their page shows them and they get their link."""
+
+    roles = DESIGNS
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        try:
+            shown = services.show_proofs(order=order, by=request.staff)
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
+        else:
+            messages.success(request, _("%(count)d proofs shown to the couple.") % {"count": shown})
+        return redirect("selection:proofs", order.number)
+
+
+class ProofFileView(StaffRequired, View):
+    """A proof's file, for the branch's staff only (never a public address)."""
+
+    roles = BOARD_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        proof = get_object_or_404(
+            self.scoped(DesignProof.objects.all(), "item__order__branch"), pk=pk
+        )
+        return proof_response(proof)
+
+
+def proof_response(proof):
+    """The file through the storage API, never cached by a shared cache."""
+    response = FileResponse(proof.file.open("rb"), content_type=proof.content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -49,6 +49,7 @@ PROJECT_APPS = [
     "followups",
     "commissions",
     "overview",
+    "couple",
     "demo_studio",
 ]
 INSTALLED_APPS = [
@@ -299,6 +300,14 @@ if SENTRY_DSN:
 
 # Studio rules that are the same for every branch; per-branch rules live on Branch.
 STUDIO_REOPEN_WINDOW_HOURS = 3
+# The couple's page (couple app): the address couples open from their SMS, how long a link
+# works by default, and how the code sent by SMS and the wrong addresses are limited.
+STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+STUDIO_COUPLE_LINK_DAYS = int(os.environ.get("STUDIO_COUPLE_LINK_DAYS", "90"))
+STUDIO_COUPLE_PIN_MINUTES = 15
+STUDIO_COUPLE_PIN_ATTEMPTS = 5
+STUDIO_COUPLE_PIN_LOCK_MINUTES = 30
+STUDIO_COUPLE_BAD_LINKS_PER_HOUR = 20
 STUDIO_MIN_BOOKING_LEAD_DAYS = 7
 # Where queued SMS / WeChat / e-mail / letters go: a class with send(message) (and, for
 # exactly-once after a crash, look_up(message): followups.backends). The default writes them

@@ -96,6 +96,8 @@ def _arguments(branch):
         "selection:session": [[o.number] for o in in_state(State.SELECTING)[:1]],
         "selection:confirm": [[o.number] for o in in_state(State.SELECTING)[:1]],
         "selection:production_list": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
+        "selection:proofs": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
+        "couple:links": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
         "pickup:book": [[o.number] for o in in_state(State.READY)[:1]],
         "pickup:desk": [[p.pk] for p in pickups[:1]],
         "pickup:check": [[p.pk] for p in pickups[:1]],

@@ -98,9 +98,30 @@ def retoucher(make_staff):
     return make_staff(roles.RETOUCHER, display_name="Qian Mo")
 
 
+def tiny_jpeg(colour=(200, 120, 120), size=(8, 8)):
+    """A small real JPEG, made here (tests make their own pictures)."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG")
+    return SimpleUploadedFile("spread.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def approve_design(item, by):
+    """The designer shows the album's layout and the couple approves it (看设计)."""
+    proof = services.upload_proof(item=item, upload=tiny_jpeg(), by=by, title="Spread 1")
+    services.show_proofs(order=item.order, by=by)
+    return services.decide_proof(proof=proof, approve=True)
+
+
 def walk_to_qc(item, by):
-    """Retouch → design → print → QC."""
+    """Retouch → design → print → QC; an album's design approved by the couple on the way."""
     for _ in range(3):
-        services.advance_item(item=item, by=by)
+        if item.stage == "design" and item.product == "album":
+            approve_design(item, by)
+        item = services.advance_item(item=item, by=by)
     item.refresh_from_db()
     return item

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
+from couple import services as couple_services
 from demo_studio import chain as demo
 from followups.models import SmsSignature
 from orders.models import ImmutableEntry
@@ -50,8 +51,8 @@ KEPT = {
     "studio.CustomerChange", "orders.ReferralReward", "shoots.Shoot", "followups.CallTask",
     "followups.OutboxMessage", "followups.Complaint", "pickup.PickupAppointment",
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
-    "rentals.DressReservation", "selection.ProductionItem", "commissions.Credit",
-    "commissions.StatementMonth",
+    "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
+    "commissions.Credit", "commissions.StatementMonth",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
@@ -118,6 +119,7 @@ def _fill_in(b1, b2):
         )
         memo.items.set(ProductionItem.objects.filter(order=order)[:1])
         Survey.objects.create(order=order, score=5, by=clerk)
+        couple_services.make_link(order=order, by=clerk)
         DiscountApproval.objects.create(
             branch=branch,
             customer=customer,
