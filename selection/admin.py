@@ -1,9 +1,10 @@
 from django.contrib import admin
 
-from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyInline
+from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     DesignProof,
+    Photo,
     PriceItem,
     ProductionItem,
     ProductionLeadTime,
@@ -59,3 +60,19 @@ class ProductionItemAdmin(BranchScopedAdmin, admin.ModelAdmin):
     list_select_related = ["order"]
     readonly_fields = ["stage", "qc_passed_at", "handed_over_at"]
     inlines = [ProductionStepInline, DesignProofInline]
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyAdmin):
+    """The photos of the sessions: added by the upload or the import command, looked at
+    here (the files themselves are served by the studio's pages, not the admin)."""
+
+    branch_path = "session__order__branch"
+    list_display = ["session", "number", "original_name", "taken_at", "processed_at"]
+    list_select_related = ["session__order"]
+    search_fields = ["session__order__number"]
+    readonly_fields = [
+        "session", "number", "original_name", "size", "checksum", "width", "height",
+        "orientation", "taken_at", "processed_at", "uploaded_by", "uploaded_at",
+    ]  # fmt: skip
+    exclude = ["original", "thumbnail", "preview", "watermarked"]

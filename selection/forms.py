@@ -215,3 +215,10 @@ class ProofForm(forms.Form):
         label=_("What it shows"), max_length=100, required=False,
         help_text=_("e.g. spread 3–4, or 24\" enlargement"),
     )  # fmt: skip
+
+
+class UploadPhotoForm(forms.Form):
+    """One file of an upload from the browser: its number in shooting order and the JPEG."""
+
+    number = forms.IntegerField(label=_("Photo number"), min_value=1, max_value=100000)
+    file = forms.FileField(label=_("Photo"), allow_empty_file=True)

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from .models import (
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
     DesignProof,
+    Photo,
     Pick,
     PriceItem,
     Product,
@@ -69,6 +71,10 @@ def sheet(
     return (
         sessions.filter(order__branch=branch, appointment_at__gte=start, appointment_at__lt=end)
         .select_related("order__customer", "order__package", "consultant")
+        .annotate(
+            photo_total=Count("photos"),
+            photo_ready=Count("photos", filter=Q(photos__processed_at__isnull=False)),
+        )
         .order_by("appointment_at", "pk")
     )
 
@@ -78,8 +84,16 @@ def _session(order: Order) -> SelectionSession | None:
 
 
 def files_ready(order: Order) -> bool:
+    """With uploaded photos: every photo has its previews. A session without any (the
+    photos shown from another program, numbers on contact sheets) keeps the consultant's
+    check on the control sheet (docs/decisions.md, "Photos")."""
     s = _session(order)
-    return bool(s and s.files_transferred_at and s.files_complete)
+    if s is None:
+        return False
+    photos = Photo.objects.filter(session=s)
+    if photos.exists():
+        return not photos.filter(processed_at__isnull=True).exists()
+    return bool(s.files_transferred_at and s.files_complete)
 
 
 def selection_signed(order: Order) -> bool:
@@ -375,3 +389,67 @@ def late_orders(*, now: datetime) -> list[tuple[Order, date]]:
             if order.pk not in late or day < late[order.pk][1]:
                 late[order.pk] = (order, day)
     return list(late.values())
+
+
+# --- The photos of a session ---
+
+
+def previews_ready(order: Order) -> tuple[int, int]:
+    """(photos, photos with their previews) of the order's session, in one query."""
+    counts = Photo.objects.filter(session__order=order).aggregate(
+        total=Count("pk"), ready=Count("pk", filter=Q(processed_at__isnull=False))
+    )
+    return counts["total"], counts["ready"]
+
+
+def uploaded(order: Order) -> dict[int, dict[str, Any]]:
+    """The photos already uploaded, by number: what the browser compares before sending a
+    file again."""
+    rows = Photo.objects.filter(session__order=order).values_list("number", "original_name", "size")
+    return {number: {"name": name, "size": size} for number, name, size in rows}
+
+
+@dataclass
+class Tile:
+    number: int
+    thumbnail: str
+    preview: str
+    ready: bool
+
+
+def photo_grid(session: SelectionSession) -> list[Tile]:
+    """The session's photos for the big screen, in one query whatever their number; the
+    addresses are built from one reversed pattern, not reversed 1,600 times."""
+    marker = 999999999
+    thumbnail = reverse("selection:photo", args=[marker, "thumbnail"])
+    preview = reverse("selection:photo", args=[marker, "preview"])
+    rows = (
+        Photo.objects.filter(session=session)
+        .order_by("number")
+        .values_list("pk", "number", "processed_at")
+    )
+    return [
+        Tile(
+            number=number,
+            thumbnail=thumbnail.replace(str(marker), str(pk)),
+            preview=preview.replace(str(marker), str(pk)),
+            ready=processed_at is not None,
+        )
+        for pk, number, processed_at in rows
+    ]
+
+
+def awaiting_photos(orders: QuerySet[Order], *, branch: Branch) -> QuerySet[Order]:
+    """The branch's orders shot and not yet signed (`orders` already scoped), newest
+    first, with how many photos each has and how many have their previews: one query."""
+    return (
+        orders.filter(branch=branch, state__in=(State.SHOT, State.SELECTING))
+        .select_related("customer")
+        .annotate(
+            photo_total=Count("selection__photos"),
+            photo_ready=Count(
+                "selection__photos", filter=Q(selection__photos__processed_at__isnull=False)
+            ),
+        )
+        .order_by("-pk")
+    )

@@ -22,9 +22,15 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSch
 from couple import services as couple_services
 from demo_studio import chain as demo
 from followups.models import SmsSignature
-from orders.models import ImmutableEntry
+from orders.models import ImmutableEntry, Instalment, PlanRevision, Transfer, TransferredOrder
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
-from selection.models import ProductionItem, ProductionLeadTime, SessionLength
+from selection.models import (
+    Photo,
+    ProductionItem,
+    ProductionLeadTime,
+    SelectionSession,
+    SessionLength,
+)
 from shoots.models import CalendarFeed, TimeBudget
 from studio import roles
 from studio.admin import CHAIN_WIDE, UNDECLARED, branch_path_of, scope_queryset
@@ -52,7 +58,8 @@ KEPT = {
     "followups.OutboxMessage", "followups.Complaint", "pickup.PickupAppointment",
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
     "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
-    "commissions.Credit", "commissions.StatementMonth",
+    "commissions.Credit", "commissions.StatementMonth", "orders.Transfer",
+    "orders.PlanRevision",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
@@ -127,10 +134,30 @@ def _fill_in(b1, b2):
             discount=100,
             requested_by=clerk,
         )
+        session = SelectionSession.objects.filter(order__branch=branch).first()
+        Photo.objects.create(
+            session=session, number=9999, original="o.jpg", checksum=f"{branch.pk:064d}",
+            uploaded_by=clerk,
+        )  # fmt: skip
         only_here = Package.objects.create(
             name=f"Only at {branch.code}", code=f"only-{branch.code}", price=1000, floor_price=900
         )
         only_here.branches.set([branch])
+        revision = PlanRevision.objects.create(
+            order=order, number=1, by=clerk, balance_then=1000, reason=""
+        )
+        Instalment.objects.create(
+            order=order, revision=revision, due_on=timezone.localdate(), amount=1000
+        )
+        transfer = Transfer.objects.create(
+            customer=customer,
+            from_branch=b1 if branch == b2 else b2,
+            to_branch=branch,
+            reason="moved house",
+            accepted_by=clerk,
+            owner_after=clerk,
+        )
+        TransferredOrder.objects.create(transfer=transfer, order=order)
 
 
 def _all_permissions(staff):
