@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from commissions import demo as commissions_demo
 from followups import demo as followups_demo
 from orders import referrals_demo
 from orders import services as orders
@@ -208,7 +209,9 @@ def build(stdout=None):
                 takers=_by_role(team, roles.RECEPTIONIST),
                 set_by=_by_role(team, roles.MANAGER)[0],
             )
+            commissions_demo.seed_rules(branch)  # before the money, so it earns as it comes
             _orders(rng, branch, team, packages)
+            commissions_demo.seed_shares(branch, team)
             selection_demo.seed(branch, team, rng)
             rentals_demo.seed(branch, team, rng)
             pickup_demo.seed(branch, team, rng)

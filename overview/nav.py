@@ -10,6 +10,7 @@ from functools import cache
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from commissions import nav as commissions_nav
 from followups import nav as followups_nav
 from orders import nav as orders_nav
 from pickup import nav as pickup_nav
@@ -35,6 +36,8 @@ def bar():
         if entry[0][1] == "studio:rota":  # the reports sit beside the rota in the dropdown
             reports = (_("Reports"), "overview:reports", {roles.MANAGER, roles.CHAIN_MANAGER})
             items.append((reports, entry[1]))
+        if entry[0][1] == "studio:leave":  # one's own month beside one's leave; no new menu
+            items += [(item, entry[1]) for item in commissions_nav.NAV]
     items += [(item, None) for item in studio_nav.NAV_LAST]
     for module in STAGES:
         items += _grouped(module)

@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from commissions import selectors as commissions
 from followups.models import Complaint
 from orders.models import LedgerEntry, Order
 from pickup.models import PickupAppointment
@@ -150,7 +151,9 @@ def _revenue_by_staff(branch, start, end):
 
 
 def per_staff(branch, period):
-    """Per staff member: visits taken, booked, deals owned, conversion, revenue they took.
+    """Per staff member: visits taken, booked, deals owned, conversion, revenue they took,
+    commission earned (a month: its statement, carried-over credits included; a day: what
+    was earned that day).
 
     Each table is grouped once by the person (the period's rows, found by the branch and
     time indexes), and only the people who appear are read: the cost follows the period's
@@ -168,12 +171,18 @@ def per_staff(branch, period):
     }
     deals = _deals_by_owner(branch, start, end)
     revenue = _revenue_by_staff(branch, start, end)
+    if period.kind == MONTH:
+        earned = commissions.earned_by_staff(branch, month=period.first)
+    else:
+        earned = commissions.earned_by_staff(branch, between=(start, end))
     present = set(visits) | set(deals) | {pk for pk, amount in revenue.items() if amount}
+    present |= {pk for pk, amount in earned.items() if amount}
     rows = list(Staff.objects.filter(pk__in=present).order_by("display_name", "pk"))
     for row in rows:
         row.visits_taken, row.booked = visits.get(row.pk, (0, 0))
         row.deals = deals.get(row.pk, 0)
         row.revenue = revenue.get(row.pk, ZERO)
+        row.commission = earned.get(row.pk, ZERO)
         row.conversion = percent(row.booked, row.visits_taken)
     return rows
 

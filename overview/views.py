@@ -307,6 +307,7 @@ def _csv(branch, period, figures):
         writer.writerow([section, _("Conversion %"), _blank(row.conversion)])
         writer.writerow([section, _("Deals"), row.deals])
         writer.writerow([section, _("Revenue taken"), row.revenue])
+        writer.writerow([section, _("Commission"), row.commission])
     production, complaints = ops["production"], ops["complaints"]
     for label, value in [
         (_("Shoots done"), ops["shoots"]),

@@ -42,6 +42,12 @@ MANAGER_ONLY = {
     "studio.workerheartbeat": ("view",),
     # The trail of a customer's changes is written by the edits themselves.
     "studio.customerchange": ("view",),
+    # Commission credits are written from the ledger, months locked and sales shared on
+    # the commission pages (commissions.services); the rules are the managers' to keep.
+    "commissions.credit": ("view",),
+    "commissions.statementmonth": ("view",),
+    "commissions.saleshare": ("view",),
+    "commissions.reckoned": (),
     # A couple's links are made and revoked on the order's page (the token is not kept).
     "couple.couplelink": ("view",),
     # Design proofs are uploaded on the proofs page and answered by the couple.

@@ -58,6 +58,21 @@ OFFICE = frozenset(ALL) - FIELD
 FRONT_DESK = frozenset({RECEPTIONIST, CASHIER, MANAGER, CUSTOMER_SERVICE})
 # Complaints are taken by whoever the customer reaches: the desk and customer service.
 LOGS_COMPLAINTS = frozenset({RECEPTIONIST, CUSTOMER_SERVICE, MANAGER})
+# Who earns commission (提成) and so sees their own statement (commissions app): the desk
+# that signs and sells, who brings couples in, the consultant, the photographer and the
+# makeup artist for their per-shoot fees, and the manager.
+EARNS_COMMISSION = frozenset(
+    {
+        RECEPTIONIST,
+        CUSTOMER_SERVICE,
+        SELECTION_CONSULTANT,
+        PICKUP_CLERK,
+        CASHIER,
+        PHOTOGRAPHER,
+        MAKEUP_ARTIST,
+        MANAGER,
+    }
+)
 # Who puts an order's shoot on the control sheet (摄控表) or moves it.
 BOOKS_SHOOTS = frozenset({DISPATCHER, MANAGER, RECEPTIONIST, CUSTOMER_SERVICE})
 

@@ -78,6 +78,15 @@ SCHEDULE = [
         period=HOURS,
         description="2 days before an item is due, a call task for the owner if it is not done.",
     ),
+    # Every hour: commissions for ledger entries and finished shoots written without the
+    # signal (bulk loads); each is credited once whoever gets there first.
+    Periodic(
+        name="Commissions sweep",
+        task="commissions.tasks.credit_new_entries",
+        every=1,
+        period=HOURS,
+        description="Commission credits for money and shoots the signal did not see.",
+    ),
 ]
 
 # Tasks of ours that are queued by the code when something happens, never by beat.

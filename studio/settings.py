@@ -47,6 +47,7 @@ PROJECT_APPS = [
     "pickup",
     "rentals",
     "followups",
+    "commissions",
     "overview",
     "couple",
     "demo_studio",

@@ -80,6 +80,7 @@ urlpatterns = [
     path("pickup/", include("pickup.urls")),
     path("rentals/", include("rentals.urls")),
     path("followups/", include("followups.urls")),
+    path("commissions/", include("commissions.urls")),
     # The couple's own page (by its private link) and the staff's page of its links.
     path("", include("couple.urls")),
 ]

@@ -57,6 +57,7 @@ def _pages():
 def _arguments(branch):
     """For each page with URL arguments, the demo records of `branch` to open it with: a few
     per page where the record's state changes what the page shows."""
+    from commissions.models import CommissionRule, Credit, SaleShare
     from orders.models import LedgerEntry, Order, State
     from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment
     from rentals.models import DressReservation
@@ -77,6 +78,8 @@ def _arguments(branch):
     shoot_pks = list({s.status: s.pk for s in shoots}.values())
     pickups = PickupAppointment.objects.filter(branch=branch).order_by("pk")
     approvals = DiscountApproval.objects.filter(branch=branch)[:1]
+    credits = Credit.objects.filter(branch=branch)
+    shared = SaleShare.objects.filter(order__branch=branch).select_related("order")
     table = {
         "studio:visit": [[v.pk] for v in Visit.objects.filter(branch=branch)[:1]],
         "overview:customer": [[customer.pk]],
@@ -113,6 +116,9 @@ def _arguments(branch):
         "rentals:detail": [
             [r.pk] for r in DressReservation.objects.filter(branch=branch).order_by("pk")[:2]
         ],
+        "commissions:staff": [[c.staff_id] for c in credits.order_by("pk")[:1]],
+        "commissions:rule_edit": [[r.pk] for r in CommissionRule.objects.filter(branch=branch)[:1]],
+        "commissions:shares": [[s.order.number] for s in shared.order_by("pk")[:1]],
     }
     return table
 

@@ -60,6 +60,7 @@ KEPT = {
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
     "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
     "orders.Transfer", "orders.PlanRevision", "studio.ConsentEvent", "studio.DataRequest",
+    "commissions.Credit", "commissions.StatementMonth",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {

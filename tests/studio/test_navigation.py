@@ -24,7 +24,7 @@ def bar(staff):
 def test_the_receptionist_gets_the_front_desk_with_dropdowns(make_staff):
     entries = bar(make_staff(roles.RECEPTIONIST))
     assert entries[:2] == ["Today", "New visit"]
-    assert ("Front desk", ["Packages", "My leave"]) in entries
+    assert ("Front desk", ["Packages", "My leave", "My commissions"]) in entries
     assert ("Orders", ["Orders", "Overdue balances"]) in entries
     assert "Rota" not in str(entries)
 
@@ -44,4 +44,7 @@ def test_field_staff_see_their_queue_and_no_money_pages(make_staff):
 
 def test_the_manager_sees_the_rota_and_the_reports(make_staff):
     entries = bar(make_staff(roles.MANAGER))
-    assert ("Front desk", ["Packages", "Rota", "Reports", "My leave"]) in entries
+    assert (
+        "Front desk",
+        ["Packages", "Rota", "Reports", "My leave", "My commissions", "Branch commissions"],
+    ) in entries
