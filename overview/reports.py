@@ -107,7 +107,7 @@ def money(branch, period):
     """Deposits taken and revenue split by kind; refunds are negative, holds left out."""
     rows = (
         LedgerEntry.objects.filter(branch=branch, **period.within(branch, "created_at"))
-        .exclude(kind__in=LedgerEntry.HOLDS)
+        .exclude(kind__in=LedgerEntry.NOT_REVENUE)
         .values("kind")
         .annotate(total=Sum("amount"), taken=Count("pk", filter=Q(amount__gt=0)))
         .order_by()
@@ -142,7 +142,7 @@ def _deals_by_owner(branch, start, end):
 def _revenue_by_staff(branch, start, end):
     return dict(
         LedgerEntry.objects.filter(branch=branch, created_at__gte=start, created_at__lt=end)
-        .exclude(kind__in=LedgerEntry.HOLDS)
+        .exclude(kind__in=LedgerEntry.NOT_REVENUE)
         .order_by()
         .values_list("staff")
         .annotate(s=Sum("amount"))
