@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import Complaint
-from orders.models import LedgerEntry, Order
+from orders.models import CardEntry, LedgerEntry, Order
 from pickup.models import PickupAppointment
 from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
@@ -123,7 +123,28 @@ def money(branch, period):
         "deposits_amount": deposit.get("total") or ZERO,
         "revenue": lines,
         "revenue_total": sum((line["amount"] for line in lines), ZERO),
+        **cards(branch, period),
     }
+
+
+def cards(branch, period):
+    """Stored-value cards: money topped up in the period, and the customers' money still on
+    the cards at its end. Both are owed to the customers (a liability), never revenue: a
+    card becomes revenue when it pays an order, as that order's payment."""
+    start, end = period.bounds(branch)
+    entries = CardEntry.objects.filter(branch=branch, created_at__lt=end).order_by()
+    figures = entries.aggregate(
+        top_ups=Coalesce(
+            Sum(
+                "real",
+                filter=Q(kind=CardEntry.Kind.TOP_UP, created_at__gte=start),
+            ),
+            ZERO,
+            output_field=_money(),
+        ),
+        outstanding=Coalesce(Sum("real"), ZERO, output_field=_money()),
+    )
+    return {"card_top_ups": figures["top_ups"], "cards_outstanding": figures["outstanding"]}
 
 
 def _money():

@@ -207,6 +207,8 @@ def _csv(branch, period, figures):
     for line in money["revenue"]:
         writer.writerow([_("Revenue"), line["label"], line["amount"]])
     writer.writerow([_("Revenue"), _("Total revenue"), money["revenue_total"]])
+    writer.writerow([_("Stored-value cards"), _("Topped up"), money["card_top_ups"]])
+    writer.writerow([_("Stored-value cards"), _("Still on cards (owed)"), money["cards_outstanding"]])
     for row in figures["staff_rows"]:
         section = _("Staff: %(name)s") % {"name": row.display_name}
         writer.writerow([section, _("Visits taken"), row.visits_taken])

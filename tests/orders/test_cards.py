@@ -76,9 +76,7 @@ def test_a_double_submitted_top_up_counts_once(card, receptionist):
     assert card.balance == Decimal("500")
 
 
-def test_paying_from_the_card_spends_real_money_then_bonus(
-    card, receptionist, order, bonus_rules
-):
+def test_paying_from_the_card_spends_real_money_then_bonus(card, receptionist, order, bonus_rules):
     top_up(card, receptionist, "5000")  # 5000 + 300 bonus
     entries = services.pay_from_card(
         card=card, order=order, kind="balance", amount="5200", staff=receptionist
