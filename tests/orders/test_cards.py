@@ -192,9 +192,12 @@ def test_card_entries_cannot_be_changed_or_deleted(card, receptionist):
 
 def test_the_database_refuses_to_rewrite_card_entries(card, receptionist):
     entry = top_up(card, receptionist, "100")
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE orders_cardentry SET real = 1 WHERE id = %s", [entry.pk])
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE orders_cardentry SET real = 1 WHERE id = %s", [entry.pk])
 
 
 def test_top_ups_and_payments_share_the_gapless_receipt_numbers(card, receptionist, order):
