@@ -22,7 +22,7 @@ from django_fsm_log.models import StateLog
 from studio.access import scoped
 
 from . import fsm
-from .models import Charge, LedgerEntry, Order, State
+from .models import CardEntry, Charge, LedgerEntry, Order, State, StoredValueCard
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -108,3 +108,23 @@ def history(order: Order) -> list[StateLog]:
         )
         row.state_label = str(State(row.state).label) if row.state in State.values else row.state
     return rows
+
+
+class StatementLine(TypedDict):
+    entry: CardEntry
+    real_after: Decimal
+    bonus_after: Decimal
+
+
+def card_statement(card: StoredValueCard) -> list[StatementLine]:
+    """The card's entries, oldest first, each with what the card held after it (one query;
+    the running balances are added up here from the same immutable rows)."""
+    lines: list[StatementLine] = []
+    real = bonus = Decimal("0.00")
+    for entry in card.entries.select_related("staff", "ledger_entry__order").order_by(
+        "created_at", "pk"
+    ):
+        real += entry.real
+        bonus += entry.bonus
+        lines.append({"entry": entry, "real_after": real, "bonus_after": bonus})
+    return lines

@@ -518,7 +518,8 @@ def refuse_card_method(method: str) -> None:
 # Locks are taken card first, then order, in every function, so two tills never wait on
 # each other in a circle.
 
-CARD_TOP_UP_METHODS = [
+# How money comes in and goes out at the desk: every method but the card itself.
+DESK_METHODS = [
     (value, label)
     for value, label in LedgerEntry.Method.choices
     if value != LedgerEntry.Method.STORED_VALUE
@@ -566,7 +567,7 @@ def top_up_card(
     """Money paid onto the card at the desk, with the branch's bonus value beside it. It is
     not revenue: the branch owes it to the customer until it is spent on an order."""
     amount = checked_amount(amount, branch=card.branch)
-    if method not in dict(CARD_TOP_UP_METHODS):
+    if method not in dict(DESK_METHODS):
         raise ValidationError({"method": _("Choose how the customer pays.")})
     existing = _card_key_taken(request_key)
     if existing is not None:
@@ -673,7 +674,7 @@ def refund_card(
     branch gave it, the customer never paid it). One entry, one receipt."""
     if not note:
         raise ValidationError({"note": _("Say why the card is refunded.")})
-    if method not in dict(CARD_TOP_UP_METHODS):
+    if method not in dict(DESK_METHODS):
         raise ValidationError({"method": _("Choose how the money goes back.")})
     existing = _card_key_taken(request_key)
     if existing is not None:
