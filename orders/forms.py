@@ -8,7 +8,7 @@ from studio.selectors import approving_manager
 from studio.validators import SaneDateField
 
 from .models import FapiaoRequest, LedgerEntry
-from .services import DESK_METHODS, PAYMENT_KINDS
+from .services import PAYMENT_KINDS
 
 
 class PaymentForm(forms.Form):
@@ -18,8 +18,7 @@ class PaymentForm(forms.Form):
         choices=[(k.value, k.label) for k in PAYMENT_KINDS],
         initial=LedgerEntry.Kind.BALANCE,
     )
-    # A stored-value card pays through its own form (CardPaymentForm).
-    method = forms.ChoiceField(label=_("Method"), choices=DESK_METHODS)
+    method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     request_key = forms.CharField(
@@ -142,14 +141,14 @@ class _PositiveAmount:
 
 
 class CardTopUpForm(_PositiveAmount, forms.Form):
-    method = forms.ChoiceField(label=_("Method"), choices=DESK_METHODS)
+    method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     request_key = _request_key()
 
 
 class CardRefundForm(forms.Form):
-    method = forms.ChoiceField(label=_("Paid back by"), choices=DESK_METHODS)
+    method = forms.ChoiceField(label=_("Paid back by"), choices=LedgerEntry.Method.choices)
     note = forms.CharField(label=_("Reason"), max_length=200)
     request_key = _request_key()
 

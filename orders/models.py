@@ -472,7 +472,11 @@ class LedgerEntry(models.Model):
         WECHAT = "wechat", _("WeChat Pay")
         ALIPAY = "alipay", _("Alipay")
         TRANSFER = "transfer", _("Bank transfer")
-        STORED_VALUE = "stored", _("Stored-value card")
+
+    # A payment from a stored-value card: recorded by orders.services.pay_from_card only, so
+    # it is a method of the ledger but not one a desk form offers (those list `Method`).
+    STORED_VALUE = "stored"
+    METHODS = [*Method.choices, (STORED_VALUE, _("Stored-value card"))]
 
     HOLDS = (Kind.RENTAL_DEPOSIT, Kind.LOCKER_DEPOSIT)
     # Paid towards the order but not money the studio earned: holds and card bonus value.
@@ -481,7 +485,7 @@ class LedgerEntry(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="ledger")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    method = models.CharField(_("method"), max_length=10, choices=METHODS)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     receipt_no = models.CharField(_("receipt number"), max_length=30)
     staff = models.ForeignKey(
@@ -739,7 +743,7 @@ class CardEntry(models.Model):
     )
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="card_entries")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    method = models.CharField(_("method"), max_length=10, choices=LedgerEntry.Method.choices)
+    method = models.CharField(_("method"), max_length=10, choices=LedgerEntry.METHODS)
     real = models.DecimalField(_("money"), max_digits=10, decimal_places=2, default=ZERO)
     bonus = models.DecimalField(_("bonus value"), max_digits=10, decimal_places=2, default=ZERO)
     receipt_no = models.CharField(_("receipt number"), max_length=30)

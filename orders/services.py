@@ -326,7 +326,7 @@ def reverse_entry(*, entry: LedgerEntry, staff: Staff, note: Words) -> LedgerEnt
         original = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         if original.reverses_id or hasattr(original, "reversed_by"):
             raise ValidationError(_("This entry is a reversal or was already reversed."))
-        if original.method == LedgerEntry.Method.STORED_VALUE:
+        if original.method == LedgerEntry.STORED_VALUE:
             return _reverse_card_payment(original=original, staff=staff, note=note)
         return _record(
             order=original.order,
@@ -508,7 +508,7 @@ def reward_referral(*, order: Order) -> ReferralReward | None:
 def refuse_card_method(method: str) -> None:
     """Card money moves through `pay_from_card` and the card's own refund only, so the
     card's entries and the order's ledger always agree."""
-    if method == LedgerEntry.Method.STORED_VALUE:
+    if method == LedgerEntry.STORED_VALUE:
         raise ValidationError(
             {"method": _("Payments from a stored-value card are taken on the card's page.")}
         )
@@ -517,13 +517,6 @@ def refuse_card_method(method: str) -> None:
 # --- Stored-value cards (储值卡; docs/decisions.md, "Stored-value cards") ---
 # Locks are taken card first, then order, in every function, so two tills never wait on
 # each other in a circle.
-
-# How money comes in and goes out at the desk: every method but the card itself.
-DESK_METHODS = [
-    (value, label)
-    for value, label in LedgerEntry.Method.choices
-    if value != LedgerEntry.Method.STORED_VALUE
-]
 
 
 def open_card(*, customer: Customer, staff: Staff) -> StoredValueCard:
@@ -567,7 +560,7 @@ def top_up_card(
     """Money paid onto the card at the desk, with the branch's bonus value beside it. It is
     not revenue: the branch owes it to the customer until it is spent on an order."""
     amount = checked_amount(amount, branch=card.branch)
-    if method not in dict(DESK_METHODS):
+    if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose how the customer pays.")})
     existing = _card_key_taken(request_key)
     if existing is not None:
@@ -648,7 +641,7 @@ def pay_from_card(
             entry = _record(
                 order=locked,
                 kind=part_kind,
-                method=LedgerEntry.Method.STORED_VALUE,
+                method=LedgerEntry.STORED_VALUE,
                 amount=part,
                 staff=staff,
                 request_key=key,
@@ -657,7 +650,7 @@ def pay_from_card(
                 card=locked_card,
                 branch=locked_card.branch,
                 kind=CardEntry.Kind.SPEND,
-                method=LedgerEntry.Method.STORED_VALUE,
+                method=LedgerEntry.STORED_VALUE,
                 **{side: -part},
                 receipt_no=entry.receipt_no,
                 ledger_entry=entry,
@@ -674,7 +667,7 @@ def refund_card(
     branch gave it, the customer never paid it). One entry, one receipt."""
     if not note:
         raise ValidationError({"note": _("Say why the card is refunded.")})
-    if method not in dict(DESK_METHODS):
+    if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose how the money goes back.")})
     existing = _card_key_taken(request_key)
     if existing is not None:

@@ -21,7 +21,8 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSch
 
 from demo_studio import chain as demo
 from followups.models import SmsSignature
-from orders.models import ImmutableEntry
+from orders import services as order_services
+from orders.models import CardBonusRule, ImmutableEntry
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import ProductionItem, ProductionLeadTime, SessionLength
 from shoots.models import CalendarFeed, TimeBudget
@@ -50,7 +51,8 @@ KEPT = {
     "studio.CustomerChange", "orders.ReferralReward", "shoots.Shoot", "followups.CallTask",
     "followups.OutboxMessage", "followups.Complaint", "pickup.PickupAppointment",
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
-    "rentals.DressReservation", "selection.ProductionItem",
+    "rentals.DressReservation", "selection.ProductionItem", "orders.StoredValueCard",
+    "orders.CardEntry", "orders.FapiaoRequest",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
@@ -123,6 +125,12 @@ def _fill_in(b1, b2):
             package=order.package,
             discount=100,
             requested_by=clerk,
+        )
+        CardBonusRule.objects.create(branch=branch, top_up=1000, bonus=100)
+        card = order_services.open_card(customer=customer, staff=clerk)
+        order_services.top_up_card(card=card, method="cash", amount="1000", staff=clerk)
+        order_services.request_fapiao(
+            order=order, title_kind="personal", title="张三", amount="1", staff=clerk
         )
         only_here = Package.objects.create(
             name=f"Only at {branch.code}", code=f"only-{branch.code}", price=1000, floor_price=900
