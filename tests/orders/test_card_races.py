@@ -74,3 +74,20 @@ def test_the_same_card_payment_sent_twice_at_once_pays_once(card, receptionist, 
     results = run_together(spend, spend)
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     assert card.balance == Decimal("200")
+
+
+def test_two_fapiao_requests_at_once_never_pass_what_was_paid(order, receptionist, manager):
+    from orders.models import FapiaoRequest
+
+    def ask(staff):
+        return lambda: services.request_fapiao(
+            order=Order.objects.get(pk=order.pk),
+            title_kind="personal",
+            title="张三",
+            amount="1500",
+            staff=staff,
+        )
+
+    results = run_together(ask(receptionist), ask(manager))
+    assert sorted(kind for kind, _ in results) == ["error", "ok"], results
+    assert FapiaoRequest.objects.count() == 1
