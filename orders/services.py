@@ -764,8 +764,8 @@ def _reverse_card_payment(*, original: LedgerEntry, staff: Staff, note: Words) -
 def invoiceable(order: Order) -> Decimal:
     """What may still be invoiced: the money the studio earned on the order (paid, less
     holds and card bonus value, less refunds) less what is requested or issued already."""
-    earned = order._ledger_sum(~Q(kind__in=LedgerEntry.NOT_REVENUE))
-    asked = order.fapiao_requests.exclude(status=FapiaoRequest.Status.CANCELLED).aggregate(
+    earned: Decimal = order._ledger_sum(~Q(kind__in=LedgerEntry.NOT_REVENUE))
+    asked: Decimal = order.fapiao_requests.exclude(status=FapiaoRequest.Status.CANCELLED).aggregate(
         total=Coalesce(Sum("amount"), ZERO, output_field=DecimalField())
     )["total"]
     return earned - asked
