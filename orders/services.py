@@ -833,7 +833,7 @@ ISSUES_FAPIAO = {roles.CASHIER, roles.MANAGER}
 
 
 def _may_issue(staff: Staff) -> None:
-    if not (staff.user.is_superuser or staff.has_role(*ISSUES_FAPIAO)):
+    if not staff.has_role(*ISSUES_FAPIAO):
         raise PermissionDenied(_("Only a cashier or a store manager issues fapiao."))
 
 
