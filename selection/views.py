@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from studio.forms import attach_errors
 from studio.listing import link_to, short_dates
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
+from studio.views import day_asked
 
 from . import selectors, services
 from .forms import BookSelectionForm, ConfirmForm, FilesForm, PickForm, ProductForm, ReworkForm
@@ -103,13 +104,6 @@ class BookView(StaffRequired, TemplateView):
         return super().get_context_data(current=selectors.appointment(kwargs["order"]), **kwargs)
 
 
-def _day(value, default):
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
-
 class SheetView(StaffRequired, TemplateView):
     """The viewing control sheet (看样控制表) of one day, with the files check per couple."""
 
@@ -119,7 +113,7 @@ class SheetView(StaffRequired, TemplateView):
 
     def get_context_data(self, day=None, bound=None, **kwargs):
         branch = self.request.branch
-        day = day or _day(self.request.GET.get("date"), branch.today())
+        day = day or day_asked(self.request, branch.today())
         sessions = selectors.sheet(
             self.scoped(SelectionSession.objects.all(), "order__branch"), branch=branch, day=day
         )
