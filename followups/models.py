@@ -31,6 +31,7 @@ class CallTask(Kept):
         SELECTION_CONFIRM = "selection_confirm", _("Confirm the selection appointment")
         PICKUP_NOTICE = "pickup_notice", _("Pickup notice")
         DELAY_APOLOGY = "delay_apology", _("Apologise for a delay")
+        INSTALMENT = "instalment", _("Remind of an instalment due")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
@@ -137,7 +138,11 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Printed letter")
 
 
-PLACEHOLDERS = ("couple", "taker", "owner", "store", "store_phone")
+# `link` and `code` are the couple's page's private address and the code it sends by SMS;
+# `amount` and `due_date` are filled by the instalment reminders (in the couple's language).
+PLACEHOLDERS = (
+    "couple", "taker", "owner", "store", "store_phone", "link", "code", "amount", "due_date",
+)  # fmt: skip
 
 
 class MessageTemplate(models.Model):
@@ -337,6 +342,7 @@ class CareRule(models.Model):
         WEDDING_ANNIVERSARY = "wedding_anniversary", _("Wedding anniversary")
         REFERRED_ORDER_BOOKED = "referred_order_booked", _("A referred couple signed")
         HOLIDAY = "holiday", _("Holiday")
+        INSTALMENT_DUE = "instalment_due", _("An instalment falls due")
 
     class Action(models.TextChoices):
         CALL = "call", _("Call task")

@@ -527,7 +527,7 @@ def _fire(rule: CareRule, *, now: datetime) -> int:
                 customer=fact.customer,
                 key=rule.template_key,
                 occasion=occasion,
-                context={"owner": name, "taker": name},
+                context={"owner": name, "taker": name, **dict(fact.context)},
                 send_after=fire_at,
             )
         fired += 1
@@ -711,3 +711,22 @@ def follow_up_visit(*, visit: Visit, staff: Staff) -> None:
         outcome=care_texts.BOOKED_LATER(),
         by=staff,
     )
+
+
+def hand_over_open_calls(
+    *, customer: Customer, from_branch: Branch, to_branch: Branch, to: Staff
+) -> int:
+    """A couple moved to another branch: their open calls there go to the new owner at the
+    new branch (the old branch's lists no longer show a couple it cannot open). Calls made
+    stay where they were made. Returns how many moved."""
+    with transaction.atomic():
+        tasks = list(
+            CallTask.objects.select_for_update().filter(
+                customer=customer, branch=from_branch, status=CallTask.Status.OPEN
+            )
+        )
+        for task in tasks:
+            task.branch = to_branch
+            task.assignee = to
+            task.save(update_fields=["branch", "assignee"])
+    return len(tasks)

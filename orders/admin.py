@@ -11,10 +11,14 @@ from .models import (
     CardEntry,
     Charge,
     FapiaoRequest,
+    Instalment,
     LedgerEntry,
     Order,
+    PlanRevision,
     ReferralReward,
     StoredValueCard,
+    Transfer,
+    TransferredOrder,
 )
 
 
@@ -170,3 +174,49 @@ class FapiaoRequestAdmin(ReadOnlyAdmin):
     search_fields = ["order__number", "title", "tax_number", "fapiao_number"]
     list_select_related = ["order"]
     ordering = ["-requested_at"]
+
+
+class InstalmentInline(ReadOnlyInline):
+    model = Instalment
+    fields = ["due_on", "amount", "is_current"]
+    readonly_fields = fields
+
+
+@admin.register(PlanRevision)
+class PlanRevisionAdmin(ReadOnlyAdmin):
+    """Read only: a plan is set and changed on the order's plan page (the service checks
+    the sum and keeps each revision)."""
+
+    branch_path = "order__branch"
+    list_display = ["order", "number", "by", "at", "balance_then", "reason"]
+    list_select_related = ["order", "by"]
+    search_fields = ["order__number"]
+    raw_id_fields = ["order"]
+    ordering = ["-at", "-pk"]
+    inlines = [InstalmentInline]
+
+
+class TransferredOrderInline(ReadOnlyInline):
+    model = TransferredOrder
+    fields = ["order", "note_text"]
+    readonly_fields = fields
+
+    @admin.display(description=_("note"))
+    def note_text(self, moved):
+        return moved.note_text
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    """Read only: a couple moves through the receiving manager's page. Scoped to the
+    receiving branch here; the branch the couple left sees it on the transfers page."""
+
+    branch_path = "to_branch"
+    # The branch it came from is on the record's page, not in the list (whose names are
+    # the manager's own branches only).
+    list_display = ["customer", "to_branch", "accepted_by", "at", "reason"]
+    list_select_related = ["customer", "to_branch", "accepted_by"]
+    list_filter = ["to_branch"]
+    search_fields = ["customer__bride_name", "customer__groom_name"]
+    ordering = ["-at", "-pk"]
+    inlines = [TransferredOrderInline]

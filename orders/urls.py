@@ -12,6 +12,14 @@ urlpatterns = [
         views.ApprovalStatusView.as_view(),
         name="approval_status",
     ),
+    path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("transfers/", views.TransferListView.as_view(), name="transfers"),
+    path("transfers/find/", views.FindCoupleView.as_view(), name="transfer_find"),
+    path(
+        "transfers/accept/<int:customer>/",
+        views.AcceptCoupleView.as_view(),
+        name="transfer_accept",
+    ),
     path("cards/open/<int:customer>/", views.OpenCardView.as_view(), name="open_card"),
     path("cards/<str:number>/", views.CardView.as_view(), name="card"),
     path("cards/<str:number>/top-up/", views.CardTopUpView.as_view(), name="card_top_up"),
@@ -31,6 +39,7 @@ urlpatterns = [
     path("<str:number>/", views.OrderDetailView.as_view(), name="detail"),
     path("<str:number>/pay-from-card/", views.CardPaymentView.as_view(), name="pay_from_card"),
     path("<str:number>/fapiao/", views.FapiaoRequestView.as_view(), name="request_fapiao"),
+    path("<str:number>/plan/", views.PlanView.as_view(), name="plan"),
     path("<str:number>/do/<str:name>/", views.TransitionView.as_view(), name="transition"),
     path("<str:number>/pay/", views.PaymentView.as_view(), name="pay"),
     path(

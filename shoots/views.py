@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +14,7 @@ from orders.models import LedgerEntry, Order, State
 from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
 from studio import roles
-from studio.access import EVERYONE, StaffRequired, redirect_allowed
+from studio.access import EVERYONE, StaffRequired, reached_by_private_link, redirect_allowed
 from studio.forms import WhenForm, attach_errors
 from studio.listing import labels, link_by, link_to, short_dates
 from studio.models import Staff
@@ -560,7 +559,7 @@ class MyCalendarView(StaffRequired, TemplateView):
         return redirect("shoots:calendar")
 
 
-@login_not_required
+@reached_by_private_link
 def calendar_feed(request, token):
     """The one page reachable without logging in: the private token is the key."""
     feed = get_object_or_404(
@@ -570,6 +569,3 @@ def calendar_feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-
-calendar_feed.allowed_roles = ()

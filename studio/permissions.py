@@ -37,6 +37,10 @@ MANAGER_ONLY = {
     "studio.workerheartbeat": ("view",),
     # The trail of a customer's changes is written by the edits themselves.
     "studio.customerchange": ("view",),
+    # A couple's links are made and revoked on the order's page (the token is not kept).
+    "couple.couplelink": ("view",),
+    # Design proofs are uploaded on the proofs page and answered by the couple.
+    "selection.designproof": ("view",),
 }
 
 # Head office's besides the studio's apps: users and roles, beat schedules, the state

@@ -501,3 +501,15 @@ def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer
         locked._history_user = by.user  # type: ignore[attr-defined]
         locked.save(update_fields=list(changed))
     return locked
+
+
+def move_customer(*, customer: Customer, to_branch: Branch, owner: Staff, by: Staff) -> Customer:
+    """File a couple at another branch with a new owner there (a transfer between branches:
+    `orders.services.transfer_customer` locks the row and decides; this writes the file).
+    The customer's history records who moved it."""
+    locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+    locked.branch = to_branch
+    locked.owner = owner
+    locked._history_user = by.user  # type: ignore[attr-defined]
+    locked.save(update_fields=["branch", "owner"])
+    return locked

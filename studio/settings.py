@@ -48,6 +48,7 @@ PROJECT_APPS = [
     "rentals",
     "followups",
     "overview",
+    "couple",
     "demo_studio",
 ]
 INSTALLED_APPS = [
@@ -182,14 +183,42 @@ if os.environ.get("S3_BUCKET"):
     }
 else:
     _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# The couples' photos (selection.Photo) are private: a storage of their own, never under
+# MEDIA_URL, read only through the views that check the branch (docs/decisions.md, "Photos").
+# A local folder by default; the S3 bucket above (under photos/) when S3_BUCKET is set.
+PHOTOS_ROOT = Path(os.environ.get("STUDIO_PHOTOS_ROOT", BASE_DIR / "var" / "photos"))
+if os.environ.get("S3_BUCKET"):
+    _photos = {
+        "BACKEND": _media["BACKEND"],
+        "OPTIONS": {
+            **_media["OPTIONS"],
+            "bucket_name": os.environ.get("S3_PHOTOS_BUCKET") or os.environ["S3_BUCKET"],
+            "location": "photos",
+        },
+    }
+else:
+    _photos = {
+        "BACKEND": "selection.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PHOTOS_ROOT},
+    }
 STORAGES = {
     "default": _media,
+    "photos": _photos,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# One uploaded photo at most this big (a 50-megapixel JPEG is about 25 MB).
+STUDIO_PHOTO_MAX_BYTES = int(os.environ.get("STUDIO_PHOTO_MAX_BYTES", str(60 * 1024 * 1024)))
+# The watermark on the couple's previews: the branch's SMS signature (the name customers
+# know), else this name; drawn with this font (a CJK one, so Chinese names show).
+STUDIO_NAME = os.environ.get("STUDIO_NAME", "Studio")
+STUDIO_WATERMARK_FONT = os.environ.get(
+    "STUDIO_WATERMARK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -298,6 +327,14 @@ if SENTRY_DSN:
 
 # Studio rules that are the same for every branch; per-branch rules live on Branch.
 STUDIO_REOPEN_WINDOW_HOURS = 3
+# The couple's page (couple app): the address couples open from their SMS, how long a link
+# works by default, and how the code sent by SMS and the wrong addresses are limited.
+STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+STUDIO_COUPLE_LINK_DAYS = int(os.environ.get("STUDIO_COUPLE_LINK_DAYS", "90"))
+STUDIO_COUPLE_PIN_MINUTES = 15
+STUDIO_COUPLE_PIN_ATTEMPTS = 5
+STUDIO_COUPLE_PIN_LOCK_MINUTES = 30
+STUDIO_COUPLE_BAD_LINKS_PER_HOUR = 20
 STUDIO_MIN_BOOKING_LEAD_DAYS = 7
 # Where queued SMS / WeChat / e-mail / letters go: a class with send(message) (and, for
 # exactly-once after a crash, look_up(message): followups.backends). The default writes them

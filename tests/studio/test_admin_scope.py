@@ -19,12 +19,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
+from couple import services as couple_services
 from demo_studio import chain as demo
 from followups.models import SmsSignature
 from orders import services as order_services
-from orders.models import CardBonusRule, ImmutableEntry
+from orders.models import (
+    CardBonusRule,
+    ImmutableEntry,
+    Instalment,
+    PlanRevision,
+    Transfer,
+    TransferredOrder,
+)
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
-from selection.models import ProductionItem, ProductionLeadTime, SessionLength
+from selection.models import (
+    Photo,
+    ProductionItem,
+    ProductionLeadTime,
+    SelectionSession,
+    SessionLength,
+)
 from shoots.models import CalendarFeed, TimeBudget
 from studio import roles
 from studio.admin import CHAIN_WIDE, UNDECLARED, branch_path_of, scope_queryset
@@ -53,6 +67,8 @@ KEPT = {
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
     "rentals.DressReservation", "selection.ProductionItem", "orders.StoredValueCard",
     "orders.CardEntry", "orders.FapiaoRequest",
+    "couple.CoupleLink",
+    "orders.Transfer", "orders.PlanRevision",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
@@ -119,6 +135,7 @@ def _fill_in(b1, b2):
         )
         memo.items.set(ProductionItem.objects.filter(order=order)[:1])
         Survey.objects.create(order=order, score=5, by=clerk)
+        couple_services.make_link(order=order, by=clerk)
         DiscountApproval.objects.create(
             branch=branch,
             customer=customer,
@@ -132,10 +149,30 @@ def _fill_in(b1, b2):
         order_services.request_fapiao(
             order=order, title_kind="personal", title="张三", amount="1", staff=clerk
         )
+        session = SelectionSession.objects.filter(order__branch=branch).first()
+        Photo.objects.create(
+            session=session, number=9999, original="o.jpg", checksum=f"{branch.pk:064d}",
+            uploaded_by=clerk,
+        )  # fmt: skip
         only_here = Package.objects.create(
             name=f"Only at {branch.code}", code=f"only-{branch.code}", price=1000, floor_price=900
         )
         only_here.branches.set([branch])
+        revision = PlanRevision.objects.create(
+            order=order, number=1, by=clerk, balance_then=1000, reason=""
+        )
+        Instalment.objects.create(
+            order=order, revision=revision, due_on=timezone.localdate(), amount=1000
+        )
+        transfer = Transfer.objects.create(
+            customer=customer,
+            from_branch=b1 if branch == b2 else b2,
+            to_branch=branch,
+            reason="moved house",
+            accepted_by=clerk,
+            owner_after=clerk,
+        )
+        TransferredOrder.objects.create(transfer=transfer, order=order)
 
 
 def _all_permissions(staff):

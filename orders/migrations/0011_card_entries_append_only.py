@@ -14,5 +14,5 @@ BACKWARD = "DROP TRIGGER IF EXISTS orders_cardentry_append_only ON orders_carden
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0009_stored_value_cards_and_fapiao_requests")]
+    dependencies = [("orders", "0010_stored_value_cards_and_fapiao_requests")]
     operations = [postgres_only_sql(FORWARD, BACKWARD)]

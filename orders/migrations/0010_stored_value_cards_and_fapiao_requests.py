@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0008_admin_lists_in_order'),
+        ('orders', '0009_payment_plans_and_transfers'),
         ('studio', '0022_customer_month_day_indexes'),
     ]
 
