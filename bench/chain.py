@@ -69,6 +69,8 @@ from studio import roles
 from studio import texts as studio_texts
 from studio.models import (
     Branch,
+    ConsentEvent,
+    ConsentPurpose,
     Customer,
     MembershipLevelRule,
     MonthlyTarget,
@@ -1272,6 +1274,7 @@ class Chain:
 
         put(self._customers())
         put(self._customer_history(), sort_key=lambda r: r[-4], first_id=1)
+        put(self._consents(), sort_key=lambda r: r[-1], first_id=1)
         put(self._visits())
         put(self._orders())
         rewards = self._referral_rewards()
@@ -1318,7 +1321,7 @@ class Chain:
             Customer,
             ["id", "branch_id", "owner_id", "bride_name", "bride_phone", "bride_birthday",
              "groom_name", "groom_phone", "groom_birthday", "wechat", "address", "wedding_date",
-             "source", "referrer_id", "membership_level", "notes", "marketing_consent",
+             "source", "referrer_id", "membership_level", "notes",
              "language", "created_at"],
         )  # fmt: skip
         self.customer_columns = table.columns
@@ -1330,9 +1333,26 @@ class Chain:
         return (
             c.id, c.place.branch.pk, c.owner.pk, c.names[0], c.phones[0], c.birthdays[0],
             c.names[1], c.phones[1], c.birthdays[1], c.wechat, c.address, c.wedding_date,
-            c.source, c.referrer.id if c.referrer else None, c.level, c.notes, c.consent,
+            c.source, c.referrer.id if c.referrer else None, c.level, c.notes,
             c.language, c.created_at,
         )  # fmt: skip
+
+    def _consents(self):
+        """A consenting couple's grants, as the front desk records them when filing."""
+        table = Table(
+            ConsentEvent,
+            ["id", "customer_id", "purpose", "channel", "granted", "source", "recorded_by_id",
+             "at"],
+        )  # fmt: skip
+        for c in self.couples:
+            if c.consent:
+                for purpose in ConsentPurpose.values:
+                    for channel in ("sms", "wechat", "letter"):
+                        table.add(
+                            None, c.id, purpose, channel, True, "front_desk", c.owner.pk,
+                            c.created_at,
+                        )  # fmt: skip
+        return table
 
     def _customer_history(self):
         """Each couple's file as it was filed (django-simple-history's "+" row)."""
@@ -1948,7 +1968,7 @@ class Chain:
         table = Table(
             OutboxMessage,
             ["id", "branch_id", "customer_id", "channel", "to", "body", "template_key",
-             "occasion", "marketing", "status", "send_after", "sent_at", "attempts",
+             "occasion", "purpose", "status", "send_after", "sent_at", "attempts",
              "skip_reason", "error", "created_at"],
         )  # fmt: skip
         Status, Skip = OutboxMessage.Status, OutboxMessage.SkipReason
@@ -1969,7 +1989,7 @@ class Chain:
             skip, body = "", ""
             if template is None:
                 skip = Skip.NO_TEMPLATE
-            elif template.marketing and not c.consent:
+            elif template.purpose != "service" and not c.consent:
                 skip = Skip.NO_CONSENT
             elif not to:
                 skip = Skip.NO_ADDRESS
@@ -1991,7 +2011,7 @@ class Chain:
                     status, attempts = Status.SENT, 1
             add_row(
                 None, branch.pk, c.id, channel, to, body, key, occasion,
-                bool(template and template.marketing), status, send_after, sent, attempts, skip,
+                template.purpose if template else "service", status, send_after, sent, attempts, skip,
                 error, created,
             )  # fmt: skip
 

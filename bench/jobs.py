@@ -36,6 +36,7 @@ def run(*, out_dir, log, stamp=None):
     from shoots.services import plan_confirmation_calls
     from studio.models import Customer
     from studio.schedule import SCHEDULE
+    from studio.selectors import consent_given
     from studio.services import record_heartbeat
 
     from . import database
@@ -80,7 +81,8 @@ def run(*, out_dir, log, stamp=None):
     outbox_log.propagate = False
     outbox_log.setLevel(logging.INFO)
     customers = list(
-        Customer.objects.filter(marketing_consent=True)
+        Customer.objects.alias(ok=consent_given("marketing", "sms"))
+        .filter(ok=True)
         .order_by("pk")
         .values_list("pk", flat=True)[::50][:MORNING_QUEUE]
     )

@@ -29,7 +29,16 @@ from shoots.models import Room, Vehicle
 from shoots.selectors import SEAT_ROLES
 from studio import roles
 from studio import services as studio_services
-from studio.models import Branch, Customer, Package, Staff, Visit
+from studio.models import (
+    Branch,
+    ConsentChannel,
+    ConsentEvent,
+    ConsentPurpose,
+    Customer,
+    Package,
+    Staff,
+    Visit,
+)
 
 from . import targets
 
@@ -356,10 +365,10 @@ def _orders(rng, branch, team, packages):
             taker = takers[n % len(takers)]
             signed = now - timedelta(days=_age(target, rng))
             with replay(signed - timedelta(hours=1)):
-                visit = studio_services.register_visit(
+                visit = _file_couple(
                     branch=branch,
                     registered_by=taker,
-                    new_customer=_couple(rng, n, now),
+                    couple=_couple(rng, n, now),
                     source=rng.choice(Customer.Source.values),
                     reason="拍婚纱照 Wedding photos",
                 )
@@ -389,10 +398,10 @@ def _orders(rng, branch, team, packages):
     for hours in (5, 3, 1):
         n += 1
         with replay(now - timedelta(hours=hours)):
-            visit = studio_services.register_visit(
+            visit = _file_couple(
                 branch=branch,
                 registered_by=takers[0],
-                new_customer=_couple(rng, n, now),
+                couple=_couple(rng, n, now),
                 source=Customer.Source.ONLINE,
                 reason="比较套系 Comparing packages",
             )
@@ -413,6 +422,24 @@ def _orders(rng, branch, team, packages):
             )
 
 
+def _file_couple(*, couple, **kwargs):
+    """Register the couple's visit; a consenting couple signs the consent form at the desk
+    (offers and greetings, by SMS and WeChat)."""
+    consents = couple.pop("consents")
+    visit = studio_services.register_visit(new_customer=couple, **kwargs)
+    if consents:
+        for purpose in ConsentPurpose.values:
+            for channel in (ConsentChannel.SMS, ConsentChannel.WECHAT):
+                studio_services.grant_consent(
+                    visit.customer,
+                    purpose=purpose,
+                    channel=channel,
+                    source=ConsentEvent.Source.PAPER_FORM,
+                    by=kwargs["registered_by"],
+                )
+    return visit
+
+
 def _couple(rng, n, now):
     return {
         "bride_name": rng.choice(BRIDES),
@@ -421,7 +448,8 @@ def _couple(rng, n, now):
         "groom_phone": f"137{rng.randint(10000000, 99999999)}",
         "wechat": f"wx_demo_{n}",
         "wedding_date": (now + timedelta(days=rng.randint(30, 300))).date(),
-        "marketing_consent": rng.random() < 0.7,
+        # Popped before filing (`_file_couple`): consent is recorded, not a field.
+        "consents": rng.random() < 0.7,
         "notes": rng.choice(
             [
                 "",

@@ -7,8 +7,8 @@ from django.dispatch import receiver
 
 from orders.models import Transfer
 from orders.services import customer_transferred
-from studio.models import Staff, Visit
-from studio.signals import visit_closed
+from studio.models import Customer, Staff, Visit
+from studio.signals import customer_erased, visit_closed
 
 from . import services
 
@@ -26,3 +26,8 @@ def hand_over_open_calls(sender: type[Transfer], *, transfer: Transfer, **kwargs
         to_branch=transfer.to_branch,
         to=transfer.owner_after,
     )
+
+
+@receiver(customer_erased, dispatch_uid="followups.erase_customer")
+def erase_customer(sender: type[Customer], *, customer: Customer, by: Staff, **kwargs: Any) -> None:
+    services.erase_customer_aftercare(customer=customer)

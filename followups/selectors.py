@@ -3,9 +3,10 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from studio.models import Customer, Leave, Staff
-from studio.selectors import covering_for
+from studio.selectors import DataSection, covering_for, data_section
 
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 
@@ -55,3 +56,36 @@ def complaints_for(customer: Customer) -> list[Complaint]:
     return list(
         Complaint.objects.filter(customer=customer).select_related("logged_by", "owner", "order")
     )
+
+
+def messages_to_check(queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
+    """Messages "Sent or not?", oldest first, with what the page shows of each."""
+    return (
+        queryset.filter(status=OutboxMessage.Status.CHECK)
+        .select_related("customer", "branch")
+        .order_by("created_at", "pk")
+    )
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """Aftercare's part of a customer's export: messages, calls and complaints."""
+    return [
+        data_section(
+            "messages",
+            gettext_lazy("Messages"),
+            OutboxMessage.objects.filter(customer=customer).order_by("pk"),
+            ["created_at", "channel", "to", "body", "purpose", "status", "sent_at"],
+        ),
+        data_section(
+            "calls",
+            gettext_lazy("Calls"),
+            CallTask.objects.filter(customer=customer).order_by("due_at"),
+            ["due_at", "kind", "status", "outcome", "done_at"],
+        ),
+        data_section(
+            "complaints",
+            gettext_lazy("Complaints"),
+            Complaint.objects.filter(customer=customer).order_by("pk"),
+            ["created_at", "text", "resolution", "resolved_at"],
+        ),
+    ]

@@ -10,19 +10,29 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
 from studio import roles, texts
 from studio.models import Branch, Customer, Staff, Visit
+from studio.selectors import consents_in_force, has_consent
 from studio.services import AlreadyDone, responsible_for
 from studio.texts import Words
 
 from . import texts as care_texts
 from . import triggers
 from .backends import NotSent, get_backend, look_up
-from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
+from .models import (
+    CallTask,
+    CareRule,
+    Channel,
+    Complaint,
+    MessageTemplate,
+    OutboxMessage,
+    Purpose,
+)
 from .triggers import FINDERS, Fact
 
 log = logging.getLogger(__name__)
@@ -188,7 +198,7 @@ def _address(customer: Customer, channel: str) -> str:
     """Where the message goes. Customers have no e-mail address on file yet."""
     addresses: dict[str, str] = {
         Channel.SMS: customer.phones[0] if customer.phones else "",
-        Channel.WECHAT: customer.wechat,
+        Channel.WECHAT: customer.wechat_openid,
         Channel.LETTER: customer.address,
     }
     return addresses.get(channel, "")
@@ -206,8 +216,9 @@ def queue_message(
 
     Queuing the same occasion again returns the first message. The text comes from the
     manager's template in the customer's language. Nothing is sent at night: SMS and WeChat
-    wait until 09:00 branch time. A marketing template is not sent to a customer without
-    marketing consent, and a switched-off template or a missing address sends nothing;
+    wait until 09:00 branch time. An offer or a greeting (a template whose purpose is
+    marketing or care) is sent only with the customer's consent for that purpose on the
+    template's channel (PIPL; service notices need none), and a switched-off template or a missing address sends nothing;
     those are recorded as not sent, with the reason (`skip_reason`).
     """
     existing = OutboxMessage.objects.filter(customer=customer, occasion=occasion).first()
@@ -223,7 +234,7 @@ def queue_message(
         to=_address(customer, channel),
         template_key=key,
         occasion=occasion,
-        marketing=bool(template and template.marketing),
+        purpose=template.purpose if template else Purpose.SERVICE,
         send_after=outside_quiet_hours(
             send_after or timezone.now(), branch=branch, channel=channel
         ),
@@ -231,10 +242,12 @@ def queue_message(
     Skip = OutboxMessage.SkipReason
     if template is None:
         message.skip_reason = Skip.NO_TEMPLATE
-    elif template.marketing and not customer.marketing_consent:
+    elif template.purpose != Purpose.SERVICE and not has_consent(
+        customer, purpose=template.purpose, channel=channel
+    ):
         message.skip_reason = Skip.NO_CONSENT
     elif not message.to:
-        message.skip_reason = Skip.NO_ADDRESS
+        message.skip_reason = Skip.NO_OPENID if channel == Channel.WECHAT else Skip.NO_ADDRESS
     else:
         context = {
             "couple": str(customer),
@@ -330,7 +343,15 @@ def _claim(*, now: datetime, worker: str, size: int) -> list[OutboxMessage]:
             .order_by("send_after", "pk")[:size]
         )
         claimed = []
+        consents = consents_in_force(m.customer_id for m in due if m.purpose != Purpose.SERVICE)
         for message in due:
+            if message.purpose != Purpose.SERVICE and (
+                (message.customer_id, message.purpose, message.channel) not in consents
+            ):  # consent withdrawn since it was queued (PIPL: at any time)
+                message.status = OutboxMessage.Status.SKIPPED
+                message.skip_reason = OutboxMessage.SkipReason.NO_CONSENT
+                message.save(update_fields=["status", "skip_reason"])
+                continue
             later = outside_quiet_hours(now, branch=message.branch, channel=message.channel)
             if later != now:  # queued in the day, found at night: wait for the morning
                 message.send_after = later
@@ -341,7 +362,7 @@ def _claim(*, now: datetime, worker: str, size: int) -> list[OutboxMessage]:
             message.claimed_at = now
             claimed.append(message)
         OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
-            status=OutboxMessage.Status.SENDING, claimed_by=worker, claimed_at=now
+            status=OutboxMessage.Status.SENDING, claimed_by=worker, claimed_at=now, called_at=None
         )
     return claimed
 
@@ -351,6 +372,11 @@ def _send(message: OutboxMessage, *, now: datetime, worker: str) -> int:
     backend = get_backend(message.channel)
     Status = OutboxMessage.Status
     attempt = message.attempts + 1
+    # Marked before the call: a message a dead worker never handed over is queued again
+    # without asking the gateway (which, for Tencent, cannot say "never got it").
+    if not _claim_still_ours(message).update(called_at=timezone.now()):
+        log.warning("Message %s was settled by someone else before its call", message.pk)
+        return 0
     try:
         gateway_id = backend.send(message)
     except NotSent as exc:
@@ -379,15 +405,23 @@ def _send(message: OutboxMessage, *, now: datetime, worker: str) -> int:
     return 1
 
 
-def _record(message: OutboxMessage, **changes: Any) -> bool:
-    """Write the outcome if the message is still the claim we made: a reconciler that
-    settled it meanwhile (the claim outlived the sending timeout) wins."""
-    done = OutboxMessage.objects.filter(
+def _claim_still_ours(message: OutboxMessage) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(
         pk=message.pk,
         status=OutboxMessage.Status.SENDING,
         claimed_by=message.claimed_by,
         claimed_at=message.claimed_at,
-    ).update(**changes)
+    )
+
+
+def _record(message: OutboxMessage, *, never_called: bool = False, **changes: Any) -> bool:
+    """Write the outcome if the message is still the claim we made: a reconciler that
+    settled it meanwhile (the claim outlived the sending timeout) wins. `never_called`:
+    only if its worker has not started the gateway call meanwhile."""
+    claim = _claim_still_ours(message)
+    if never_called:
+        claim = claim.filter(called_at__isnull=True)
+    done = claim.update(**changes)
     if not done:
         log.warning("Message %s was settled by someone else meanwhile: %s", message.pk, changes)
     return bool(done)
@@ -398,7 +432,8 @@ def reconcile_sending_messages(*, now: datetime | None = None, limit: int = 100)
     died between claiming and recording, or the gateway's answer never came), never by
     sending blindly again: the gateway is asked by out-id (`backend.look_up`).
 
-    It has the message: sent, with its id. It never got it: queued again, sent on this
+    A message whose worker died before calling the gateway (`called_at` empty) is queued
+    again without asking. It has the message: sent, with its id. It never got it: queued again, sent on this
     run. It cannot tell (a backend with no status query): `check`, for a person. The
     question itself fails: still `sending`, asked again on the next run.
     Returns how many were settled.
@@ -412,6 +447,9 @@ def reconcile_sending_messages(*, now: datetime | None = None, limit: int = 100)
     )
     settled = 0
     for message in stale:
+        if message.called_at is None:  # its worker died before it called the gateway
+            settled += _record(message, never_called=True, status=Status.QUEUED, send_after=now)
+            continue
         try:
             answer = look_up(get_backend(message.channel), message)
         except Exception as exc:  # noqa: BLE001 - the gateway is down: ask next time
@@ -730,3 +768,26 @@ def hand_over_open_calls(
             task.assignee = to
             task.save(update_fields=["branch", "assignee"])
     return len(tasks)
+
+
+# --- Erasure on the customer's request (PIPL; studio.services.erase_customer) ---
+
+ERASED = "—"
+
+
+def erase_customer_aftercare(*, customer: Customer) -> None:
+    """Aftercare's rows of an erased couple: queued messages are not sent (skipped, with
+    the reason), every message loses its address, text and parameters, open calls are
+    cancelled and what callers noted goes, complaints keep that they happened but not
+    what was said. Runs in erase_customer's transaction (studio.signals.customer_erased)."""
+    messages = OutboxMessage.objects.filter(customer=customer)
+    messages.filter(status=OutboxMessage.Status.QUEUED).update(
+        status=OutboxMessage.Status.SKIPPED, skip_reason=OutboxMessage.SkipReason.ERASED
+    )
+    messages.update(to="", body="", params={})
+    calls = CallTask.objects.filter(customer=customer)
+    calls.filter(status=CallTask.Status.OPEN).update(status=CallTask.Status.CANCELLED)
+    calls.exclude(outcome="").update(outcome=ERASED)
+    complaints = Complaint.objects.filter(customer=customer)
+    complaints.update(text=ERASED)
+    complaints.exclude(resolution="").update(resolution=ERASED)

@@ -24,11 +24,12 @@ from django_fsm_log.models import StateLog
 from orders.models import Instalment, LedgerEntry, Order, State
 from orders.selectors import OPEN_STATES, allocate, with_money
 from studio import lunar
-from studio.models import Branch, Customer, Staff, Visit
+from studio.models import Branch, ConsentChannel, ConsentPurpose, Customer, Staff, Visit
 from studio.registry import Questions
+from studio.selectors import consent_given
 from studio.templatetags.studio import money
 
-from .models import CallTask, CareRule, Complaint, Holiday, OutboxMessage
+from .models import CallTask, CareRule, Complaint, Holiday, MessageTemplate, OutboxMessage, Purpose
 
 T = CareRule.Trigger
 
@@ -292,11 +293,30 @@ def _greeted(rule, holiday, day):
     return OutboxMessage.objects.filter(customer=OuterRef("pk"), occasion=occasion)
 
 
+def _consenting(rule):
+    """The customers whose consent lets the rule's greeting reach them: the template's
+    purpose (care, usually) on one of its channels; without a rule, care on any channel.
+    Read by the latest consent record per customer (studio.selectors.consent_given)."""
+    if rule is not None and rule.template_key:
+        templates = MessageTemplate.objects.filter(key=rule.template_key, is_active=True)
+        pairs = set(templates.values_list("purpose", "channel"))
+    else:
+        pairs = {(ConsentPurpose.CARE, c) for c in ConsentChannel.values}
+    pairs = {(p, c) for p, c in pairs if p != Purpose.SERVICE}
+    if not pairs:
+        return Customer.objects.all()  # a service notice: everyone
+    names = {f"consent_{i}": consent_given(p, c) for i, (p, c) in enumerate(sorted(pairs))}
+    anyone = Q()
+    for name in names:
+        anyone |= Q(**{name: True})
+    return Customer.objects.alias(**names).filter(anyone)
+
+
 @FINDERS.answers(T.HOLIDAY)
 def holiday(since, until, now, *, rule=None):
-    """Every customer who agreed to marketing messages, on each active holiday of the
-    window. Customers without consent are not asked at all: a greeting to them would only
-    be skipped.
+    """Every customer who agreed to the greeting's purpose on its channel, on each active
+    holiday of the window. Customers without consent are not asked at all: a greeting to
+    them would only be skipped.
 
     The facts of a holiday are the whole chain's consenting couples, so the engine asks
     with the `rule` that names the holiday (services.due_care): only that holiday is
@@ -314,7 +334,7 @@ def holiday(since, until, now, *, rule=None):
         if rule is not None and all(rule.fire_time(_midnight(day, z), z) > now for z in zones):
             continue  # the rule's time has not come in any branch: nobody to greet yet
         for h in (h for h in holidays if h.falls_on(day)):
-            customers = Customer.objects.filter(marketing_consent=True)
+            customers = _consenting(rule)
             if rule is not None:
                 customers = customers.exclude(Exists(_greeted(rule, h, day)))
             facts += [

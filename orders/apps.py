@@ -7,4 +7,6 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
-        from . import texts  # noqa: F401 - the kinds of text this app writes (studio.texts)
+        # The kinds of text this app writes (studio.texts), and what it does when the core
+        # announces something (studio.signals).
+        from . import receivers, texts  # noqa: F401

@@ -22,10 +22,12 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
 from studio.access import scoped
 from studio.models import Customer
+from studio.selectors import DataSection, data_section
 
 from . import fsm
 from .models import (
@@ -319,3 +321,40 @@ def open_orders_of(customer: Customer) -> QuerySet[Order]:
 
 def moves_of(order: Order) -> QuerySet[TransferredOrder]:
     return order.moves.select_related("transfer").order_by("-transfer__at")
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """Orders' part of a customer's export: the orders, their charges and the ledger."""
+    orders = Order.objects.filter(customer=customer).order_by("signed_at")
+    return [
+        data_section(
+            "orders",
+            _("Orders"),
+            orders,
+            [
+                "number",
+                "branch__name",
+                "package__name",
+                "package_price",
+                "discount",
+                "agreed_price",
+                "gifts",
+                "style_wishes",
+                "notes",
+                "signed_at",
+                "state",
+            ],
+        ),  # fmt: skip
+        data_section(
+            "charges",
+            _("Charges"),
+            Charge.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "kind", "amount", "description", "created_at"],
+        ),
+        data_section(
+            "ledger",
+            _("Payments and refunds"),
+            LedgerEntry.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "receipt_no", "kind", "method", "amount", "note", "created_at"],
+        ),
+    ]

@@ -1,4 +1,4 @@
-"""The reports page's form."""
+"""The reports page's form, and the confirmation of a customer's erasure."""
 
 import datetime
 import re
@@ -63,3 +63,13 @@ class ReportForm(forms.Form):
             if data.get("month") is None and "month" not in self.errors:
                 data["month"] = self.today.replace(day=1)
         return data
+
+
+class EraseCustomerForm(forms.Form):
+    """A store manager confirms an erasure by typing the couple's name as on the file."""
+
+    typed_name = forms.CharField(
+        label=_("Type the couple's name to confirm"),
+        max_length=200,
+        error_messages={"required": _("Type the couple's name exactly as on the file to confirm.")},
+    )

@@ -4,32 +4,41 @@ These sit above the stages (core <- orders <- stages <- overview): they may read
 stage's models and selectors, and nothing below imports them.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from followups import selectors as followups_selectors
 from followups.models import CallTask
 from followups.selectors import complaints_for, messages_for, open_tasks_for
+from orders import selectors as orders_selectors
 from orders.models import LedgerEntry, Order
 from orders.selectors import with_money
+from pickup import selectors as pickup_selectors
 from pickup.models import PickupAppointment
 from pickup.selectors import on_day as pickups_on
+from rentals import selectors as rentals_selectors
 from rentals.models import DressReservation
 from rentals.selectors import desk_on
+from selection import selectors as selection_selectors
 from selection.models import SelectionSession
+from shoots import selectors as shoots_selectors
 from shoots.models import Shoot
 from shoots.selectors import my_day
 from studio import roles
+from studio import selectors as studio_selectors
 from studio.listing import labels, link_to
 from studio.middleware import StaffRequest
 from studio.models import Customer, Staff
-from studio.selectors import covering_for, open_visits, pending_approvals
+from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
 
 # --- The customer file: everything about a couple, newest first ---
@@ -384,3 +393,31 @@ def today(request: StaffRequest) -> dict[str, Any]:
         "approvals": pending_approvals(request),
         "now": timezone.now(),
     }
+
+
+# --- A customer's data, gathered from every stage, for their export (PIPL) ---
+
+
+def customer_export(customer: Customer) -> list[DataSection]:
+    """Everything the studio holds about a couple, each stage describing its own rows
+    (their `customer_data` selectors): one query per kind of record."""
+    return [
+        *studio_selectors.customer_data(customer),
+        *orders_selectors.customer_data(customer),
+        *shoots_selectors.customer_data(customer),
+        *selection_selectors.customer_data(customer),
+        *pickup_selectors.customer_data(customer),
+        *rentals_selectors.customer_data(customer),
+        *followups_selectors.customer_data(customer),
+    ]
+
+
+def export_json(customer: Customer, sections: list[DataSection]) -> str:
+    """The export as JSON: a section per kind of record, rows as stored (codes, ISO
+    dates and times, amounts as strings)."""
+    data = {
+        "exported_at": timezone.now(),
+        "customer_id": customer.pk,
+        **{section.key: section.rows for section in sections},
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

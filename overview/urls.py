@@ -5,6 +5,17 @@ from . import views
 pages = (
     [
         path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
+        path(
+            "customers/<int:pk>/export.json",
+            views.CustomerExportJSONView.as_view(),
+            name="customer_export_json",
+        ),
+        path(
+            "customers/<int:pk>/export.pdf",
+            views.CustomerExportPDFView.as_view(),
+            name="customer_export_pdf",
+        ),
+        path("customers/<int:pk>/erase/", views.CustomerEraseView.as_view(), name="customer_erase"),
         path("reports/", views.ReportsView.as_view(), name="reports"),
     ],
     "overview",

@@ -3,10 +3,14 @@ their CSV)."""
 
 import datetime
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.utils import formats
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, TemplateView
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
 
 from orders.forms import PaymentForm
 from orders.models import FapiaoRequest, StoredValueCard
@@ -16,7 +20,9 @@ from studio import roles, services
 from studio import selectors as studio_selectors
 from studio.access import StaffRequired, is_chain
 from studio.dbrouters import replica
-from studio.models import Branch, Customer, WorkerHeartbeat
+from studio.forms import attach_errors
+from studio.models import Branch, Customer, DataRequest, WorkerHeartbeat
+from studio.pdf import pdf_response
 from studio.validators import SafeCSVWriter
 from studio.views import (
     CUSTOMER_FILE_ROLES,
@@ -26,7 +32,7 @@ from studio.views import (
 )
 
 from . import reports, selectors
-from .forms import ReportForm
+from .forms import EraseCustomerForm, ReportForm
 
 
 class HomeView(StaffRequired, TemplateView):
@@ -85,12 +91,99 @@ class CustomerDetailView(StaffRequired, DetailView):
         # The trail shows phones and addresses: only for the roles that edit the file.
         ctx["changes"] = studio_selectors.customer_changes(customer) if ctx["can_edit"] else []
         ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
+        if ctx["can_edit"]:  # consent sits with the contact details: the same roles
+            ctx.update(studio_selectors.consent_context(customer))
+        ctx["can_export"] = staff.has_role(*EXPORTS_DATA)
+        ctx["can_erase"] = staff.has_role(*CustomerEraseView.roles) and not customer.erased_at
         ctx["on_behalf"] = None
         if customer.owner and customer.owner != staff:
             leave = services.leave_on(customer.owner, on=day)
             if leave and services.responsible_for(customer.owner, on=day) == staff:
                 ctx["on_behalf"] = leave
         return ctx
+
+
+# Who takes a couple's data out for them (PIPL): the store manager and customer service.
+EXPORTS_DATA = {roles.MANAGER, roles.CUSTOMER_SERVICE}
+
+
+class CustomerExportView(StaffRequired, View):
+    """A couple's data, gathered from every stage, as JSON or as a PDF in their language.
+    POST only: every export is recorded (who, when)."""
+
+    roles = EXPORTS_DATA
+    http_method_names = ["post"]
+    kind = ""
+
+    def post(self, request, pk):
+        customer = get_object_or_404(self.scoped(Customer.objects.select_related("branch")), pk=pk)
+        services.record_data_request(customer=customer, kind=self.kind, by=request.staff)
+        return self.export(customer, selectors.customer_export(customer))
+
+    def export(self, customer, sections):
+        raise NotImplementedError
+
+
+class CustomerExportJSONView(CustomerExportView):
+    kind = DataRequest.Kind.EXPORT_JSON
+
+    def export(self, customer, sections):
+        response = HttpResponse(
+            selectors.export_json(customer, sections), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
+        return response
+
+
+class CustomerExportPDFView(CustomerExportView):
+    kind = DataRequest.Kind.EXPORT_PDF
+
+    def export(self, customer, sections):
+        return pdf_response(
+            "overview/customer_export.html",
+            {"customer": customer, "sections": sections, "exported_at": timezone.now()},
+            filename=f"customer-{customer.pk}.pdf",
+            language=customer.language,
+            request=self.request,
+        )
+
+
+class CustomerEraseView(StaffRequired, FormView):
+    """A store manager erases a couple's personal data on their request, after typing
+    their name; refused with the reason while an order is open or money owed or held."""
+
+    roles = {roles.MANAGER}
+    template_name = "overview/customer_erase.html"
+    form_class = EraseCustomerForm
+    http_method_names = ["get", "post"]
+
+    def get_customer(self):
+        if not hasattr(self, "customer"):
+            self.customer = get_object_or_404(
+                self.scoped(Customer.objects.select_related("branch")), pk=self.kwargs["pk"]
+            )
+        return self.customer
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(customer=self.get_customer(), **kwargs)
+
+    def form_valid(self, form):
+        customer = self.get_customer()
+        try:
+            services.erase_customer(
+                customer=customer, by=self.request.staff, typed_name=form.cleaned_data["typed_name"]
+            )
+        except services.AlreadyDone as exc:
+            messages.warning(self.request, exc.messages[0])
+            return redirect("overview:customer", pk=customer.pk)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The customer's personal data is erased."))
+        return redirect("overview:customer", pk=customer.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ReportsView(StaffRequired, TemplateView):

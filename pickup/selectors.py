@@ -7,13 +7,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from orders.models import Order
 from orders.selectors import with_money
 from selection.models import ProductionItem
-from studio.models import Branch
+from studio.models import Branch, Customer
+from studio.selectors import DataSection, data_section
 
-from .models import PickupAppointment
+from .models import LostSlipMemo, PickupAppointment, Survey
 
 if TYPE_CHECKING:
     from orders.selectors import OrderWithMoney
@@ -65,3 +67,27 @@ def survey(order: Order) -> Survey | None:
     from .models import Survey
 
     return Survey.objects.filter(order=order).first()
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """Pickup's part of a customer's export: appointments, lost-slip memos, surveys."""
+    return [
+        data_section(
+            "pickups",
+            gettext_lazy("Pickups"),
+            PickupAppointment.objects.filter(order__customer=customer).order_by("starts_at"),
+            ["order__number", "starts_at", "status", "slip_number", "note"],
+        ),
+        data_section(
+            "lost_slip_memos",
+            gettext_lazy("Lost-slip memos"),
+            LostSlipMemo.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "id_type", "id_number", "signed_at"],
+        ),
+        data_section(
+            "surveys",
+            gettext_lazy("Surveys"),
+            Survey.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "score", "comments", "would_refer", "created_at"],
+        ),
+    ]

@@ -7,6 +7,7 @@ class RentalsConfig(AppConfig):
     verbose_name = _("Rentals")
 
     def ready(self):
-        # The kinds of text this app writes (studio.texts), and what it answers for the apps
-        # below it (STYLE.md 16).
-        from . import answers, texts  # noqa: F401
+        # The kinds of text this app writes (studio.texts), what it answers for the apps
+        # below it (STYLE.md 16), and what it does when the core announces something
+        # (studio.signals).
+        from . import answers, receivers, texts  # noqa: F401

@@ -4,9 +4,11 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from studio.listing import labels
-from studio.models import Branch, couple_name
+from studio.models import Branch, Customer, couple_name
+from studio.selectors import DataSection, data_section
 
 from .models import Dress, DressReservation
 
@@ -87,3 +89,33 @@ def desk_on(
         .select_related("dress")
         .order_by("pk")
     )
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """Rentals' part of a customer's export: the dresses they reserved, with the ID
+    document shown at pickup (their own data: in full)."""
+    return [
+        data_section(
+            "rentals",
+            gettext_lazy("Dress rentals"),
+            DressReservation.objects.filter(customer=customer).order_by("pickup_on"),
+            [
+                "order__number",
+                "dress__code",
+                "pickup_on",
+                "return_on",
+                "status",
+                "bust",
+                "waist",
+                "hips",
+                "height",
+                "shoulder",
+                "rental_price",
+                "deposit_amount",
+                "id_type",
+                "id_number",
+                "deducted",
+                "damage_notes",
+            ],
+        )  # fmt: skip
+    ]

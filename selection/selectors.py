@@ -10,11 +10,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders.models import Order, State
 from studio import roles
 from studio.listing import labels
-from studio.models import Branch, Staff, couple_name
+from studio.models import Branch, Customer, Staff, couple_name
+from studio.selectors import DataSection, data_section
 from studio.texts import Params
 
 from . import facts, texts
@@ -453,3 +455,21 @@ def awaiting_photos(orders: QuerySet[Order], *, branch: Branch) -> QuerySet[Orde
         )
         .order_by("-pk")
     )
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """Selection's part of a customer's export: the sessions and what is made."""
+    return [
+        data_section(
+            "selections",
+            gettext_lazy("Photo selections"),
+            SelectionSession.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "appointment_at", "photo_count", "signed_at", "upsell_discount"],
+        ),
+        data_section(
+            "production",
+            gettext_lazy("Production items"),
+            ProductionItem.objects.filter(order__customer=customer).order_by("pk"),
+            ["order__number", "name", "product", "size", "pages", "stage"],
+        ),
+    ]

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from followups.models import CallTask
 from orders.models import Order, State
@@ -13,6 +14,7 @@ from orders.selectors import with_money
 from studio import roles
 from studio.models import Branch, Customer, Staff
 from studio.polling import read_versions, row_version
+from studio.selectors import DataSection, data_section
 
 from .models import (
     DEFAULT_BUDGETS,
@@ -428,3 +430,15 @@ def outfit_totals(shoots: Iterable[Shoot]) -> list[tuple[str, int]]:
                 label = line.get_step_display()
                 totals[label] = totals.get(label, 0) + 1
     return sorted(totals.items())
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """Shoots' part of a customer's export."""
+    return [
+        data_section(
+            "shoots",
+            gettext_lazy("Shoots"),
+            Shoot.objects.filter(order__customer=customer).order_by("starts_at"),
+            ["order__number", "starts_at", "ends_at", "status", "note", "checked_in_at"],
+        )
+    ]

@@ -17,8 +17,10 @@ from .access import is_chain, managed_branch_ids
 from .admin_lists import EstimatedCountPaginator, search
 from .models import (
     Branch,
+    ConsentEvent,
     Customer,
     CustomerChange,
+    DataRequest,
     Leave,
     MembershipLevelRule,
     MonthlyTarget,
@@ -368,6 +370,7 @@ class CustomerAdmin(HistoryAdmin):
     search_help_text = _("A phone from its first digits, or a name.")
     raw_id_fields = ["referrer", "owner"]
     list_select_related = ["branch", "owner"]
+    readonly_fields = ["erased_at"]
 
     def get_search_results(self, request, queryset, search_term):
         """The front desk's search, on the same indexes (phones from their first digits)."""
@@ -450,6 +453,29 @@ class MonthlyTargetAdmin(HistoryAdmin):
     list_filter = ["branch", "month"]
     list_select_related = ["branch", "staff"]
     date_hierarchy = "month"
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ReadOnlyAdmin):
+    """Consent given and withdrawn (PIPL), written by the services only."""
+
+    branch_path = "customer__branch"
+    list_display = ["at", "customer", "purpose", "channel", "granted", "source", "recorded_by"]
+    list_filter = ["purpose", "channel", "granted", "source"]
+    list_select_related = ["customer", "recorded_by"]
+    search_fields = ["customer__bride_name", "customer__groom_name"]
+    date_hierarchy = "at"
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(ReadOnlyAdmin):
+    """Who exported or erased a customer's data, and when (PIPL)."""
+
+    branch_path = "customer__branch"
+    list_display = ["at", "customer", "kind", "by"]
+    list_filter = ["kind"]
+    list_select_related = ["customer", "by"]
+    date_hierarchy = "at"
 
 
 @admin.register(CustomerChange)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import lunar, roles
-from .models import Customer, Package, Staff, Visit
+from .models import ConsentChannel, ConsentEvent, ConsentPurpose, Customer, Package, Staff, Visit
 from .validators import BookingDateField, PhoneFormField, SaneDateField, check_birthday
 
 
@@ -255,10 +255,10 @@ class CustomerForm(forms.ModelForm):
             "groom_birthday",
             "groom_birthday_is_lunar",
             "wechat",
+            "wechat_openid",
             "address",
             "wedding_date",
             "notes",
-            "marketing_consent",
             "language",
         ]
         labels = {
@@ -346,3 +346,33 @@ def _no_such_lunar_date(exc):
         "A lunar birthday has a month from 1 to 12 and a day from 1 to 30, and lies "
         "between 1900 and today."
     )
+
+
+class ConsentForm(forms.Form):
+    """The front desk records what the customer agreed to or withdrew, for one purpose on
+    one or more channels, and how they said it."""
+
+    SOURCES = [
+        (s.value, s.label)
+        for s in (
+            ConsentEvent.Source.FRONT_DESK,
+            ConsentEvent.Source.PAPER_FORM,
+            ConsentEvent.Source.SMS_REPLY,
+            ConsentEvent.Source.WECHAT,
+        )
+    ]
+
+    purpose = forms.ChoiceField(label=_("For"), choices=ConsentPurpose.choices)
+    channels = forms.MultipleChoiceField(
+        label=_("By"),
+        choices=ConsentChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one channel.")},
+    )
+    granted = forms.TypedChoiceField(
+        label=_("The customer"),
+        choices=[("yes", _("agrees")), ("no", _("withdraws consent"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    source = forms.ChoiceField(label=_("How they said it"), choices=SOURCES)

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
@@ -286,6 +286,23 @@ class Customer(Kept):
     )
     groom_birthday_is_lunar = models.BooleanField(_("lunar birthday"), default=False)
     wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
+    # The couple's id at the studio's WeChat Official Account (they follow it): template
+    # messages go there (followups.wechat). 28 letters, digits, "-" or "_".
+    wechat_openid = models.CharField(
+        _("WeChat OpenID"),
+        max_length=40,  # the pattern below holds it to 28, with its own message
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_-]{28}$",
+                _(
+                    "A WeChat OpenID is 28 letters, digits, - or _, as the Official "
+                    "Account shows it (e.g. oLVPpjqs9BhvzwPj5A-vTYAX3GLc)."
+                ),
+            )
+        ],
+        help_text=_("From the studio's WeChat Official Account, if the couple follows it."),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     wedding_date = models.DateField(
         _("wedding date"), null=True, blank=True, validators=[validate_sane_date]
@@ -305,7 +322,6 @@ class Customer(Kept):
         _("membership"), max_length=10, choices=Level.choices, default=Level.NONE
     )
     notes = models.TextField(_("tastes, habits and notes"), blank=True)
-    marketing_consent = models.BooleanField(_("agrees to marketing messages"), default=False)
     language = models.CharField(
         _("language for printed documents"),
         max_length=10,
@@ -313,6 +329,9 @@ class Customer(Kept):
         default="zh-hans",
     )
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    # Set once when the couple's personal data is erased on their request (PIPL): the
+    # file stays, for the orders and the ledger the law keeps, with anonymised values.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -369,6 +388,125 @@ class Customer(Kept):
     @property
     def phones(self):
         return [p for p in (self.bride_phone, self.groom_phone) if p]
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a customer may agree to be contacted for (PIPL: consent per purpose)."""
+
+    MARKETING = "marketing", _("Offers and promotions")
+    CARE = "care", _("Greetings (birthdays, anniversaries, holidays)")
+
+
+class ConsentChannel(models.TextChoices):
+    """How they may be contacted for it. The message channels share these values."""
+
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+    CALL = "call", _("Phone call")
+    LETTER = "letter", _("Printed letter")
+
+
+class ImmutableConsent(Exception):
+    """Raised on changing a recorded consent event: record a new one instead."""
+
+
+class ConsentQuerySet(KeptQuerySet["ConsentEvent"]):
+    def update(self, **kwargs):
+        raise ImmutableConsent(_("Consent records cannot be changed; record a new one."))
+
+
+class ConsentEvent(Kept):
+    """A customer granted or withdrew consent for one purpose on one channel (PIPL): when,
+    how (the source) and who recorded it. Rows are never changed: the consent in force is
+    the latest row per (customer, purpose, channel) (`studio.selectors.consents_of`)."""
+
+    class Source(models.TextChoices):
+        FRONT_DESK = "front_desk", _("Front desk form")
+        PAPER_FORM = "paper_form", _("Signed paper form")
+        SMS_REPLY = "sms_reply", _("SMS reply")
+        WECHAT = "wechat", _("WeChat")
+        SELF_SERVICE = "self_service", _("The customer's own page")
+        MIGRATED = "migrated", _("Migrated from the old yes/no")
+        ERASURE = "erasure", _("Personal data erased on request")
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="consent_events",
+        verbose_name=_("customer"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=ConsentChannel.choices)
+    granted = models.BooleanField(_("granted"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-pk"]
+        indexes = [
+            # The latest row per customer, purpose and channel: one index probe each.
+            models.Index(fields=["customer", "purpose", "channel", "-id"], name="consent_latest"),
+            # The admin lists in this order.
+            models.Index(fields=["at"], name="consent_at"),
+        ]
+
+    def __str__(self):
+        verb = _("granted") if self.granted else _("withdrew")
+        return (
+            f"{self.customer}: {verb} {self.get_purpose_display()} / {self.get_channel_display()}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableConsent(_("Consent records cannot be changed; record a new one."))
+        super().save(*args, **kwargs)
+
+
+class DataRequest(Kept):
+    """The audit of a customer's personal-data request: who exported or erased the file,
+    and when (PIPL)."""
+
+    class Kind(models.TextChoices):
+        EXPORT_JSON = "export_json", _("Exported (JSON)")
+        EXPORT_PDF = "export_pdf", _("Exported (PDF)")
+        ERASURE = "erasure", _("Erased")
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="data_requests",
+        verbose_name=_("customer"),
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["at"], name="datarequest_at")]
+        constraints = [
+            # Erased once: a double submit finds the first erasure.
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(kind="erasure"), name="one_erasure_per_customer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer}: {self.get_kind_display()}"
 
 
 class Package(models.Model):

@@ -23,8 +23,13 @@ ACTIONS = ("view", "add", "change", "delete")
 
 # "app_label.model": the actions a store manager keeps; the rest are head office's.
 MANAGER_ONLY = {
-    # Head office registers the branches' signatures with the SMS provider.
-    "followups.smssignature": ("view",),
+    # Head office registers the branches' signatures with the SMS provider; a store
+    # manager keeps their branch's gateway (provider, signature, app id) up to date.
+    "followups.smssignature": ("view", "change"),
+    # One WeChat Official Account for the chain: its templates are head office's.
+    "followups.wechattemplate": (),
+    # Customers' SMS replies are written by the gateways' callbacks; head office reads them.
+    "followups.inboundreply": (),
     # Messages are written by the rules and sent by the outbox, never typed in the admin.
     "followups.outboxmessage": ("view",),
     # A care rule is switched off, not deleted (its messages point at it).

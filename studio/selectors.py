@@ -1,17 +1,22 @@
 """Reads the front-desk pages share: the customer search, the customer file, today's list."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Field, Q, QuerySet
+from django.db.models import BooleanField, Field, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .middleware import StaffRequest
 from .models import (
     Branch,
+    ConsentChannel,
+    ConsentEvent,
+    ConsentPurpose,
     Customer,
     CustomerChange,
     DiscountApproval,
@@ -169,3 +174,195 @@ def customer_changes(customer: Customer, *, limit: int = 50) -> list[FileChange]
         changes.append(FileChange(row.at, row.staff, label, row.old or "—", row.new or "—"))
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]
+
+
+# --- Consent (PIPL): the latest record per customer, purpose and channel ---
+
+
+def consent_given(purpose: str, channel: str, *, customer: str = "pk") -> Subquery:
+    """An expression for a customer queryset: True when the latest consent record of
+    `purpose` on `channel` is a grant, False when it is a withdrawal, None when never
+    asked. One index probe per row (index `consent_latest`), no query per customer:
+    `customers.alias(ok=consent_given(...)).filter(ok=True)`."""
+    latest = ConsentEvent.objects.filter(
+        customer=OuterRef(customer), purpose=purpose, channel=channel
+    ).order_by("-pk")
+    return Subquery(latest.values("granted")[:1], output_field=BooleanField())
+
+
+@dataclass
+class Consent:
+    """The consent in force for one purpose on one channel, with the record that set it."""
+
+    purpose: str
+    channel: str
+    event: ConsentEvent | None
+
+    @property
+    def granted(self) -> bool:
+        return bool(self.event and self.event.granted)
+
+    @property
+    def purpose_label(self) -> str:
+        return str(ConsentPurpose(self.purpose).label)
+
+    @property
+    def channel_label(self) -> str:
+        return str(ConsentChannel(self.channel).label)
+
+
+def consents_of(customer: Customer) -> list[Consent]:
+    """Every purpose × channel with the record in force (None: never asked), in the order
+    of the choices. One query: a customer has a handful of records."""
+    latest: dict[tuple[str, str], ConsentEvent] = {}
+    for event in ConsentEvent.objects.filter(customer=customer).order_by("pk"):
+        latest[(event.purpose, event.channel)] = event
+    return [
+        Consent(p, c, latest.get((p, c)))
+        for p in ConsentPurpose.values
+        for c in ConsentChannel.values
+    ]
+
+
+def has_consent(customer: Customer, *, purpose: str, channel: str) -> bool:
+    """Whether the customer's latest record for `purpose` on `channel` is a grant."""
+    latest = (
+        ConsentEvent.objects.filter(customer=customer, purpose=purpose, channel=channel)
+        .order_by("-pk")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(latest)
+
+
+def consents_in_force(customer_ids: Iterable[int]) -> set[tuple[int, str, str]]:
+    """(customer, purpose, channel) of every consent in force for these customers, in one
+    query: the dispatcher checks a whole batch again before sending (a consent withdrawn
+    after the message was queued stops it)."""
+    latest: dict[tuple[int, str, str], bool] = {}
+    events = ConsentEvent.objects.filter(customer_id__in=set(customer_ids)).order_by("pk")
+    for customer_id, purpose, channel, granted in events.values_list(
+        "customer_id", "purpose", "channel", "granted"
+    ):
+        latest[(customer_id, purpose, channel)] = granted
+    return {key for key, granted in latest.items() if granted}
+
+
+def consent_history(customer: Customer) -> QuerySet[ConsentEvent]:
+    """Every consent record of the customer, newest first, with who recorded it."""
+    return (
+        ConsentEvent.objects.filter(customer=customer).select_related("recorded_by").order_by("-pk")
+    )
+
+
+def consent_rows(consents: list[Consent]) -> list[tuple[str, list[Consent]]]:
+    """`consents_of` as the file's table shows it: a row per purpose, a cell per channel."""
+    rows: dict[str, list[Consent]] = {}
+    for consent in consents:
+        rows.setdefault(consent.purpose_label, []).append(consent)
+    return list(rows.items())
+
+
+def consent_context(customer: Customer) -> dict[str, Any]:
+    """What `studio/includes/consent.html` shows: the state table and the history. Two
+    queries."""
+    return {
+        "consent_rows": consent_rows(consents_of(customer)),
+        "consent_channels": ConsentChannel,
+        "consent_history": list(consent_history(customer)),
+    }
+
+
+# --- A customer's data, for their export (PIPL). Each app describes its own rows. ---
+
+
+@dataclass
+class DataSection:
+    """One kind of record in a customer's export: the JSON takes `rows` as they are (codes,
+    ISO dates), the PDF shows `columns` and `shown_rows` in the reader's language."""
+
+    key: str
+    title: Any
+    model: type[Any]
+    fields: list[str]
+    rows: list[dict[str, Any]]
+
+    def _field(self, path: str) -> Any:
+        model, found = self.model, None
+        for part in path.split("__"):
+            found = model._meta.get_field(part)
+            model = found.related_model or model
+        return found
+
+    def columns(self) -> list[str]:
+        return [str(self._field(name).verbose_name) for name in self.fields]
+
+    def shown_rows(self) -> list[list[str]]:
+        fields = [self._field(name) for name in self.fields]
+        return [
+            [_cell(field, row[name]) for field, name in zip(fields, self.fields, strict=True)]
+            for row in self.rows
+        ]
+
+
+def _cell(field: Any, value: Any) -> str:
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    return _shown(field, value)
+
+
+def data_section(key: str, title: Any, queryset: QuerySet[Any], fields: list[str]) -> DataSection:
+    """`fields` of every row of `queryset` (lookups through relations allowed), one query."""
+    return DataSection(key, title, queryset.model, fields, list(queryset.values(*fields)))
+
+
+def customer_data(customer: Customer) -> list[DataSection]:
+    """The core's part of a customer's export: the file, its visits and its consent."""
+    return [
+        data_section(
+            "customer",
+            _("Customer"),
+            Customer.objects.filter(pk=customer.pk),
+            [
+                "bride_name",
+                "bride_phone",
+                "bride_birthday",
+                "bride_birthday_is_lunar",
+                "groom_name",
+                "groom_phone",
+                "groom_birthday",
+                "groom_birthday_is_lunar",
+                "wechat",
+                "wechat_openid",
+                "address",
+                "wedding_date",
+                "source",
+                "membership_level",
+                "notes",
+                "language",
+                "created_at",
+                "branch__name",
+            ],
+        ),
+        data_section(
+            "visits",
+            _("Visits"),
+            Visit.objects.filter(customer=customer).order_by("arrived_at"),
+            [
+                "arrived_at",
+                "kind",
+                "reason",
+                "compared_studios",
+                "budget",
+                "outcome",
+                "not_booked_reason",
+                "closed_at",
+            ],
+        ),  # fmt: skip
+        data_section(
+            "consent",
+            _("Consent history"),
+            ConsentEvent.objects.filter(customer=customer).order_by("pk"),
+            ["at", "purpose", "channel", "granted", "source"],
+        ),
+    ]

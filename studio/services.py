@@ -16,10 +16,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import signals
+from . import selectors, signals
 from .models import (
     Branch,
+    ConsentChannel,
+    ConsentEvent,
+    ConsentPurpose,
     Customer,
+    CustomerChange,
+    DataRequest,
     DiscountApproval,
     Leave,
     Package,
@@ -29,6 +34,7 @@ from .models import (
     Visit,
     WorkerHeartbeat,
 )
+from .selectors import Consent
 from .templatetags.studio import money
 from .validators import normalise_phone
 
@@ -457,24 +463,27 @@ EDITABLE_CUSTOMER_FIELDS = (
     "groom_birthday",
     "groom_birthday_is_lunar",
     "wechat",
+    "wechat_openid",
     "address",
     "wedding_date",
     "notes",
-    "marketing_consent",
     "language",
 )
 
 
-def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer:
+def update_customer(*, customer: Customer, by: Staff | None, **fields: Any) -> Customer:
     """Change a couple's contact details and preferences; the customer's history (who, old,
     new, when) is written by django-simple-history. A phone already on another couple's file is refused
-    at its field (no duplicate files; the same phone lock as filing a new couple)."""
+    at its field (no duplicate files; the same phone lock as filing a new couple).
+    `by` is None for a change the customer made themselves (an SMS reply "退订")."""
     unknown = set(fields) - set(EDITABLE_CUSTOMER_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     fields = _normalised_phones(dict(fields))
     with transaction.atomic():
         locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+        if locked.erased_at is not None:
+            raise ValidationError(_("This customer's personal data was erased on request."))
         changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}
         for key, value in changed.items():
             setattr(locked, key, value)
@@ -488,7 +497,7 @@ def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer
             phones_on_other_files(
                 customer=locked,
                 phones=new_phones,
-                branch_ids=set(by.branch_ids) | {locked.branch_id},
+                branch_ids=set(by.branch_ids if by else ()) | {locked.branch_id},
             )
         )
         if errors:
@@ -498,7 +507,7 @@ def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer
         locked.full_clean(exclude=["owner", "referrer"])
         # django-simple-history records the whole file as it now is, with who changed it:
         # the same trail as an edit in the admin (see selectors.customer_changes).
-        locked._history_user = by.user  # type: ignore[attr-defined]
+        locked._history_user = by.user if by else None  # type: ignore[attr-defined]
         locked.save(update_fields=list(changed))
     return locked
 
@@ -513,3 +522,192 @@ def move_customer(*, customer: Customer, to_branch: Branch, owner: Staff, by: St
     locked._history_user = by.user  # type: ignore[attr-defined]
     locked.save(update_fields=["branch", "owner"])
     return locked
+
+
+# --- Consent and personal data (PIPL; docs/decisions.md "Consent and personal data") ---
+
+
+def _check_consent_choice(purpose: str, channel: str, source: str) -> None:
+    if purpose not in ConsentPurpose.values:
+        raise ValueError(f"Unknown consent purpose {purpose!r}")
+    if channel not in ConsentChannel.values:
+        raise ValueError(f"Unknown consent channel {channel!r}")
+    if source not in ConsentEvent.Source.values:
+        raise ValueError(f"Unknown consent source {source!r}")
+
+
+def _record_consent(
+    customer: Customer,
+    *,
+    granted: bool,
+    purpose: str,
+    channel: str,
+    source: str,
+    by: Staff | None,
+) -> ConsentEvent:
+    _check_consent_choice(purpose, channel, source)
+    with transaction.atomic():
+        # The customer's row orders the records of one couple: of two desks recording at
+        # once, the second reads the first's record and does not repeat it.
+        locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+        if granted and locked.erased_at is not None:
+            raise ValidationError(
+                _("This customer's personal data was erased: no consent can be recorded.")
+            )
+        latest = (
+            ConsentEvent.objects.filter(customer=locked, purpose=purpose, channel=channel)
+            .order_by("-pk")
+            .first()
+        )
+        if latest is not None and latest.granted == granted:
+            return latest  # already so: a double submit or a second 退订 records nothing
+        return ConsentEvent.objects.create(
+            customer=locked,
+            purpose=purpose,
+            channel=channel,
+            granted=granted,
+            source=source,
+            recorded_by=by,
+        )
+
+
+def grant_consent(
+    customer: Customer, *, purpose: str, channel: str, source: str, by: Staff | None = None
+) -> ConsentEvent:
+    """The customer agrees to be contacted for `purpose` on `channel` (PIPL: consent per
+    purpose, recorded with when, how and who). Returns the record in force: the new one,
+    or the grant already in force (nothing is recorded twice)."""
+    return _record_consent(
+        customer, granted=True, purpose=purpose, channel=channel, source=source, by=by
+    )
+
+
+def withdraw_consent(
+    customer: Customer, *, purpose: str, channel: str, source: str, by: Staff | None = None
+) -> ConsentEvent:
+    """The customer withdraws consent for `purpose` on `channel`, at any time and by any
+    means (the front desk, an SMS reply TD/退订, WeChat). A withdrawal is recorded even
+    when nothing was granted (an explicit no); a second one in a row records nothing."""
+    return _record_consent(
+        customer, granted=False, purpose=purpose, channel=channel, source=source, by=by
+    )
+
+
+def record_consents(
+    customer: Customer,
+    *,
+    purpose: str,
+    channels: Iterable[str],
+    granted: bool,
+    source: str,
+    by: Staff | None = None,
+) -> list[ConsentEvent]:
+    """The front desk's form: one decision for one purpose on several channels, all
+    recorded or none."""
+    record = grant_consent if granted else withdraw_consent
+    with transaction.atomic():
+        return [
+            record(customer, purpose=purpose, channel=channel, source=source, by=by)
+            for channel in channels
+        ]
+
+
+def consents_of(customer: Customer) -> list[Consent]:
+    """The consent in force per purpose and channel (`selectors.consents_of`)."""
+    return selectors.consents_of(customer)
+
+
+def record_data_request(*, customer: Customer, kind: str, by: Staff) -> DataRequest:
+    """The audit row of an export: who took the couple's data out, and when."""
+    if kind not in (DataRequest.Kind.EXPORT_JSON, DataRequest.Kind.EXPORT_PDF):
+        raise ValueError(f"Not an export: {kind!r}")
+    return DataRequest.objects.create(customer=customer, kind=kind, by=by)
+
+
+class ErasureRefused(ValidationError):
+    """The couple's data cannot be erased now; the message says why."""
+
+
+ERASED = "—"
+# The birthdays and wedding date go; the file keeps a name that says what happened.
+ERASED_NAME = "[erased]"
+
+
+def _erased_phone(customer: Customer) -> str:
+    """A placeholder no phone can be: the file's constraint wants a phone, the search and
+    the duplicate check must never find it."""
+    return f"erased-{customer.pk}"
+
+
+def erase_customer(*, customer: Customer, by: Staff, typed_name: str) -> DataRequest:
+    """Erase a couple's personal data on their request (PIPL): a store manager of the
+    branch, typing the couple's name as it is on the file to confirm.
+
+    Names, phones, WeChat, address, birthdays, wedding date and notes are replaced with
+    anonymised values, in the file and in its history; every consent is withdrawn; each
+    stage anonymises its own rows (`signals.customer_erased`: message texts and
+    addresses, call notes, ID documents) and cancels what would still reach the couple.
+    Orders, charges and the ledger are kept: money records are kept by law. Refused while
+    a stage holds the data (`signals.erasure_refusals`: an open order, money owed or
+    held). The customer row is locked: a double submit finds the first erasure
+    (AlreadyDone)."""
+    if not by.is_manager or customer.branch_id not in by.branch_ids:
+        raise ValidationError(_("Only a store manager of this branch can erase a customer's data."))
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.erased_at is not None:
+            raise AlreadyDone(
+                _("Already done: this customer's personal data was erased on %(day)s.")
+                % {"day": timezone.localtime(locked.erased_at).strftime("%Y-%m-%d %H:%M")},
+                code="already_erased",
+            )
+        if " ".join(typed_name.split()) != " ".join(str(locked).split()):
+            raise ValidationError(
+                {"typed_name": _("Type the couple's name exactly as on the file to confirm.")}
+            )
+        reasons = [
+            str(reason)
+            for _receiver, answer in signals.erasure_refusals.send(Customer, customer=locked)
+            for reason in (answer or [])
+        ]
+        if reasons:
+            raise ErasureRefused(
+                _("The data cannot be erased yet: %(reasons)s") % {"reasons": " ".join(reasons)},
+                code="refused",
+            )
+        for purpose, channel in {(e.purpose, e.channel) for e in locked.consent_events.all()}:
+            withdraw_consent(
+                locked, purpose=purpose, channel=channel, source=ConsentEvent.Source.ERASURE, by=by
+            )
+        now = timezone.now()
+        anonymised = {
+            "bride_name": ERASED_NAME if locked.bride_name or not locked.groom_name else "",
+            "groom_name": ERASED_NAME if locked.groom_name and not locked.bride_name else "",
+            "bride_phone": _erased_phone(locked),
+            "groom_phone": "",
+            "bride_birthday": None,
+            "bride_birthday_is_lunar": False,
+            "groom_birthday": None,
+            "groom_birthday_is_lunar": False,
+            "wechat": "",
+            "wechat_openid": "",
+            "address": "",
+            "wedding_date": None,
+            "notes": "",
+            "erased_at": now,
+        }
+        # QuerySet.update: no new history row holding the old values next to the new.
+        Customer.objects.filter(pk=locked.pk).update(**anonymised)
+        # The file's history and the older change trail held the same data.
+        locked.history.all().update(**anonymised)
+        CustomerChange.objects.filter(customer=locked).update(old=ERASED, new=ERASED)
+        Visit.objects.filter(customer=locked).update(reason="", compared_studios="")
+        Visit.objects.filter(customer=locked).exclude(not_booked_reason="").update(
+            not_booked_reason=ERASED
+        )
+        for key, value in anonymised.items():
+            setattr(locked, key, value)
+        signals.customer_erased.send(Customer, customer=locked, by=by)
+        return DataRequest.objects.create(
+            customer=locked, kind=DataRequest.Kind.ERASURE, by=by, at=now
+        )

@@ -343,7 +343,10 @@ STUDIO_MIN_BOOKING_LEAD_DAYS = 7
 STUDIO_MESSAGE_BACKEND = os.environ.get("STUDIO_MESSAGE_BACKEND", "followups.backends.LogBackend")
 STUDIO_MESSAGE_BACKENDS = {
     channel: backend
-    for channel, backend in {"sms": os.environ.get("STUDIO_SMS_BACKEND", "")}.items()
+    for channel, backend in {
+        "sms": os.environ.get("STUDIO_SMS_BACKEND", ""),
+        "wechat": os.environ.get("STUDIO_WECHAT_BACKEND", ""),
+    }.items()
     if backend
 }
 # A message still `sending` after this many seconds was left by a dead worker: the gateway
@@ -355,6 +358,26 @@ ALIBABA_SMS_ENDPOINT = os.environ.get("ALIBABA_SMS_ENDPOINT", "https://dysmsapi.
 ALIBABA_CLOUD_ACCESS_KEY_ID = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
 ALIBABA_CLOUD_ACCESS_KEY_SECRET = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
 ALIBABA_SMS_TIMEOUT = float(os.environ.get("ALIBABA_SMS_TIMEOUT", "10"))
+# Tencent Cloud SMS (API 3.0): the key pair under the names Tencent's own tools read; the
+# SDK app id is the chain's unless a branch's gateway names its own.
+TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID", "")
+TENCENTCLOUD_SECRET_KEY = os.environ.get("TENCENTCLOUD_SECRET_KEY", "")
+TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_TIMEOUT = float(os.environ.get("TENCENT_SMS_TIMEOUT", "10"))
+# WeChat Official Account template messages: the account's AppID and AppSecret.
+WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
+WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "10"))
+# The gateways' callbacks (delivery receipts, replies) are public URLs with a secret token
+# each (followups.hooks); empty refuses them all. WECHAT_TOKEN is the Official Account's
+# own "Token", which signs its calls.
+ALIBABA_SMS_CALLBACK_TOKEN = os.environ.get("ALIBABA_SMS_CALLBACK_TOKEN", "")
+TENCENT_SMS_CALLBACK_TOKEN = os.environ.get("TENCENT_SMS_CALLBACK_TOKEN", "")
+WECHAT_CALLBACK_TOKEN = os.environ.get("WECHAT_CALLBACK_TOKEN", "")
+WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN", "")
 
 # Throttled logins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked for AXES_COOLOFF_MINUTES — on the login page and

@@ -20,6 +20,11 @@ app_patterns = (
         path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit"),
         path("customers/search/", views.CustomerSearchView.as_view(), name="customer_search"),
         path("customers/<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
+        path(
+            "customers/<int:pk>/consent/",
+            views.CustomerConsentView.as_view(),
+            name="customer_consent",
+        ),
         path("leave/", views.LeaveView.as_view(), name="leave"),
         path("lockouts/", views.LockoutListView.as_view(), name="lockouts"),
         path(

@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from . import lockouts, roles, selectors, services
 from .access import StaffRequired, redirect_allowed, staff_required
 from .forms import (
+    ConsentForm,
     ConsultationForm,
     CustomerForm,
     LeaveForm,
@@ -322,7 +323,11 @@ class CustomerEditView(StaffRequired, FormView):
         return {**super().get_form_kwargs(), "instance": self.get_customer()}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.get_customer(), **kwargs)
+        customer = self.get_customer()
+        kwargs.setdefault("consent_form", ConsentForm())
+        return super().get_context_data(
+            customer=customer, **selectors.consent_context(customer), **kwargs
+        )
 
     def form_valid(self, form):
         try:
@@ -337,6 +342,35 @@ class CustomerEditView(StaffRequired, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CustomerConsentView(CustomerEditView):
+    """The front desk records a consent given or withdrawn (PIPL), from the file's edit
+    page: the roles that see the customer's contact details, never field staff."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_consents(
+                    self.get_customer(),
+                    purpose=data["purpose"],
+                    channels=data["channels"],
+                    granted=data["granted"],
+                    source=data["source"],
+                    by=request.staff,
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Consent recorded."))
+                return redirect("studio:customer_edit", pk=self.customer.pk)
+        contact = CustomerForm(instance=self.get_customer())
+        context = self.get_context_data(form=contact, consent_form=form)
+        return self.render_to_response(context, status=400)
 
 
 class LeaveView(StaffRequired, FormView):

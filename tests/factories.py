@@ -57,6 +57,20 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     groom_phone = factory.Sequence(lambda n: f"1370000{n:04d}")
 
 
+def give_consent(customer, *, purposes=None, channels=None, granted=True):
+    """Record the customer's consent (or its withdrawal) through the service, as the front
+    desk would: every purpose on every channel unless named."""
+    from studio.models import ConsentChannel, ConsentEvent, ConsentPurpose
+    from studio.services import grant_consent, withdraw_consent
+
+    record = grant_consent if granted else withdraw_consent
+    for purpose in purposes or ConsentPurpose.values:
+        for channel in channels or ConsentChannel.values:
+            record(
+                customer, purpose=purpose, channel=channel, source=ConsentEvent.Source.FRONT_DESK
+            )
+
+
 class PackageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Package

@@ -17,7 +17,7 @@ from orders.models import Order, State
 from pickup.models import PickupAppointment
 from selection.models import SelectionSession
 from shoots.models import Shoot
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, give_consent
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Monday morning at the Shanghai branch: the deposit is taken then.
@@ -59,9 +59,9 @@ def fires_at(rule_key, moment, *, skipped=False):
 
 @pytest.fixture
 def consenting(customer):
-    customer.marketing_consent = True
     customer.address = "No. 1 Nanjing Road, Shanghai"
     customer.save()
+    give_consent(customer)
     return customer
 
 
@@ -105,10 +105,9 @@ def test_the_day_15_and_day_60_offers_need_marketing_consent(customer, deposit_o
     offer = fires_at("offer_no_shoot_day15", at(17, 10), skipped=True)
     assert offer.status == OutboxMessage.Status.SKIPPED
     assert offer.skip_reason == OutboxMessage.SkipReason.NO_CONSENT
-    customer.marketing_consent = True
-    customer.save()
+    give_consent(customer, purposes=["marketing"], channels=["sms"])
     later = fires_at("offer_no_shoot_day60", at(2, 10) + timedelta(days=60))
-    assert later.status == OutboxMessage.Status.QUEUED and later.marketing
+    assert later.status == OutboxMessage.Status.QUEUED and later.purpose == "marketing"
 
 
 def test_the_morning_after_the_shoot_a_greeting_sms(consenting, deposit_order, receptionist):
@@ -231,7 +230,7 @@ def test_an_unanswered_follow_up_call_brings_a_special_offer_letter(consenting, 
         done_at=T0,
     )
     letter = fires_at("call_failed_offer_letter", at(3, 10))
-    assert letter.marketing and letter.status == OutboxMessage.Status.QUEUED
+    assert letter.purpose == "marketing" and letter.status == OutboxMessage.Status.QUEUED
 
 
 def test_running_twice_fires_each_rule_once_per_occasion(consenting, deposit_order):

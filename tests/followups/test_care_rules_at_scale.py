@@ -13,7 +13,7 @@ from followups import services
 from followups.models import CareRule, OutboxMessage
 from followups.services import CARE_LOOKBACK, run_care_rules
 from followups.triggers import FINDERS
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, give_consent
 
 from .test_care_rules import SH, T0
 
@@ -28,12 +28,12 @@ def morning(day):
 
 
 def couples(branch, n, **fields):
-    return [
-        CustomerFactory(
-            branch=branch, marketing_consent=True, address="No. 1 Nanjing Road", **fields
-        )
-        for _ in range(n)
+    found = [
+        CustomerFactory(branch=branch, address="No. 1 Nanjing Road", **fields) for _ in range(n)
     ]
+    for customer in found:
+        give_consent(customer)
+    return found
 
 
 # A steady run (everything already fired) asks this many queries, whatever the number of

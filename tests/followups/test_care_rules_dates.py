@@ -1,7 +1,7 @@
 """Birthdays and anniversaries come round on the right day at the edges the month-and-day
 query must get right: 29 February in leap and other years, and a window that spans the
-turn of a month or of a year (a worker that was down catches up). Without marketing
-consent the greeting is recorded as not sent."""
+turn of a month or of a year (a worker that was down catches up). Without consent to
+greetings the greeting is recorded as not sent."""
 
 from datetime import date, datetime, time
 
@@ -9,6 +9,7 @@ import pytest
 
 from followups.models import OutboxMessage
 from followups.services import run_care_rules
+from tests.factories import give_consent
 
 from .test_care_rules import SH, assert_queued, fired, fires_at
 
@@ -25,8 +26,7 @@ def occasions(rule_key):
 
 @pytest.fixture
 def consenting(customer):
-    customer.marketing_consent = True
-    customer.save()
+    give_consent(customer)
     return customer
 
 
@@ -95,8 +95,8 @@ def test_birthdays_either_side_of_a_month_end_are_greeted_on_their_days(consenti
     ]
 
 
-def test_a_birthday_without_marketing_consent_is_recorded_not_sent(customer):
-    customer.marketing_consent = False
+def test_a_birthday_without_consent_to_greetings_is_recorded_not_sent(customer):
+    give_consent(customer, purposes=["marketing"])  # offers, not greetings
     customer.bride_birthday = date(1995, 3, 10)
     customer.save()
     greeting = fires_at("birthday_greeting", morning(2026, 3, 10), skipped=True)

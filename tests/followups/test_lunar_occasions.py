@@ -10,7 +10,7 @@ import pytest
 from followups.models import CareRule, Holiday, OutboxMessage
 from followups.services import run_care_rules
 from studio import lunar
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, give_consent
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -39,8 +39,7 @@ def messages(prefix):
 
 @pytest.fixture
 def consenting(customer):
-    customer.marketing_consent = True
-    customer.save()
+    give_consent(customer)
     return customer
 
 
@@ -144,7 +143,7 @@ def test_a_lunar_birthday_is_not_greeted_on_its_solar_date(consenting):
 
 @pytest.mark.django_db
 def test_the_mid_autumn_greeting_goes_once_a_year_to_each_consenting_customer(consenting, branch):
-    without = CustomerFactory(branch=branch, marketing_consent=False)
+    without = CustomerFactory(branch=branch)
     day = date(2026, 9, 25)
     run_care_rules(now=morning(day) - timedelta(minutes=1))
     assert messages("holiday_mid_autumn") == []
@@ -156,7 +155,7 @@ def test_the_mid_autumn_greeting_goes_once_a_year_to_each_consenting_customer(co
     assert greeting.occasion == (
         f"care:holiday_mid_autumn:customer={consenting.pk}:holiday=mid_autumn:2026-09-25"
     )
-    assert "中秋快乐" in greeting.body and greeting.marketing
+    assert "中秋快乐" in greeting.body and greeting.purpose == "care"
     assert not OutboxMessage.objects.filter(customer=without).exists()
     # Only the Mid-Autumn rule fired that day: no other holiday's text.
     assert OutboxMessage.objects.filter(occasion__contains="holiday=").count() == 1
@@ -167,8 +166,7 @@ def test_the_mid_autumn_greeting_goes_once_a_year_to_each_consenting_customer(co
 
 @pytest.mark.django_db
 def test_consent_withdrawn_means_no_holiday_greeting(consenting):
-    consenting.marketing_consent = False
-    consenting.save()
+    give_consent(consenting, granted=False)
     run_care_rules(now=morning(date(2026, 2, 17)))
     assert messages("holiday_") == []
 

@@ -1,5 +1,5 @@
 """Queuing a message: once per customer and occasion, from the manager's template, in the
-customer's language, with consent for marketing."""
+customer's language, with consent for offers and greetings."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from followups.models import MessageTemplate, OutboxMessage
 from followups.services import queue_message
+from tests.factories import give_consent
 
 NOON = timezone.make_aware(timezone.datetime(2026, 6, 1, 12, 0))
 
@@ -69,7 +70,7 @@ def offer():
         language="zh-hans",
         channel="sms",
         body="{couple}：本月签约立减 500 元，详询 {store_phone}",
-        marketing=True,
+        purpose="marketing",
     )
 
 
@@ -77,19 +78,18 @@ def test_marketing_is_not_sent_without_consent(customer, offer):
     message = _queue(customer, key="special_offer")
     assert message.status == OutboxMessage.Status.SKIPPED
     assert message.skip_reason == OutboxMessage.SkipReason.NO_CONSENT
-    assert message.marketing and message.body == ""
+    assert message.purpose == "marketing" and message.body == ""
 
 
 def test_marketing_is_sent_with_consent(customer, offer):
-    customer.marketing_consent = True
-    customer.save()
+    give_consent(customer, purposes=["marketing"], channels=["sms"])
     message = _queue(customer, key="special_offer")
     assert message.status == OutboxMessage.Status.QUEUED
     assert "立减 500 元" in message.body
 
 
 def test_a_service_message_needs_no_consent(customer):
-    assert not customer.marketing_consent
+    assert not customer.consent_events.exists()
     assert _queue(customer).status == OutboxMessage.Status.QUEUED
 
 
@@ -105,13 +105,13 @@ def test_without_the_customers_language_the_sites_language_is_used(customer):
     assert "This is Li Na" in _queue(customer).body
 
 
-def test_a_wechat_message_without_a_wechat_id_is_not_sent(customer):
+def test_a_wechat_message_to_a_couple_without_an_openid_is_not_sent(customer):
     MessageTemplate.objects.create(
         key="greeting", language="zh-hans", channel="wechat", body="{couple}，早上好"
     )
     message = _queue(customer, key="greeting")
     assert message.status == OutboxMessage.Status.SKIPPED
-    assert message.skip_reason == OutboxMessage.SkipReason.NO_ADDRESS
+    assert message.skip_reason == OutboxMessage.SkipReason.NO_OPENID
 
 
 def test_a_template_with_an_unknown_placeholder_is_not_sent(customer):
@@ -136,7 +136,7 @@ def test_the_not_booked_templates_ship_in_both_languages(db):
     assert {t.language for t in templates} == {"en", "zh-hans"}
     for t in templates:
         t.full_clean()
-        assert not t.marketing and "{taker}" in t.body and "{store_phone}" in t.body
+        assert t.purpose == "service" and "{taker}" in t.body and "{store_phone}" in t.body
 
 
 def test_send_after_defaults_to_now_outside_the_night(customer):

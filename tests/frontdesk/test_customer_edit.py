@@ -1,5 +1,7 @@
 """The customer's contact details and preferences, edited on their file and recorded."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -26,8 +28,6 @@ def _data(customer, **changes):
         "notes": customer.notes,
         "language": customer.language,
     }
-    if customer.marketing_consent:
-        data["marketing_consent"] = "on"
     data.update(changes)
     return data
 
@@ -123,11 +123,14 @@ def test_the_edit_page_renders_in_chinese(login, receptionist, customer):
 def test_the_service_records_each_field_with_old_and_new(receptionist, customer):
     old_phone = customer.bride_phone
     update_customer(
-        customer=customer, by=receptionist, bride_phone="138 0000 9999", marketing_consent=True
+        customer=customer,
+        by=receptionist,
+        bride_phone="138 0000 9999",
+        wedding_date=date(2027, 5, 20),
     )
     rows = {c.field: (c.old, c.new) for c in customer_changes(customer)}
     assert rows["bride's phone"] == (old_phone, "13800009999")
-    assert rows["agrees to marketing messages"] == ("No", "Yes")
+    assert rows["wedding date"][0] == "—"
     assert all(c.by == receptionist for c in customer_changes(customer))
 
 

@@ -21,7 +21,7 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSch
 
 from couple import services as couple_services
 from demo_studio import chain as demo
-from followups.models import SmsSignature
+from followups.models import InboundReply, SmsSignature, SmsTemplateCode, WeChatTemplate
 from orders import services as order_services
 from orders.models import (
     CardBonusRule,
@@ -46,6 +46,7 @@ from studio.models import (
     Branch,
     Customer,
     CustomerChange,
+    DataRequest,
     DiscountApproval,
     Kept,
     KeptRecord,
@@ -69,6 +70,7 @@ KEPT = {
     "orders.CardEntry", "orders.FapiaoRequest",
     "couple.CoupleLink",
     "orders.Transfer", "orders.PlanRevision",
+    "studio.ConsentEvent", "studio.DataRequest",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
@@ -104,6 +106,13 @@ def _fill_in(b1, b2):
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=3)
     AccessFailureLog.objects.create(**seen, locked_out=False)
     AccessLog.objects.create(**seen)
+    InboundReply.objects.create(
+        provider="alibaba", channel="sms", phone="13900000000", text="TD",
+        received_at=timezone.now(), opt_out=True,
+    )  # fmt: skip
+    WeChatTemplate.objects.create(
+        template_key="visit_not_booked", language="zh-hans", template_id="t", fields={"a": "couple"}
+    )
     for branch in (b1, b2):
         staff = Staff.objects.filter(branches=branch).exclude(
             branches__in=[b1 if branch == b2 else b2]
@@ -112,6 +121,13 @@ def _fill_in(b1, b2):
         SessionLength.objects.get_or_create(branch=branch)
         ProductionLeadTime.objects.get_or_create(branch=branch)
         SmsSignature.objects.get_or_create(branch=branch, defaults={"sign_name": branch.name})
+        SmsTemplateCode.objects.get_or_create(
+            branch=branch,
+            provider="alibaba",
+            template_key="visit_not_booked",
+            language="zh-hans",
+            defaults={"code": "SMS_1"},
+        )
         TimeBudget.objects.get_or_create(branch=branch, step="makeup", defaults={"minutes": 50})
         CalendarFeed.objects.get_or_create(staff=clerk)
         Leave.objects.create(
@@ -121,6 +137,7 @@ def _fill_in(b1, b2):
         CustomerChange.objects.create(
             customer=customer, staff=clerk, field="wechat", old="a", new="b"
         )
+        DataRequest.objects.create(customer=customer, kind="export_json", by=clerk)
         appointment = PickupAppointment.objects.filter(branch=branch).first()
         order = appointment.order
         LostSlipMemo.objects.create(
