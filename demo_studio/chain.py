@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from commissions import demo as commissions_demo
 from followups import demo as followups_demo
-from orders import referrals_demo
+from orders import referrals_demo, wallet_demo
 from orders import services as orders
 from orders.models import LedgerEntry, Order, State
 from pickup import demo as pickup_demo
@@ -217,6 +217,7 @@ def build(stdout=None):
             pickup_demo.seed(branch, team, rng)
             followups_demo.seed(branch, team, rng)
             referrals_demo.seed(branch, team, rng)
+            wallet_demo.seed(branch, team, rng)
             targets.seed(branch, team, rng)
         # The beat task does this every 15 minutes; the demo shows its calls at once.
         shoot_services.plan_confirmation_calls()

@@ -7,12 +7,16 @@ from studio.admin import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from . import services
 from .fsm import TransitionAdminMixin
 from .models import (
+    CardBonusRule,
+    CardEntry,
     Charge,
+    FapiaoRequest,
     Instalment,
     LedgerEntry,
     Order,
     PlanRevision,
     ReferralReward,
+    StoredValueCard,
     Transfer,
     TransferredOrder,
 )
@@ -119,6 +123,57 @@ class ReferralRewardAdmin(BranchScopedAdmin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CardBonusRule)
+class CardBonusRuleAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    """A store manager keeps their branch's top-up offers (top up 10,000, get 1,000)."""
+
+    branch_path = "branch"
+    list_display = ["branch", "top_up", "bonus", "is_active"]
+    list_filter = ["branch", "is_active"]
+    list_select_related = ["branch"]
+
+
+class CardEntryInline(ReadOnlyInline):
+    model = CardEntry
+    fk_name = "card"
+    fields = ["receipt_no", "created_at", "kind", "method", "real", "bonus", "staff", "note"]
+    readonly_fields = fields
+
+
+@admin.register(StoredValueCard)
+class StoredValueCardAdmin(ReadOnlyAdmin):
+    """Read only: money is put on and taken off a card at the desk, as entries."""
+
+    branch_path = "branch"
+    list_display = ["number", "customer", "branch", "opened_at"]
+    list_filter = ["branch"]
+    search_fields = ["number", "customer__bride_name", "customer__groom_name"]
+    list_select_related = ["customer", "branch"]
+    inlines = [CardEntryInline]
+
+
+@admin.register(CardEntry)
+class CardEntryAdmin(ReadOnlyAdmin):
+    branch_path = "branch"
+    list_display = ["receipt_no", "branch", "card", "kind", "method", "real", "bonus", "created_at"]
+    list_filter = ["branch", "kind"]
+    search_fields = ["receipt_no", "card__number"]
+    list_select_related = ["branch", "card"]
+    ordering = ["-created_at", "-pk"]
+
+
+@admin.register(FapiaoRequest)
+class FapiaoRequestAdmin(ReadOnlyAdmin):
+    """Requested, issued and cancelled at the desk (the order page), where the rules are."""
+
+    branch_path = "order__branch"
+    list_display = ["order", "title", "tax_number", "amount", "status", "fapiao_number"]
+    list_filter = ["status"]
+    search_fields = ["order__number", "title", "tax_number", "fapiao_number"]
+    list_select_related = ["order"]
+    ordering = ["-requested_at"]
 
 
 class InstalmentInline(ReadOnlyInline):

@@ -8,7 +8,7 @@ from studio.lockouts import manager_by_password
 from studio.selectors import approving_manager
 from studio.validators import BookingDateField, PhoneFormField, SaneDateField
 
-from .models import LedgerEntry
+from .models import FapiaoRequest, LedgerEntry
 from .services import PAYMENT_KINDS
 
 
@@ -125,6 +125,70 @@ class SigningForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("approver_password", exc)
         return data
+
+
+def _request_key():
+    return forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
+    )
+
+
+class _PositiveAmount:
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."))
+        return amount
+
+
+class CardTopUpForm(_PositiveAmount, forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    request_key = _request_key()
+
+
+class CardRefundForm(forms.Form):
+    method = forms.ChoiceField(label=_("Paid back by"), choices=LedgerEntry.Method.choices)
+    note = forms.CharField(label=_("Reason"), max_length=200)
+    request_key = _request_key()
+
+
+class CardPaymentForm(_PositiveAmount, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("For"),
+        choices=[(k.value, k.label) for k in PAYMENT_KINDS],
+        initial=LedgerEntry.Kind.BALANCE,
+    )
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
+    request_key = _request_key()
+
+
+class FapiaoRequestForm(_PositiveAmount, forms.Form):
+    title_kind = forms.ChoiceField(
+        label=_("Title type"),
+        choices=FapiaoRequest.Title.choices,
+        initial=FapiaoRequest.Title.PERSONAL,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title (name on the fapiao)"), max_length=100)
+    tax_number = forms.CharField(
+        label=_("Tax number (companies)"),
+        max_length=40,
+        required=False,
+        help_text=_("The 18-character unified social credit code on the business licence."),
+    )
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
+    request_key = _request_key()
+
+
+class FapiaoIssueForm(forms.Form):
+    number = forms.CharField(label=_("Fapiao number"), max_length=30)
+    issued_on = SaneDateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class FapiaoCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
 
 
 # --- Instalments (issue 14, item 3) ---

@@ -462,6 +462,9 @@ class LedgerEntry(models.Model):
         LOCKER_DEPOSIT = "locker_deposit", _("Locker key deposit (refundable)")
         FORFEITED_HOLD = "forfeited_hold", _("Kept deposit")
         REFUND = "refund", _("Refund")
+        # The part of a stored-value card payment that came from the card's bonus value:
+        # it pays the order, but it is a gift, never revenue (docs/decisions.md, "Cards").
+        CARD_BONUS = "card_bonus", _("Card bonus value")
 
     class Method(models.TextChoices):
         CASH = "cash", _("Cash")
@@ -470,12 +473,19 @@ class LedgerEntry(models.Model):
         ALIPAY = "alipay", _("Alipay")
         TRANSFER = "transfer", _("Bank transfer")
 
+    # A payment from a stored-value card: recorded by orders.services.pay_from_card only, so
+    # it is a method of the ledger but not one a desk form offers (those list `Method`).
+    STORED_VALUE = "stored"
+    METHODS = [*Method.choices, (STORED_VALUE, _("Stored-value card"))]
+
     HOLDS = (Kind.RENTAL_DEPOSIT, Kind.LOCKER_DEPOSIT)
+    # Paid towards the order but not money the studio earned: holds and card bonus value.
+    NOT_REVENUE = (*HOLDS, Kind.CARD_BONUS)
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="ledger")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    method = models.CharField(_("method"), max_length=10, choices=METHODS)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     receipt_no = models.CharField(_("receipt number"), max_length=30)
     staff = models.ForeignKey(
@@ -609,6 +619,248 @@ class OrderSequence(models.Model):
 
 
 REOPEN_WINDOW = timedelta(hours=getattr(settings, "STUDIO_REOPEN_WINDOW_HOURS", 3))
+
+
+# --- Stored-value cards (储值卡; issue 14, item 2; docs/decisions.md, "Stored-value cards") ---
+
+
+class CardBonusRule(models.Model):
+    """A branch's top-up offer: top up at least `top_up` and get `bonus` on the card."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="card_bonus_rules", verbose_name=_("branch")
+    )
+    top_up = models.DecimalField(
+        _("top-up of at least"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    bonus = models.DecimalField(
+        _("bonus value"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("card bonus rule")
+        verbose_name_plural = _("card bonus rules")
+        ordering = ["branch", "top_up"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "top_up"], name="card_bonus_rule_per_top_up"),
+            models.CheckConstraint(
+                condition=Q(top_up__gt=0) & Q(bonus__gt=0), name="card_bonus_rule_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.branch.code}: {self.top_up} + {self.bonus}"
+
+
+class StoredValueCard(models.Model):
+    """A customer's stored-value card at their branch. Its balances are never stored: they
+    are the sums of its immutable `CardEntry` rows, real money and bonus value apart."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="cards", verbose_name=_("branch")
+    )
+    customer = models.OneToOneField(
+        Customer, on_delete=models.PROTECT, related_name="card", verbose_name=_("customer")
+    )
+    number = models.CharField(_("card number"), max_length=30, unique=True)
+    opened_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored-value card")
+        verbose_name_plural = _("stored-value cards")
+        ordering = ["-opened_at"]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("orders:card", kwargs={"number": self.number})
+
+    def _sums(self):
+        if self.pk is None:
+            return {"real": ZERO, "bonus": ZERO}
+        money = models.DecimalField()
+        return self.entries.aggregate(
+            real=Coalesce(Sum("real"), ZERO, output_field=money),
+            bonus=Coalesce(Sum("bonus"), ZERO, output_field=money),
+        )
+
+    @property
+    def balances(self):
+        """(real money, bonus value) still on the card, read from its entries."""
+        sums = self._sums()
+        return sums["real"], sums["bonus"]
+
+    @property
+    def real_balance(self):
+        return self.balances[0]
+
+    @property
+    def bonus_balance(self):
+        return self.balances[1]
+
+    @property
+    def balance(self):
+        return sum(self.balances, ZERO)
+
+
+class CardEntryQuerySet(models.QuerySet["CardEntry"]):
+    def update(self, **kwargs):
+        raise ImmutableEntry(_("Card entries cannot be changed; write a reversing entry."))
+
+    def delete(self):
+        raise ImmutableEntry(_("Card entries cannot be deleted; write a reversing entry."))
+
+    def bulk_update(self, *args, **kwargs):
+        raise ImmutableEntry(_("Card entries cannot be changed; write a reversing entry."))
+
+
+class CardEntry(models.Model):
+    """One movement on a stored-value card, signed like the ledger: `real` is money the
+    customer paid in (a liability of the branch until spent), `bonus` the value the branch
+    gave with a top-up. A spend is paid into the order's ledger by the entry `ledger_entry`
+    (the same receipt number); top-ups and refunds have receipts of their own from the
+    branch's one gapless sequence."""
+
+    class Kind(models.TextChoices):
+        TOP_UP = "top_up", _("Top-up")
+        SPEND = "spend", _("Payment from the card")
+        REFUND = "refund", _("Refund of the unspent money")
+        REVERSAL = "reversal", _("Reversal")
+
+    card = models.ForeignKey(
+        StoredValueCard, on_delete=models.PROTECT, related_name="entries", verbose_name=_("card")
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="card_entries")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    method = models.CharField(_("method"), max_length=10, choices=LedgerEntry.METHODS)
+    real = models.DecimalField(_("money"), max_digits=10, decimal_places=2, default=ZERO)
+    bonus = models.DecimalField(_("bonus value"), max_digits=10, decimal_places=2, default=ZERO)
+    receipt_no = models.CharField(_("receipt number"), max_length=30)
+    ledger_entry = models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="card_entry",
+        verbose_name=_("order payment"),
+    )
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="card_entries", verbose_name=_("taken by")
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    objects = CardEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("card entry")
+        verbose_name_plural = _("card entries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["branch", "created_at"], name="card_entry_branch_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "receipt_no"], name="card_receipt_per_branch"
+            ),
+            models.CheckConstraint(condition=~(Q(real=0) & Q(bonus=0)), name="card_entry_not_zero"),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt_no} {self.get_kind_display()} {self.real}+{self.bonus}"
+
+    @property
+    def amount(self):
+        return self.real + self.bonus
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableEntry(_("Card entries cannot be changed; write a reversing entry."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEntry(_("Card entries cannot be deleted; write a reversing entry."))
+
+
+# --- Fapiao requests (发票; issue 14, item 4; docs/decisions.md, "Fapiao") ---
+
+
+class FapiaoRequest(models.Model):
+    """A customer's request for a fapiao on an order's payments. The fapiao itself is
+    issued in the tax office's system; here the desk tracks what was asked and its number."""
+
+    class Title(models.TextChoices):
+        PERSONAL = "personal", _("Personal")
+        COMPANY = "company", _("Company")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ISSUED = "issued", _("Issued")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="fapiao_requests", verbose_name=_("order")
+    )
+    title_kind = models.CharField(_("title type"), max_length=10, choices=Title.choices)
+    title = models.CharField(_("title"), max_length=100)
+    tax_number = models.CharField(_("tax number"), max_length=18, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    fapiao_number = models.CharField(_("fapiao number"), max_length=30, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested through")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued or cancelled by"),
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("fapiao request")
+        verbose_name_plural = _("fapiao requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fapiao_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(title_kind="company") | ~Q(tax_number=""),
+                name="fapiao_company_has_tax_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="issued") | (~Q(fapiao_number="") & Q(issued_on__isnull=False)),
+                name="fapiao_issued_has_number_and_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.title} {self.amount}"
 
 
 # --- Instalments (issue 14, item 3) ---

@@ -32,20 +32,23 @@ from studio.selectors import DataSection, data_section
 from . import fsm
 from .models import (
     ZERO,
+    CardEntry,
     Charge,
     Instalment,
     LedgerEntry,
     Order,
     PlanRevision,
     State,
+    StoredValueCard,
     Transfer,
     TransferredOrder,
 )
 
-OPEN_STATES = tuple(s for s in State.values if s not in (State.DELIVERED, State.CANCELLED))
-
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+
+OPEN_STATES = tuple(s for s in State.values if s not in (State.DELIVERED, State.CANCELLED))
 
 
 class Money(TypedDict):
@@ -144,6 +147,26 @@ def history(order: Order) -> list[StateLog]:
         )
         row.state_label = str(State(row.state).label) if row.state in State.values else row.state
     return rows
+
+
+class StatementLine(TypedDict):
+    entry: CardEntry
+    real_after: Decimal
+    bonus_after: Decimal
+
+
+def card_statement(card: StoredValueCard) -> list[StatementLine]:
+    """The card's entries, oldest first, each with what the card held after it (one query;
+    the running balances are added up here from the same immutable rows)."""
+    lines: list[StatementLine] = []
+    real = bonus = Decimal("0.00")
+    for entry in card.entries.select_related("staff", "ledger_entry__order").order_by(
+        "created_at", "pk"
+    ):
+        real += entry.real
+        bonus += entry.bonus
+        lines.append({"entry": entry, "real_after": real, "bonus_after": bonus})
+    return lines
 
 
 # --- Instalments (issue 14, item 3) ---

@@ -11,23 +11,28 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, Q, Sum
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from studio import roles, texts
 from studio import services as studio_services
-from studio import texts
 from studio.models import Branch, Customer, MembershipLevelRule, Package, Staff
 from studio.templatetags.studio import money
 from studio.texts import Words
-from studio.validators import Amount, amount_ceiling, check_amount
+from studio.validators import Amount, amount_ceiling, check_amount, normalise_credit_code
 
 from . import facts, fsm
 from . import texts as order_texts
 from .guards import blocked_reasons
 from .models import (
     ZERO,
+    CardBonusRule,
+    CardEntry,
     Charge,
+    FapiaoRequest,
     Instalment,
     LedgerEntry,
     Order,
@@ -36,6 +41,7 @@ from .models import (
     ReceiptSequence,
     ReferralReward,
     State,
+    StoredValueCard,
     Transfer,
     TransferredOrder,
 )
@@ -187,6 +193,7 @@ def take_payment(
             return existing
     if kind not in PAYMENT_KINDS:
         raise ValidationError({"kind": _("This is not a kind of payment.")})
+    refuse_card_method(method)
     checked_amount(amount, branch=order.branch)
     try:
         with transaction.atomic():
@@ -230,6 +237,7 @@ def refund(
 ) -> LedgerEntry:
     """Money back to the customer: never more than was paid towards the order."""
     amount = checked_amount(amount, branch=order.branch)
+    refuse_card_method(method)
     if not note:
         raise ValidationError({"note": _("Say why the money is refunded.")})
     with transaction.atomic():
@@ -325,6 +333,8 @@ def reverse_entry(*, entry: LedgerEntry, staff: Staff, note: Words) -> LedgerEnt
         original = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         if original.reverses_id or hasattr(original, "reversed_by"):
             raise ValidationError(_("This entry is a reversal or was already reversed."))
+        if original.method == LedgerEntry.STORED_VALUE:
+            return _reverse_card_payment(original=original, staff=staff, note=note)
         return _record(
             order=original.order,
             kind=original.kind,
@@ -500,6 +510,378 @@ def reward_referral(*, order: Order) -> ReferralReward | None:
             level_before=before,
             level_after=after,
         )
+
+
+def refuse_card_method(method: str) -> None:
+    """Card money moves through `pay_from_card` and the card's own refund only, so the
+    card's entries and the order's ledger always agree."""
+    if method == LedgerEntry.STORED_VALUE:
+        raise ValidationError(
+            {"method": _("Payments from a stored-value card are taken on the card's page.")}
+        )
+
+
+# --- Stored-value cards (储值卡; docs/decisions.md, "Stored-value cards") ---
+# Locks are taken card first, then order, in every function, so two tills never wait on
+# each other in a circle.
+
+
+def open_card(*, customer: Customer, staff: Staff) -> StoredValueCard:
+    """The customer's card at their branch; opened once, whoever presses first."""
+    card, _created = StoredValueCard.objects.get_or_create(
+        customer=customer,
+        defaults={
+            "branch": customer.branch,
+            "number": f"{customer.branch.code.upper()}-C{customer.pk:07d}",
+            "opened_by": staff,
+        },
+    )
+    return card
+
+
+def card_bonus_for(*, branch: Branch, amount: Decimal) -> Decimal:
+    """The bonus of the branch's best active rule this top-up reaches (not added up)."""
+    rule = (
+        CardBonusRule.objects.filter(branch=branch, is_active=True, top_up__lte=amount)
+        .order_by("-top_up")
+        .first()
+    )
+    return rule.bonus if rule is not None else ZERO
+
+
+def _card_key_taken(request_key: str | None) -> CardEntry | None:
+    if not request_key:
+        return None
+    return CardEntry.objects.filter(request_key=request_key).first()
+
+
+def top_up_card(
+    *,
+    card: StoredValueCard,
+    method: str,
+    amount: Amount,
+    staff: Staff,
+    note: str = "",
+    request_key: str | None = None,
+) -> CardEntry:
+    """Money paid onto the card at the desk, with the branch's bonus value beside it. It is
+    not revenue: the branch owes it to the customer until it is spent on an order."""
+    amount = checked_amount(amount, branch=card.branch)
+    if method not in LedgerEntry.Method.values:
+        raise ValidationError({"method": _("Choose how the customer pays.")})
+    existing = _card_key_taken(request_key)
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
+        existing = _card_key_taken(request_key)
+        if existing is not None:
+            return existing
+        return CardEntry.objects.create(
+            card=locked,
+            branch=locked.branch,
+            kind=CardEntry.Kind.TOP_UP,
+            method=method,
+            real=amount,
+            bonus=card_bonus_for(branch=locked.branch, amount=amount),
+            receipt_no=_next_receipt_no(locked.branch),
+            staff=staff,
+            note=note,
+            request_key=request_key,
+        )
+
+
+def pay_from_card(
+    *,
+    card: StoredValueCard,
+    order: Order,
+    kind: str,
+    amount: Amount,
+    staff: Staff,
+    request_key: str | None = None,
+) -> list[LedgerEntry]:
+    """Pay towards `order` from the card of its customer at the same branch. Real money is
+    spent first, then bonus value; each part is a ledger entry of its own (the bonus part as
+    `card_bonus`, paid but never revenue) with the card entry that took it off the card.
+    Never more than the card holds nor more than the order owes: the card row is locked,
+    so two tills spending the last of it at once make one payment."""
+    amount = checked_amount(amount, branch=order.branch)
+    if kind not in PAYMENT_KINDS:
+        raise ValidationError({"kind": _("This is not a kind of payment.")})
+    keys = [request_key, f"{request_key}:bonus"] if request_key else []
+    if keys and LedgerEntry.objects.filter(request_key__in=keys).exists():
+        return list(LedgerEntry.objects.filter(request_key__in=keys).order_by("pk"))
+    with transaction.atomic():
+        locked_card = StoredValueCard.objects.select_for_update().get(pk=card.pk)
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if (
+            locked_card.branch_id != locked.branch_id
+            or locked_card.customer_id != locked.customer_id
+        ):
+            raise ValidationError(
+                _("This card belongs to another customer or branch; it cannot pay this order.")
+            )
+        if keys and LedgerEntry.objects.filter(request_key__in=keys).exists():
+            # The same form sent twice at once: the second waited for the card's lock.
+            return list(LedgerEntry.objects.filter(request_key__in=keys).order_by("pk"))
+        if locked.state == State.CANCELLED:
+            raise ValidationError(_("This order is cancelled; it takes no payments."))
+        due = locked.balance_due
+        if amount > due:
+            raise ValidationError(
+                {"amount": _("That is more than the %(due)s still due.") % {"due": money(due)}}
+            )
+        real, bonus = locked_card.balances
+        if amount > real + bonus:
+            raise ValidationError(
+                {"amount": _("The card holds only %(balance)s.") % {"balance": money(real + bonus)}}
+            )
+        from_real = min(amount, real)
+        parts = [
+            (kind, from_real, "real", keys[0] if keys else None),
+            (LedgerEntry.Kind.CARD_BONUS, amount - from_real, "bonus", keys[1] if keys else None),
+        ]
+        entries = []
+        for part_kind, part, side, key in parts:
+            if part <= ZERO:
+                continue
+            entry = _record(
+                order=locked,
+                kind=part_kind,
+                method=LedgerEntry.STORED_VALUE,
+                amount=part,
+                staff=staff,
+                request_key=key,
+            )
+            CardEntry.objects.create(
+                card=locked_card,
+                branch=locked_card.branch,
+                kind=CardEntry.Kind.SPEND,
+                method=LedgerEntry.STORED_VALUE,
+                **{side: -part},
+                receipt_no=entry.receipt_no,
+                ledger_entry=entry,
+                staff=staff,
+            )
+            entries.append(entry)
+        return entries
+
+
+def refund_card(
+    *, card: StoredValueCard, method: str, staff: Staff, note: str, request_key: str | None = None
+) -> CardEntry:
+    """Give back the real money left on the card; the bonus value left is forfeited (the
+    branch gave it, the customer never paid it). One entry, one receipt."""
+    if not note:
+        raise ValidationError({"note": _("Say why the card is refunded.")})
+    if method not in LedgerEntry.Method.values:
+        raise ValidationError({"method": _("Choose how the money goes back.")})
+    existing = _card_key_taken(request_key)
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
+        existing = _card_key_taken(request_key)
+        if existing is not None:
+            return existing
+        real, bonus = locked.balances
+        if real <= ZERO and bonus <= ZERO:
+            raise ValidationError(_("Nothing is left on this card to refund."))
+        return CardEntry.objects.create(
+            card=locked,
+            branch=locked.branch,
+            kind=CardEntry.Kind.REFUND,
+            method=method,
+            real=-real,
+            bonus=-bonus,
+            receipt_no=_next_receipt_no(locked.branch),
+            staff=staff,
+            note=note,
+            request_key=request_key,
+        )
+
+
+def reverse_card_entry(*, entry: CardEntry, staff: Staff, note: str) -> CardEntry:
+    """Correct a mistaken top-up or refund with its exact opposite, while the card still
+    holds what the correction takes off. A payment from the card is corrected on the
+    order's ledger (`reverse_entry`), which puts the money back on the card."""
+    if not note:
+        raise ValidationError({"note": _("Say why the entry is reversed.")})
+    with transaction.atomic():
+        card = StoredValueCard.objects.select_for_update().get(pk=entry.card_id)
+        original = CardEntry.objects.get(pk=entry.pk)
+        if original.kind not in (CardEntry.Kind.TOP_UP, CardEntry.Kind.REFUND):
+            raise ValidationError(
+                _("A payment from the card is reversed on the order, with its receipt.")
+            )
+        if hasattr(original, "reversed_by"):
+            raise ValidationError(_("This entry is a reversal or was already reversed."))
+        real, bonus = card.balances
+        if real - original.real < ZERO or bonus - original.bonus < ZERO:
+            raise ValidationError(
+                _("Part of this top-up was already spent: refund what is left instead.")
+            )
+        return CardEntry.objects.create(
+            card=card,
+            branch=card.branch,
+            kind=CardEntry.Kind.REVERSAL,
+            method=original.method,
+            real=-original.real,
+            bonus=-original.bonus,
+            receipt_no=_next_receipt_no(card.branch),
+            staff=staff,
+            note=note,
+            reverses=original,
+        )
+
+
+def _reverse_card_payment(*, original: LedgerEntry, staff: Staff, note: Words) -> LedgerEntry:
+    """The opposite of a payment from a card, in the ledger and on the card (whose row is
+    locked: the money is back on it at once). Called inside `reverse_entry`'s transaction."""
+    spent = CardEntry.objects.get(ledger_entry=original)
+    StoredValueCard.objects.select_for_update().get(pk=spent.card_id)
+    reversal = _record(
+        order=original.order,
+        kind=original.kind,
+        method=original.method,
+        amount=-original.amount,
+        staff=staff,
+        note=note,
+        reverses=original,
+    )
+    CardEntry.objects.create(
+        card_id=spent.card_id,
+        branch=spent.branch,
+        kind=CardEntry.Kind.REVERSAL,
+        method=spent.method,
+        real=-spent.real,
+        bonus=-spent.bonus,
+        receipt_no=reversal.receipt_no,
+        ledger_entry=reversal,
+        staff=staff,
+        note=reversal.note_text,
+        reverses=spent,
+    )
+    return reversal
+
+
+# --- Fapiao requests (发票; docs/decisions.md, "Fapiao") ---
+
+
+def invoiceable(order: Order) -> Decimal:
+    """What may still be invoiced: the money the studio earned on the order (paid, less
+    holds and card bonus value, less refunds) less what is requested or issued already."""
+    earned: Decimal = order._ledger_sum(~Q(kind__in=LedgerEntry.NOT_REVENUE))
+    asked: Decimal = order.fapiao_requests.exclude(status=FapiaoRequest.Status.CANCELLED).aggregate(
+        total=Coalesce(Sum("amount"), ZERO, output_field=DecimalField())
+    )["total"]
+    return earned - asked
+
+
+def request_fapiao(
+    *,
+    order: Order,
+    title_kind: str,
+    title: str,
+    tax_number: str = "",
+    amount: Amount,
+    staff: Staff,
+    request_key: str | None = None,
+) -> FapiaoRequest:
+    """Record a customer's fapiao request: a company needs its valid tax number (unified
+    social credit code), and no more is invoiced than was paid. The order row is locked,
+    so two requests at once cannot together pass what was paid."""
+    amount = checked_amount(amount, branch=order.branch)
+    errors: dict[str, Any] = {}
+    title = title.strip()
+    if title_kind not in FapiaoRequest.Title.values:
+        errors["title_kind"] = _("Choose a personal or a company title.")
+    if not title:
+        errors["title"] = _("Give the name the fapiao is made out to.")
+    if title_kind == FapiaoRequest.Title.COMPANY:
+        try:
+            tax_number = normalise_credit_code(tax_number)
+        except ValidationError as exc:
+            errors["tax_number"] = exc.messages
+    else:
+        tax_number = ""
+    if errors:
+        raise ValidationError(errors)
+    if request_key:
+        existing = FapiaoRequest.objects.filter(request_key=request_key).first()
+        if existing is not None:
+            return existing
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if request_key:
+            existing = FapiaoRequest.objects.filter(request_key=request_key).first()
+            if existing is not None:
+                return existing
+        left = invoiceable(locked)
+        if amount > left:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(left)s paid is not invoiced yet; ask for no more.")
+                    % {"left": money(max(left, ZERO))}
+                }
+            )
+        return FapiaoRequest.objects.create(
+            order=locked,
+            title_kind=title_kind,
+            title=title,
+            tax_number=tax_number,
+            amount=amount,
+            requested_by=staff,
+            request_key=request_key,
+        )
+
+
+ISSUES_FAPIAO = {roles.CASHIER, roles.MANAGER}
+
+
+def _may_issue(staff: Staff) -> None:
+    if not staff.has_role(*ISSUES_FAPIAO):
+        raise PermissionDenied(_("Only a cashier or a store manager issues fapiao."))
+
+
+def issue_fapiao(
+    *, fapiao: FapiaoRequest, number: str, issued_on: date, staff: Staff
+) -> FapiaoRequest:
+    """Requested → issued, with the fapiao's number and date; once (a second press is told)."""
+    _may_issue(staff)
+    number = number.strip()
+    if not number:
+        raise ValidationError({"number": _("Give the fapiao's number.")})
+    with transaction.atomic():
+        locked = FapiaoRequest.objects.select_for_update().get(pk=fapiao.pk)
+        if locked.status != FapiaoRequest.Status.REQUESTED:
+            raise ValidationError(
+                _("This fapiao request is already %(status)s.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.status = FapiaoRequest.Status.ISSUED
+        locked.fapiao_number = number
+        locked.issued_on = issued_on
+        locked.decided_by = staff
+        locked.save(update_fields=["status", "fapiao_number", "issued_on", "decided_by"])
+        return locked
+
+
+def cancel_fapiao(*, fapiao: FapiaoRequest, staff: Staff, reason: str) -> FapiaoRequest:
+    """A request withdrawn, or an issued fapiao voided (红冲): its amount may be asked again."""
+    _may_issue(staff)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the fapiao is cancelled.")})
+    with transaction.atomic():
+        locked = FapiaoRequest.objects.select_for_update().get(pk=fapiao.pk)
+        if locked.status == FapiaoRequest.Status.CANCELLED:
+            raise ValidationError(_("This fapiao request is already cancelled."))
+        locked.status = FapiaoRequest.Status.CANCELLED
+        locked.cancel_reason = reason
+        locked.decided_by = staff
+        locked.save(update_fields=["status", "cancel_reason", "decided_by"])
+        return locked
 
 
 # --- Instalments (issue 14, item 3) ---

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +19,12 @@ from studio.templatetags.studio import badge_of, money
 from . import fsm, selectors, services
 from .forms import (
     AcceptCoupleForm,
+    CardPaymentForm,
+    CardRefundForm,
+    CardTopUpForm,
+    FapiaoCancelForm,
+    FapiaoIssueForm,
+    FapiaoRequestForm,
     FindCoupleForm,
     InstalmentFormSet,
     PaymentForm,
@@ -26,7 +33,14 @@ from .forms import (
     TransitionForm,
 )
 from .guards import blocked_reasons
-from .models import LedgerEntry, Order, State
+from .models import (
+    CardBonusRule,
+    FapiaoRequest,
+    LedgerEntry,
+    Order,
+    State,
+    StoredValueCard,
+)
 from .selectors import with_money
 from .templatetags.order_tags import balance
 
@@ -106,7 +120,25 @@ class OrderDetailView(StaffRequired, DetailView):
             may_set_plan=self.request.staff.has_role(*SETS_PLANS),
             moves=selectors.moves_of(order),
         )
+        ctx.update(self.card_and_fapiao(order, kwargs))
         return ctx
+
+    def card_and_fapiao(self, order, kwargs):
+        """The customer's stored-value card (to pay from it) and the fapiao requests."""
+        staff = self.request.staff
+        card = StoredValueCard.objects.filter(customer_id=order.customer_id).first()
+        return {
+            "card": card,
+            "takes_card_money": staff.has_role(*CARD_ROLES),
+            "card_payment_form": kwargs.get("card_payment_form") or CardPaymentForm(),
+            "fapiao_requests": order.fapiao_requests.select_related("requested_by", "decided_by"),
+            "invoiceable": services.invoiceable(order),
+            "requests_fapiao": staff.has_role(*REQUESTS_FAPIAO),
+            "issues_fapiao": staff.has_role(*services.ISSUES_FAPIAO),
+            "fapiao_form": kwargs.get("fapiao_form") or FapiaoRequestForm(),
+            "fapiao_issue_form": FapiaoIssueForm(),
+            "fapiao_cancel_form": FapiaoCancelForm(),
+        }
 
 
 class TransitionView(StaffRequired, View):
@@ -349,6 +381,241 @@ class PlanningDocumentView(StaffRequired, View):
             language=order.customer.language,
             request=request,
         )
+
+
+# --- Stored-value cards (docs/decisions.md, "Stored-value cards") ---
+
+# The front desk and the cashier take card money, managers too; never field staff.
+CARD_ROLES = {roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER}
+
+
+class CardPage(StaffRequired):
+    roles = CARD_ROLES
+
+    def get_card(self):
+        return get_object_or_404(
+            self.scoped(StoredValueCard.objects.select_related("customer", "branch")),
+            number=self.kwargs["number"],
+        )
+
+
+class CardView(CardPage, DetailView):
+    """The card: what is on it (money and bonus apart) and every entry, with the desk's
+    forms to top it up and to refund what is left."""
+
+    template_name = "orders/card_detail.html"
+    context_object_name = "card"
+    http_method_names = ["get"]
+
+    def get_object(self, queryset=None):
+        return self.get_card()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        card = self.object
+        ctx.update(
+            statement=selectors.card_statement(card),
+            top_up_form=kwargs.get("top_up_form") or CardTopUpForm(),
+            refund_form=kwargs.get("refund_form") or CardRefundForm(),
+            bonus_rules=CardBonusRule.objects.filter(branch=card.branch, is_active=True),
+        )
+        return ctx
+
+
+class OpenCardView(StaffRequired, View):
+    """POST only: open the customer's card (once; a second press finds the first)."""
+
+    roles = CARD_ROLES
+    http_method_names = ["post"]
+
+    def post(self, request, customer):
+        found = get_object_or_404(self.scoped(Customer.objects.all()), pk=customer)
+        card = services.open_card(customer=found, staff=request.staff)
+        return redirect(card)
+
+
+class _CardFormView(CardPage, View):
+    http_method_names = ["post"]
+    form_class: type[forms.Form]
+    context_name: str
+
+    def post(self, request, number):
+        card = self.get_card()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                entry = self.act(card, form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, self.done(entry))
+                return redirect(card)
+        view = CardView(request=request, kwargs={"number": number})
+        view.object = card
+        ctx = view.get_context_data(**{self.context_name: form})
+        return view.render_to_response(ctx, status=400)
+
+
+class CardTopUpView(_CardFormView):
+    form_class = CardTopUpForm
+    context_name = "top_up_form"
+
+    def act(self, card, data):
+        return services.top_up_card(card=card, staff=self.request.staff, **data)
+
+    def done(self, entry):
+        return _("Top-up recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no}
+
+
+class CardRefundView(_CardFormView):
+    form_class = CardRefundForm
+    context_name = "refund_form"
+
+    def act(self, card, data):
+        return services.refund_card(card=card, staff=self.request.staff, **data)
+
+    def done(self, entry):
+        return _("Refund recorded: receipt %(receipt)s.") % {"receipt": entry.receipt_no}
+
+
+class CardStatementView(CardPage, View):
+    """The card's statement as a PDF, in the customer's language."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, number):
+        card = self.get_card()
+        return pdf_response(
+            "orders/card_statement_pdf.html",
+            {"card": card, "branch": card.branch, "statement": selectors.card_statement(card)},
+            filename=f"{card.number}.pdf",
+            language=card.customer.language,
+            request=request,
+        )
+
+
+class CardReceiptView(CardPage, View):
+    """The receipt of a top-up, refund or correction (a payment's is the order's)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, number, receipt_no):
+        card = self.get_card()
+        entry = get_object_or_404(
+            card.entries.select_related("staff"), receipt_no=receipt_no, ledger_entry=None
+        )
+        return pdf_response(
+            "orders/card_receipt_pdf.html",
+            {"card": card, "branch": card.branch, "entry": entry},
+            filename=f"{entry.receipt_no}.pdf",
+            language=card.customer.language,
+            request=request,
+        )
+
+
+class CardPaymentView(StaffRequired, View):
+    """POST only: pay towards the order from its customer's card."""
+
+    roles = CARD_ROLES
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        card = get_object_or_404(
+            self.scoped(StoredValueCard.objects.all()), customer=order.customer
+        )
+        form = CardPaymentForm(request.POST)
+        if form.is_valid():
+            try:
+                entries = services.pay_from_card(
+                    card=card, order=order, staff=request.staff, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Paid from the card: receipt %(receipt)s.")
+                    % {"receipt": ", ".join(e.receipt_no for e in entries)},
+                )
+                return redirect(order)
+        return _order_page(request, number, card_payment_form=form)
+
+
+def _order_page(request, number, **forms_with_errors):
+    view = OrderDetailView(request=request, kwargs={"number": number})
+    view.object = view.get_object()
+    ctx = view.get_context_data(**forms_with_errors)
+    return view.render_to_response(ctx, status=400)
+
+
+# --- Fapiao requests (docs/decisions.md, "Fapiao") ---
+
+REQUESTS_FAPIAO = roles.FRONT_DESK
+
+
+class FapiaoRequestView(StaffRequired, View):
+    roles = REQUESTS_FAPIAO
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        form = FapiaoRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.request_fapiao(order=order, staff=request.staff, **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Fapiao request recorded."))
+                return redirect(order)
+        return _order_page(request, number, fapiao_form=form)
+
+
+class _FapiaoDecisionView(StaffRequired, View):
+    roles = set(services.ISSUES_FAPIAO)
+    http_method_names = ["post"]
+    form_class: type[forms.Form]
+
+    def post(self, request, pk):
+        fapiao = get_object_or_404(
+            self.scoped(FapiaoRequest.objects.select_related("order"), "order__branch"), pk=pk
+        )
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.act(fapiao, form.cleaned_data)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, self.done)
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect(fapiao.order)
+
+
+class FapiaoIssueView(_FapiaoDecisionView):
+    form_class = FapiaoIssueForm
+    done = _("Fapiao recorded as issued.")
+
+    def act(self, fapiao, data):
+        services.issue_fapiao(
+            fapiao=fapiao,
+            number=data["number"],
+            issued_on=data["issued_on"],
+            staff=self.request.staff,
+        )
+
+
+class FapiaoCancelView(_FapiaoDecisionView):
+    form_class = FapiaoCancelForm
+    done = _("Fapiao request cancelled.")
+
+    def act(self, fapiao, data):
+        services.cancel_fapiao(fapiao=fapiao, staff=self.request.staff, reason=data["reason"])
 
 
 # --- Instalments (issue 14, item 3) ---

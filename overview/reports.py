@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commissions import selectors as commissions
 from followups.models import Complaint
-from orders.models import LedgerEntry, Order
+from orders.models import CardEntry, LedgerEntry, Order
 from pickup.models import PickupAppointment
 from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
@@ -108,7 +108,7 @@ def money(branch, period):
     """Deposits taken and revenue split by kind; refunds are negative, holds left out."""
     rows = (
         LedgerEntry.objects.filter(branch=branch, **period.within(branch, "created_at"))
-        .exclude(kind__in=LedgerEntry.HOLDS)
+        .exclude(kind__in=LedgerEntry.NOT_REVENUE)
         .values("kind")
         .annotate(total=Sum("amount"), taken=Count("pk", filter=Q(amount__gt=0)))
         .order_by()
@@ -124,7 +124,28 @@ def money(branch, period):
         "deposits_amount": deposit.get("total") or ZERO,
         "revenue": lines,
         "revenue_total": sum((line["amount"] for line in lines), ZERO),
+        **cards(branch, period),
     }
+
+
+def cards(branch, period):
+    """Stored-value cards: money topped up in the period, and the customers' money still on
+    the cards at its end. Both are owed to the customers (a liability), never revenue: a
+    card becomes revenue when it pays an order, as that order's payment."""
+    start, end = period.bounds(branch)
+    entries = CardEntry.objects.filter(branch=branch, created_at__lt=end).order_by()
+    figures = entries.aggregate(
+        top_ups=Coalesce(
+            Sum(
+                "real",
+                filter=Q(kind=CardEntry.Kind.TOP_UP, created_at__gte=start),
+            ),
+            ZERO,
+            output_field=_money(),
+        ),
+        outstanding=Coalesce(Sum("real"), ZERO, output_field=_money()),
+    )
+    return {"card_top_ups": figures["top_ups"], "cards_outstanding": figures["outstanding"]}
 
 
 def _money():
@@ -143,7 +164,7 @@ def _deals_by_owner(branch, start, end):
 def _revenue_by_staff(branch, start, end):
     return dict(
         LedgerEntry.objects.filter(branch=branch, created_at__gte=start, created_at__lt=end)
-        .exclude(kind__in=LedgerEntry.HOLDS)
+        .exclude(kind__in=LedgerEntry.NOT_REVENUE)
         .order_by()
         .values_list("staff")
         .annotate(s=Sum("amount"))

@@ -13,7 +13,9 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from orders.forms import PaymentForm
+from orders.models import FapiaoRequest, StoredValueCard
 from orders.selectors import state_counts, with_money
+from orders.views import CARD_ROLES
 from studio import roles, services
 from studio import selectors as studio_selectors
 from studio.access import StaffRequired, is_chain
@@ -78,6 +80,12 @@ class CustomerDetailView(StaffRequired, DetailView):
             orders=orders if staff.sees_money else None,
         )
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
+        if staff.sees_money:
+            ctx["card"] = StoredValueCard.objects.filter(customer=customer).first()
+            ctx["fapiao_requests"] = FapiaoRequest.objects.filter(
+                order__customer=customer
+            ).select_related("order")
+        ctx["takes_card_money"] = staff.has_role(*CARD_ROLES)
         ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
         ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
         # The trail shows phones and addresses: only for the roles that edit the file.
@@ -300,6 +308,10 @@ def _csv(branch, period, figures):
     for line in money["revenue"]:
         writer.writerow([_("Revenue"), line["label"], line["amount"]])
     writer.writerow([_("Revenue"), _("Total revenue"), money["revenue_total"]])
+    writer.writerow([_("Stored-value cards"), _("Topped up"), money["card_top_ups"]])
+    writer.writerow(
+        [_("Stored-value cards"), _("Still on cards (owed)"), money["cards_outstanding"]]
+    )
     for row in figures["staff_rows"]:
         section = _("Staff: %(name)s") % {"name": row.display_name}
         writer.writerow([section, _("Visits taken"), row.visits_taken])

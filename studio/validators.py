@@ -360,3 +360,38 @@ class SafeCSVWriter:
 
     def writerow(self, values: Iterable[Any]) -> Any:
         return self._writer.writerow(csv_row(values))
+
+
+# --- Tax numbers (fapiao) ---
+
+# GB 32100-2015: the unified social credit code (统一社会信用代码) is 18 characters of
+# digits and capitals without I, O, Z, S, V; the last is a check character over the first 17.
+_CREDIT_CODE_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_MESSAGE = _(
+    "A tax number (unified social credit code) has 18 characters, digits and capital "
+    "letters, and its last character must match the others: check it on the business licence."
+)
+
+
+def credit_code_check_character(first17: str) -> str:
+    total = sum(
+        _CREDIT_CODE_CHARACTERS.index(character) * weight
+        for character, weight in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return _CREDIT_CODE_CHARACTERS[(31 - total % 31) % 31]
+
+
+def normalise_credit_code(value: object) -> str:
+    """A company's tax number as printed on its business licence, or ValidationError.
+
+    Spaces and lower case are forgiven (the desk types it from a photo); the check
+    character is not."""
+    code = str(value or "").translate(_FULL_WIDTH).replace(" ", "").upper()
+    if (
+        len(code) != 18
+        or any(character not in _CREDIT_CODE_CHARACTERS for character in code)
+        or credit_code_check_character(code[:17]) != code[17]
+    ):
+        raise ValidationError(CREDIT_CODE_MESSAGE, code="credit_code")
+    return code

@@ -25,6 +25,71 @@ def money(value):
     return f"{sign}¥{abs(amount):,.2f}"
 
 
+_CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CAPITAL_PLACES = ("仟", "佰", "拾", "")
+_CAPITAL_GROUPS = ("亿", "万", "")
+
+
+def amount_in_capitals(value: Decimal | int | str) -> str:
+    """An amount in yuan written in capitals (大写) as a Chinese receipt prints it under the
+    figures: ¥12,800.00 is 壹万贰仟捌佰元整, ¥1,409.50 is 壹仟肆佰零玖元伍角, ¥16,409.02 is
+    壹万陆仟肆佰零玖元零贰分. The People's Bank rules for filling in receipts: one 零 for a
+    run of zeros inside the number, 整 after 元 and never after 分, 零 after 元 when the
+    角 is 0 but the 分 is not; where the rules allow either, no 零 after a 元 or 万 that
+    is 0 (壹仟陆佰捌拾元叁角贰分). Negative amounts (refunds) start with 负."""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = "负" if amount < 0 else ""
+    fen_total = int(abs(amount) * 100)
+    yuan, fen_part = divmod(fen_total, 100)
+    jiao, fen = divmod(fen_part, 10)
+    if yuan >= 10**12:
+        raise ValueError("Amounts up to a trillion yuan only.")
+    words = ""
+    zero_pending = False
+    for group_index, group_unit in enumerate(_CAPITAL_GROUPS):
+        group = yuan // 10 ** (4 * (2 - group_index)) % 10000
+        if group == 0:
+            zero_pending = bool(words)
+            continue
+        if words and (zero_pending or group < 1000):
+            words += "零"
+        zero_pending = False
+        started = zero_in_group = False
+        for place, digit in zip(_CAPITAL_PLACES, f"{group:04d}", strict=True):
+            if digit == "0":
+                zero_in_group = started
+                continue
+            if zero_in_group:
+                words += "零"
+                zero_in_group = False
+            words += _CAPITAL_DIGITS[int(digit)] + place
+            started = True
+        words += group_unit
+    if words:
+        words += "元"
+    if jiao == 0 and fen == 0:
+        return sign + (words or "零元") + "整"
+    if jiao:
+        words += _CAPITAL_DIGITS[jiao] + "角"
+    elif words:
+        words += "零"
+    if fen:
+        words += _CAPITAL_DIGITS[fen] + "分"
+    return sign + words
+
+
+@register.filter
+def capitals(value):
+    """{{ amount|capitals }}: the amount in Chinese capitals (大写), in both languages, as
+    Chinese receipts print it beside the figures."""
+    if value is None or value == "":
+        return ""
+    try:
+        return amount_in_capitals(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+
+
 @register.filter
 def masked(phone, show=False):
     """A phone number as 138****5678 unless the viewer's role calls customers."""

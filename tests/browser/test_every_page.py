@@ -58,7 +58,7 @@ def _arguments(branch):
     """For each page with URL arguments, the demo records of `branch` to open it with: a few
     per page where the record's state changes what the page shows."""
     from commissions.models import CommissionRule, Credit, SaleShare
-    from orders.models import LedgerEntry, Order, State
+    from orders.models import CardEntry, LedgerEntry, Order, State, StoredValueCard
     from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment
     from rentals.models import DressReservation
     from shoots.models import Shoot
@@ -111,6 +111,14 @@ def _arguments(branch):
         ],
         "pickup:partial_pdf": [
             [m.pk] for m in PartialPickupMemo.objects.filter(order__branch=branch)[:1]
+        ],
+        "orders:card": [[c.number] for c in StoredValueCard.objects.filter(branch=branch)[:1]],
+        "orders:card_statement": [
+            [c.number] for c in StoredValueCard.objects.filter(branch=branch)[:1]
+        ],
+        "orders:card_receipt": [
+            [e.card.number, e.receipt_no]
+            for e in CardEntry.objects.filter(branch=branch, ledger_entry=None)[:1]
         ],
         "rentals:reserve": [[o.number] for o in in_state(State.SCHEDULED)[:1]],
         "rentals:detail": [

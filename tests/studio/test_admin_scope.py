@@ -22,7 +22,15 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSch
 from couple import services as couple_services
 from demo_studio import chain as demo
 from followups.models import InboundReply, SmsSignature, SmsTemplateCode, WeChatTemplate
-from orders.models import ImmutableEntry, Instalment, PlanRevision, Transfer, TransferredOrder
+from orders import services as order_services
+from orders.models import (
+    CardBonusRule,
+    ImmutableEntry,
+    Instalment,
+    PlanRevision,
+    Transfer,
+    TransferredOrder,
+)
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import (
     Photo,
@@ -60,7 +68,8 @@ KEPT = {
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
     "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
     "orders.Transfer", "orders.PlanRevision", "studio.ConsentEvent", "studio.DataRequest",
-    "commissions.Credit", "commissions.StatementMonth",
+    "commissions.Credit", "commissions.StatementMonth", "orders.StoredValueCard",
+    "orders.CardEntry", "orders.FapiaoRequest",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's rules and templates).
 CHAIN_WIDE_EDITABLE = {
@@ -149,6 +158,12 @@ def _fill_in(b1, b2):
             package=order.package,
             discount=100,
             requested_by=clerk,
+        )
+        CardBonusRule.objects.create(branch=branch, top_up=1000, bonus=100)
+        card = order_services.open_card(customer=customer, staff=clerk)
+        order_services.top_up_card(card=card, method="cash", amount="1000", staff=clerk)
+        order_services.request_fapiao(
+            order=order, title_kind="personal", title="张三", amount="1", staff=clerk
         )
         session = SelectionSession.objects.filter(order__branch=branch).first()
         Photo.objects.create(

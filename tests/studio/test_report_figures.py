@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from followups.models import Complaint
 from orders import services as order_services
-from orders.models import Charge, LedgerEntry, Order, State
+from orders.models import CardBonusRule, Charge, LedgerEntry, Order, State
 from overview import reports
 from pickup.models import PickupAppointment
 from selection.models import ProductionItem, SelectionSession
@@ -130,6 +130,7 @@ class Chain:
         "refund",
         "cancel",
         "reversal",
+        "card",
     ]
 
     def balance(self, order, when, by):
@@ -198,6 +199,32 @@ class Chain:
             staff=by,
             keep=keep,
             keep_reason="Key lost" if keep else "",
+        )
+
+    def card(self, order, when, by):
+        """The couple tops up a card (200, with 100 bonus) and pays 300 of the balance from
+        it: 200 of it revenue, the bonus part never."""
+        order.refresh_from_db()
+        if order.state == State.CANCELLED or order.balance_due < 300:
+            return
+        CardBonusRule.objects.get_or_create(branch=order.branch, top_up=200, bonus=100)
+        card = order_services.open_card(customer=order.customer, staff=by)
+        self.at(
+            when,
+            order_services.top_up_card,
+            card=card,
+            method="cash",
+            amount=Decimal(200),
+            staff=by,
+        )
+        self.at(
+            when,
+            order_services.pay_from_card,
+            card=card,
+            order=order,
+            kind=KIND.BALANCE,
+            amount=Decimal(300),
+            staff=by,
         )
 
     def refund(self, order, when, by):
@@ -312,7 +339,8 @@ def expected(branch, first, end):
     orders = [o for o in orders if _on(branch, o.signed_at, first, end)]
     entries = [e for e in LedgerEntry.objects.all() if e.branch_id == branch.pk]
     entries = [e for e in entries if _on(branch, e.created_at, first, end)]
-    money = [e for e in entries if e.kind not in LedgerEntry.HOLDS]
+    # Holds are held, and a card's bonus value is the branch's gift: neither is revenue.
+    money = [e for e in entries if e.kind not in (*LedgerEntry.HOLDS, KIND.CARD_BONUS)]
     booked = [v for v in visits if v.outcome in reports.BOOKED]
     lines = {
         key: sum((e.amount for e in money if e.kind in kinds), ZERO) for key, kinds in LINES.items()
