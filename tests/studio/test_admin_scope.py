@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
 from demo_studio import chain as demo
-from followups.models import SmsSignature
+from followups.models import CareRule, MessageTemplate, SmsSignature
 from orders.models import ImmutableEntry
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import ProductionItem, ProductionLeadTime, SessionLength
@@ -52,11 +52,10 @@ KEPT = {
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
     "rentals.DressReservation", "selection.ProductionItem",
 }  # fmt: skip
-# Data of no branch, edited by any store manager (the chain's rules and templates).
+# Data of no branch, edited by any store manager (the chain's holidays and ladder). Care
+# rules and message templates are the chain's or a branch's own (issue 12, item 6).
 CHAIN_WIDE_EDITABLE = {
-    "followups.CareRule",
     "followups.Holiday",
-    "followups.MessageTemplate",
     "studio.MembershipLevelRule",
 }
 
@@ -94,6 +93,13 @@ def _fill_in(b1, b2):
         SessionLength.objects.get_or_create(branch=branch)
         ProductionLeadTime.objects.get_or_create(branch=branch)
         SmsSignature.objects.get_or_create(branch=branch, defaults={"sign_name": branch.name})
+        MessageTemplate.objects.create(
+            key="deposit_thanks", language="zh-hans", channel="sms", branch=branch, body="{couple}"
+        )
+        CareRule.objects.create(
+            key="deposit_thanks_sms", branch=branch, trigger="deposit_paid", action="message",
+            template_key="deposit_thanks",
+        )  # fmt: skip
         TimeBudget.objects.get_or_create(branch=branch, step="makeup", defaults={"minutes": 50})
         CalendarFeed.objects.get_or_create(staff=clerk)
         Leave.objects.create(
