@@ -516,14 +516,18 @@ def care_occasion(rule: CareRule, fact: Fact) -> str:
     return triggers.care_occasion(rule.key, fact.ref, day)
 
 
-def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
-    """(fact, fire time) for every event whose fire time came in the look-back window."""
+def due_care(
+    rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]] | None = None
+) -> list[tuple[Fact, datetime]]:
+    """(fact, fire time) for every event whose fire time came in the look-back window, of
+    the couples the rule speaks for (`_applies_to`; `own_rows`: the branches with their own
+    row, per key, when the caller has read them)."""
     since = now - CARE_LOOKBACK - rule.offset - _DAY
     until = now - rule.offset + _DAY
     # A holiday rule asks for its own holiday's couples, those it has not written to yet.
     asks = {"rule": rule} if rule.trigger == CareRule.Trigger.HOLIDAY else {}
     due = []
-    applies = _applies_to(rule)
+    applies = _applies_to(rule, own_rows)
     for fact in FINDERS.ask(rule.trigger, since, until, now, **asks):
         if not applies(fact.customer.branch_id):
             continue  # another branch's couple, or a branch with its own row of this rule
@@ -538,17 +542,24 @@ def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
     return due
 
 
-def _applies_to(rule: CareRule) -> Callable[[int], bool]:
+def _applies_to(
+    rule: CareRule, own_rows: Mapping[str, set[int]] | None = None
+) -> Callable[[int], bool]:
     """Which branches' couples a rule speaks for: a branch's row its own branch's; the
     chain's every branch without a row of the same key (on or off) of its own."""
     if rule.branch_id is not None:
         return lambda branch_id: branch_id == rule.branch_id
-    own = set(
-        CareRule.objects.filter(key=rule.key, branch__isnull=False).values_list(
-            "branch_id", flat=True
-        )
-    )
+    own = (own_rows if own_rows is not None else _own_rows()).get(rule.key, set())
     return lambda branch_id: branch_id not in own
+
+
+def _own_rows() -> dict[str, set[int]]:
+    """Per key, the branches that have a row of their own (one query for a whole run)."""
+    found: dict[str, set[int]] = {}
+    rows = CareRule.objects.filter(branch__isnull=False).values_list("key", "branch_id")
+    for key, branch_id in rows.order_by():
+        found.setdefault(key, set()).add(branch_id)
+    return found
 
 
 def rules_for(branch: Branch) -> list[CareRule]:
@@ -575,6 +586,7 @@ def run_care_rules(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     fired = 0
+    own_rows = _own_rows()
     for pk in CareRule.objects.filter(is_active=True).values_list("pk", flat=True):
         with transaction.atomic():
             rule = (
@@ -583,12 +595,15 @@ def run_care_rules(*, now: datetime | None = None) -> int:
                 .first()
             )
             if rule is not None:  # switched off meanwhile, or another worker has it
-                fired += _fire(rule, now=now)
+                fired += _fire(rule, now=now, own_rows=own_rows)
     return fired
 
 
-def _fire(rule: CareRule, *, now: datetime) -> int:
-    due = {care_occasion(rule, fact): (fact, at) for fact, at in due_care(rule, now=now)}
+def _fire(rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]]) -> int:
+    due = {
+        care_occasion(rule, fact): (fact, at)
+        for fact, at in due_care(rule, now=now, own_rows=own_rows)
+    }
     done = _fired_before(rule, due)
     fired = 0
     for occasion, (fact, fire_at) in due.items():
