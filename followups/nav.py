@@ -5,5 +5,4 @@ from studio import roles
 NAV = [
     (_("My calls"), "followups:tasks", roles.CALLS_CUSTOMERS | roles.FRONT_DESK),
     (_("Care rules"), "followups:care_rules", {roles.MANAGER, roles.CHAIN_MANAGER}),
-    (_("Messages"), "followups:message_report", {roles.MANAGER, roles.CHAIN_MANAGER}),
 ]
