@@ -7,15 +7,18 @@ from django.views.generic import DetailView, FormView, ListView, View
 from studio import roles
 from studio.access import StaffRequired, redirect_allowed
 from studio.forms import attach_errors
-from studio.models import Customer, DiscountApproval, Package
+from studio.listing import link_by
+from studio.models import Customer, DiscountApproval, Package, couple_name
 from studio.pdf import pdf_response
 from studio.services import ask_discount_approval
+from studio.templatetags.studio import badge_of, money
 
 from . import fsm, selectors, services
 from .forms import PaymentForm, SigningForm, TransitionForm
 from .guards import blocked_reasons
 from .models import LedgerEntry, Order, State
 from .selectors import with_money
+from .templatetags.order_tags import balance
 
 MONEY_ROLES = roles.SEES_MONEY
 
@@ -33,6 +36,24 @@ class OrderListView(StaffRequired, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        # The rows' text is made here, once per page (links, badges, amounts), not by a
+        # tag per cell: a page of 50 orders is mostly this.
+        link = link_by("orders:detail", "number")
+        badges = {state: badge_of(Order, state) for state in State.values}
+        ctx["orders"] = [
+            {
+                "number": o["number"],
+                "url": link(o["number"]),
+                "couple": couple_name(o["customer__bride_name"], o["customer__groom_name"]),
+                "package": o["package__name"],
+                "badge": badges.get(o["state"], o["state"]),
+                "owner": o["owner__display_name"] or "",
+                "owed": money(o["owed"]),
+                "paid": money(o["paid_amount"]),
+                "balance": balance(o["balance"], state=o["state"]),
+            }
+            for o in ctx["orders"]
+        ]
         ctx["states"] = State.choices
         ctx["current_state"] = self.request.GET.get("state", "")
         ctx["q"] = self.request.GET.get("q", "")

@@ -32,6 +32,7 @@ from selection.models import SelectionSession
 from shoots.models import Shoot
 from shoots.selectors import my_day
 from studio import roles
+from studio.listing import labels, link_to
 from studio.middleware import StaffRequest
 from studio.models import Customer, Staff
 from studio.selectors import covering_for, open_visits, pending_approvals
@@ -232,7 +233,8 @@ class Arrival:
     customer: Customer
     owner: Staff | None
     needs: list[str]
-    url: str = ""
+    # The customer's file (made once per page, not by a {% url %} per row).
+    customer_url: str = ""
     # Dress pickups and returns are booked by the day, not the hour.
     all_day: bool = False
 
@@ -251,48 +253,70 @@ def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list
     def day_of(at: datetime) -> date:
         return timezone.localtime(at, branch.tzinfo).date()
 
+    # (order, time) pairs, not models: the page needs no more of a shoot or a session.
     shoots = list(
         Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
         .exclude(status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED])
         .order_by()
+        .values_list("order_id", "starts_at")
     )
     sessions = list(
         SelectionSession.objects.filter(
             order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
-        ).order_by()
+        )
+        .order_by()
+        .values_list("order_id", "appointment_at")
     )
-    pickups = list(pickups_on(branch=branch, day=today, until=tomorrow).order_by())
+    pickups = list(
+        pickups_on(branch=branch, day=today, until=tomorrow)
+        .order_by()
+        .values_list("order_id", "starts_at", "slip_number")
+    )
     Status = DressReservation.Status
     rentals = list(desk_on(branch=branch, day=today, until=tomorrow, overdue=True))
-    order_ids = {s.order_id for s in shoots} | {s.order_id for s in sessions}
-    order_ids |= {p.order_id for p in pickups} | {r.order_id for r in rentals}
+    order_ids = {o for o, _at in shoots} | {o for o, _at in sessions}
+    order_ids |= {o for o, _at, _slip in pickups} | {r.order_id for r in rentals}
+    # The couple's names and phones and the owner's name: what a row prints.
     orders = {
         o.pk: o
         for o in with_money(Order.objects.filter(pk__in=order_ids))
         .select_related("customer", "owner")
+        .only(
+            "customer_id",
+            "owner_id",
+            "agreed_price",
+            "state",  # django-fsm reads it when the order is built
+            "customer__bride_name",
+            "customer__groom_name",
+            "customer__bride_phone",
+            "customer__groom_phone",
+            "owner__display_name",
+        )
         .order_by()
     }
     days: dict[date, list[Arrival]] = {today: [], tomorrow: []}
 
+    customer_url = link_to("overview:customer")
+
     def add(on: date, at: datetime, kind: str, order_id: int, needs: list[str], **kw: Any) -> None:
         o = orders[order_id]
-        url = kw.pop("url", o.get_absolute_url() if sees_money else "")
+        url = customer_url(o.customer_id)
         days[on].append(Arrival(at, kind, o.customer, o.owner, needs, url, **kw))
 
     def balance_due(order_id: int, text: str) -> list[str]:
         balance = orders[order_id].balance
         return [text % {"amount": money(balance)}] if sees_money and balance > 0 else []
 
-    for s in shoots:
-        needs = balance_due(s.order_id, _("Balance due: come 20 minutes early to pay %(amount)s"))
-        add(day_of(s.starts_at), s.starts_at, _("Shoot"), s.order_id, needs)
-    for session in sessions:
-        at = cast(datetime, session.appointment_at)  # in the two days, filtered above
-        add(day_of(at), at, _("Selection"), session.order_id, [])
-    for p in pickups:
-        needs = [_("Bring the pickup slip %(slip)s") % {"slip": p.slip_number}]
-        needs += balance_due(p.order_id, _("Balance due before pickup: %(amount)s"))
-        add(day_of(p.starts_at), p.starts_at, _("Pickup"), p.order_id, needs)
+    for order_id, at in shoots:
+        needs = balance_due(order_id, _("Balance due: come 20 minutes early to pay %(amount)s"))
+        add(day_of(at), at, _("Shoot"), order_id, needs)
+    for order_id, when in sessions:
+        at = cast(datetime, when)  # in the two days, filtered above
+        add(day_of(at), at, _("Selection"), order_id, [])
+    for order_id, at, slip in pickups:
+        needs = [_("Bring the pickup slip %(slip)s") % {"slip": slip}]
+        needs += balance_due(order_id, _("Balance due before pickup: %(amount)s"))
+        add(day_of(at), at, _("Pickup"), order_id, needs)
     for r in rentals:
         if r.status == Status.RESERVED:
             on = r.pickup_on
@@ -315,7 +339,7 @@ def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list
                     _("Deposit to refund: %(amount)s") % {"amount": money(r.deposit_amount)}
                 )
         at, _next = branch.day_bounds(on)
-        add(on, at, kind, r.order_id, needs, url=r.get_absolute_url(), all_day=True)
+        add(on, at, kind, r.order_id, needs, all_day=True)
     for items in days.values():
         items.sort(key=lambda a: (not a.all_day, a.at))
     return days[today], days[tomorrow]
@@ -339,11 +363,34 @@ def today(request: StaffRequest) -> dict[str, Any]:
         }
     arrivals, tomorrow = _arrivals(request, day)
     covering = covering_for(request.staff, on=day)
-    tasks = open_tasks_for(request.staff, branch_ids=request.staff.branch_ids, covering=covering)
+    # The first 20 as a line each: when, what, whose couple. (The task list reads the rest:
+    # the visit, the packages shown and the order its scripts need.)
+    tasks = list(
+        open_tasks_for(request.staff, branch_ids=request.staff.branch_ids, covering=covering)
+        .select_related(None)
+        .select_related("customer")
+        .prefetch_related(None)
+        .only(
+            "due_at",
+            "kind",
+            "status",
+            "assignee_id",
+            "customer_id",
+            "customer__bride_name",
+            "customer__groom_name",
+        )[:20]
+    )
+    kinds, customer_url = labels(CallTask.Kind), link_to("overview:customer")
+    assignees = {leave.staff_id: leave.staff for leave in covering}
+    for task in tasks:
+        task.kind_label = kinds.get(task.kind, task.kind)  # type: ignore[attr-defined]
+        task.customer_url = customer_url(task.customer_id)  # type: ignore[attr-defined]
+        # Someone else's call: whose (a colleague I cover for), else None.
+        task.for_whom = assignees.get(task.assignee_id)  # type: ignore[attr-defined]
     return {
         "arrivals": arrivals,
         "tomorrow": tomorrow,
-        "my_tasks": tasks[:20],
+        "my_tasks": tasks,
         "open_visits": open_visits(request.branch),
         "covering": covering,
         "approvals": pending_approvals(request),

@@ -40,10 +40,13 @@ def dresses(*, branch: Branch, today: date, category: str = "", size: str = "") 
 
 def reservations(*, branch: Branch, since: date) -> list[Row]:
     """Live reservations still to pick up or to come back, soonest first: one query, rows
-    of what the list shows (hundreds of them build no model instances)."""
-    live = DressReservation.objects.filter(
-        branch=branch, status__in=LIVE, return_on__gte=since
-    ).order_by("pickup_on", "pk")
+    of what the list shows (hundreds of them build no model instances). A dress that is
+    out stays on the list until it is back, however late (its row says overdue)."""
+    live = (
+        DressReservation.objects.filter(branch=branch, status__in=LIVE)
+        .filter(Q(return_on__gte=since) | Q(status=DressReservation.Status.PICKED_UP))
+        .order_by("pickup_on", "pk")
+    )
     rows: list[Row] = [
         dict(row)
         for row in live.values(

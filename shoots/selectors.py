@@ -134,8 +134,11 @@ def _with_plan(shoots: QuerySet[Shoot]) -> QuerySet[Shoot]:
     )
 
 
-def sheet(*, branch: Branch, start: date, end: date, staff: Staff | None = None) -> QuerySet[Shoot]:
-    """The control sheet (摄控表) from `start` to `end`, both days included."""
+def sheet(
+    *, branch: Branch, start: date, end: date, staff: Staff | None = None, plan: bool = True
+) -> QuerySet[Shoot]:
+    """The control sheet (摄控表) from `start` to `end`, both days included; `plan`: with
+    each shoot's outfit plan (the day's sheet lists the outfits, the week's does not)."""
     first, _ = branch.day_bounds(start)
     _, last = branch.day_bounds(end)
     shoots = Shoot.objects.filter(
@@ -146,6 +149,8 @@ def sheet(*, branch: Branch, start: date, end: date, staff: Staff | None = None)
     )
     if staff is not None:
         shoots = shoots.filter(bookings__resource=f"staff:{staff.pk}").distinct()
+    if not plan:
+        return shoots.select_related(*SHEET_RELATED).order_by("starts_at")
     return _with_plan(shoots).order_by("starts_at")
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -17,6 +17,7 @@ from selection.forms import BookSelectionForm
 from studio import roles
 from studio.access import EVERYONE, StaffRequired, redirect_allowed
 from studio.forms import WhenForm, attach_errors
+from studio.listing import labels, link_by, link_to, short_dates
 from studio.models import Staff
 from studio.polling import PolledPage
 from studio.services import AlreadyDone
@@ -34,7 +35,7 @@ from .forms import (
     LookForm,
     VisitForm,
 )
-from .models import CalendarFeed, Shoot
+from .models import BUDGET_CHOICES, CalendarFeed, Shoot
 
 # Who works with the control sheet; field staff use the tablet page.
 SHEET_ROLES = {
@@ -85,6 +86,10 @@ class DayView(SheetMixin, TemplateView):
     def get_context_data(self, **kwargs):
         branch, day, staff = self.filters()
         shoots = list(selectors.sheet(branch=branch, start=day, end=day, staff=staff))
+        waiting = (
+            selectors.waiting_for_a_shoot(branch=branch) if self.request.staff.books_shoots else []
+        )
+        _for_the_day(shoots, waiting)
         return super().get_context_data(
             day=day,
             previous=day - timedelta(days=1),
@@ -94,13 +99,32 @@ class DayView(SheetMixin, TemplateView):
             free_places=max(branch.daily_shoot_capacity - len(shoots), 0),
             staff_filter=staff,
             staff_choices=self.staff_choices(branch),
-            waiting=(
-                selectors.waiting_for_a_shoot(branch=branch)
-                if self.request.staff.books_shoots
-                else []
-            ),
+            waiting=waiting,
             **kwargs,
         )
+
+
+def _for_the_day(shoots, waiting):
+    """What the day's sheet prints of each shoot and each order waiting for one, made here
+    once for the page (links, labels, dates), not by template tags and includes per row."""
+    detail, book = link_to("shoots:detail"), link_by("shoots:book", "number")
+    statuses, steps = labels(Shoot.Status), dict(BUDGET_CHOICES)
+    people = {name: str(Shoot._meta.get_field(name).verbose_name) for name in Shoot.PEOPLE}
+    for shoot in shoots:
+        shoot.detail_url = detail(shoot.pk)
+        shoot.status_label = statuses.get(shoot.status, shoot.status)
+        shoot.people_rows = [
+            (label, person.display_name)
+            for name, label in people.items()
+            if (person := getattr(shoot, name)) is not None
+        ]
+        shoot.outfits_text = ", ".join(str(steps[line.step]) for line in shoot.outfits)
+    day = short_dates()
+    for order in waiting:
+        order.book_url = book(order.number)
+        order.signed_text = day(timezone.localdate(order.signed_at)) if order.signed_at else ""
+        month = order.wanted_shoot_month
+        order.wanted_text = formats.date_format(month, "YEAR_MONTH_FORMAT") if month else "—"
 
 
 class WeekView(SheetMixin, TemplateView):
@@ -110,7 +134,12 @@ class WeekView(SheetMixin, TemplateView):
         branch, day, staff = self.filters()
         monday = day - timedelta(days=day.weekday())
         days = [monday + timedelta(days=i) for i in range(7)]
-        shoots = list(selectors.sheet(branch=branch, start=monday, end=days[-1], staff=staff))
+        shoots = list(
+            selectors.sheet(branch=branch, start=monday, end=days[-1], staff=staff, plan=False)
+        )
+        detail = link_to("shoots:detail")
+        for shoot in shoots:
+            shoot.detail_url = detail(shoot.pk)
         columns = []
         for d in days:
             on_day = [

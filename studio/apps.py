@@ -9,9 +9,13 @@ class StudioConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.models import Group
+        from django.db.models.signals import post_migrate
 
-        from . import checks, library_texts  # noqa: F401
+        from . import checks, library_texts, permissions  # noqa: F401
         from .roles import role_label
+
+        # Store managers and head office keep their admin permissions as models are added.
+        post_migrate.connect(permissions.sync, dispatch_uid="studio.permissions.sync")
 
         # A role is a group named by its slug (studio.roles); wherever Django shows a group
         # (the admin's users and groups), show the role's name in the reader's language.

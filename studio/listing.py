@@ -4,6 +4,7 @@ done once per page (a reverse(), a translation, a date's format), not once per r
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.db.models import Choices
 from django.urls import reverse
@@ -21,6 +22,17 @@ def link_to(name: str) -> Callable[[int], str]:
     if not mark:
         raise ValueError(f"{name} does not take its integer argument in the path")
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def link_by(name: str, kwarg: str) -> Callable[[str], str]:
+    """`reverse(name, kwargs={kwarg: value})` for many rows whose URL takes one string
+    (`<str:number>`): reversed once with a marker, each value quoted as reverse() quotes."""
+    head, mark, tail = reverse(name, kwargs={kwarg: str(_MARK)}).rpartition(str(_MARK))
+    if not mark:
+        raise ValueError(f"{name} does not take {kwarg} in the path")
+    # reverse() quotes the whole path with these characters left as they are.
+    safe = "!$&'()*+,;=/~:@"
+    return lambda value: f"{head}{quote(str(value), safe=safe)}{tail}"
 
 
 def labels(choices: type[Choices]) -> dict[str, str]:

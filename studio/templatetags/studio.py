@@ -50,12 +50,17 @@ def _state_labels(model):
 def state_badge(order):
     """An order's state as a coloured badge. A simple tag, not an included template: lists
     show one per row."""
-    colour = _BADGE_COLOURS.get(order.state, "primary")
-    label = _state_labels(type(order)).get(order.state, order.state)
+    return badge_of(type(order), order.state)
+
+
+def badge_of(model, state):
+    """The badge of `state` (a value of `model`'s state field), in the active language."""
+    colour = _BADGE_COLOURS.get(state, "primary")
+    label = _state_labels(model).get(state, state)
     return format_html(
         '<span class="badge state-badge text-bg-{}" data-state="{}">{}</span>',
         colour,
-        order.state,
+        state,
         str(label),
     )
 

@@ -39,6 +39,23 @@ def test_a_dress_picked_up_stays_until_its_return_day(login, dress_stylist, pick
     assert [r["pk"] for r in response.context["reservations"]] == [picked_up.pk]
 
 
+def test_a_dress_not_back_on_its_return_day_stays_marked_overdue(
+    login, dress_stylist, picked_up, branch
+):
+    """Until it is back: the list is where the stylist sees which dresses to chase."""
+    today = branch.today()
+    DressReservation.objects.filter(pk=picked_up.pk).update(
+        pickup_on=today - timedelta(days=5), return_on=today - timedelta(days=2),
+        cleaning_until=today - timedelta(days=2),
+    )  # fmt: skip
+    client = login(dress_stylist)
+    response = client.get(URL)
+    assert [r["pk"] for r in response.context["reservations"]] == [picked_up.pk]
+    assert 'data-testid="overdue"' in response.content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert "逾期未还" in client.get(URL).content.decode()
+
+
 def test_it_leaves_out_returned_and_cancelled_ones(login, dress_stylist, reservation, reserve):
     later = reserve(pickup_on=reservation.pickup_on + timedelta(days=20))
     DressReservation.objects.filter(pk=reservation.pk).update(status="cancelled")

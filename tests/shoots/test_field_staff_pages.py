@@ -17,8 +17,9 @@ FIELD = sorted(roles.FIELD)
 
 
 @pytest.fixture
-def field_day(book, make_order, customer, crew):
-    """Today a couple with notes, tomorrow another couple on the call list."""
+def field_day(mid_morning, book, make_order, customer, crew):
+    """Today a couple with notes, tomorrow another couple on the call list (at 10 in the
+    morning: half an hour later is still today, whenever the tests run)."""
     customer.bride_phone, customer.groom_phone = "13912345678", "13887654321"
     customer.save()
     now = timezone.localtime()
