@@ -6,7 +6,6 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from studio.listing import labels
 from studio.models import Branch, Customer, Leave, Staff
@@ -154,7 +153,7 @@ def message_steps(message: OutboxMessage) -> list[Step]:
     """What happened to one message, in order, from its own fields: queued (and for when),
     sent, failed or not sent with the reason, sending or to be checked, delivered when the
     gateway told us."""
-    steps = [Step(message.created_at, pgettext("message history", "Queued"))]
+    steps = [Step(message.created_at, _("Put in the queue"))]
     if message.send_after > message.created_at and message.status == Status.QUEUED:
         steps.append(Step(message.send_after, _("Waits until then")))
     if message.status == Status.SKIPPED:
@@ -186,5 +185,5 @@ def message_steps(message: OutboxMessage) -> list[Step]:
         )
     delivered_at = getattr(message, "delivered_at", None)
     if delivered_at is not None:
-        steps.append(Step(delivered_at, pgettext("message", "Delivered")))
+        steps.append(Step(delivered_at, _("Delivered to the phone")))
     return steps

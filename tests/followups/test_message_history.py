@@ -30,13 +30,13 @@ def test_a_sent_message_was_queued_then_sent(customer, outbox):
     message.refresh_from_db()
     if message.status != OutboxMessage.Status.SENT:  # the run fell in quiet hours
         dispatch_due_messages(now=message.send_after)
-    assert _whats(message) == ["Queued", "Sent"]
+    assert _whats(message) == ["Put in the queue", "Sent"]
 
 
 def test_a_message_not_sent_says_why(customer):
     MessageTemplate.objects.filter(key="visit_not_booked").update(is_active=False)
     message = _queue(customer)
-    assert _whats(message) == ["Queued", "Not sent: The template is switched off"]
+    assert _whats(message) == ["Put in the queue", "Not sent: The template is switched off"]
 
 
 def test_a_failed_message_says_after_how_many_attempts(customer):
@@ -50,7 +50,7 @@ def test_a_failed_message_says_after_how_many_attempts(customer):
 def test_a_delivery_receipt_is_the_last_step_when_known(customer):
     message = _queue(customer)
     message.sent_at = message.delivered_at = timezone.now()
-    assert [s.what for s in message_steps(message)][-2:] == ["Sent", "Delivered"]
+    assert [s.what for s in message_steps(message)][-2:] == ["Sent", "Delivered to the phone"]
 
 
 def _file(client, customer):
@@ -81,4 +81,4 @@ def test_the_history_renders_in_chinese(login, receptionist, customer):
     client = login(receptionist)
     client.cookies["django_language"] = "zh-hans"
     body = _file(client, customer)
-    assert 'data-testid="message-steps"' in body and "Queued" not in body
+    assert 'data-testid="message-steps"' in body and "Put in the queue" not in body
