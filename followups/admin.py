@@ -13,9 +13,12 @@ from .models import (
     CareRule,
     Complaint,
     Holiday,
+    InboundReply,
     MessageTemplate,
     OutboxMessage,
     SmsSignature,
+    SmsTemplateCode,
+    WeChatTemplate,
 )
 
 
@@ -59,10 +62,54 @@ class MessageTemplateAdmin(ChainTextAdmin):
 
 @admin.register(SmsSignature)
 class SmsSignatureAdmin(BranchScopedAdmin, admin.ModelAdmin):
-    """A branch's SMS signature (签名), exactly as registered with the SMS provider."""
+    """A branch's SMS gateway: its provider, its signature (签名) exactly as registered
+    there, and Tencent's SDK app id. Store managers edit their own branch's."""
 
     branch_path = "branch"
-    list_display = ["branch", "sign_name"]
+    list_display = ["branch", "provider", "sign_name", "sdk_app_id"]
+    list_filter = ["provider"]
+
+
+@admin.register(SmsTemplateCode)
+class SmsTemplateCodeAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    """The codes a provider gave a branch's registered templates, per template and
+    language. Store managers keep their own branch's."""
+
+    branch_path = "branch"
+    list_display = ["branch", "provider", "template_key", "language", "code"]
+    list_filter = ["provider", "language", "branch"]
+    search_fields = ["template_key", "code"]
+    list_select_related = ["branch"]
+
+
+@admin.register(WeChatTemplate)
+class WeChatTemplateAdmin(admin.ModelAdmin):
+    """The templates registered at the chain's WeChat Official Account, and which
+    placeholders fill their fields: head office's (one account for the chain)."""
+
+    list_display = ["template_key", "language", "template_id"]
+    list_filter = ["language"]
+    search_fields = ["template_key", "template_id"]
+
+
+@admin.register(InboundReply)
+class InboundReplyAdmin(admin.ModelAdmin):
+    """What customers texted back, and whose marketing consent an opt-out withdrew:
+    written by the gateways' callbacks only, kept as the record of the withdrawal."""
+
+    list_display = ["received_at", "phone", "text", "provider", "opt_out"]
+    list_filter = ["opt_out", "provider"]
+    search_fields = ["phone"]
+    readonly_fields = [f.name for f in InboundReply._meta.fields] + ["customers"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TemplateFilter(admin.SimpleListFilter):

@@ -26,7 +26,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from .backends import CANNOT_TELL, NEVER_RECEIVED, Lookup, NotSent
-from .models import Channel, MessageTemplate, SmsSignature
+from .gateways import sms_route
+from .models import Channel, SmsProvider
 
 VERSION = "2017-05-25"
 CHINA = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -81,18 +82,13 @@ class AlibabaSmsBackend:
     def send(self, message) -> str:
         if message.channel != Channel.SMS:
             raise NotSent(f"Alibaba Cloud SMS cannot send {message.channel}", retry=False)
-        signature = SmsSignature.objects.filter(branch_id=message.branch_id).first()
-        if signature is None:
-            raise NotSent(f"branch {message.branch_id} has no SMS signature", retry=False)
-        code = template_code(message)
-        if not code:
-            raise NotSent(f"template {message.template_key} has no gateway code", retry=False)
+        route = sms_route(message, provider=SmsProvider.ALIBABA)
         answer = self._call(
             {
                 "Action": "SendSms",
                 "PhoneNumbers": phone_number(message.to),
-                "SignName": signature.sign_name,
-                "TemplateCode": code,
+                "SignName": route.sign_name,
+                "TemplateCode": route.template_code,
                 "TemplateParam": json.dumps(
                     message.params, ensure_ascii=False, separators=(",", ":")
                 ),
@@ -166,17 +162,6 @@ class AlibabaSmsBackend:
         if not isinstance(answer, dict) or not answer.get("Code"):
             raise NoAnswer(f"HTTP {response.status_code} without a Code")
         return answer
-
-
-def template_code(message) -> str:
-    """The provider's code of the message's template, in the customer's language if it has
-    one, else the site's."""
-    codes = dict(
-        MessageTemplate.objects.filter(key=message.template_key)
-        .exclude(gateway_template_code="")
-        .values_list("language", "gateway_template_code")
-    )
-    return codes.get(message.customer.language) or codes.get(settings.LANGUAGE_CODE) or ""
 
 
 def _delivery(detail: dict[str, Any]) -> str:

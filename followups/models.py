@@ -31,6 +31,7 @@ class CallTask(Kept):
         SELECTION_CONFIRM = "selection_confirm", _("Confirm the selection appointment")
         PICKUP_NOTICE = "pickup_notice", _("Pickup notice")
         DELAY_APOLOGY = "delay_apology", _("Apologise for a delay")
+        INSTALMENT = "instalment", _("Remind of an instalment due")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
@@ -137,7 +138,14 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Printed letter")
 
 
-PLACEHOLDERS = ("couple", "taker", "owner", "store", "store_phone")
+# `link` and `code` are the couple's page's private address and the code it sends by SMS;
+# `amount` and `due_date` are filled by the instalment reminders (in the couple's language).
+PLACEHOLDERS = (
+    "couple", "taker", "owner", "store", "store_phone", "link", "code", "amount", "due_date",
+)  # fmt: skip
+# What a marketing SMS must say so the customer can stop them (the providers' rule, and
+# PIPL's): a reply of T (or TD, N, 退订) withdraws consent (followups.receipts).
+OPT_OUT_WORDS = {"zh-hans": "回T退订", "en": "Reply T to unsubscribe"}
 
 
 class MessageTemplate(models.Model):
@@ -222,6 +230,16 @@ class MessageTemplate(models.Model):
                     % {"names": names}
                 }
             )
+        words = OPT_OUT_WORDS.get(self.language)
+        if self.marketing and self.channel == Channel.SMS and words and words not in self.body:
+            raise ValidationError(
+                {
+                    "body": _(
+                        'A marketing SMS must tell the customer how to stop them: add "%(words)s".'
+                    )
+                    % {"words": words}
+                }
+            )
 
     def render(self, context):
         """The text for one customer. A body that slipped past `clean` raises ValueError."""
@@ -235,8 +253,13 @@ class MessageTemplate(models.Model):
         if not template_is_valid(self.body):
             raise ValueError(f"Template {self} has an unknown or malformed placeholder.")
         values = dict.fromkeys(PLACEHOLDERS, "") | context
+        return {name: str(values[name]) for name in self.parameter_names()}
+
+    def parameter_names(self):
+        """The placeholders the text uses, once each, in the order it uses them (the order
+        of a positional gateway template's {1}, {2}...)."""
         names = [name for _text, name, _spec, _conv in string.Formatter().parse(self.body)]
-        return {name: str(values[name]) for name in names if name}
+        return list(dict.fromkeys(name for name in names if name))
 
 
 def template_is_valid(body):
@@ -251,25 +274,146 @@ def template_is_valid(body):
     )
 
 
+class SmsProvider(models.TextChoices):
+    ALIBABA = "alibaba", _("Alibaba Cloud SMS")
+    TENCENT = "tencent", _("Tencent Cloud SMS")
+
+
 class SmsSignature(models.Model):
-    """A branch's SMS signature (签名), registered with the SMS provider: Chinese gateways
-    send only a registered signature with a registered template, never free text."""
+    """A branch's SMS gateway: the provider it sends through and its SMS signature (签名),
+    registered with that provider (Chinese gateways send only a registered signature with a
+    registered template, never free text). The provider's credentials come from the
+    environment only (docs/decisions.md, "Messages")."""
 
     branch = models.OneToOneField(
         Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    provider = models.CharField(
+        _("SMS provider"),
+        max_length=10,
+        choices=SmsProvider.choices,
+        default=SmsProvider.ALIBABA,
     )
     sign_name = models.CharField(
         _("signature"),
         max_length=30,
         help_text=_("Exactly as registered with the SMS provider, without the 【】 brackets."),
     )
+    sdk_app_id = models.CharField(
+        _("SDK app id"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Tencent Cloud SMS only: the SmsSdkAppId of the branch's application (digits); "
+            "empty for the chain's."
+        ),
+    )
 
     class Meta:
-        verbose_name = _("SMS signature")
-        verbose_name_plural = _("SMS signatures")
+        verbose_name = _("SMS gateway")
+        verbose_name_plural = _("SMS gateways")
 
     def __str__(self):
         return f"【{self.sign_name}】"
+
+    def clean(self):
+        if self.sdk_app_id and not self.sdk_app_id.isdigit():
+            raise ValidationError({"sdk_app_id": _("The SDK app id is digits only.")})
+        if self.sdk_app_id and self.provider != SmsProvider.TENCENT:
+            raise ValidationError({"sdk_app_id": _("Only Tencent Cloud SMS takes an SDK app id.")})
+
+
+class SmsTemplateCode(models.Model):
+    """The code a provider gave a branch's registered template: a message's template key
+    and the customer's language find it. Without one the template's chain-wide code
+    (`MessageTemplate.gateway_template_code`) is used."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    provider = models.CharField(_("SMS provider"), max_length=10, choices=SmsProvider.choices)
+    template_key = models.SlugField(_("message template"), max_length=60)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    code = models.CharField(
+        _("template code"),
+        max_length=40,
+        help_text=_("As the provider gave it: e.g. SMS_153055065 (Alibaba), 1110001 (Tencent)."),
+    )
+
+    class Meta:
+        verbose_name = _("SMS template code")
+        verbose_name_plural = _("SMS template codes")
+        ordering = ["branch", "provider", "template_key", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "provider", "template_key", "language"],
+                name="one_sms_template_code_per_branch_provider_key_language",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template_key} ({self.language}): {self.code}"
+
+    def clean(self):
+        code = (self.code or "").strip()
+        if self.provider == SmsProvider.TENCENT and not code.isdigit():
+            raise ValidationError({"code": _("A Tencent Cloud template id is digits only.")})
+        if self.provider == SmsProvider.ALIBABA and not code.startswith("SMS_"):
+            raise ValidationError({"code": _('An Alibaba Cloud template code starts with "SMS_".')})
+        if self.template_key and not MessageTemplate.objects.filter(key=self.template_key).exists():
+            raise ValidationError({"template_key": _("There is no message template by that key.")})
+
+
+class WeChatTemplate(models.Model):
+    """A template registered at the studio's WeChat Official Account (模板消息), and which
+    of our template's placeholders fill its fields: a message whose template key has one
+    goes to the couple's OpenID as that template (followups.wechat)."""
+
+    template_key = models.SlugField(_("message template"), max_length=60)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    template_id = models.CharField(
+        _("WeChat template id"),
+        max_length=64,
+        help_text=_("As the Official Account's template library shows it."),
+    )
+    fields = models.JSONField(
+        _("fields"),
+        default=dict,
+        help_text=_(
+            "Each field of the WeChat template and the placeholder that fills it, e.g. "
+            '{"thing1": "couple", "thing2": "store"}.'
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("WeChat template")
+        verbose_name_plural = _("WeChat templates")
+        ordering = ["template_key", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template_key", "language"], name="one_wechat_template_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template_key} ({self.language})"
+
+    def clean(self):
+        fields = self.fields if isinstance(self.fields, dict) else None
+        if not fields or not all(
+            isinstance(k, str) and k and v in PLACEHOLDERS for k, v in fields.items()
+        ):
+            names = ", ".join(PLACEHOLDERS)
+            raise ValidationError(
+                {
+                    "fields": _("Name each WeChat field and one of these placeholders: %(names)s.")
+                    % {"names": names}
+                }
+            )
+
+    def data(self, params):
+        """The template's `data`: each WeChat field with its placeholder's value."""
+        return {field: {"value": str(params.get(name, ""))} for field, name in self.fields.items()}
 
 
 class OutboxMessage(Kept):
@@ -288,6 +432,8 @@ class OutboxMessage(Kept):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent")
         CHECK = "check", _("Sent or not? Check with the gateway")
+        DELIVERED = "delivered", _("Delivered")
+        UNDELIVERED = "undelivered", _("Not delivered")
 
     class SkipReason(models.TextChoices):
         NO_TEMPLATE = "no_template", _("The template is switched off")
@@ -295,6 +441,7 @@ class OutboxMessage(Kept):
         NO_ADDRESS = "no_address", _("No address on file for this channel")
         BAD_TEMPLATE = "bad_template", _("The template has an unknown placeholder")
         NO_LANGUAGE = "no_language", _("No text in the customer's language")
+        NO_OPENID = "no_openid", _("Does not follow the studio's WeChat account (no OpenID)")
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(
@@ -310,7 +457,7 @@ class OutboxMessage(Kept):
     occasion = models.CharField(max_length=120)
     marketing = models.BooleanField(_("marketing"), default=False)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     send_after = models.DateTimeField(_("send after"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -322,6 +469,26 @@ class OutboxMessage(Kept):
     claimed_by = models.CharField(_("claimed by worker"), max_length=100, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     gateway_id = models.CharField(_("gateway's id"), max_length=100, blank=True)
+    # Set just before the gateway is called: a claim without it never reached the gateway.
+    called_at = models.DateTimeField(_("gateway called at"), null=True, blank=True)
+    # What the provider's delivery receipt said, and when the phone received it.
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    receipt = models.CharField(_("delivery receipt"), max_length=200, blank=True)
+    # A message "Sent or not?" settled by a person (customer service or the manager).
+    settled_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settled by"),
+    )
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_as = models.CharField(_("settled as"), max_length=10, blank=True)
+    # The SMS provider a branch-routed message was handed to, asked again after a crash.
+    provider = models.CharField(
+        _("SMS provider"), max_length=10, choices=SmsProvider.choices, blank=True
+    )
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
 
     class Meta:
@@ -339,6 +506,14 @@ class OutboxMessage(Kept):
             models.Index(fields=["created_at", "branch"], name="outbox_created"),
             # The managers' report reads a branch's period (followups.selectors).
             models.Index(fields=["branch", "created_at"], name="outbox_branch_period"),
+            # Delivery receipts name the gateway's id (Tencent's SerialNo, WeChat's MsgID).
+            models.Index(
+                fields=["gateway_id"], condition=~Q(gateway_id=""), name="outbox_gateway_id"
+            ),
+            # The messages a person settles, per branch.
+            models.Index(
+                fields=["branch", "created_at"], condition=Q(status="check"), name="outbox_check"
+            ),
         ]
 
     def __str__(self):
@@ -370,6 +545,7 @@ class CareRule(models.Model):
         WEDDING_ANNIVERSARY = "wedding_anniversary", _("Wedding anniversary")
         REFERRED_ORDER_BOOKED = "referred_order_booked", _("A referred couple signed")
         HOLIDAY = "holiday", _("Holiday")
+        INSTALMENT_DUE = "instalment_due", _("An instalment falls due")
 
     class Action(models.TextChoices):
         CALL = "call", _("Call task")
@@ -669,3 +845,34 @@ class Complaint(Kept):
     @property
     def is_resolved(self):
         return self.resolved_at is not None
+
+
+class InboundReply(models.Model):
+    """A text a customer sent back to the studio's SMS number (an SMS gateway's reply
+    callback). An opt-out word ("TD", "T", "N", "退订") withdraws marketing consent on that
+    channel for every customer with that phone (followups.receipts.record_opt_out)."""
+
+    provider = models.CharField(_("SMS provider"), max_length=10, choices=SmsProvider.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    phone = models.CharField(_("phone"), max_length=30)
+    text = models.CharField(_("text"), max_length=500)
+    received_at = models.DateTimeField(_("received at"))
+    opt_out = models.BooleanField(_("opt-out"), default=False)
+    customers = models.ManyToManyField(
+        Customer, blank=True, related_name="+", verbose_name=_("customers it withdrew")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inbound reply")
+        verbose_name_plural = _("inbound replies")
+        ordering = ["-received_at"]
+        constraints = [
+            # Gateways repeat a callback they think was lost: one row per reply.
+            models.UniqueConstraint(
+                fields=["provider", "phone", "received_at", "text"], name="one_inbound_reply"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.phone}: {self.text}"

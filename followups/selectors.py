@@ -70,13 +70,21 @@ def complaints_for(customer: Customer) -> list[Complaint]:
     )
 
 
+def messages_to_check(queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
+    """Messages "Sent or not?", oldest first, with what the page shows of each."""
+    return (
+        queryset.filter(status=OutboxMessage.Status.CHECK)
+        .select_related("customer", "branch")
+        .order_by("created_at", "pk")
+    )
+
+
 # --- What happened to the messages: per template and day (managers' report) ---
 
 Status = OutboxMessage.Status
 
 # The report's columns after "queued" (every message counts there, on the day it was
-# queued), and where each status counts. A delivery receipt's status is one line more,
-# e.g. `Status.DELIVERED: ("sent", "delivered")` (a delivered message was also sent).
+# queued), and where each status counts.
 COLUMNS = ("waiting", "sent", "delivered", "failed", "skipped", "check")
 COUNTS_IN: dict[str, tuple[str, ...]] = {
     Status.QUEUED: ("waiting",),
@@ -85,6 +93,10 @@ COUNTS_IN: dict[str, tuple[str, ...]] = {
     Status.FAILED: ("failed",),
     Status.SKIPPED: ("skipped",),
     Status.CHECK: ("check",),
+    # Delivery receipts (the gateways' callbacks): a delivered message was also sent; one
+    # the phone never got was sent and failed there.
+    Status.DELIVERED: ("sent", "delivered"),
+    Status.UNDELIVERED: ("sent", "failed"),
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -221,7 +221,7 @@ def _address(customer: Customer, channel: str) -> str:
     """Where the message goes. Customers have no e-mail address on file yet."""
     addresses: dict[str, str] = {
         Channel.SMS: customer.phones[0] if customer.phones else "",
-        Channel.WECHAT: customer.wechat,
+        Channel.WECHAT: customer.wechat_openid,
         Channel.LETTER: customer.address,
     }
     return addresses.get(channel, "")
@@ -302,7 +302,7 @@ def queue_message(
     elif template.marketing and not customer.marketing_consent:
         message.skip_reason = Skip.NO_CONSENT
     elif not message.to:
-        message.skip_reason = Skip.NO_ADDRESS
+        message.skip_reason = Skip.NO_OPENID if channel == Channel.WECHAT else Skip.NO_ADDRESS
     else:
         values = message_context(customer, context, language)
         try:
@@ -404,7 +404,7 @@ def _claim(*, now: datetime, worker: str, size: int) -> list[OutboxMessage]:
             message.claimed_at = now
             claimed.append(message)
         OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
-            status=OutboxMessage.Status.SENDING, claimed_by=worker, claimed_at=now
+            status=OutboxMessage.Status.SENDING, claimed_by=worker, claimed_at=now, called_at=None
         )
     return claimed
 
@@ -414,6 +414,11 @@ def _send(message: OutboxMessage, *, now: datetime, worker: str) -> int:
     backend = get_backend(message.channel)
     Status = OutboxMessage.Status
     attempt = message.attempts + 1
+    # Marked before the call: a message a dead worker never handed over is queued again
+    # without asking the gateway (which, for Tencent, cannot say "never got it").
+    if not _claim_still_ours(message).update(called_at=timezone.now()):
+        log.warning("Message %s was settled by someone else before its call", message.pk)
+        return 0
     try:
         gateway_id = backend.send(message)
     except NotSent as exc:
@@ -442,15 +447,23 @@ def _send(message: OutboxMessage, *, now: datetime, worker: str) -> int:
     return 1
 
 
-def _record(message: OutboxMessage, **changes: Any) -> bool:
-    """Write the outcome if the message is still the claim we made: a reconciler that
-    settled it meanwhile (the claim outlived the sending timeout) wins."""
-    done = OutboxMessage.objects.filter(
+def _claim_still_ours(message: OutboxMessage) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(
         pk=message.pk,
         status=OutboxMessage.Status.SENDING,
         claimed_by=message.claimed_by,
         claimed_at=message.claimed_at,
-    ).update(**changes)
+    )
+
+
+def _record(message: OutboxMessage, *, never_called: bool = False, **changes: Any) -> bool:
+    """Write the outcome if the message is still the claim we made: a reconciler that
+    settled it meanwhile (the claim outlived the sending timeout) wins. `never_called`:
+    only if its worker has not started the gateway call meanwhile."""
+    claim = _claim_still_ours(message)
+    if never_called:
+        claim = claim.filter(called_at__isnull=True)
+    done = claim.update(**changes)
     if not done:
         log.warning("Message %s was settled by someone else meanwhile: %s", message.pk, changes)
     return bool(done)
@@ -461,7 +474,8 @@ def reconcile_sending_messages(*, now: datetime | None = None, limit: int = 100)
     died between claiming and recording, or the gateway's answer never came), never by
     sending blindly again: the gateway is asked by out-id (`backend.look_up`).
 
-    It has the message: sent, with its id. It never got it: queued again, sent on this
+    A message whose worker died before calling the gateway (`called_at` empty) is queued
+    again without asking. It has the message: sent, with its id. It never got it: queued again, sent on this
     run. It cannot tell (a backend with no status query): `check`, for a person. The
     question itself fails: still `sending`, asked again on the next run.
     Returns how many were settled.
@@ -475,6 +489,9 @@ def reconcile_sending_messages(*, now: datetime | None = None, limit: int = 100)
     )
     settled = 0
     for message in stale:
+        if message.called_at is None:  # its worker died before it called the gateway
+            settled += _record(message, never_called=True, status=Status.QUEUED, send_after=now)
+            continue
         try:
             answer = look_up(get_backend(message.channel), message)
         except Exception as exc:  # noqa: BLE001 - the gateway is down: ask next time
@@ -631,7 +648,7 @@ def _fire(rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]]) ->
                 customer=fact.customer,
                 key=rule.template_key,
                 occasion=occasion,
-                context={"owner": owner or "", "taker": owner or ""},
+                context={"owner": owner or "", "taker": owner or "", **dict(fact.context)},
                 send_after=fire_at,
             )
         fired += 1
@@ -839,3 +856,22 @@ def follow_up_visit(*, visit: Visit, staff: Staff) -> None:
         outcome=care_texts.BOOKED_LATER(),
         by=staff,
     )
+
+
+def hand_over_open_calls(
+    *, customer: Customer, from_branch: Branch, to_branch: Branch, to: Staff
+) -> int:
+    """A couple moved to another branch: their open calls there go to the new owner at the
+    new branch (the old branch's lists no longer show a couple it cannot open). Calls made
+    stay where they were made. Returns how many moved."""
+    with transaction.atomic():
+        tasks = list(
+            CallTask.objects.select_for_update().filter(
+                customer=customer, branch=from_branch, status=CallTask.Status.OPEN
+            )
+        )
+        for task in tasks:
+            task.branch = to_branch
+            task.assignee = to
+            task.save(update_fields=["branch", "assignee"])
+    return len(tasks)

@@ -47,6 +47,8 @@ NAMES = {
     "referral_thanks": _("Thanks for a referral"),
     "complaint_apology_letter": _("Apology letter for a complaint"),
     "call_failed_offer_letter": _("Offer letter after an unanswered call"),
+    "instalment_reminder_call": _("Instalment reminder call"),
+    "instalment_reminder_sms": _("Instalment reminder SMS"),
     **{f"holiday_{key}": name for key, name in HOLIDAY_NAMES.items()},
 }
 
@@ -73,6 +75,9 @@ DESCRIPTIONS = {
     gettext_noop("Complaint logged: apology letter within 7 days."),
     gettext_noop("Follow-up call not answered: special-offer letter the next day."),
     gettext_noop("Holiday: greeting on the day, to customers who agreed to marketing."),
+    # migration 0015
+    gettext_noop("Three days before an instalment falls due: call to remind the couple."),
+    gettext_noop("The day before an instalment falls due: reminder SMS."),
 }
 
 # The seeded call scripts: instructions to the caller, in the reader's language.
@@ -84,8 +89,13 @@ PICKUP_SCRIPT = gettext_noop(
     "Their order is ready: confirm tomorrow's pickup time, ask them to bring the pickup "
     "slip, and a helper for large frames."
 )
+INSTALMENT_SCRIPT = gettext_noop(
+    "An instalment of their payment plan falls due in three days: remind them of the "
+    "amount and the date, and how they can pay. Log what they said."
+)
 SCRIPTS = {
     URGE_SCRIPT: texts.define("followups.care.urge_no_shoot", _(URGE_SCRIPT)),
+    INSTALMENT_SCRIPT: texts.define("followups.care.instalment", _(INSTALMENT_SCRIPT)),
     PICKUP_SCRIPT: texts.define("followups.care.pickup_notice", _(PICKUP_SCRIPT)),
 }
 
@@ -108,6 +118,7 @@ TEMPLATE_NAMES = {
     "referral_thanks": _("Thanks for a referral"),
     "complaint_apology": _("Apology letter for a complaint"),
     "call_failed_offer": _("Offer letter after an unanswered call"),
+    "instalment_reminder": _("Instalment reminder SMS"),
     **{f"holiday_{key}": name for key, name in HOLIDAY_NAMES.items()},
 }
 

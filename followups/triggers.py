@@ -18,12 +18,15 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import formats, timezone, translation
 from django_fsm_log.models import StateLog
 
-from orders.models import LedgerEntry, Order, State
+from orders.models import Instalment, LedgerEntry, Order, State
+from orders.selectors import OPEN_STATES, allocate, with_money
 from studio import lunar
 from studio.models import Branch, Customer, Staff, Visit
 from studio.registry import Questions
+from studio.templatetags.studio import money
 
 from .models import CallTask, CareRule, Complaint, Holiday, OutboxMessage
 
@@ -39,6 +42,9 @@ class Fact:
     owner: Staff | None = None  # who looks after it; the customer's owner when None
     upcoming: bool = False  # a "before" rule must not fire once the event has passed
     holiday: str = ""  # a holiday's key: only the rule naming that holiday fires for it
+    # Values for the message's placeholders beyond the couple, store and owner (an
+    # instalment's amount and date), written in the couple's language.
+    context: tuple[tuple[str, str], ...] = ()
 
 
 # Each trigger's finder: (since, until, now) -> the facts in that window.
@@ -315,4 +321,54 @@ def holiday(since, until, now, *, rule=None):
                 _on(c, day, f"holiday={h.key}", holiday=h.key)
                 for c in customers.select_related("branch", "owner")
             ]
+    return _in_window(facts, since, until)
+
+
+@FINDERS.answers(T.INSTALMENT_DUE)
+def instalment_due(since, until, now):
+    """The instalments of open orders falling due on a day of the window with something of
+    them still unpaid (orders.selectors.allocate: the balance pays them in date order), as
+    of `now`. One fact per instalment: `order=<pk>:instalment=<date>`, so a reminder is sent
+    once however often the plan is edited, and again only for a new date."""
+    days = sorted(_days(since, until))
+    if not days:
+        return []
+    order_ids = set(
+        Instalment.objects.filter(
+            is_current=True, due_on__in=days, order__state__in=OPEN_STATES
+        ).values_list("order_id", flat=True)
+    )
+    if not order_ids:
+        return []
+    schedules = {}
+    for order_id, due_on, amount in Instalment.objects.filter(
+        order__in=order_ids, is_current=True
+    ).values_list("order_id", "due_on", "amount"):
+        schedules.setdefault(order_id, []).append((due_on, amount))
+    orders = with_money(Order.objects.filter(pk__in=order_ids)).select_related(
+        "customer__branch", "customer__owner", "owner"
+    )
+    facts = []
+    for order in orders:
+        tz = order.customer.branch.tzinfo
+        plan = allocate(schedules[order.pk], order.balance, timezone.localtime(now, tz).date())
+        for part in plan.instalments:
+            if part.due_on not in days or part.unpaid <= 0:
+                continue
+            with translation.override(order.customer.language):
+                context = (
+                    ("amount", money(part.unpaid)),
+                    ("due_date", formats.date_format(part.due_on, "DATE_FORMAT")),
+                )
+            facts.append(
+                Fact(
+                    order.customer,
+                    _midnight(part.due_on, tz),
+                    f"order={order.pk}:instalment={part.due_on.isoformat()}",
+                    order=order,
+                    owner=order.owner,
+                    upcoming=True,
+                    context=context,
+                )
+            )
     return _in_window(facts, since, until)

@@ -14,9 +14,9 @@ from studio.models import Branch, Customer
 from studio.selectors import covering_for
 from studio.services import AlreadyDone
 
-from . import selectors, services
+from . import receipts, selectors, services
 from .forms import CallOutcomeForm, CareRuleForm, ComplaintForm, MessageReportForm
-from .models import CallTask, CareRule
+from .models import CallTask, CareRule, OutboxMessage
 
 CALLERS = roles.CALLS_CUSTOMERS | roles.FRONT_DESK
 
@@ -192,3 +192,44 @@ class ComplaintCreateView(StaffRequired, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Complaint logged; the apology letter will follow."))
         return redirect("overview:customer", pk=customer.pk)
+
+
+SETTLERS = {roles.CUSTOMER_SERVICE, roles.MANAGER}
+
+
+class CheckMessageListView(StaffRequired, ListView):
+    """The messages no gateway could say were sent ("Sent or not? Check with the
+    gateway"), for customer service and the manager of the branch to look up in the
+    provider's console and settle."""
+
+    roles = SETTLERS
+    template_name = "followups/messages_to_check.html"
+    context_object_name = "to_check"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return selectors.messages_to_check(self.scoped(OutboxMessage.objects.all()))
+
+
+class SettleCheckMessageView(StaffRequired, View):
+    roles = SETTLERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        message = get_object_or_404(self.scoped(OutboxMessage.objects.all()), pk=pk)
+        answer = request.POST.get("answer")
+        if answer not in {"sent", "resend"}:
+            messages.error(request, _("Say whether the message was sent."))
+            return redirect("followups:messages_to_check")
+        try:
+            receipts.settle_check_message(
+                message=message, by=request.staff, was_sent=answer == "sent"
+            )
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Recorded as sent.") if answer == "sent" else _("It will be sent again now."),
+            )
+        return redirect("followups:messages_to_check")

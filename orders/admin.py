@@ -6,7 +6,16 @@ from studio.admin import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
 from .fsm import TransitionAdminMixin
-from .models import Charge, LedgerEntry, Order, ReferralReward
+from .models import (
+    Charge,
+    Instalment,
+    LedgerEntry,
+    Order,
+    PlanRevision,
+    ReferralReward,
+    Transfer,
+    TransferredOrder,
+)
 
 
 class ReasonForm(forms.Form):
@@ -110,3 +119,49 @@ class ReferralRewardAdmin(BranchScopedAdmin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class InstalmentInline(ReadOnlyInline):
+    model = Instalment
+    fields = ["due_on", "amount", "is_current"]
+    readonly_fields = fields
+
+
+@admin.register(PlanRevision)
+class PlanRevisionAdmin(ReadOnlyAdmin):
+    """Read only: a plan is set and changed on the order's plan page (the service checks
+    the sum and keeps each revision)."""
+
+    branch_path = "order__branch"
+    list_display = ["order", "number", "by", "at", "balance_then", "reason"]
+    list_select_related = ["order", "by"]
+    search_fields = ["order__number"]
+    raw_id_fields = ["order"]
+    ordering = ["-at", "-pk"]
+    inlines = [InstalmentInline]
+
+
+class TransferredOrderInline(ReadOnlyInline):
+    model = TransferredOrder
+    fields = ["order", "note_text"]
+    readonly_fields = fields
+
+    @admin.display(description=_("note"))
+    def note_text(self, moved):
+        return moved.note_text
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    """Read only: a couple moves through the receiving manager's page. Scoped to the
+    receiving branch here; the branch the couple left sees it on the transfers page."""
+
+    branch_path = "to_branch"
+    # The branch it came from is on the record's page, not in the list (whose names are
+    # the manager's own branches only).
+    list_display = ["customer", "to_branch", "accepted_by", "at", "reason"]
+    list_select_related = ["customer", "to_branch", "accepted_by"]
+    list_filter = ["to_branch"]
+    search_fields = ["customer__bride_name", "customer__groom_name"]
+    ordering = ["-at", "-pk"]
+    inlines = [TransferredOrderInline]

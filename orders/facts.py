@@ -13,6 +13,7 @@ A question nobody answers stops the project at start-up (system check `studio.E0
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from studio.registry import Questions
@@ -41,3 +42,27 @@ answers = QUESTIONS.answers
 def ask(name: str, order: Order) -> bool:
     """The stage's answer to the question `name` about `order`."""
     return bool(QUESTIONS.ask(name, order))
+
+
+# A transfer between branches asks each stage which of the orders' bookings at their branch
+# lie ahead (orders.services.transfer_customer refuses while any do): each answer is
+# `(orders, now) -> [str]`, one sentence per booking in the reader's language.
+BOOKINGS = Questions(
+    "orders (transfers)",
+    [
+        "future_shoots",
+        "future_selection_appointments",
+        "future_pickup_appointments",
+        "future_dress_reservations",
+    ],
+)
+
+answers_bookings = BOOKINGS.answers
+
+
+def future_bookings(orders: list[Order], now: datetime) -> list[str]:
+    """Every booking of `orders` at their branch from `now` on, as sentences."""
+    found: list[str] = []
+    for name in BOOKINGS.names:
+        found += BOOKINGS.ask(name, orders, now)
+    return found

@@ -1,11 +1,12 @@
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from studio.lockouts import manager_by_password
 from studio.selectors import approving_manager
-from studio.validators import SaneDateField
+from studio.validators import BookingDateField, PhoneFormField, SaneDateField
 
 from .models import LedgerEntry
 from .services import PAYMENT_KINDS
@@ -124,3 +125,72 @@ class SigningForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("approver_password", exc)
         return data
+
+
+# --- Instalments (issue 14, item 3) ---
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InstalmentForm(forms.Form):
+    due_on = BookingDateField(label=_("Due on"), widget=DATE_INPUT)
+    amount = forms.DecimalField(
+        label=_("Amount (¥)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class BaseInstalmentFormSet(forms.BaseFormSet):
+    def rows(self):
+        """(date, amount) of every filled row; blank rows are left out."""
+        return [
+            (f.cleaned_data["due_on"], f.cleaned_data["amount"])
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+# Up to two years of monthly instalments; three blank rows to add to the plan.
+InstalmentFormSet = forms.formset_factory(
+    InstalmentForm,
+    formset=BaseInstalmentFormSet,
+    extra=3,
+    max_num=24,
+    validate_max=True,
+)
+
+
+class PlanForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the plan changes"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when an existing plan is changed."),
+    )
+
+
+# --- Transfers between branches (issue 14, item 5) ---
+
+
+class FindCoupleForm(forms.Form):
+    phone = PhoneFormField(label=_("The bride's or the groom's phone"))
+
+
+class AcceptCoupleForm(forms.Form):
+    orders = forms.ModelMultipleChoiceField(
+        label=_("Open orders that move with them"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner = forms.ModelChoiceField(label=_("New owner at this branch"), queryset=None)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, orders, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orders"].queryset = orders
+        self.fields["orders"].label_from_instance = lambda o: (
+            f"{o.number} · {o.package.name} · {o.get_state_display()}"
+        )
+        self.fields["owner"].queryset = colleagues

@@ -609,3 +609,156 @@ class OrderSequence(models.Model):
 
 
 REOPEN_WINDOW = timedelta(hours=getattr(settings, "STUDIO_REOPEN_WINDOW_HOURS", 3))
+
+
+# --- Instalments (issue 14, item 3) ---
+
+
+class PlanRevision(models.Model):
+    """One version of an order's payment plan: who set it, when, and why it changed.
+
+    The plan is audited by its revisions: an edit never changes an instalment, it writes a
+    new revision with the new schedule and retires the old one's instalments (kept).
+    """
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="plan_revisions", verbose_name=_("order")
+    )
+    number = models.PositiveSmallIntegerField(_("revision"))
+    by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("set by")
+    )
+    at = models.DateTimeField(_("set at"), default=timezone.now)
+    # What was due when the plan was set: the instalments summed to exactly this.
+    balance_then = models.DecimalField(_("balance due then"), max_digits=10, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment plan revision")
+        verbose_name_plural = _("payment plan revisions")
+        ordering = ["order", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="plan_revision_number")
+        ]
+
+    def __str__(self):
+        return f"{self.order} #{self.number}"
+
+
+class Instalment(models.Model):
+    """One date and amount of an order's payment plan. What is paid of it is never stored:
+    the order's balance (from the ledger) pays the instalments in date order
+    (`orders.selectors.plan_of`)."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="instalments", verbose_name=_("order")
+    )
+    revision = models.ForeignKey(PlanRevision, on_delete=models.PROTECT, related_name="instalments")
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    is_current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["order", "due_on"]
+        indexes = [
+            # The reminders and the overdue list read the current instalments by date.
+            models.Index(
+                fields=["due_on", "order"], condition=Q(is_current=True), name="instalment_due"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "due_on"],
+                condition=Q(is_current=True),
+                name="one_current_instalment_a_day",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.due_on} {self.amount}"
+
+
+# --- Transfers between branches (issue 14, item 5) ---
+
+
+class Transfer(Kept):
+    """A couple (and the open orders chosen with them) accepted by a manager of another
+    branch. The file and the orders belong to the new branch from this moment; the ledger
+    entries keep the branch that took the money."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("customer")
+    )
+    from_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("from")
+    )
+    to_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("to")
+    )
+    orders = models.ManyToManyField(
+        Order,
+        through="TransferredOrder",
+        related_name="transfers",
+        blank=True,
+        verbose_name=_("orders"),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    accepted_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("accepted by")
+    )
+    owner_before = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner before"),
+    )
+    owner_after = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("new owner")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("transfer between branches")
+        verbose_name_plural = _("transfers between branches")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["from_branch", "-at"], name="transfer_from"),
+            models.Index(fields=["to_branch", "-at"], name="transfer_to"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_branch=models.F("to_branch")), name="transfer_between_branches"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer}: {self.from_branch.code} → {self.to_branch.code}"
+
+
+class TransferredOrder(models.Model):
+    """An order that moved with its couple, and the line its history shows (a kind of text
+    and its parameters: the branches, who accepted, the reason as typed)."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="moved")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="moves")
+    note_kind = models.CharField(max_length=60, blank=True, editable=False)
+    note_params = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("order moved")
+        verbose_name_plural = _("orders moved")
+        constraints = [
+            models.UniqueConstraint(fields=["transfer", "order"], name="order_moved_once")
+        ]
+
+    def __str__(self):
+        return f"{self.order} ({self.transfer})"
+
+    @property
+    def note_text(self):
+        return texts.render(self.note_kind, self.note_params)

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -16,13 +20,27 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import Promise
 from django_fsm_log.models import StateLog
 
 from studio.access import scoped
+from studio.models import Customer
 
 from . import fsm
-from .models import Charge, LedgerEntry, Order, State
+from .models import (
+    ZERO,
+    Charge,
+    Instalment,
+    LedgerEntry,
+    Order,
+    PlanRevision,
+    State,
+    Transfer,
+    TransferredOrder,
+)
+
+OPEN_STATES = tuple(s for s in State.values if s not in (State.DELIVERED, State.CANCELLED))
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -124,3 +142,157 @@ def history(order: Order) -> list[StateLog]:
         )
         row.state_label = str(State(row.state).label) if row.state in State.values else row.state
     return rows
+
+
+# --- Instalments (issue 14, item 3) ---
+
+
+@dataclass
+class InstalmentState:
+    """One current instalment as the ledger pays it: never stored."""
+
+    due_on: date
+    amount: Decimal
+    paid: Decimal
+    unpaid: Decimal
+    overdue: bool
+
+
+@dataclass
+class Plan:
+    instalments: list[InstalmentState]
+    beyond: Decimal  # what is owed outside the plan (extras added since it was set)
+
+    @property
+    def unpaid(self) -> Decimal:
+        return sum((i.unpaid for i in self.instalments), ZERO)
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((i.unpaid for i in self.instalments if i.overdue), ZERO)
+
+    @property
+    def oldest_overdue(self) -> date | None:
+        return next((i.due_on for i in self.instalments if i.overdue), None)
+
+
+def allocate(instalments: list[tuple[date, Decimal]], balance: Decimal, today: date) -> Plan:
+    """The balance due pays the instalments in date order: whatever of the plan is not
+    still owed (the plan's total less the balance, never below nothing) has been paid, from
+    the earliest instalment on. An extra owed beyond the plan (an upsell added since) is
+    paid first; a refund makes instalments unpaid again. Everything follows from the ledger
+    and the charges, so nothing is stored as paid."""
+    rows = sorted(instalments)
+    total = sum((a for _d, a in rows), ZERO)
+    balance = max(balance, ZERO)
+    unpaid_total = min(total, balance)
+    paid_left = total - unpaid_total
+    states = []
+    for due_on, amount in rows:
+        paid = min(amount, paid_left)
+        paid_left -= paid
+        unpaid = amount - paid
+        states.append(InstalmentState(due_on, amount, paid, unpaid, unpaid > 0 and due_on < today))
+    return Plan(states, balance - unpaid_total)
+
+
+def plan_of(order: Order, balance: Decimal | None = None) -> Plan | None:
+    """The order's current plan as paid so far, or None without one. `balance` when the
+    order was read with its money (`with_money`), else it is read from the ledger."""
+    rows = list(
+        order.instalments.filter(is_current=True).order_by("due_on").values_list("due_on", "amount")
+    )
+    if not rows:
+        return None
+    due = order.balance_due if balance is None else balance
+    return allocate(rows, due, order.branch.today())
+
+
+def plan_revisions(order: Order) -> list[PlanRevision]:
+    """Every version of the plan, newest first, with its schedule: the audit trail."""
+    return list(
+        order.plan_revisions.select_related("by")
+        .prefetch_related(Prefetch("instalments", Instalment.objects.order_by("due_on")))
+        .order_by("-number")
+    )
+
+
+OVERDUE_SORTS = {
+    "days": lambda row: (-row.days_overdue, row.order.number),
+    "-days": lambda row: (row.days_overdue, row.order.number),
+    "amount": lambda row: (-row.plan.overdue, row.order.number),
+}
+
+
+@dataclass
+class OverdueRow:
+    order: Order
+    plan: Plan
+    days_overdue: int
+
+
+def overdue_orders(request: HttpRequest, *, sort: str = "days") -> list[OverdueRow]:
+    """The branch's orders with an instalment past its date and not fully paid, most days
+    overdue first (or `-days`, `amount`). Three queries whatever the number of orders: the
+    orders with a current instalment past due and a balance (with their money), and their
+    current instalments."""
+    today = timezone.localdate()
+    past_due = Instalment.objects.filter(order=OuterRef("pk"), is_current=True, due_on__lt=today)
+    orders = list(
+        with_money(
+            scoped(Order.objects.all(), request)
+            .filter(state__in=OPEN_STATES)
+            .filter(Exists(past_due))
+            .select_related("customer", "branch", "owner")
+        ).filter(balance__gt=ZERO)
+    )
+    schedules: dict[int, list[tuple[date, Decimal]]] = {}
+    for row in Instalment.objects.filter(
+        order__in=[o.pk for o in orders], is_current=True
+    ).values_list("order_id", "due_on", "amount"):
+        schedules.setdefault(row[0], []).append((row[1], row[2]))
+    found = []
+    for order in orders:
+        day = order.branch.today()
+        plan = allocate(schedules.get(order.pk, []), order.balance, day)
+        oldest = plan.oldest_overdue
+        if oldest is not None:
+            found.append(OverdueRow(order, plan, (day - oldest).days))
+    found.sort(key=OVERDUE_SORTS.get(sort, OVERDUE_SORTS["days"]))
+    return found
+
+
+# --- Transfers between branches (issue 14, item 5) ---
+
+
+def transfers_seen_by(branches: frozenset[int]) -> QuerySet[Transfer]:
+    """Transfers into or out of `branches` (the user's), newest first: the sending
+    branch's manager sees that a couple left, and to where."""
+    return (
+        Transfer.objects.filter(Q(from_branch__in=branches) | Q(to_branch__in=branches))
+        .select_related("customer", "from_branch", "to_branch", "accepted_by", "owner_after")
+        .prefetch_related("orders")
+        .order_by("-at")
+    )
+
+
+def customers_by_phone(phone: str) -> QuerySet[Customer]:
+    """Couples anywhere in the chain with exactly this phone (either partner's): what a
+    receiving manager looks up before accepting a couple. The whole number, never a prefix:
+    another branch's files are not browsed."""
+    return (
+        Customer.objects.filter(Q(bride_phone=phone) | Q(groom_phone=phone))
+        .select_related("branch", "owner")
+        .order_by("pk")
+    )
+
+
+def open_orders_of(customer: Customer) -> QuerySet[Order]:
+    orders: QuerySet[Order] = Order.objects.filter(
+        customer=customer, branch=customer.branch, state__in=OPEN_STATES
+    ).order_by("signed_at")
+    return orders
+
+
+def moves_of(order: Order) -> QuerySet[TransferredOrder]:
+    return order.moves.select_related("transfer").order_by("-transfer__at")

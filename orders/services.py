@@ -3,6 +3,7 @@
 The Order's transitions are called from here only (STYLE.md, point 4).
 """
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,17 +22,22 @@ from studio.templatetags.studio import money
 from studio.texts import Words
 from studio.validators import Amount, amount_ceiling, check_amount
 
-from . import fsm
+from . import facts, fsm
+from . import texts as order_texts
 from .guards import blocked_reasons
 from .models import (
     ZERO,
     Charge,
+    Instalment,
     LedgerEntry,
     Order,
     OrderSequence,
+    PlanRevision,
     ReceiptSequence,
     ReferralReward,
     State,
+    Transfer,
+    TransferredOrder,
 )
 
 # The Order's transitions, in the order orders/models.py declares them.
@@ -493,3 +500,179 @@ def reward_referral(*, order: Order) -> ReferralReward | None:
             level_before=before,
             level_after=after,
         )
+
+
+# --- Instalments (issue 14, item 3) ---
+
+
+def set_payment_plan(
+    *,
+    order: Order,
+    instalments: Sequence[tuple[date, Amount]],
+    by: Staff,
+    reason: str = "",
+) -> PlanRevision:
+    """Set (or change) the order's payment plan: dates and amounts that sum exactly to the
+    balance due now. A plan can be set while something is left to pay; a change needs a
+    reason and is a new revision (the old schedule is kept, not current). What is paid of
+    each instalment is never stored: `selectors.plan_of` reads it from the ledger.
+
+    The order row is locked, so two people saving at once make two revisions in turn, and
+    sending the same schedule again is `AlreadyDone`.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        if locked.state in (State.CANCELLED, State.DELIVERED):
+            raise ValidationError(
+                _("This order is %(state)s; it takes no payment plan.")
+                % {"state": locked.get_state_display()}
+            )
+        due = locked.balance_due
+        if due <= ZERO:
+            raise ValidationError(_("Nothing is left to pay on this order, so it needs no plan."))
+        rows = sorted(
+            (day, checked_amount(amount, branch=locked.branch)) for day, amount in instalments
+        )
+        errors: dict[str, Any] = {}
+        today = locked.branch.today()
+        if not rows:
+            errors["instalments"] = _("Give at least one date and amount.")
+        elif len({day for day, _a in rows}) != len(rows):
+            errors["instalments"] = _(
+                "Give each date once: two instalments cannot fall due the same day."
+            )
+        elif rows[0][0] < today:
+            errors["instalments"] = _("An instalment cannot fall due in the past.")
+        elif sum((a for _d, a in rows), ZERO) != due:
+            errors["instalments"] = _(
+                "The instalments add up to %(total)s, but %(due)s is due: they must sum to exactly the balance."
+            ) % {"total": money(sum((a for _d, a in rows), ZERO)), "due": money(due)}
+        last = locked.plan_revisions.order_by("-number").first()
+        current = list(locked.instalments.filter(is_current=True).order_by("due_on"))
+        if last is not None and not errors:
+            if [(i.due_on, i.amount) for i in current] == rows:
+                raise AlreadyDone(_("Already done: this order already has exactly this plan."))
+            if not reason:
+                errors["reason"] = _("Say why the plan changes.")
+        if errors:
+            raise ValidationError(errors)
+        Instalment.objects.filter(order=locked, is_current=True).update(is_current=False)
+        revision = PlanRevision.objects.create(
+            order=locked,
+            number=(last.number + 1) if last else 1,
+            by=by,
+            balance_then=due,
+            reason=reason,
+        )
+        Instalment.objects.bulk_create(
+            Instalment(order=locked, revision=revision, due_on=day, amount=amount)
+            for day, amount in rows
+        )
+        return revision
+
+
+# --- Transfers between branches (issue 14, item 5) ---
+
+customer_transferred = Signal()  # sender=Transfer, transfer=...; in the transfer's transaction
+OPEN_STATES = tuple(s for s in State.values if s not in (State.DELIVERED, State.CANCELLED))
+
+
+def transfer_customer(
+    *,
+    customer: Customer,
+    to_branch: Branch,
+    orders: Iterable[Order],
+    reason: str,
+    owner: Staff,
+    by: Staff,
+) -> Transfer:
+    """A manager of `to_branch` accepts a couple from another branch, with the chosen open
+    orders (DOMAIN.md: "a customer may be passed to another branch").
+
+    From this moment the file and the orders are the new branch's, owned by `owner` there,
+    and the old branch no longer sees them. Money already taken stays in the branch that
+    took it (ledger entries keep their branch); the balance is due at the new one. Refused
+    while an order moving has a booking ahead at the old branch (a shoot, a selection or
+    pickup appointment, a dress): those are moved or cancelled there first.
+
+    The couple's row is locked, so two managers accepting the same couple at once move it
+    once; the second is told where it went (AlreadyDone).
+    """
+    reason = reason.strip()
+    if not (by.is_manager and to_branch.pk in by.branch_ids):
+        raise PermissionDenied(
+            _("Only a store manager of the receiving branch can accept a couple.")
+        )
+    errors: dict[str, Any] = {}
+    if not reason:
+        errors["reason"] = _("Say why the couple moves to this branch.")
+    if not (owner.is_active and owner.user.is_active) or to_branch.pk not in owner.branch_ids:
+        errors["owner"] = _("The new owner must work at %(branch)s.") % {"branch": to_branch.name}
+    if errors:
+        raise ValidationError(errors)
+    seen_branch = customer.branch_id
+    with transaction.atomic():
+        # Locked alone: a join here would lose the row when the first transfer changed its
+        # branch meanwhile (PostgreSQL re-checks the join against the old branch row).
+        locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+        if locked.branch_id != seen_branch or locked.branch_id == to_branch.pk:
+            raise AlreadyDone(
+                _("Already done: this couple is now filed at %(branch)s.")
+                % {"branch": locked.branch.name}
+            )
+        from_branch = locked.branch
+        open_orders = {
+            o.pk: o
+            for o in Order.objects.select_for_update()
+            .filter(customer=locked, branch=from_branch, state__in=OPEN_STATES)
+            .order_by("pk")
+        }
+        chosen = [o.pk for o in orders]
+        if set(chosen) - set(open_orders):
+            raise ValidationError(
+                {
+                    "orders": _("Only the couple's open orders at %(branch)s can move with them.")
+                    % {"branch": from_branch.name}
+                }
+            )
+        moving = [open_orders[pk] for pk in sorted(set(chosen))]
+        booked = facts.future_bookings(moving, timezone.now()) if moving else []
+        if booked:
+            raise ValidationError(
+                {
+                    "orders": [
+                        _(
+                            "These bookings at %(branch)s lie ahead: move or cancel them there "
+                            "first, then accept the couple."
+                        )
+                        % {"branch": from_branch.name},
+                        *booked,
+                    ]
+                }
+            )
+        transfer = Transfer.objects.create(
+            customer=locked,
+            from_branch=from_branch,
+            to_branch=to_branch,
+            reason=reason,
+            accepted_by=by,
+            owner_before=locked.owner,
+            owner_after=owner,
+        )
+        transfer.customer = studio_services.move_customer(
+            customer=locked, to_branch=to_branch, owner=owner, by=by
+        )
+        note = order_texts.MOVED(
+            from_branch=from_branch.name,
+            to_branch=to_branch.name,
+            by=by.display_name,
+            reason=reason,
+        )
+        for order in moving:
+            Order.objects.filter(pk=order.pk).update(branch=to_branch, owner=owner)
+            TransferredOrder.objects.create(
+                transfer=transfer, order=order, note_kind=note[0], note_params=note[1]
+            )
+        customer_transferred.send(sender=Transfer, transfer=transfer)
+        return transfer

@@ -12,7 +12,16 @@ urlpatterns = [
         views.ApprovalStatusView.as_view(),
         name="approval_status",
     ),
+    path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("transfers/", views.TransferListView.as_view(), name="transfers"),
+    path("transfers/find/", views.FindCoupleView.as_view(), name="transfer_find"),
+    path(
+        "transfers/accept/<int:customer>/",
+        views.AcceptCoupleView.as_view(),
+        name="transfer_accept",
+    ),
     path("<str:number>/", views.OrderDetailView.as_view(), name="detail"),
+    path("<str:number>/plan/", views.PlanView.as_view(), name="plan"),
     path("<str:number>/do/<str:name>/", views.TransitionView.as_view(), name="transition"),
     path("<str:number>/pay/", views.PaymentView.as_view(), name="pay"),
     path(

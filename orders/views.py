@@ -1,20 +1,30 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from studio import roles
 from studio.access import StaffRequired, redirect_allowed
 from studio.forms import attach_errors
 from studio.listing import link_by
-from studio.models import Customer, DiscountApproval, Package, couple_name
+from studio.models import Customer, DiscountApproval, Package, Staff, couple_name
 from studio.pdf import pdf_response
 from studio.services import ask_discount_approval
 from studio.templatetags.studio import badge_of, money
 
 from . import fsm, selectors, services
-from .forms import PaymentForm, SigningForm, TransitionForm
+from .forms import (
+    AcceptCoupleForm,
+    FindCoupleForm,
+    InstalmentFormSet,
+    PaymentForm,
+    PlanForm,
+    SigningForm,
+    TransitionForm,
+)
 from .guards import blocked_reasons
 from .models import LedgerEntry, Order, State
 from .selectors import with_money
@@ -92,6 +102,9 @@ class OrderDetailView(StaffRequired, DetailView):
             log=selectors.history(order),
             payment_form=kwargs.get("payment_form") or PaymentForm(),
             transition_form=TransitionForm(),
+            plan=selectors.plan_of(order, order.balance),
+            may_set_plan=self.request.staff.has_role(*SETS_PLANS),
+            moves=selectors.moves_of(order),
         )
         return ctx
 
@@ -335,4 +348,180 @@ class PlanningDocumentView(StaffRequired, View):
             filename=f"{order.number}.pdf",
             language=order.customer.language,
             request=request,
+        )
+
+
+# --- Instalments (issue 14, item 3) ---
+
+SETS_PLANS = SIGNS_ORDERS
+
+
+class PlanView(StaffRequired, View):
+    """The order's payment plan: as the ledger pays it, its revisions, and the form to set
+    or change it (the front desk and the cashier)."""
+
+    roles = SETS_PLANS
+    http_method_names = ["get", "post"]
+    template_name = "orders/plan.html"
+
+    def get_order(self):
+        return get_object_or_404(
+            self.scoped(Order.objects.select_related("customer", "branch")),
+            number=self.kwargs["number"],
+        )
+
+    def render(self, order, formset, form, status=200):
+        return TemplateResponse(
+            self.request,
+            self.template_name,
+            {
+                "order": order,
+                "balance": order.balance_due,
+                "plan": selectors.plan_of(order),
+                "revisions": selectors.plan_revisions(order),
+                "formset": formset,
+                "form": form,
+            },
+            status=status,
+        )
+
+    def get(self, request, number):
+        order = self.get_order()
+        current = order.instalments.filter(is_current=True).order_by("due_on")
+        initial = [{"due_on": i.due_on, "amount": i.amount} for i in current]
+        return self.render(order, InstalmentFormSet(initial=initial), PlanForm())
+
+    def post(self, request, number):
+        order = self.get_order()
+        formset = InstalmentFormSet(request.POST)
+        form = PlanForm(request.POST)
+        if formset.is_valid() and form.is_valid():
+            try:
+                services.set_payment_plan(
+                    order=order,
+                    instalments=formset.rows(),
+                    by=request.staff,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+                return redirect("orders:plan", number=order.number)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("The payment plan is saved."))
+                return redirect(order)
+        return self.render(order, formset, form, status=400)
+
+
+class OverdueView(StaffRequired, TemplateView):
+    """Orders whose instalments are past their date and not paid, for the front desk and
+    the managers: most days overdue first."""
+
+    roles = roles.FRONT_DESK
+    template_name = "orders/overdue.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        sort = self.request.GET.get("sort", "days")
+        ctx["rows"] = selectors.overdue_orders(self.request, sort=sort)
+        ctx["sort"] = sort if sort in selectors.OVERDUE_SORTS else "days"
+        return ctx
+
+
+# --- Transfers between branches (issue 14, item 5) ---
+
+
+class TransferListView(StaffRequired, ListView):
+    """Couples who came to or left the manager's branches: who, from where, to where, why."""
+
+    roles = {roles.MANAGER}
+    template_name = "orders/transfers.html"
+    context_object_name = "transfers"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.transfers_seen_by(self.request.staff.branch_ids)
+
+
+class FindCoupleView(StaffRequired, TemplateView):
+    """A manager of the receiving branch looks a couple up by phone, across the chain."""
+
+    roles = {roles.MANAGER}
+    template_name = "orders/transfer_find.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = FindCoupleForm(self.request.GET or None)
+        found = []
+        if form.is_valid():
+            for customer in selectors.customers_by_phone(form.cleaned_data["phone"]):
+                found.append(
+                    {
+                        "customer": customer,
+                        "ours": customer.branch_id == self.request.branch.pk,
+                        "form": accept_form(self.request, customer),
+                    }
+                )
+        ctx.update(form=form, found=found, searched=form.is_bound)
+        return ctx
+
+
+def accept_form(request, customer, data=None):
+    branch = request.branch
+    return AcceptCoupleForm(
+        data,
+        orders=selectors.open_orders_of(customer).select_related("package"),
+        colleagues=Staff.objects.colleagues()
+        .filter(branches=branch)
+        .distinct()
+        .order_by("display_name"),
+        initial={"owner": request.staff.pk},
+        prefix=f"c{customer.pk}",
+    )
+
+
+class AcceptCoupleView(StaffRequired, View):
+    """POST only: the manager accepts the couple (and the chosen open orders) at the branch
+    they are working at now."""
+
+    roles = {roles.MANAGER}
+    http_method_names = ["post"]
+
+    def post(self, request, customer):
+        found = get_object_or_404(Customer.objects.select_related("branch"), pk=customer)
+        form = accept_form(request, found, request.POST)
+        if form.is_valid():
+            try:
+                transfer = services.transfer_customer(
+                    customer=found,
+                    to_branch=request.branch,
+                    orders=form.cleaned_data["orders"],
+                    reason=form.cleaned_data["reason"],
+                    owner=form.cleaned_data["owner"],
+                    by=request.staff,
+                )
+            except services.AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+                return redirect("orders:transfers")
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(couple)s now belong to %(branch)s.")
+                    % {"couple": transfer.customer, "branch": transfer.to_branch.name},
+                )
+                return redirect_allowed(
+                    request, reverse("overview:customer", args=[transfer.customer.pk])
+                )
+        return TemplateResponse(
+            request,
+            "orders/transfer_find.html",
+            {
+                "form": FindCoupleForm(),
+                "found": [{"customer": found, "form": form, "ours": False}],
+                "searched": True,
+            },
+            status=400,
         )

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from studio.forms import attach_errors
 from studio.listing import labels, link_to
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
-from studio.validators import validate_sane_date
+from studio.views import day_asked
 
 from . import selectors, services
 from .forms import CheckForm, ExtraForm, HandOverForm, PickupForm, SlipForm, SurveyForm
@@ -98,11 +98,7 @@ class SheetView(StaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         branch = self.request.branch
-        try:
-            day = date.fromisoformat(self.request.GET.get("date", ""))
-            validate_sane_date(day)
-        except (ValueError, ValidationError):
-            day = branch.today()
+        day = day_asked(self.request, branch.today())
         appointments = list(selectors.sheet(branch=branch, day=day))
         orders = selectors.orders_for_sheet(appointments)
         rows = [(a, orders[a.order_id]) for a in appointments]

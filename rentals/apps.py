@@ -7,4 +7,6 @@ class RentalsConfig(AppConfig):
     verbose_name = _("Rentals")
 
     def ready(self):
-        from . import texts  # noqa: F401 - the kinds of text this app writes (studio.texts)
+        # The kinds of text this app writes (studio.texts), and what it answers for the apps
+        # below it (STYLE.md 16).
+        from . import answers, texts  # noqa: F401

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-$PWD/.venv/bin/python}"
-APPS=(orders shoots selection pickup rentals followups overview demo_studio)
+APPS=(orders shoots selection pickup rentals followups overview couple demo_studio)
 ignores=(--ignore=.venv --ignore=staticfiles --ignore=tests)
 for app in "${APPS[@]}"; do ignores+=("--ignore=$app"); done
 mkdir -p locale

@@ -1,8 +1,16 @@
 from django.contrib import admin
 
-from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyInline
+from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import PriceItem, ProductionItem, ProductionLeadTime, ProductionStep, SessionLength
+from .models import (
+    DesignProof,
+    Photo,
+    PriceItem,
+    ProductionItem,
+    ProductionLeadTime,
+    ProductionStep,
+    SessionLength,
+)
 
 
 @admin.register(SessionLength)
@@ -33,6 +41,15 @@ class ProductionStepInline(ReadOnlyInline):
     readonly_fields = ["from_stage", "to_stage", "by", "at", "note"]
 
 
+class DesignProofInline(ReadOnlyInline):
+    """The layouts shown to the couple and their answers; files are opened from the
+    proofs page, which checks who asks."""
+
+    model = DesignProof
+    fields = ["title", "uploaded_by", "uploaded_at", "shown_at", "decision", "couple_note"]
+    readonly_fields = fields
+
+
 @admin.register(ProductionItem)
 class ProductionItemAdmin(BranchScopedAdmin, admin.ModelAdmin):
     branch_path = "order__branch"
@@ -42,4 +59,20 @@ class ProductionItemAdmin(BranchScopedAdmin, admin.ModelAdmin):
     search_fields = ["order__number", "name"]
     list_select_related = ["order"]
     readonly_fields = ["stage", "qc_passed_at", "handed_over_at"]
-    inlines = [ProductionStepInline]
+    inlines = [ProductionStepInline, DesignProofInline]
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyAdmin):
+    """The photos of the sessions: added by the upload or the import command, looked at
+    here (the files themselves are served by the studio's pages, not the admin)."""
+
+    branch_path = "session__order__branch"
+    list_display = ["session", "number", "original_name", "taken_at", "processed_at"]
+    list_select_related = ["session__order"]
+    search_fields = ["session__order__number"]
+    readonly_fields = [
+        "session", "number", "original_name", "size", "checksum", "width", "height",
+        "orientation", "taken_at", "processed_at", "uploaded_by", "uploaded_at",
+    ]  # fmt: skip
+    exclude = ["original", "thumbnail", "preview", "watermarked"]

@@ -5,11 +5,14 @@ triggers about selection sessions (`followups.triggers`)."""
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from followups.models import CareRule
 from followups.triggers import FINDERS, Fact, order_fact
 from orders import facts
-from orders.models import State
+from orders.models import Order, State
 
 from . import selectors
 from .models import SelectionSession
@@ -48,3 +51,23 @@ def selection_upcoming(since: datetime, until: datetime, now: datetime) -> list[
 def selection_done(since: datetime, until: datetime, now: datetime) -> list[Fact]:
     sessions = _sessions(since, until).filter(signed_at__isnull=False)
     return [order_fact(s.order, s.appointment_at) for s in sessions]
+
+
+# --- A transfer between branches (orders.facts.BOOKINGS) ---
+
+
+@facts.answers_bookings("future_selection_appointments")
+def future_selection_appointments(orders: list[Order], now: datetime) -> list[str]:
+    sessions = SelectionSession.objects.filter(
+        order__in=orders, appointment_at__gte=now, signed_at__isnull=True
+    ).select_related("order__branch")
+    return [
+        _("Order %(order)s: selection appointment on %(when)s")
+        % {
+            "order": s.order.number,
+            "when": date_format(
+                localtime(s.appointment_at, s.order.branch.tzinfo), "SHORT_DATETIME_FORMAT"
+            ),
+        }
+        for s in sessions.order_by("appointment_at")
+    ]

@@ -6,11 +6,21 @@ Call after the branch's orders exist (before or after `pickup.demo.seed`):
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
+
 from orders.models import Order, State
 from studio import roles
 
 from . import selectors, services
 from .models import Pick, ProductionItem, SelectionSession
+
+# A blank one-page PDF: the demo's album layouts (看设计), approved by the couple.
+LAYOUT_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 842 595]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 OUTFITS = ["白纱 White gown", "晚装 Evening dress", "旗袍 Qipao", "外景 Outdoor"]
 
@@ -93,6 +103,15 @@ def seed(branch, team, rng):
     return sessions
 
 
+def _approved_design(item, by):
+    """The designer shows the couple the album's layout and they approve it on their page."""
+    proof = services.upload_proof(
+        item=item, upload=ContentFile(LAYOUT_PDF, name="layout.pdf"), by=by, title="1–2"
+    )
+    services.show_proofs(order=item.order, by=by)
+    services.decide_proof(proof=proof, approve=True)
+
+
 def _spread(branch, rng, makers):
     """Orders in production: items with due dates, moved on by the production staff."""
     orders = list(
@@ -111,7 +130,9 @@ def _spread(branch, rng, makers):
             by = rng.choice(makers)
             steps = (n + i) % 4  # retouch, design, print, QC
             for _ in range(steps):
-                services.advance_item(item=item, by=by)
+                if item.stage == ProductionItem.Stage.DESIGN and item.product == "album":
+                    _approved_design(item, by)
+                item = services.advance_item(item=item, by=by)
             if steps == 3 and n and not reworked:
                 services.fail_qc(item=item, by=by, reason="相册第 3 页色偏 Colour cast on page 3")
                 reworked = True

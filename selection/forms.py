@@ -205,3 +205,20 @@ class ConfirmForm(forms.Form):
 
 class ReworkForm(forms.Form):
     reason = forms.CharField(label=_("What is wrong"), max_length=200)
+
+
+class ProofForm(forms.Form):
+    """A layout for the couple: a JPEG or a PDF (the service checks its first bytes)."""
+
+    file = forms.FileField(label=_("Layout (JPEG or PDF)"))
+    title = forms.CharField(
+        label=_("What it shows"), max_length=100, required=False,
+        help_text=_("e.g. spread 3–4, or 24\" enlargement"),
+    )  # fmt: skip
+
+
+class UploadPhotoForm(forms.Form):
+    """One file of an upload from the browser: its number in shooting order and the JPEG."""
+
+    number = forms.IntegerField(label=_("Photo number"), min_value=1, max_value=100000)
+    file = forms.FileField(label=_("Photo"), allow_empty_file=True)

@@ -1,10 +1,16 @@
+import uuid
 from datetime import timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -358,3 +364,115 @@ class ProductionStep(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.from_stage} → {self.to_stage}"
+
+
+def proof_path(proof: "DesignProof", filename: str) -> str:
+    """A name nobody can guess, outside any public folder: proofs are served by views that
+    check who asks (the branch's staff, or the couple through their link)."""
+    ext = "pdf" if proof.content_type == "application/pdf" else "jpg"
+    return f"private/proofs/{proof.item.order_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class DesignProof(models.Model):
+    """A layout the designer shows the couple before printing (看设计): an album spread or
+    an enlargement's layout. The couple approves it or asks for a change on their page;
+    an album goes to print only when every proof of it is approved."""
+
+    class Decision(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the couple")
+        APPROVED = "approved", _("Approved")
+        CHANGES = "changes", _("Change asked")
+
+    item = models.ForeignKey(
+        ProductionItem, on_delete=models.PROTECT, related_name="proofs", verbose_name=_("item")
+    )
+    file = models.FileField(_("file"), upload_to=proof_path, max_length=200)
+    content_type = models.CharField(max_length=40, editable=False)
+    title = models.CharField(_("what it shows"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Set when the couple is told the proofs are ready: before that they do not see it.
+    shown_at = models.DateTimeField(_("shown to the couple"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.WAITING
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    couple_note = models.CharField(_("the couple's note"), max_length=500, blank=True)
+    # A proof replaced by a newer version of the same layout is no longer asked about.
+    replaced = models.BooleanField(_("replaced by a newer version"), default=False)
+
+    class Meta:
+        verbose_name = _("design proof")
+        verbose_name_plural = _("design proofs")
+        ordering = ["item", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.title or self.pk}"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+
+class _PhotoStorage(LazyObject):
+    def _setup(self):
+        self._wrapped = storages["photos"]
+
+
+_photos = _PhotoStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _photos._wrapped = empty
+
+
+def photo_storage() -> Storage:
+    """The private storage of the couples' photos (settings.STORAGES["photos"]); looked up
+    when first used, like Django's default storage."""
+    return cast(Storage, _photos)
+
+
+class Photo(models.Model):
+    """One photo of the couple's session, numbered in shooting order: the original as
+    uploaded, and what the processing job makes of it (a thumbnail for the grid, a
+    screen-size preview, and the watermarked preview the couple may see)."""
+
+    session = models.ForeignKey(
+        SelectionSession, on_delete=models.CASCADE, related_name="photos",
+        verbose_name=_("selection"),
+    )  # fmt: skip
+    number = models.PositiveIntegerField(_("photo number"), validators=[MinValueValidator(1)])
+    original = models.FileField(_("original"), storage=photo_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("bytes"), default=0)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    orientation = models.PositiveSmallIntegerField(_("EXIF orientation"), default=1)
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), storage=photo_storage, blank=True, max_length=200)
+    preview = models.FileField(_("preview"), storage=photo_storage, blank=True, max_length=200)
+    watermarked = models.FileField(
+        _("watermarked preview"), storage=photo_storage, blank=True, max_length=200
+    )
+    processed_at = models.DateTimeField(_("previews made"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="photo_number_once"),
+            models.UniqueConstraint(fields=["session", "checksum"], name="photo_file_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.session} #{self.number}"

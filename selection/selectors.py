@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,8 @@ from . import facts, texts
 from .models import (
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
+    DesignProof,
+    Photo,
     Pick,
     PriceItem,
     Product,
@@ -68,6 +71,10 @@ def sheet(
     return (
         sessions.filter(order__branch=branch, appointment_at__gte=start, appointment_at__lt=end)
         .select_related("order__customer", "order__package", "consultant")
+        .annotate(
+            photo_total=Count("photos"),
+            photo_ready=Count("photos", filter=Q(photos__processed_at__isnull=False)),
+        )
         .order_by("appointment_at", "pk")
     )
 
@@ -77,8 +84,16 @@ def _session(order: Order) -> SelectionSession | None:
 
 
 def files_ready(order: Order) -> bool:
+    """With uploaded photos: every photo has its previews. A session without any (the
+    photos shown from another program, numbers on contact sheets) keeps the consultant's
+    check on the control sheet (docs/decisions.md, "Photos")."""
     s = _session(order)
-    return bool(s and s.files_transferred_at and s.files_complete)
+    if s is None:
+        return False
+    photos = Photo.objects.filter(session=s)
+    if photos.exists():
+        return not photos.filter(processed_at__isnull=True).exists()
+    return bool(s.files_transferred_at and s.files_complete)
 
 
 def selection_signed(order: Order) -> bool:
@@ -299,6 +314,14 @@ def board(items: QuerySet[ProductionItem], *, branch: Branch) -> dict[str, Any]:
             order_number=F("order__number"),
             bride_name=F("order__customer__bride_name"),
             groom_name=F("order__customer__groom_name"),
+            waiting_for_couple=Exists(
+                _open_proofs(OuterRef("pk")).filter(
+                    decision=DesignProof.Decision.WAITING, shown_at__isnull=False
+                )
+            ),
+            change_asked=Exists(
+                _open_proofs(OuterRef("pk")).filter(decision=DesignProof.Decision.CHANGES)
+            ),
         )
     )
     today, stages = branch.today(), labels(ProductionItem.Stage)
@@ -312,7 +335,40 @@ def board(items: QuerySet[ProductionItem], *, branch: Branch) -> dict[str, Any]:
         {"stage": stage, "label": label, "items": [i for i in found if i.stage == stage]}
         for stage, label in ProductionItem.Stage.choices
     ]
-    return {"columns": columns, "late": [i for i in found if i.late]}
+    return {
+        "columns": columns,
+        "late": [i for i in found if i.late],
+        "waiting_for_couple": [i for i in found if i.waiting_for_couple],
+    }
+
+
+def _open_proofs(item: Any) -> QuerySet[DesignProof]:
+    return DesignProof.objects.filter(item=item, replaced=False)
+
+
+def proofs_of(order: Order) -> list[ProductionItem]:
+    """The order's albums and enlargements, each with `open_proofs` (still asked about,
+    oldest first) and `old_proofs` (replaced versions): the designer's page. Two queries."""
+    items: list[Any] = list(
+        order.production_items.filter(product__in=[Product.ALBUM, Product.ENLARGEMENT])
+        .prefetch_related(
+            Prefetch("proofs", DesignProof.objects.order_by("pk"), to_attr="all_proofs")
+        )
+        .order_by("pk")
+    )
+    for item in items:
+        item.open_proofs = [p for p in item.all_proofs if not p.replaced]
+        item.old_proofs = [p for p in item.all_proofs if p.replaced]
+    return items
+
+
+def shown_proofs(order: Order) -> QuerySet[DesignProof]:
+    """What the couple sees on their page: proofs shown to them and not replaced."""
+    return (
+        DesignProof.objects.filter(item__order=order, shown_at__isnull=False, replaced=False)
+        .select_related("item")
+        .order_by("item_id", "pk")
+    )
 
 
 def late_orders(*, now: datetime) -> list[tuple[Order, date]]:
@@ -333,3 +389,67 @@ def late_orders(*, now: datetime) -> list[tuple[Order, date]]:
             if order.pk not in late or day < late[order.pk][1]:
                 late[order.pk] = (order, day)
     return list(late.values())
+
+
+# --- The photos of a session ---
+
+
+def previews_ready(order: Order) -> tuple[int, int]:
+    """(photos, photos with their previews) of the order's session, in one query."""
+    counts = Photo.objects.filter(session__order=order).aggregate(
+        total=Count("pk"), ready=Count("pk", filter=Q(processed_at__isnull=False))
+    )
+    return counts["total"], counts["ready"]
+
+
+def uploaded(order: Order) -> dict[int, dict[str, Any]]:
+    """The photos already uploaded, by number: what the browser compares before sending a
+    file again."""
+    rows = Photo.objects.filter(session__order=order).values_list("number", "original_name", "size")
+    return {number: {"name": name, "size": size} for number, name, size in rows}
+
+
+@dataclass
+class Tile:
+    number: int
+    thumbnail: str
+    preview: str
+    ready: bool
+
+
+def photo_grid(session: SelectionSession) -> list[Tile]:
+    """The session's photos for the big screen, in one query whatever their number; the
+    addresses are built from one reversed pattern, not reversed 1,600 times."""
+    marker = 999999999
+    thumbnail = reverse("selection:photo", args=[marker, "thumbnail"])
+    preview = reverse("selection:photo", args=[marker, "preview"])
+    rows = (
+        Photo.objects.filter(session=session)
+        .order_by("number")
+        .values_list("pk", "number", "processed_at")
+    )
+    return [
+        Tile(
+            number=number,
+            thumbnail=thumbnail.replace(str(marker), str(pk)),
+            preview=preview.replace(str(marker), str(pk)),
+            ready=processed_at is not None,
+        )
+        for pk, number, processed_at in rows
+    ]
+
+
+def awaiting_photos(orders: QuerySet[Order], *, branch: Branch) -> QuerySet[Order]:
+    """The branch's orders shot and not yet signed (`orders` already scoped), newest
+    first, with how many photos each has and how many have their previews: one query."""
+    return (
+        orders.filter(branch=branch, state__in=(State.SHOT, State.SELECTING))
+        .select_related("customer")
+        .annotate(
+            photo_total=Count("selection__photos"),
+            photo_ready=Count(
+                "selection__photos", filter=Q(selection__photos__processed_at__isnull=False)
+            ),
+        )
+        .order_by("-pk")
+    )

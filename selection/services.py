@@ -24,18 +24,22 @@ from orders.models import Charge, LedgerEntry, Order, State
 from studio import roles
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
+from studio.services import AlreadyDone
 from studio.texts import Params, Words
 from studio.validators import Amount, booking_too_far
 
-from . import selectors, texts
+from . import selectors, signals, texts
 from .models import (
     DEFAULT_PRICES,
+    DesignProof,
     Pick,
     PriceItem,
+    Product,
     ProductionItem,
     ProductionStep,
     ProductLine,
     SelectionSession,
+    proof_path,
 )
 from .selectors import session_minutes
 
@@ -643,15 +647,34 @@ def _move(
     return locked
 
 
+def _check_proofs_approved(locked: ProductionItem, to: str) -> None:
+    """An album goes to print only once the couple approved its design (看设计): at least
+    one proof, and every proof still asked about approved. Other items wait only for the
+    proofs they have."""
+    if to != ProductionItem.Stage.PRINT:
+        return
+    decisions = list(locked.proofs.filter(replaced=False).values_list("decision", flat=True))
+    if locked.product == Product.ALBUM and not decisions:
+        raise ValidationError(
+            _("The album's design has not been shown to the couple: upload the proofs first.")
+        )
+    if any(d != DesignProof.Decision.APPROVED for d in decisions):
+        raise ValidationError(
+            _("The couple has not approved every proof of this item yet: it cannot go to print.")
+        )
+
+
 def advance_item(
     *, item: ProductionItem, by: Staff, from_stage: str | None = None
 ) -> ProductionItem:
     """One tap: retouch → design → print → QC. `from_stage` is the stage the tap was made
-    on, so a double tap moves the item once."""
+    on, so a double tap moves the item once. Past design only with the proofs approved."""
     stages = [from_stage] if from_stage else list(ProductionItem.FLOW)
     with transaction.atomic():
         _order, locked = _item_in_production(item, [s for s in stages if s in ProductionItem.FLOW])
-        return _move(locked, ProductionItem.FLOW[locked.stage], by)
+        to = ProductionItem.FLOW[locked.stage]
+        _check_proofs_approved(locked, to)
+        return _move(locked, to, by)
 
 
 def fail_qc(*, item: ProductionItem, by: Staff, reason: str) -> ProductionItem:
@@ -672,6 +695,7 @@ def resume_item(*, item: ProductionItem, to: str, by: Staff) -> ProductionItem:
         raise ValidationError({"to": _("Choose retouch, design or print.")})
     with transaction.atomic():
         _order, locked = _item_in_production(item, [ProductionItem.Stage.REWORK])
+        _check_proofs_approved(locked, to)
         return _move(locked, to, by)
 
 
@@ -775,3 +799,117 @@ def mark_handed_over(
             i.handed_over_at = now
         ProductionItem.objects.bulk_update(fresh, ["handed_over_at"])
     return fresh
+
+
+# --- Design proofs (看设计): the couple approves the layouts before printing ---
+
+# What a proof may be: a JPEG picture or a PDF, by their first bytes (not the name).
+PROOF_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"%PDF-": "application/pdf"}
+PROOF_MAX_BYTES = 30 * 1024 * 1024
+# The items whose layout the couple sees: the album's spreads and the enlargements.
+PROOFED = (Product.ALBUM, Product.ENLARGEMENT)
+# Proofs are made while the item is being retouched or designed, or redone in rework.
+PROOF_STAGES = (
+    ProductionItem.Stage.RETOUCH,
+    ProductionItem.Stage.DESIGN,
+    ProductionItem.Stage.REWORK,
+)
+
+
+def proof_type(upload: Any) -> str:
+    """The proof's content type from its first bytes; ValidationError for anything else."""
+    if upload.size > PROOF_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is too big: at most %(mb)d MB.") % {"mb": PROOF_MAX_BYTES >> 20}}
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, content_type in PROOF_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    raise ValidationError({"file": _("Upload a JPEG picture or a PDF.")})
+
+
+def upload_proof(
+    *,
+    item: ProductionItem,
+    upload: Any,
+    by: Staff,
+    title: str = "",
+    replaces: DesignProof | None = None,
+) -> DesignProof:
+    """Keep a layout for the couple to look at. A new version of a layout the couple asked
+    to change replaces it (the old one is kept, no longer asked about). The couple sees it
+    once the designer tells them the proofs are ready (`show_proofs`).
+
+    The file is written before the transaction, never while it holds the order's lock, and
+    removed again when the row is refused (STYLE.md 3: no slow outside call under a lock)."""
+    content_type = proof_type(upload)
+    if item.product not in PROOFED:
+        raise ValidationError(_("Only albums and enlargements have design proofs."))
+    storage = DesignProof._meta.get_field("file").storage
+    name = storage.save(
+        proof_path(DesignProof(item=item, content_type=content_type), upload.name), upload
+    )
+    try:
+        with transaction.atomic():
+            _order, locked = _item_in_production(item, PROOF_STAGES)
+            if replaces is not None:
+                old = DesignProof.objects.select_for_update().get(pk=replaces.pk)
+                if old.item_id != locked.pk:
+                    raise ValidationError({"replaces": _("That proof is of another item.")})
+                if old.replaced:
+                    raise AlreadyDone(_("Already replaced by a newer version."))
+                old.replaced = True
+                old.save(update_fields=["replaced"])
+            return DesignProof.objects.create(
+                item=locked,
+                file=name,
+                content_type=content_type,
+                title=title.strip()[:100],
+                uploaded_by=by,
+            )
+    except Exception:
+        storage.delete(name)
+        raise
+
+
+def show_proofs(*, order: Order, by: Staff, now: datetime | None = None) -> int:
+    """Tell the couple their proofs are ready: the proofs not yet shown become visible on
+    their page, and the couple's page sends them their link (`signals.proofs_shown`, in this
+    transaction, so the message is queued exactly when the proofs are shown). Returns how
+    many proofs were shown; none new refuses."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        shown = DesignProof.objects.filter(
+            item__order=locked, shown_at__isnull=True, replaced=False
+        ).update(shown_at=now)
+        if not shown:
+            raise AlreadyDone(_("No new proofs to show: the couple has seen every one."))
+        signals.proofs_shown.send(sender=DesignProof, order=locked, by=by)
+        return shown
+
+
+def decide_proof(
+    *, proof: DesignProof, approve: bool, note: str = "", now: datetime | None = None
+) -> DesignProof:
+    """The couple's answer to a proof on their page: approved, or a change asked with what
+    to change. Decided once: a second press (two phones, a double tap) is `AlreadyDone`."""
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say what you would like changed.")})
+    with transaction.atomic():
+        locked = DesignProof.objects.select_for_update().get(pk=proof.pk)
+        if locked.shown_at is None or locked.replaced:
+            raise ValidationError(_("This proof is no longer asked about."))
+        if locked.decision != DesignProof.Decision.WAITING:
+            raise AlreadyDone(
+                _("Already answered: %(decision)s.") % {"decision": locked.get_decision_display()}
+            )
+        locked.decision = DesignProof.Decision.APPROVED if approve else DesignProof.Decision.CHANGES
+        locked.couple_note = note[:500]
+        locked.decided_at = now or timezone.now()
+        locked.save(update_fields=["decision", "couple_note", "decided_at"])
+        return locked

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import photos, services
 
 
 @shared_task
@@ -11,3 +11,8 @@ def plan_selection_calls():
 @shared_task
 def alert_late_production():
     return services.alert_late_production()
+
+
+@shared_task
+def process_photo(photo_id):
+    return photos.process_photo(photo_id=photo_id)

@@ -24,9 +24,20 @@ urlpatterns = [
     path("session/<str:number>/start/", views.StartView.as_view(), name="start"),
     path("session/<str:number>/reopen/", views.ReopenView.as_view(), name="reopen"),
     path("session/<str:number>/send/", views.SendView.as_view(), name="send"),
+    path("photos/", views.PhotoOrdersView.as_view(), name="photo_orders"),
+    path("photos/<str:number>/", views.PhotosView.as_view(), name="photos"),
+    path("photos/<str:number>/list/", views.PhotoListView.as_view(), name="photo_list"),
+    path("photos/<str:number>/upload/", views.UploadPhotoView.as_view(), name="upload_photo"),
+    path("photo/<int:pk>/<str:kind>/", views.PhotoFileView.as_view(), name="photo"),
     path("production/", views.BoardView.as_view(), name="board"),
     path("production/<int:pk>/next/", views.NextStageView.as_view(), name="move_next"),
     path("production/<int:pk>/pass/", views.PassQcView.as_view(), name="move_pass"),
     path("production/<int:pk>/fail/", views.FailQcView.as_view(), name="move_fail"),
+    path("proofs/<str:number>/", views.ProofsView.as_view(), name="proofs"),
+    path(
+        "proofs/<str:number>/<int:pk>/upload/", views.UploadProofView.as_view(), name="upload_proof"
+    ),
+    path("proofs/<str:number>/show/", views.ShowProofsView.as_view(), name="show_proofs"),
+    path("proofs/file/<int:pk>/", views.ProofFileView.as_view(), name="proof_file"),
     path("production/<int:pk>/resume/", views.ResumeView.as_view(), name="move_resume"),
 ]

@@ -1,7 +1,9 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,10 +20,28 @@ from studio.forms import attach_errors
 from studio.listing import link_to, short_dates
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
+from studio.views import day_asked
 
-from . import selectors, services
-from .forms import BookSelectionForm, ConfirmForm, FilesForm, PickForm, ProductForm, ReworkForm
-from .models import Pick, Product, ProductionItem, ProductLine, SelectionSession
+from . import photos, selectors, services
+from .forms import (
+    BookSelectionForm,
+    ConfirmForm,
+    FilesForm,
+    PickForm,
+    ProductForm,
+    ProofForm,
+    ReworkForm,
+    UploadPhotoForm,
+)
+from .models import (
+    DesignProof,
+    Photo,
+    Pick,
+    Product,
+    ProductionItem,
+    ProductLine,
+    SelectionSession,
+)
 
 SELECTION_ROLES = {
     roles.DISPATCHER,
@@ -36,6 +56,12 @@ LIST_ROLES = SESSION_ROLES | {roles.RECEPTIONIST, roles.CASHIER, roles.PICKUP_CL
 # The production board: who makes the products, and the consultant to answer the couple.
 BOARD_ROLES = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER, roles.SELECTION_CONSULTANT}
 MOVES_ITEMS = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER}
+# Design proofs (看设计): the designer (retoucher / designer role) and the manager upload
+# them and tell the couple; the board's people look at them.
+DESIGNS = {roles.RETOUCHER, roles.MANAGER}
+# The photos: who holds the files (the photographer, the retoucher), the consultant who
+# shows them, the manager. Photos are not money or phones: field staff may see them.
+PHOTO_ROLES = {roles.PHOTOGRAPHER, roles.RETOUCHER, roles.SELECTION_CONSULTANT, roles.MANAGER}
 # The service names the booking time `starts_at`; the form asks for a date and a time.
 FIELD_FOR = {"starts_at": "time"}
 
@@ -103,13 +129,6 @@ class BookView(StaffRequired, TemplateView):
         return super().get_context_data(current=selectors.appointment(kwargs["order"]), **kwargs)
 
 
-def _day(value, default):
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
-
 class SheetView(StaffRequired, TemplateView):
     """The viewing control sheet (看样控制表) of one day, with the files check per couple."""
 
@@ -119,7 +138,7 @@ class SheetView(StaffRequired, TemplateView):
 
     def get_context_data(self, day=None, bound=None, **kwargs):
         branch = self.request.branch
-        day = day or _day(self.request.GET.get("date"), branch.today())
+        day = day or day_asked(self.request, branch.today())
         sessions = selectors.sheet(
             self.scoped(SelectionSession.objects.all(), "order__branch"), branch=branch, day=day
         )
@@ -143,6 +162,7 @@ class SheetView(StaffRequired, TemplateView):
             next=day + timedelta(days=1),
             rows=rows,
             opens_sessions=self.request.staff.has_role(*SESSION_ROLES),
+            opens_photos=self.request.staff.has_role(*PHOTO_ROLES),
             **kwargs,
         )
 
@@ -205,7 +225,9 @@ def _pass(value):
 def session_context(session, *, current_pass, pick_form=None, product_form=None):
     order = session.order
     summary = selectors.summary(session)
+    picked = next((picks for key, picks in summary.passes.items() if key == current_pass), [])
     return {
+        "picked_numbers": ",".join(str(p.number) for p in picked),
         "session": session,
         "order": order,
         "summary": summary,
@@ -237,6 +259,7 @@ class SessionView(SessionMixin, TemplateView):
         session = self.get_session()
         return super().get_context_data(
             **session_context(session, current_pass=_pass(self.request.GET.get("pass"))),
+            photos=selectors.photo_grid(session),
             **kwargs,
         )
 
@@ -552,3 +575,208 @@ class ResumeView(MoveView):
 
     def act(self, item):
         services.resume_item(item=item, to=self.request.POST.get("to", ""), by=self.request.staff)
+
+
+# --- Design proofs (看设计) ---
+
+
+class ProofsView(StaffRequired, TemplateView):
+    """An order's albums and enlargements with their proofs: the designer uploads layouts
+    and tells the couple; everyone on the board sees what the couple answered."""
+
+    roles = BOARD_ROLES
+    template_name = "selection/proofs.html"
+    http_method_names = ["get"]
+
+    def get_order(self):
+        return get_object_or_404(
+            self.scoped(Order.objects.select_related("customer")), number=self.kwargs["number"]
+        )
+
+    def get_context_data(self, form=None, form_item=None, **kwargs):
+        order = self.get_order()
+        items = selectors.proofs_of(order)
+        can_design = self.request.staff.has_role(*DESIGNS)
+        return super().get_context_data(
+            order=order,
+            items=items,
+            can_design=can_design,
+            unshown=any(p.shown_at is None for i in items for p in i.open_proofs),
+            form=form or ProofForm(),
+            blank_form=ProofForm(),
+            form_item=form_item,
+            **kwargs,
+        )
+
+
+class UploadProofView(ProofsView):
+    roles = DESIGNS
+    http_method_names = ["post"]
+
+    def post(self, request, number, pk):
+        order = self.get_order()
+        item = get_object_or_404(order.production_items.all(), pk=pk)
+        replaces = None
+        if request.POST.get("replaces"):
+            replaces = get_object_or_404(item.proofs.all(), pk=request.POST["replaces"])
+        form = ProofForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.upload_proof(
+                    item=item,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    replaces=replaces,
+                    by=request.staff,
+                )
+            except AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Proof uploaded."))
+                return redirect("selection:proofs", order.number)
+        context = self.get_context_data(form=form, form_item=item.pk)
+        return self.render_to_response(context, status=400)
+
+
+class ShowProofsView(StaffRequired, View):
+    """Tell the couple the proofs are ready: their page shows them and they get their link."""
+
+    roles = DESIGNS
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        try:
+            shown = services.show_proofs(order=order, by=request.staff)
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
+        else:
+            messages.success(request, _("%(count)d proofs shown to the couple.") % {"count": shown})
+        return redirect("selection:proofs", order.number)
+
+
+class ProofFileView(StaffRequired, View):
+    """A proof's file, for the branch's staff only (never a public address)."""
+
+    roles = BOARD_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        proof = get_object_or_404(
+            self.scoped(DesignProof.objects.all(), "item__order__branch"), pk=pk
+        )
+        return proof_response(proof)
+
+
+def proof_response(proof):
+    """The file through the storage API, never cached by a shared cache."""
+    response = FileResponse(proof.file.open("rb"), content_type=proof.content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# --- The photos of a session ---
+
+
+class PhotosMixin(StaffRequired):
+    roles = PHOTO_ROLES
+
+    def get_order(self):
+        return get_object_or_404(
+            self.scoped(Order.objects.select_related("customer", "branch")),
+            number=self.kwargs["number"],
+        )
+
+
+class PhotoOrdersView(StaffRequired, TemplateView):
+    """The couples shot and not yet signed at the branch: where their photos go."""
+
+    roles = PHOTO_ROLES
+    template_name = "selection/photo_orders.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs):
+        orders = selectors.awaiting_photos(
+            self.scoped(Order.objects.all()), branch=self.request.branch
+        )
+        return super().get_context_data(orders=orders[:200], **kwargs)
+
+
+class PhotosView(PhotosMixin, TemplateView):
+    """Upload the session's photos from the browser: one file a request, with a progress
+    bar; files already there are skipped, so an interrupted upload is started again."""
+
+    template_name = "selection/photos.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs):
+        order = self.get_order()
+        total, ready = selectors.previews_ready(order)
+        return super().get_context_data(
+            order=order,
+            total=total,
+            ready=ready,
+            open=order.state in photos.OPEN_STATES,
+            max_mb=settings.STUDIO_PHOTO_MAX_BYTES // (1024 * 1024),
+            opens_session=self.request.staff.has_role(*SESSION_ROLES),
+            **kwargs,
+        )
+
+
+class PhotoListView(PhotosMixin, View):
+    """What is already uploaded, for the browser to skip: {number: {name, size}}."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, number):
+        order = self.get_order()
+        return JsonResponse({"photos": selectors.uploaded(order)})
+
+
+class UploadPhotoView(PhotosMixin, View):
+    """One photo of the upload: JSON back, {"number", "status"} or {"error"} at 400."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = self.get_order()
+        form = UploadPhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                photo, created = photos.add_photo(
+                    order=order,
+                    number=form.cleaned_data["number"],
+                    upload=form.cleaned_data["file"],
+                    by=request.staff,
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                status = "uploaded" if created else "skipped"
+                return JsonResponse({"number": photo.number, "status": status})
+        errors = [str(e) for field in form.errors.values() for e in field]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+
+
+class PhotoFileView(StaffRequired, View):
+    """A photo's thumbnail, preview or watermarked preview, to staff of its branch only:
+    the files live in a private storage, never under a public URL."""
+
+    roles = PHOTO_ROLES
+    http_method_names = ["get"]
+
+    def get(self, request, pk, kind):
+        photo = get_object_or_404(self.scoped(Photo.objects.all(), "session__order__branch"), pk=pk)
+        if kind not in photos.KINDS:
+            raise Http404
+        try:
+            opened = photos.open_photo(photo, kind)
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(opened, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response

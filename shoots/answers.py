@@ -5,6 +5,9 @@ triggers about shoots (`followups.triggers`)."""
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from followups.models import CareRule
 from followups.triggers import FINDERS, Fact, order_fact, orders_by_first_deposit
@@ -56,3 +59,21 @@ def shoot_done(since: datetime, until: datetime, now: datetime) -> list[Fact]:
         status=Shoot.Status.FINISHED, finished_at__gte=since, finished_at__lte=until
     ).select_related("order__customer__branch", "order__owner")
     return [order_fact(s.order, s.finished_at) for s in shoots]
+
+
+# --- A transfer between branches (orders.facts.BOOKINGS) ---
+
+
+@facts.answers_bookings("future_shoots")
+def future_shoots(orders: list[Order], now: datetime) -> list[str]:
+    shoots = Shoot.objects.filter(
+        order__in=orders, status=Shoot.Status.PLANNED, ends_at__gte=now
+    ).select_related("order", "branch")
+    return [
+        _("Order %(order)s: shoot on %(when)s")
+        % {
+            "order": s.order.number,
+            "when": date_format(localtime(s.starts_at, s.branch.tzinfo), "SHORT_DATETIME_FORMAT"),
+        }
+        for s in shoots.order_by("starts_at")
+    ]

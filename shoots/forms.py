@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,10 @@ class BookingForm(WhenForm):
     )
     specialty = forms.IntegerField(label=_("Specialty costumes"), min_value=0, max_value=6)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    # One key per rendering of the form: a second press of "Book" books nothing more.
+    request_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, required=False, initial=lambda: uuid.uuid4().hex
+    )
     short_notice_confirmed = forms.BooleanField(
         label=_("Yes, book it although it is less than 7 days ahead"), required=False
     )
@@ -73,6 +79,7 @@ class BookingForm(WhenForm):
         data = self.cleaned_data
         kwargs = {seat: data.get(seat) for seat in SEATS}
         kwargs.update(
+            request_key=data.get("request_key") or None,
             room=data["room"],
             vehicle=data.get("vehicle"),
             note=data.get("note", ""),

@@ -161,6 +161,10 @@ class Shoot(Kept):
         verbose_name=_("moved from"),
     )  # fmt: skip
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The booking form's one-time key: the same form sent twice books once.
+    request_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     confirmation = models.CharField(
         _("confirmation"), max_length=12, choices=Confirmation.choices,
         default=Confirmation.PENDING,

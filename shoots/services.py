@@ -168,6 +168,7 @@ def book_shoot(
     sets: Iterable[str] | None = None,
     note: str = "",
     short_notice_confirmed: bool = False,
+    request_key: str | None = None,
     now: datetime | None = None,
 ) -> Shoot:
     """Put a shoot on the control sheet and hold its people, room and vehicle.
@@ -178,8 +179,11 @@ def book_shoot(
     names what clashes). Appointments under STUDIO_MIN_BOOKING_LEAD_DAYS days ahead need
     `short_notice_confirmed` (DOMAIN.md: appointments at least 7 days ahead).
     `by` is the staff member booking; `sets` a list of OutfitKind values (default: from
-    the package). Returns the new Shoot.
+    the package). Returns the new Shoot. With a `request_key` (the form's), the same form
+    sent again returns the shoot it booked, instead of moving it to an identical new one.
     """
+    if request_key and (done := booked_with(order=order, request_key=request_key)):
+        return done
     now = now or timezone.now()
     branch = order.branch
     seats = {
@@ -223,6 +227,9 @@ def book_shoot(
         # (a payment's ledger entry, a new order) are still written meanwhile.
         Branch.objects.select_for_update(no_key=True).get(pk=branch.pk)
         locked = Order.objects.select_for_update().get(pk=order.pk)
+        if request_key and (done := booked_with(order=order, request_key=request_key)):
+            # Sent twice at once: the second waited for the locks, and finds the first's.
+            return done
         if locked.state not in (State.BOOKED, State.SCHEDULED):
             raise ValidationError(
                 _("This order is %(state)s: its shoot cannot be booked now.")
@@ -243,6 +250,7 @@ def book_shoot(
             created_by=by,
             room=room,
             vehicle=vehicle,
+            request_key=request_key,
             **seats,
         )
         if previous is not None:
@@ -263,6 +271,11 @@ def book_shoot(
         order_services.transition_order(order=locked, name=name, by=by.user, note=note)
     order.refresh_from_db()
     return shoot
+
+
+def booked_with(*, order: Order, request_key: str) -> Shoot | None:
+    """The shoot of `order` that the booking form with this key booked, if it did."""
+    return Shoot.objects.filter(order=order, request_key=request_key).first()
 
 
 def cancel_shoot(*, shoot: Shoot, by: Staff) -> Shoot:

@@ -1,7 +1,6 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,13 +14,13 @@ from orders.models import LedgerEntry, Order, State
 from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
 from studio import roles
-from studio.access import EVERYONE, StaffRequired, redirect_allowed
+from studio.access import EVERYONE, StaffRequired, reached_by_private_link, redirect_allowed
 from studio.forms import WhenForm, attach_errors
 from studio.listing import labels, link_by, link_to, short_dates
 from studio.models import Staff
 from studio.polling import PolledPage
 from studio.services import AlreadyDone
-from studio.validators import validate_sane_date
+from studio.views import day_asked
 
 from . import selectors, services
 from .calendar import render_feed
@@ -52,21 +51,12 @@ LOOK_ROLES = DAY_ROLES | {roles.DRESS_STYLIST}
 VISIT_ROLES = {roles.RECEPTIONIST, roles.SELECTION_CONSULTANT, roles.MANAGER, roles.DISPATCHER}
 
 
-def _day(value, default):
-    try:
-        day = date.fromisoformat(value) if value else default
-        validate_sane_date(day)
-    except (ValueError, ValidationError):
-        return default
-    return day
-
-
 class SheetMixin(StaffRequired):
     roles = SHEET_ROLES
 
     def filters(self):
         branch = self.request.branch
-        day = _day(self.request.GET.get("date"), branch.today())
+        day = day_asked(self.request, branch.today())
         staff = None
         if self.request.GET.get("staff", "").isdigit():
             staff = Staff.objects.filter(pk=self.request.GET["staff"], branches=branch).first()
@@ -109,15 +99,10 @@ def _for_the_day(shoots, waiting):
     once for the page (links, labels, dates), not by template tags and includes per row."""
     detail, book = link_to("shoots:detail"), link_by("shoots:book", "number")
     statuses, steps = labels(Shoot.Status), dict(BUDGET_CHOICES)
-    people = {name: str(Shoot._meta.get_field(name).verbose_name) for name in Shoot.PEOPLE}
     for shoot in shoots:
         shoot.detail_url = detail(shoot.pk)
         shoot.status_label = statuses.get(shoot.status, shoot.status)
-        shoot.people_rows = [
-            (label, person.display_name)
-            for name, label in people.items()
-            if (person := getattr(shoot, name)) is not None
-        ]
+        shoot.people_rows = [(str(label), p.display_name) for label, p in shoot.people()]
         shoot.outfits_text = ", ".join(str(steps[line.step]) for line in shoot.outfits)
     day = short_dates()
     for order in waiting:
@@ -186,6 +171,10 @@ class BookView(StaffRequired, TemplateView):
         when = WhenForm(request.POST)
         if not when.is_valid():
             return self.render_to_response(self._context(order, when, None), status=400)
+        key = request.POST.get("request_key", "")[:64]
+        if key and (shoot := services.booked_with(order=order, request_key=key)):
+            # The form sent again (a second press): what the first booked, not a move.
+            return self._booked(request, order, shoot)
         form = self._booking_form(order, when, data=request.POST)
         if form.is_valid():
             try:
@@ -198,18 +187,18 @@ class BookView(StaffRequired, TemplateView):
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("The shoot is on the control sheet for %(when)s.")
-                    % {"when": timezone.localtime(shoot.starts_at).strftime("%Y-%m-%d %H:%M")},
-                )
-                return redirect_allowed(
-                    request,
-                    reverse("shoots:detail", kwargs={"pk": shoot.pk}),
-                    _sheet_url(shoot),
-                    order,
-                )
+                return self._booked(request, order, shoot)
         return self.render_to_response(self._context(order, when, form), status=400)
+
+    def _booked(self, request, order, shoot):
+        messages.success(
+            request,
+            _("The shoot is on the control sheet for %(when)s.")
+            % {"when": timezone.localtime(shoot.starts_at).strftime("%Y-%m-%d %H:%M")},
+        )
+        return redirect_allowed(
+            request, reverse("shoots:detail", kwargs={"pk": shoot.pk}), _sheet_url(shoot), order
+        )
 
     def _booking_form(self, order, when, data=None, initial=None):
         starts_at = when.starts_at(order.branch)
@@ -527,7 +516,7 @@ class TomorrowView(StaffRequired, TemplateView):
 
     def get_context_data(self, **kwargs):
         branch = self.request.branch
-        day = _day(self.request.GET.get("date"), branch.today() + timedelta(days=1))
+        day = day_asked(self.request, branch.today() + timedelta(days=1))
         shoots = list(selectors.shoots_on(branch=branch, day=day, statuses=[Shoot.Status.PLANNED]))
         selectors.with_arrival(shoots)
         return super().get_context_data(
@@ -570,7 +559,7 @@ class MyCalendarView(StaffRequired, TemplateView):
         return redirect("shoots:calendar")
 
 
-@login_not_required
+@reached_by_private_link
 def calendar_feed(request, token):
     """The one page reachable without logging in: the private token is the key."""
     feed = get_object_or_404(
@@ -580,6 +569,3 @@ def calendar_feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-
-calendar_feed.allowed_roles = ()

@@ -64,6 +64,20 @@ def staff_required(*, roles):
     return decorate
 
 
+def reached_by_private_link(view):
+    """The pages reached without a login, by a private token in their address (the staff
+    calendar feed, the couple's page): the only project views LoginRequiredMiddleware lets
+    through. A system check (studio.E002) refuses any other login-exempt project view, so
+    no page becomes public by a forgotten decorator. The view itself must find its token
+    and refuse everything else."""
+    from django.contrib.auth.decorators import login_not_required
+
+    view = login_not_required(view)
+    view.allowed_roles = ()
+    view.private_link = True
+    return view
+
+
 def scoped(queryset, request, field="branch"):
     """Only rows of the branches the user works at (managers: the branches they manage)."""
     staff = request.staff

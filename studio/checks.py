@@ -5,6 +5,9 @@ from django.contrib.admin import ModelAdmin
 from django.core import checks
 from django.urls import get_resolver
 
+# The project's pages anyone may open (by URL name): the login form itself.
+OPEN_PAGES = {"login"}
+
 
 @checks.register(checks.Tags.security)
 def every_view_declares_roles(app_configs, **kwargs):
@@ -24,7 +27,17 @@ def every_view_declares_roles(app_configs, **kwargs):
             if module.split(".")[0] not in project_apps:
                 continue
             if getattr(view, "login_required", True) is False:
-                continue  # public pages such as the login form
+                if pattern.name not in OPEN_PAGES and not getattr(view, "private_link", False):
+                    errors.append(
+                        checks.Error(
+                            f"View {module}.{getattr(view, '__name__', view)} at "
+                            f"/{prefix}{pattern.pattern} needs no login.",
+                            hint="Only pages reached by a private token skip the login: "
+                            "use studio.access.reached_by_private_link.",
+                            id="studio.E002",
+                        )
+                    )
+                continue
             if isinstance(
                 getattr(getattr(view, "__wrapped__", None), "__self__", None), ModelAdmin
             ):

@@ -257,6 +257,7 @@ class CustomerForm(forms.ModelForm):
             "groom_birthday_is_lunar",
             "groom_gender",
             "wechat",
+            "wechat_openid",
             "address",
             "wedding_date",
             "notes",

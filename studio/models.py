@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
@@ -336,6 +336,23 @@ class Customer(Kept):
         _("groom's gender"), max_length=6, choices=Gender.choices, blank=True
     )
     wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
+    # The couple's id at the studio's WeChat Official Account (they follow it): template
+    # messages go there (followups.wechat). 28 letters, digits, "-" or "_".
+    wechat_openid = models.CharField(
+        _("WeChat OpenID"),
+        max_length=40,  # the pattern below holds it to 28, with its own message
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_-]{28}$",
+                _(
+                    "A WeChat OpenID is 28 letters, digits, - or _, as the Official "
+                    "Account shows it (e.g. oLVPpjqs9BhvzwPj5A-vTYAX3GLc)."
+                ),
+            )
+        ],
+        help_text=_("From the studio's WeChat Official Account, if the couple follows it."),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     wedding_date = models.DateField(
         _("wedding date"), null=True, blank=True, validators=[validate_sane_date]

@@ -23,8 +23,13 @@ ACTIONS = ("view", "add", "change", "delete")
 
 # "app_label.model": the actions a store manager keeps; the rest are head office's.
 MANAGER_ONLY = {
-    # Head office registers the branches' signatures with the SMS provider.
-    "followups.smssignature": ("view",),
+    # Head office registers the branches' signatures with the SMS provider; a store
+    # manager keeps their branch's gateway (provider, signature, app id) up to date.
+    "followups.smssignature": ("view", "change"),
+    # One WeChat Official Account for the chain: its templates are head office's.
+    "followups.wechattemplate": (),
+    # Customers' SMS replies are written by the gateways' callbacks; head office reads them.
+    "followups.inboundreply": (),
     # Messages are written by the rules and sent by the outbox, never typed in the admin.
     "followups.outboxmessage": ("view",),
     # A care rule is switched off, not deleted (its messages point at it).
@@ -37,6 +42,10 @@ MANAGER_ONLY = {
     "studio.workerheartbeat": ("view",),
     # The trail of a customer's changes is written by the edits themselves.
     "studio.customerchange": ("view",),
+    # A couple's links are made and revoked on the order's page (the token is not kept).
+    "couple.couplelink": ("view",),
+    # Design proofs are uploaded on the proofs page and answered by the couple.
+    "selection.designproof": ("view",),
 }
 
 # Head office's besides the studio's apps: users and roles, beat schedules, the state

@@ -81,4 +81,4 @@ SCHEDULE = [
 ]
 
 # Tasks of ours that are queued by the code when something happens, never by beat.
-ON_DEMAND: set[str] = set()
+ON_DEMAND: set[str] = {"selection.tasks.process_photo"}

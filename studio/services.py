@@ -459,6 +459,7 @@ EDITABLE_CUSTOMER_FIELDS = (
     "groom_birthday_is_lunar",
     "groom_gender",
     "wechat",
+    "wechat_openid",
     "address",
     "wedding_date",
     "notes",
@@ -467,10 +468,11 @@ EDITABLE_CUSTOMER_FIELDS = (
 )
 
 
-def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer:
+def update_customer(*, customer: Customer, by: Staff | None, **fields: Any) -> Customer:
     """Change a couple's contact details and preferences; the customer's history (who, old,
     new, when) is written by django-simple-history. A phone already on another couple's file is refused
-    at its field (no duplicate files; the same phone lock as filing a new couple)."""
+    at its field (no duplicate files; the same phone lock as filing a new couple).
+    `by` is None for a change the customer made themselves (an SMS reply "退订")."""
     unknown = set(fields) - set(EDITABLE_CUSTOMER_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
@@ -490,7 +492,7 @@ def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer
             phones_on_other_files(
                 customer=locked,
                 phones=new_phones,
-                branch_ids=set(by.branch_ids) | {locked.branch_id},
+                branch_ids=set(by.branch_ids if by else ()) | {locked.branch_id},
             )
         )
         if errors:
@@ -500,6 +502,18 @@ def update_customer(*, customer: Customer, by: Staff, **fields: Any) -> Customer
         locked.full_clean(exclude=["owner", "referrer"])
         # django-simple-history records the whole file as it now is, with who changed it:
         # the same trail as an edit in the admin (see selectors.customer_changes).
-        locked._history_user = by.user  # type: ignore[attr-defined]
+        locked._history_user = by.user if by else None  # type: ignore[attr-defined]
         locked.save(update_fields=list(changed))
+    return locked
+
+
+def move_customer(*, customer: Customer, to_branch: Branch, owner: Staff, by: Staff) -> Customer:
+    """File a couple at another branch with a new owner there (a transfer between branches:
+    `orders.services.transfer_customer` locks the row and decides; this writes the file).
+    The customer's history records who moved it."""
+    locked = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+    locked.branch = to_branch
+    locked.owner = owner
+    locked._history_user = by.user  # type: ignore[attr-defined]
+    locked.save(update_fields=["branch", "owner"])
     return locked

@@ -48,6 +48,7 @@ PROJECT_APPS = [
     "rentals",
     "followups",
     "overview",
+    "couple",
     "demo_studio",
 ]
 INSTALLED_APPS = [
@@ -182,14 +183,42 @@ if os.environ.get("S3_BUCKET"):
     }
 else:
     _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# The couples' photos (selection.Photo) are private: a storage of their own, never under
+# MEDIA_URL, read only through the views that check the branch (docs/decisions.md, "Photos").
+# A local folder by default; the S3 bucket above (under photos/) when S3_BUCKET is set.
+PHOTOS_ROOT = Path(os.environ.get("STUDIO_PHOTOS_ROOT", BASE_DIR / "var" / "photos"))
+if os.environ.get("S3_BUCKET"):
+    _photos = {
+        "BACKEND": _media["BACKEND"],
+        "OPTIONS": {
+            **_media["OPTIONS"],
+            "bucket_name": os.environ.get("S3_PHOTOS_BUCKET") or os.environ["S3_BUCKET"],
+            "location": "photos",
+        },
+    }
+else:
+    _photos = {
+        "BACKEND": "selection.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PHOTOS_ROOT},
+    }
 STORAGES = {
     "default": _media,
+    "photos": _photos,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# One uploaded photo at most this big (a 50-megapixel JPEG is about 25 MB).
+STUDIO_PHOTO_MAX_BYTES = int(os.environ.get("STUDIO_PHOTO_MAX_BYTES", str(60 * 1024 * 1024)))
+# The watermark on the couple's previews: the branch's SMS signature (the name customers
+# know), else this name; drawn with this font (a CJK one, so Chinese names show).
+STUDIO_NAME = os.environ.get("STUDIO_NAME", "Studio")
+STUDIO_WATERMARK_FONT = os.environ.get(
+    "STUDIO_WATERMARK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -298,6 +327,14 @@ if SENTRY_DSN:
 
 # Studio rules that are the same for every branch; per-branch rules live on Branch.
 STUDIO_REOPEN_WINDOW_HOURS = 3
+# The couple's page (couple app): the address couples open from their SMS, how long a link
+# works by default, and how the code sent by SMS and the wrong addresses are limited.
+STUDIO_PUBLIC_URL = os.environ.get("STUDIO_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+STUDIO_COUPLE_LINK_DAYS = int(os.environ.get("STUDIO_COUPLE_LINK_DAYS", "90"))
+STUDIO_COUPLE_PIN_MINUTES = 15
+STUDIO_COUPLE_PIN_ATTEMPTS = 5
+STUDIO_COUPLE_PIN_LOCK_MINUTES = 30
+STUDIO_COUPLE_BAD_LINKS_PER_HOUR = 20
 STUDIO_MIN_BOOKING_LEAD_DAYS = 7
 # Where queued SMS / WeChat / e-mail / letters go: a class with send(message) (and, for
 # exactly-once after a crash, look_up(message): followups.backends). The default writes them
@@ -306,7 +343,10 @@ STUDIO_MIN_BOOKING_LEAD_DAYS = 7
 STUDIO_MESSAGE_BACKEND = os.environ.get("STUDIO_MESSAGE_BACKEND", "followups.backends.LogBackend")
 STUDIO_MESSAGE_BACKENDS = {
     channel: backend
-    for channel, backend in {"sms": os.environ.get("STUDIO_SMS_BACKEND", "")}.items()
+    for channel, backend in {
+        "sms": os.environ.get("STUDIO_SMS_BACKEND", ""),
+        "wechat": os.environ.get("STUDIO_WECHAT_BACKEND", ""),
+    }.items()
     if backend
 }
 # A message still `sending` after this many seconds was left by a dead worker: the gateway
@@ -318,6 +358,26 @@ ALIBABA_SMS_ENDPOINT = os.environ.get("ALIBABA_SMS_ENDPOINT", "https://dysmsapi.
 ALIBABA_CLOUD_ACCESS_KEY_ID = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
 ALIBABA_CLOUD_ACCESS_KEY_SECRET = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
 ALIBABA_SMS_TIMEOUT = float(os.environ.get("ALIBABA_SMS_TIMEOUT", "10"))
+# Tencent Cloud SMS (API 3.0): the key pair under the names Tencent's own tools read; the
+# SDK app id is the chain's unless a branch's gateway names its own.
+TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID", "")
+TENCENTCLOUD_SECRET_KEY = os.environ.get("TENCENTCLOUD_SECRET_KEY", "")
+TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_TIMEOUT = float(os.environ.get("TENCENT_SMS_TIMEOUT", "10"))
+# WeChat Official Account template messages: the account's AppID and AppSecret.
+WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
+WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "10"))
+# The gateways' callbacks (delivery receipts, replies) are public URLs with a secret token
+# each (followups.hooks); empty refuses them all. WECHAT_TOKEN is the Official Account's
+# own "Token", which signs its calls.
+ALIBABA_SMS_CALLBACK_TOKEN = os.environ.get("ALIBABA_SMS_CALLBACK_TOKEN", "")
+TENCENT_SMS_CALLBACK_TOKEN = os.environ.get("TENCENT_SMS_CALLBACK_TOKEN", "")
+WECHAT_CALLBACK_TOKEN = os.environ.get("WECHAT_CALLBACK_TOKEN", "")
+WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN", "")
 
 # Throttled logins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked for AXES_COOLOFF_MINUTES — on the login page and

@@ -75,6 +75,8 @@ urlpatterns = [
     path("pickup/", include("pickup.urls")),
     path("rentals/", include("rentals.urls")),
     path("followups/", include("followups.urls")),
+    # The couple's own page (by its private link) and the staff's page of its links.
+    path("", include("couple.urls")),
 ]
 
 handler400 = "studio.errors.bad_request"

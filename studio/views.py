@@ -1,8 +1,11 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView, View
@@ -19,6 +22,27 @@ from .forms import (
 )
 from .middleware import BranchMiddleware
 from .models import Customer, DiscountApproval, Leave, Package, Visit
+from .validators import validate_sane_date
+
+
+def day_asked(request, default):
+    """The day a sheet is asked for (`?date=YYYY-MM-DD`), else `default`. A date that cannot
+    be read, or lies out of range, shows `default` with a message that says so: never an
+    error page, and never another day than the one asked without a word."""
+    value = request.GET.get("date", "")
+    if not value:
+        return default
+    try:
+        day = datetime.date.fromisoformat(value)
+        validate_sane_date(day)
+    except (ValueError, ValidationError):
+        messages.warning(
+            request,
+            _("“%(value)s” is not a date this page can show: here is %(day)s.")
+            % {"value": value[:20], "day": date_format(default, "DATE_FORMAT")},
+        )
+        return default
+    return day
 
 
 class LoginView(auth_views.LoginView):

@@ -42,6 +42,12 @@ def _flush_may_truncate_the_ledger():
 
 
 @pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path_factory):
+    """Files the tests upload (design proofs, the demo's layouts) never land in media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _no_language_carried_over():
     """A request in Chinese leaves its language active in the test's thread; the next test
     starts in the default language again."""

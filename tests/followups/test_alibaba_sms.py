@@ -45,12 +45,15 @@ def _queue(customer, occasion="o:1"):
     )
 
 
-def _left_sending(message, *, ago):
-    """As a worker that died after claiming the message leaves it."""
+def _left_sending(message, *, ago, called=True):
+    """As a worker that died after claiming the message (and, `called`, after it started
+    the gateway call) leaves it."""
+    claimed_at = timezone.now() - ago
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxMessage.Status.SENDING,
         claimed_by="dead-worker",
-        claimed_at=timezone.now() - ago,
+        claimed_at=claimed_at,
+        called_at=claimed_at if called else None,
     )
     message.refresh_from_db()
     return message
@@ -208,3 +211,12 @@ def test_the_admin_lists_the_messages_to_check(admin_client, customer, outbox):
     assert response.status_code == 200
     assert "Sent or not? Check with the gateway" in response.text
     assert f"/admin/followups/outboxmessage/{message.pk}/" in response.text
+
+
+def test_a_claim_that_never_called_the_gateway_is_queued_again_without_asking(customer, gateway):
+    message = _queue(customer)
+    _left_sending(message, ago=sending_timeout() + timedelta(seconds=1), called=False)
+    assert dispatch_due_messages() == 1
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert gateway.queries == 0 and gateway.received(message.pk) == 1

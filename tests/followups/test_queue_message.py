@@ -109,13 +109,13 @@ def test_without_a_text_in_the_customers_language_nothing_is_sent_and_it_says_wh
     assert message.skip_reason == OutboxMessage.SkipReason.NO_LANGUAGE
 
 
-def test_a_wechat_message_without_a_wechat_id_is_not_sent(customer):
+def test_a_wechat_message_to_a_couple_without_an_openid_is_not_sent(customer):
     MessageTemplate.objects.create(
         key="greeting", language="zh-hans", channel="wechat", body="{couple}，早上好"
     )
     message = _queue(customer, key="greeting")
     assert message.status == OutboxMessage.Status.SKIPPED
-    assert message.skip_reason == OutboxMessage.SkipReason.NO_ADDRESS
+    assert message.skip_reason == OutboxMessage.SkipReason.NO_OPENID
 
 
 def test_a_template_with_an_unknown_placeholder_is_not_sent(customer):

@@ -3,8 +3,9 @@ before the worker could record it, ten times over thirty messages, and restarted
 time: the gateway receives every message exactly once, and none is lost.
 
 The worker is its own process (`celery -A studio worker`) on the test database and Redis,
-sending through the Alibaba Cloud SMS backend to the local fake gateway, which holds its
-answer at the moment it has taken the message, so the kill lands in that window.
+sending through the Alibaba Cloud or the Tencent Cloud SMS backend to the local fake of
+that gateway, which holds its answer at the moment it has taken the message, so the kill
+lands in that window.
 """
 
 import os
@@ -27,6 +28,7 @@ from followups.tasks import dispatch_messages
 from tests.factories import BranchFactory, CustomerFactory
 
 from .fake_alibaba import FakeAlibabaSms
+from .fake_tencent import FakeTencentSms
 from .test_celery_dispatch import _daytime_zone
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -39,7 +41,33 @@ SENDING_TIMEOUT = 2
 HTTP_TIMEOUT = 1
 
 
-def test_a_worker_killed_mid_send_sends_every_message_exactly_once(tmp_path):
+def _alibaba():
+    fake = FakeAlibabaSms(signatures={"幸福影楼"}, templates={CODE: {"couple", "store"}})
+    env = {
+        "STUDIO_SMS_BACKEND": "followups.alibaba.AlibabaSmsBackend",
+        "ALIBABA_SMS_ENDPOINT": fake.url,
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": fake.key_id,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": fake.secret,
+        "ALIBABA_SMS_TIMEOUT": str(HTTP_TIMEOUT),
+    }
+    return fake, env
+
+
+def _tencent():
+    fake = FakeTencentSms(signatures={"幸福影楼"}, templates={CODE: 2})
+    env = {
+        "STUDIO_SMS_BACKEND": "followups.tencent.TencentSmsBackend",
+        "TENCENT_SMS_ENDPOINT": fake.url,
+        "TENCENTCLOUD_SECRET_ID": fake.secret_id,
+        "TENCENTCLOUD_SECRET_KEY": fake.secret_key,
+        "TENCENT_SMS_SDK_APP_ID": fake.app_id,
+        "TENCENT_SMS_TIMEOUT": str(HTTP_TIMEOUT),
+    }
+    return fake, env
+
+
+@pytest.mark.parametrize("gateway", [_alibaba, _tencent], ids=["alibaba", "tencent"])
+def test_a_worker_killed_mid_send_sends_every_message_exactly_once(tmp_path, gateway):
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "set REDIS_URL for this test"
     branch = BranchFactory(code="kill", name="Kill branch", timezone=_daytime_zone())
     SmsSignature.objects.create(branch=branch, sign_name="幸福影楼")
@@ -60,12 +88,12 @@ def test_a_worker_killed_mid_send_sends_every_message_exactly_once(tmp_path):
         ).pk
         for n in range(MESSAGES)
     ]
-    fake = FakeAlibabaSms(signatures={"幸福影楼"}, templates={CODE: {"couple", "store"}})
+    fake, env = gateway()
     queue = f"kill-test-{uuid.uuid4().hex[:8]}"
     kills = 0
     started = time.monotonic()
     with fake:
-        worker = _start_worker(fake, queue, tmp_path)
+        worker = _start_worker(env, queue, tmp_path)
         try:
             while _sent() < MESSAGES:
                 assert time.monotonic() - started < 55, (kills, _statuses())
@@ -84,7 +112,7 @@ def test_a_worker_killed_mid_send_sends_every_message_exactly_once(tmp_path):
                     fake.release.set()
                     fake.accepted.clear()
                     kills += 1
-                    worker = _start_worker(fake, queue, tmp_path)
+                    worker = _start_worker(env, queue, tmp_path)
                 elif _sent() < MESSAGES:
                     time.sleep(0.3)  # let the dead workers' claims grow old
         finally:
@@ -106,17 +134,13 @@ def _statuses():
     return {s: list(rows).count(s) for s in set(rows)}
 
 
-def _start_worker(fake, queue, log_dir):
+def _start_worker(gateway_env, queue, log_dir):
     db = connection.settings_dict
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "STUDIO_SMS_BACKEND": "followups.alibaba.AlibabaSmsBackend",
-        "ALIBABA_SMS_ENDPOINT": fake.url,
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": fake.key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": fake.secret,
-        "ALIBABA_SMS_TIMEOUT": str(HTTP_TIMEOUT),
+        **gateway_env,
         "STUDIO_MESSAGE_SENDING_TIMEOUT": str(SENDING_TIMEOUT),
     }
     return subprocess.Popen(

@@ -98,9 +98,95 @@ def retoucher(make_staff):
     return make_staff(roles.RETOUCHER, display_name="Qian Mo")
 
 
+def tiny_jpeg(colour=(200, 120, 120), size=(8, 8)):
+    """A small real JPEG, made here (tests make their own pictures)."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG")
+    return SimpleUploadedFile("spread.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def approve_design(item, by):
+    """The designer shows the album's layout and the couple approves it (看设计)."""
+    proof = services.upload_proof(item=item, upload=tiny_jpeg(), by=by, title="Spread 1")
+    services.show_proofs(order=item.order, by=by)
+    return services.decide_proof(proof=proof, approve=True)
+
+
 def walk_to_qc(item, by):
-    """Retouch → design → print → QC."""
+    """Retouch → design → print → QC; an album's design approved by the couple on the way."""
     for _ in range(3):
-        services.advance_item(item=item, by=by)
+        if item.stage == "design" and item.product == "album":
+            approve_design(item, by)
+        item = services.advance_item(item=item, by=by)
     item.refresh_from_db()
     return item
+
+
+# --- Photos: small JPEGs made by the tests, a private storage in a temporary folder ---
+
+
+def make_jpeg(size=(120, 80), *, color=(200, 120, 80), orientation=None, taken=None, fmt="JPEG"):
+    """Bytes of a small image; `orientation` and `taken` ("2026:12:01 10:00:00") go into
+    its EXIF."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, color)
+    # A dark corner tells where the top-left went after rotation.
+    image.paste((0, 0, 0), (0, 0, size[0] // 4, size[1] // 4))
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    if taken:
+        exif[0x0132] = taken
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    else:
+        image.save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def photo_folder(tmp_path, settings):
+    """The photos' private storage in a temporary folder (not under MEDIA_ROOT)."""
+    folder = tmp_path / "photos"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "photos": {
+            "BACKEND": "selection.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": folder},
+        },
+    }
+    return folder
+
+
+@pytest.fixture
+def upload(photo_folder, consultant, monkeypatch, django_capture_on_commit_callbacks):
+    """upload(order, number, data=None, name=...) -> (photo, created), the previews made
+    as the Celery job would (the job's queueing is recorded, not sent)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from selection import photos
+
+    queued = []
+    monkeypatch.setattr(photos, "_queue_processing", queued.append)
+
+    def do(order, number, data=None, name=None, by=None, process=True):
+        data = data if data is not None else make_jpeg(color=(number * 7 % 255, 90, 60))
+        file = SimpleUploadedFile(name or f"IMG_{number:04d}.JPG", data, "image/jpeg")
+        before = len(queued)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = photos.add_photo(order=order, number=number, upload=file, by=by or consultant)
+        if process and result[1]:
+            photos.process_photo(photo_id=result[0].pk)
+        assert queued[before:] == ([result[0].pk] if result[1] else [])
+        return result
+
+    return do

@@ -1,11 +1,16 @@
 """Booking from the form: only free people are offered; clashes and short notice explain."""
 
+import re
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
+from django_fsm_log.models import StateLog
 
-from orders.models import State
+from orders.models import Order, State
+from shoots import services
 from shoots.models import Shoot
+from tests.races import run_together
 
 
 def _params(when, crew, **extra):
@@ -106,3 +111,51 @@ def test_someone_booked_since_the_page_opened_is_named_at_the_field(
     assert "Booked for another shoot at this time" in form.errors["photographer"][0]
     assert "Booked for another shoot at this time" in form.errors["room"][0]
     assert Shoot.objects.count() == 1
+
+
+def test_the_form_carries_a_key_of_its_own(order, login, receptionist, in_ten_days):
+    url = reverse("shoots:book", args=[order.number])
+    params = {"date": in_ten_days.date().isoformat(), "time": "10:00"}
+    first = login(receptionist).get(url, params).content.decode()
+    second = login(receptionist).get(url, params).content.decode()
+    key = re.search(r'name="request_key" value="([0-9a-f]{32})"', first)
+    assert key and key.group(1) not in second
+
+
+def test_the_same_form_sent_twice_books_once(order, login, receptionist, crew, in_ten_days):
+    """A second press of "Book" (or the browser sending the form again) is not a move."""
+    client = login(receptionist)
+    url = reverse("shoots:book", args=[order.number])
+    data = _params(in_ten_days, crew, request_key="a" * 32)
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('shoots:day')}?date={in_ten_days.date().isoformat()}"
+    assert Shoot.objects.count() == 1
+    assert Shoot.objects.get().status == Shoot.Status.PLANNED
+    order.refresh_from_db()
+    assert order.state == State.SCHEDULED
+    assert StateLog.objects.for_(order).filter(transition="reschedule").count() == 0
+    # Another form (a new key) for the same order is a move, as before.
+    later = in_ten_days + timedelta(days=1)
+    assert client.post(url, _params(later, crew, request_key="b" * 32)).status_code == 302
+    assert Shoot.objects.filter(status=Shoot.Status.MOVED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_twice_at_once_books_once(order, crew, in_ten_days):
+    def book():
+        return services.book_shoot(
+            order=Order.objects.get(pk=order.pk),
+            starts_at=in_ten_days,
+            by=crew.dispatcher,
+            photographer=crew.photographer,
+            room=crew.room,
+            request_key="c" * 32,
+        )
+
+    results = run_together(book, book)
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    assert results[0][1].pk == results[1][1].pk
+    assert Shoot.objects.count() == 1
+    assert Order.objects.get(pk=order.pk).state == State.SCHEDULED

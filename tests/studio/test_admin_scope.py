@@ -19,11 +19,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSchedule
 
+from couple import services as couple_services
 from demo_studio import chain as demo
-from followups.models import CareRule, MessageTemplate, SmsSignature
-from orders.models import ImmutableEntry
+from followups.models import (
+    CareRule,
+    InboundReply,
+    MessageTemplate,
+    SmsSignature,
+    SmsTemplateCode,
+    WeChatTemplate,
+)
+from orders.models import ImmutableEntry, Instalment, PlanRevision, Transfer, TransferredOrder
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
-from selection.models import ProductionItem, ProductionLeadTime, SessionLength
+from selection.models import (
+    Photo,
+    ProductionItem,
+    ProductionLeadTime,
+    SelectionSession,
+    SessionLength,
+)
 from shoots.models import CalendarFeed, TimeBudget
 from studio import roles
 from studio.admin import CHAIN_WIDE, UNDECLARED, branch_path_of, scope_queryset
@@ -50,7 +64,8 @@ KEPT = {
     "studio.CustomerChange", "orders.ReferralReward", "shoots.Shoot", "followups.CallTask",
     "followups.OutboxMessage", "followups.Complaint", "pickup.PickupAppointment",
     "pickup.LostSlipMemo", "pickup.PartialPickupMemo", "pickup.Survey", "pickup.ItemCheck",
-    "rentals.DressReservation", "selection.ProductionItem",
+    "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
+    "orders.Transfer", "orders.PlanRevision",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's holidays and ladder). Care
 # rules and message templates are the chain's or a branch's own (issue 12, item 6).
@@ -85,6 +100,13 @@ def _fill_in(b1, b2):
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=3)
     AccessFailureLog.objects.create(**seen, locked_out=False)
     AccessLog.objects.create(**seen)
+    InboundReply.objects.create(
+        provider="alibaba", channel="sms", phone="13900000000", text="TD",
+        received_at=timezone.now(), opt_out=True,
+    )  # fmt: skip
+    WeChatTemplate.objects.create(
+        template_key="visit_not_booked", language="zh-hans", template_id="t", fields={"a": "couple"}
+    )
     for branch in (b1, b2):
         staff = Staff.objects.filter(branches=branch).exclude(
             branches__in=[b1 if branch == b2 else b2]
@@ -100,6 +122,13 @@ def _fill_in(b1, b2):
             key="deposit_thanks_sms", branch=branch, trigger="deposit_paid", action="message",
             template_key="deposit_thanks",
         )  # fmt: skip
+        SmsTemplateCode.objects.get_or_create(
+            branch=branch,
+            provider="alibaba",
+            template_key="visit_not_booked",
+            language="zh-hans",
+            defaults={"code": "SMS_1"},
+        )
         TimeBudget.objects.get_or_create(branch=branch, step="makeup", defaults={"minutes": 50})
         CalendarFeed.objects.get_or_create(staff=clerk)
         Leave.objects.create(
@@ -123,6 +152,7 @@ def _fill_in(b1, b2):
         )
         memo.items.set(ProductionItem.objects.filter(order=order)[:1])
         Survey.objects.create(order=order, score=5, by=clerk)
+        couple_services.make_link(order=order, by=clerk)
         DiscountApproval.objects.create(
             branch=branch,
             customer=customer,
@@ -130,10 +160,30 @@ def _fill_in(b1, b2):
             discount=100,
             requested_by=clerk,
         )
+        session = SelectionSession.objects.filter(order__branch=branch).first()
+        Photo.objects.create(
+            session=session, number=9999, original="o.jpg", checksum=f"{branch.pk:064d}",
+            uploaded_by=clerk,
+        )  # fmt: skip
         only_here = Package.objects.create(
             name=f"Only at {branch.code}", code=f"only-{branch.code}", price=1000, floor_price=900
         )
         only_here.branches.set([branch])
+        revision = PlanRevision.objects.create(
+            order=order, number=1, by=clerk, balance_then=1000, reason=""
+        )
+        Instalment.objects.create(
+            order=order, revision=revision, due_on=timezone.localdate(), amount=1000
+        )
+        transfer = Transfer.objects.create(
+            customer=customer,
+            from_branch=b1 if branch == b2 else b2,
+            to_branch=branch,
+            reason="moved house",
+            accepted_by=clerk,
+            owner_after=clerk,
+        )
+        TransferredOrder.objects.create(transfer=transfer, order=order)
 
 
 def _all_permissions(staff):

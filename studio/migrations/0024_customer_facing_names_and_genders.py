@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studio', '0022_customer_month_day_indexes'),
+        ('studio', '0023_customer_wechat_openid'),
     ]
 
     operations = [

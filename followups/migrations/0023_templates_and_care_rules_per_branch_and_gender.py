@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followups', '0014_care_rule_finder_indexes'),
-        ('studio', '0023_customer_facing_names_and_genders'),
+        ('followups', '0022_marketing_sms_offer_opt_out'),
+        ('studio', '0024_customer_facing_names_and_genders'),
     ]
 
     operations = [

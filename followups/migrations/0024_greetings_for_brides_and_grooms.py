@@ -52,6 +52,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("followups", "0015_templates_and_care_rules_per_branch_and_gender")]
+    dependencies = [("followups", "0023_templates_and_care_rules_per_branch_and_gender")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -1,0 +1,13 @@
+"""What the couple's page does when a stage announces something."""
+
+from django.dispatch import receiver
+
+from selection.signals import proofs_shown
+
+from . import services
+
+
+@receiver(proofs_shown)
+def send_the_proofs_link(sender, *, order, by, **kwargs):
+    """In the transaction that showed the proofs: the couple's link with the news."""
+    services.send_proofs_link(order=order, by=by)
