@@ -164,3 +164,11 @@ def test_other_roles_are_refused(login, make_staff, role):
 
 def test_it_refuses_post(login, manager):
     assert login(manager).post(URL, {}).status_code == 405
+
+
+def test_delivery_receipts_count_as_sent_and_delivered_or_failed(branch, make_messages):
+    make_messages(2, key="deposit_thanks", status=S.DELIVERED, when=at(2))
+    make_messages(1, key="deposit_thanks", status=S.UNDELIVERED, when=at(2))
+    _rows, total = message_counts(branch, first=date(2026, 3, 2), last=date(2026, 3, 2))
+    assert total.queued == 3
+    assert (total.counts["sent"], total.counts["delivered"], total.counts["failed"]) == (3, 2, 1)
