@@ -32,10 +32,14 @@ VARIANTS = {
 }  # fmt: skip
 
 
+OPT_OUT = {"zh-hans": "回T退订", "en": " Reply T to unsubscribe."}
+
+
 def seed(apps, schema_editor):
     MessageTemplate = apps.get_model("followups", "MessageTemplate")
     for (key, gender), texts in VARIANTS.items():
         for language, body in zip(("en", "zh-hans"), texts, strict=True):
+            body += OPT_OUT[language]  # marketing SMS offer the way out (0022)
             MessageTemplate.objects.get_or_create(
                 key=key,
                 language=language,

@@ -149,6 +149,7 @@ def test_a_message_to_the_couple_gets_the_neutral_text(customer, xuhui):
     """WeChat reaches the couple's account, not one person: the neutral words."""
     _couple(customer, "zh-hans")
     customer.bride_gender = Gender.FEMALE
+    customer.wechat_openid = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
     customer.save()
     MessageTemplate.objects.filter(key="shoot_greeting").update(channel=Channel.WECHAT)
     message = _queue(customer, "shoot_greeting")
