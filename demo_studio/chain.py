@@ -36,6 +36,7 @@ from studio.models import (
     ConsentEvent,
     ConsentPurpose,
     Customer,
+    Gender,
     Package,
     Staff,
     Visit,
@@ -165,12 +166,16 @@ def build(stdout=None):
             Branch.objects.create(
                 code="sh1",
                 name="静安旗舰店 Jing'an Flagship",
+                customer_name_zh="静安旗舰店",
+                customer_name_en="Jing'an Flagship Store",
                 address="上海市静安区南京西路 1266 号",
                 phone="021-6288 0001",
             ),
             Branch.objects.create(
                 code="sh2",
                 name="徐汇店 Xuhui Store",
+                customer_name_zh="徐汇店",
+                customer_name_en="Xuhui Store",
                 address="上海市徐汇区衡山路 88 号",
                 phone="021-6433 0002",
                 pay_in_full_before_shoot=False,
@@ -267,10 +272,20 @@ def _staff(username, name, role_names, branches):
         user.is_staff = True  # managers and head office use the admin
         user.save(update_fields=["is_staff"])
     staff = Staff.objects.create(
-        user=user, display_name=name, personal_phone=f"139{random.randint(10000000, 99999999)}"
+        user=user,
+        display_name=name,
+        personal_phone=f"139{random.randint(10000000, 99999999)}",
+        **customer_names(name),
     )
     staff.branches.set(branches)
     return staff
+
+
+def customer_names(label):
+    """How customers know a demo staff member, from the rota's "前台 李娜 Li Na": 小李 in
+    Chinese, Li Na in English (never the role and both scripts)."""
+    _role, chinese, *pinyin = label.split()
+    return {"customer_name_zh": f"小{chinese[0]}", "customer_name_en": " ".join(pinyin)}
 
 
 def _places(branch):
@@ -447,6 +462,9 @@ def _couple(rng, n, now):
     return {
         "bride_name": rng.choice(BRIDES),
         "groom_name": rng.choice(GROOMS),
+        # Most couples told us; the others get the messages' neutral text.
+        "bride_gender": Gender.FEMALE if n % 5 else "",
+        "groom_gender": Gender.MALE if n % 5 else "",
         "bride_phone": f"138{rng.randint(10000000, 99999999)}",
         "groom_phone": f"137{rng.randint(10000000, 99999999)}",
         "wechat": f"wx_demo_{n}",

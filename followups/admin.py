@@ -22,21 +22,36 @@ from .models import (
 )
 
 
-@admin.register(MessageTemplate)
-class MessageTemplateAdmin(HistoryAdmin):
-    """Managers edit the words of every message, per language, and switch them off."""
+class ChainTextAdmin(HistoryAdmin):
+    """Rows that are the chain's (no branch) or one branch's own: head office edits the
+    chain's, a store manager only their branch's (its own row wins there over the chain's:
+    docs/decisions.md, "Rules and templates per branch"). A store manager never sees or
+    saves the chain's rows here, nor a row without a branch."""
 
-    branch_path = CHAIN_WIDE
+    branch_path = "branch"
+
+    @admin.display(description=_("branch"), ordering="branch")
+    def scope(self, obj):
+        return obj.branch or _("The chain (every branch without its own)")
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(ChainTextAdmin):
+    """Managers edit the words of every message, per language and recipient's gender, and
+    switch them off."""
 
     list_display = [
         "name",
         "language",
+        "gender",
+        "scope",
         "channel",
         "gateway_template_code",
         "purpose",
         "is_active",
     ]
-    list_filter = ["channel", "language", "purpose", "is_active"]
+    list_filter = ["channel", "language", "gender", "branch", "purpose", "is_active"]
+    list_select_related = ["branch"]
     list_editable = ["is_active"]
     search_fields = ["key", "body"]
 
@@ -165,13 +180,12 @@ class CallTaskAdmin(BranchScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(CareRule)
-class CareRuleAdmin(HistoryAdmin):
+class CareRuleAdmin(ChainTextAdmin):
     """Managers switch the care rules off, re-time them, or add one (DOMAIN.md, stage 8)."""
-
-    branch_path = CHAIN_WIDE
 
     list_display = [
         "rule_name",
+        "scope",
         "trigger",
         "holiday",
         "offset_minutes",
@@ -179,8 +193,9 @@ class CareRuleAdmin(HistoryAdmin):
         "action",
         "is_active",
     ]
-    list_filter = ["trigger", "action", "is_active"]
+    list_filter = ["trigger", "action", "branch", "is_active"]
     list_editable = ["is_active"]
+    list_select_related = ["branch", "holiday"]
     search_fields = ["key", "description", "template_key"]
     readonly_fields = ["updated_at", "updated_by"]
 

@@ -1,9 +1,11 @@
 import re
+from datetime import timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from studio.models import Staff
+from studio.validators import SaneDateField
 
 from .models import CallTask
 
@@ -103,3 +105,37 @@ class ComplaintForm(forms.Form):
         if not text:
             raise forms.ValidationError(_("Write down what the customer complains about."))
         return text
+
+
+class MessageReportForm(forms.Form):
+    """The messages report's period: from one day to another, at most a quarter."""
+
+    LONGEST = 92
+
+    first = SaneDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last = SaneDateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        last = data.get("last") or self.today
+        first = data.get("first") or last - timedelta(days=6)
+        if first > last:
+            raise forms.ValidationError(_("The first day comes after the last one."))
+        if (last - first).days >= self.LONGEST:
+            raise forms.ValidationError(
+                _("Choose at most %(days)s days at a time.") % {"days": self.LONGEST}
+            )
+        data["first"], data["last"] = first, last
+        return data

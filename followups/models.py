@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from studio import lunar, texts
-from studio.models import Branch, ConsentPurpose, Customer, Kept, Staff, Visit
+from studio.models import Branch, ConsentPurpose, Customer, Gender, Kept, Staff, Visit
 
 from . import texts as care_texts
 
@@ -163,10 +163,30 @@ class MessageTemplate(models.Model):
 
     The body takes placeholders in braces, e.g. {couple}, {taker}, {store}, {store_phone}.
     A staff member's personal phone is never one of them (seed 001).
+
+    A template may be a branch's own (`branch`; empty: the chain's) and a variant for a
+    recipient of one gender (`gender`; empty: for anyone). The text a customer receives is
+    the most specific one there is (`followups.services.template_for`).
     """
 
     key = models.SlugField(_("key"), max_length=60)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+        help_text=_("Empty: the chain's text, for every branch without its own."),
+    )
+    gender = models.CharField(
+        _("for a recipient who is"),
+        max_length=6,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Empty: for anyone. A variant for men or women where the words differ."),
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     body = models.TextField(
         _("text"),
@@ -198,13 +218,23 @@ class MessageTemplate(models.Model):
     class Meta:
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
-        ordering = ["key", "language"]
+        ordering = ["key", "language", "gender"]
         constraints = [
-            models.UniqueConstraint(fields=["key", "language"], name="one_template_per_language")
+            models.UniqueConstraint(
+                fields=["key", "language", "gender"],
+                condition=Q(branch__isnull=True),
+                name="one_chain_template_per_variant",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "language", "gender", "branch"],
+                condition=Q(branch__isnull=False),
+                name="one_branch_template_per_variant",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.key} ({self.language})"
+        variant = f", {self.gender}" if self.gender else ""
+        return f"{self.key} ({self.language}{variant})"
 
     @property
     def marketing(self):
@@ -430,6 +460,7 @@ class OutboxMessage(Kept):
         NO_CONSENT = "no_consent", _("No consent for this purpose on this channel")
         NO_ADDRESS = "no_address", _("No address on file for this channel")
         BAD_TEMPLATE = "bad_template", _("The template has an unknown placeholder")
+        NO_LANGUAGE = "no_language", _("No text in the customer's language")
         NO_OPENID = "no_openid", _("Does not follow the studio's WeChat account (no OpenID)")
         ERASED = "erased", _("The customer's personal data was erased")
 
@@ -496,6 +527,8 @@ class OutboxMessage(Kept):
             models.Index(fields=["status", "send_after"], name="outbox_due"),
             # The admin lists in this order, for head office and for one branch alike.
             models.Index(fields=["created_at", "branch"], name="outbox_created"),
+            # The managers' report reads a branch's period (followups.selectors).
+            models.Index(fields=["branch", "created_at"], name="outbox_branch_period"),
             # Delivery receipts name the gateway's id (Tencent's SerialNo, WeChat's MsgID).
             models.Index(
                 fields=["gateway_id"], condition=~Q(gateway_id=""), name="outbox_gateway_id"
@@ -545,7 +578,19 @@ class CareRule(models.Model):
         OWNER = "owner", _("The owner (or their agent)")
         CUSTOMER_SERVICE = "customer_service", _("Customer service")
 
-    key = models.SlugField(_("key"), max_length=60, unique=True)
+    key = models.SlugField(_("key"), max_length=60)
+    # A branch's own row (on or off, timing, text) wins over the chain's of the same key,
+    # for that branch's couples; both share the key's occasions, so an event fired under
+    # one is never fired again under the other.
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+        help_text=_("Empty: the chain's rule, for every branch without its own."),
+    )
     trigger = models.CharField(_("when"), max_length=30, choices=Trigger.choices)
     offset_minutes = models.IntegerField(
         _("offset (minutes)"),
@@ -600,6 +645,14 @@ class CareRule(models.Model):
         verbose_name_plural = _("care rules")
         ordering = ["trigger", "offset_minutes", "key"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(branch__isnull=True), name="one_chain_care_rule_per_key"
+            ),
+            models.UniqueConstraint(
+                fields=["key", "branch"],
+                condition=Q(branch__isnull=False),
+                name="one_branch_care_rule_per_key",
+            ),
             models.CheckConstraint(
                 condition=(Q(action="message") & ~Q(template_key=""))
                 | (Q(action="call") & ~Q(call_kind="")),

@@ -2,7 +2,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -188,10 +188,42 @@ def outside_quiet_hours(at: datetime, *, branch: Branch, channel: str) -> dateti
     return datetime.combine(day, QUIET_UNTIL, branch.tzinfo)
 
 
-def _template(key: str, language: str) -> MessageTemplate | None:
-    """The active template for the customer's language, else the site's language."""
-    found = {t.language: t for t in MessageTemplate.objects.filter(key=key, is_active=True)}
-    return found.get(language) or found.get(settings.LANGUAGE_CODE)
+def template_for(
+    key: str, *, branch: Branch, language: str, gender: str = ""
+) -> MessageTemplate | None:
+    """The words a customer of `branch` reading `language` receives for `key`: the branch's
+    own template before the chain's, and within each the variant for the recipient's gender
+    before the one for anyone. The first that exists decides, switched off or not: a
+    branch that switches the chain's text off for itself keeps an inactive row of its own.
+
+    Only the customer's language: a message is never sent in a language they do not read
+    (None: nothing in it).
+    """
+    return _pick(_templates(key, branch), branch=branch, language=language, gender=gender)
+
+
+def _templates(key: str, branch: Branch) -> list[MessageTemplate]:
+    """Every row of `key` that may speak for `branch`: its own and the chain's."""
+    return list(
+        MessageTemplate.objects.filter(key=key)
+        .filter(Q(branch=branch) | Q(branch__isnull=True))
+        .order_by("branch_id", "language", "gender")
+    )
+
+
+def _pick(
+    rows: list[MessageTemplate], *, branch: Branch, language: str, gender: str
+) -> MessageTemplate | None:
+    found = {(t.branch_id, t.gender): t for t in rows if t.language == language}
+    for scope in (branch.pk, None):
+        for variant in (gender, "") if gender else ("",):
+            if (scope, variant) in found:
+                return found[scope, variant]
+    return None
+
+
+# What a message without any template is recorded as (not sent, "switched off").
+_NO_TEMPLATE = MessageTemplate(channel=Channel.SMS)
 
 
 def _address(customer: Customer, channel: str) -> str:
@@ -202,6 +234,27 @@ def _address(customer: Customer, channel: str) -> str:
         Channel.LETTER: customer.address,
     }
     return addresses.get(channel, "")
+
+
+def customer_facing(value: object, language: str) -> str:
+    """A placeholder's value as the customer reads it: a staff member's or a branch's name
+    for customers in their language (小李, 徐汇店), never the bilingual label staff see."""
+    if isinstance(value, (Staff, Branch)):
+        return value.name_for_customer(language)
+    return str(value)
+
+
+def message_context(
+    customer: Customer, context: Mapping[str, object], language: str
+) -> dict[str, str]:
+    """Every placeholder's value for one customer, in their language."""
+    branch = customer.branch
+    return {
+        "couple": str(customer),
+        "store": branch.name_for_customer(language),
+        "store_phone": branch.phone,
+        **{k: customer_facing(v, language) for k, v in context.items()},
+    }
 
 
 def queue_message(
@@ -215,23 +268,35 @@ def queue_message(
     """Queue the message `key` for a customer, once per customer and occasion.
 
     Queuing the same occasion again returns the first message. The text comes from the
-    manager's template in the customer's language. Nothing is sent at night: SMS and WeChat
-    wait until 09:00 branch time. An offer or a greeting (a template whose purpose is
-    marketing or care) is sent only with the customer's consent for that purpose on the
-    template's channel (PIPL; service notices need none), and a switched-off template or a missing address sends nothing;
+    manager's template in the customer's language only (`template_for`: the branch's own
+    before the chain's, the variant for the recipient's gender before the neutral one), and
+    every placeholder is written as the customer reads it: the branch's and the staff's
+    names for customers (`context` may carry Staff), never the staff's labels. Nothing is
+    sent at night: SMS and WeChat wait until 09:00 branch time. An offer or a greeting (a
+    template whose purpose is marketing or care) is sent only with the customer's consent
+    for that purpose on the template's channel (PIPL; service notices need none), and a
+    switched-off template or a missing address sends nothing;
     those are recorded as not sent, with the reason (`skip_reason`).
     """
     existing = OutboxMessage.objects.filter(customer=customer, occasion=occasion).first()
     if existing is not None:
         return existing
-    branch = customer.branch
-    template = _template(key, customer.language)
-    channel = template.channel if template else Channel.SMS
+    branch, language = customer.branch, customer.language
+    rows = _templates(key, branch)
+    # The channel (so the address, so who reads it) is the neutral text's; an SMS goes to
+    # one person, whose gender chooses the variant. WeChat and letters reach the couple.
+    neutral = _pick(rows, branch=branch, language=language, gender="")
+    channel = (neutral or (rows[0] if rows else None) or _NO_TEMPLATE).channel
+    to = _address(customer, channel)
+    gender = customer.gender_at(to) if channel == Channel.SMS else ""
+    template = _pick(rows, branch=branch, language=language, gender=gender)
+    if template is not None and template.channel != channel:
+        channel, to = template.channel, _address(customer, template.channel)
     message = OutboxMessage(
         branch=branch,
         customer=customer,
         channel=channel,
-        to=_address(customer, channel),
+        to=to,
         template_key=key,
         occasion=occasion,
         purpose=template.purpose if template else Purpose.SERVICE,
@@ -241,6 +306,9 @@ def queue_message(
     )
     Skip = OutboxMessage.SkipReason
     if template is None:
+        elsewhere = any(t.is_active for t in rows)
+        message.skip_reason = Skip.NO_LANGUAGE if elsewhere else Skip.NO_TEMPLATE
+    elif not template.is_active:
         message.skip_reason = Skip.NO_TEMPLATE
     elif template.purpose != Purpose.SERVICE and not has_consent(
         customer, purpose=template.purpose, channel=channel
@@ -249,15 +317,10 @@ def queue_message(
     elif not message.to:
         message.skip_reason = Skip.NO_OPENID if channel == Channel.WECHAT else Skip.NO_ADDRESS
     else:
-        context = {
-            "couple": str(customer),
-            "store": branch.name,
-            "store_phone": branch.phone,
-            **{k: str(v) for k, v in context.items()},
-        }
+        values = message_context(customer, context, language)
         try:
-            message.body = template.render(context)
-            message.params = template.parameters(context)
+            message.body = template.render(values)
+            message.params = template.parameters(values)
         except ValueError:
             message.skip_reason = Skip.BAD_TEMPLATE
     if message.skip_reason:
@@ -491,14 +554,21 @@ def care_occasion(rule: CareRule, fact: Fact) -> str:
     return triggers.care_occasion(rule.key, fact.ref, day)
 
 
-def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
-    """(fact, fire time) for every event whose fire time came in the look-back window."""
+def due_care(
+    rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]] | None = None
+) -> list[tuple[Fact, datetime]]:
+    """(fact, fire time) for every event whose fire time came in the look-back window, of
+    the couples the rule speaks for (`_applies_to`; `own_rows`: the branches with their own
+    row, per key, when the caller has read them)."""
     since = now - CARE_LOOKBACK - rule.offset - _DAY
     until = now - rule.offset + _DAY
     # A holiday rule asks for its own holiday's couples, those it has not written to yet.
     asks = {"rule": rule} if rule.trigger == CareRule.Trigger.HOLIDAY else {}
     due = []
+    applies = _applies_to(rule, own_rows)
     for fact in FINDERS.ask(rule.trigger, since, until, now, **asks):
+        if not applies(fact.customer.branch_id):
+            continue  # another branch's couple, or a branch with its own row of this rule
         fire_at = rule.fire_time(fact.at, fact.customer.branch.tzinfo)
         if not now - CARE_LOOKBACK < fire_at <= now:
             continue
@@ -508,6 +578,37 @@ def due_care(rule: CareRule, *, now: datetime) -> list[tuple[Fact, datetime]]:
             continue  # each holiday has its own rule
         due.append((fact, fire_at))
     return due
+
+
+def _applies_to(
+    rule: CareRule, own_rows: Mapping[str, set[int]] | None = None
+) -> Callable[[int], bool]:
+    """Which branches' couples a rule speaks for: a branch's row its own branch's; the
+    chain's every branch without a row of the same key (on or off) of its own."""
+    if rule.branch_id is not None:
+        return lambda branch_id: branch_id == rule.branch_id
+    own = (own_rows if own_rows is not None else _own_rows()).get(rule.key, set())
+    return lambda branch_id: branch_id not in own
+
+
+def _own_rows() -> dict[str, set[int]]:
+    """Per key, the branches that have a row of their own (one query for a whole run)."""
+    found: dict[str, set[int]] = {}
+    rows = CareRule.objects.filter(branch__isnull=False).values_list("key", "branch_id")
+    for key, branch_id in rows.order_by():
+        found.setdefault(key, set()).add(branch_id)
+    return found
+
+
+def rules_for(branch: Branch) -> list[CareRule]:
+    """The rules in force at `branch`: its own rows, and the chain's it has no row for."""
+    rows = list(
+        CareRule.objects.filter(Q(branch=branch) | Q(branch__isnull=True)).select_related(
+            "updated_by", "holiday", "branch"
+        )
+    )
+    own = {r.key for r in rows if r.branch_id is not None}
+    return [r for r in rows if r.branch_id is not None or r.key not in own]
 
 
 def run_care_rules(*, now: datetime | None = None) -> int:
@@ -523,6 +624,7 @@ def run_care_rules(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     fired = 0
+    own_rows = _own_rows()
     for pk in CareRule.objects.filter(is_active=True).values_list("pk", flat=True):
         with transaction.atomic():
             rule = (
@@ -531,12 +633,15 @@ def run_care_rules(*, now: datetime | None = None) -> int:
                 .first()
             )
             if rule is not None:  # switched off meanwhile, or another worker has it
-                fired += _fire(rule, now=now)
+                fired += _fire(rule, now=now, own_rows=own_rows)
     return fired
 
 
-def _fire(rule: CareRule, *, now: datetime) -> int:
-    due = {care_occasion(rule, fact): (fact, at) for fact, at in due_care(rule, now=now)}
+def _fire(rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]]) -> int:
+    due = {
+        care_occasion(rule, fact): (fact, at)
+        for fact, at in due_care(rule, now=now, own_rows=own_rows)
+    }
     done = _fired_before(rule, due)
     fired = 0
     for occasion, (fact, fire_at) in due.items():
@@ -560,12 +665,11 @@ def _fire(rule: CareRule, *, now: datetime) -> int:
                 else rule.script,
             )
         else:
-            name = owner.display_name if owner else ""
             queue_message(
                 customer=fact.customer,
                 key=rule.template_key,
                 occasion=occasion,
-                context={"owner": name, "taker": name, **dict(fact.context)},
+                context={"owner": owner or "", "taker": owner or "", **dict(fact.context)},
                 send_after=fire_at,
             )
         fired += 1
@@ -605,23 +709,47 @@ def _caller(rule: CareRule, customer: Customer, owner: Staff | None, at: datetim
 
 
 def retime_care_rule(
-    *, rule: CareRule, is_active: bool, offset_minutes: int, at_time: time | None, by: Staff
+    *,
+    rule: CareRule,
+    is_active: bool,
+    offset_minutes: int,
+    at_time: time | None,
+    by: Staff,
+    branch: Branch | None = None,
 ) -> CareRule:
     """A manager switches a rule on or off, or moves it. Events it already fired for are
-    not fired again (the occasion names the event, not the time)."""
+    not fired again (the occasion names the event, not the time).
+
+    `branch`: a store manager changes their branch's own row of the rule, made from the
+    chain's the first time (same key, so the occasions the chain's row fired stay fired);
+    None: head office changes the chain's row, for every branch without its own. A
+    branch's row is never changed for another branch or as the chain's.
+    """
     if abs(offset_minutes) > MAX_OFFSET_MINUTES:
         raise ValidationError({"offset": _("Keep the offset within 400 days either way.")})
     with transaction.atomic():
         locked = CareRule.objects.select_for_update().get(pk=rule.pk)
+        if locked.branch_id is not None and locked.branch_id != (branch and branch.pk):
+            raise ValidationError(_("This rule is another branch's."))
+        if branch is not None and locked.branch_id is None:
+            # The chain's row stays locked: two managers making the branch's row at once
+            # take turns, and the second changes the row the first made.
+            own = CareRule.objects.select_for_update().filter(key=locked.key, branch=branch)
+            locked = own.first() or _branch_copy(locked, branch)
         locked.is_active = is_active
         locked.offset_minutes = offset_minutes
         locked.at_time = at_time
         locked.updated_at = timezone.now()
         locked.updated_by = by
-        locked.save(
-            update_fields=["is_active", "offset_minutes", "at_time", "updated_at", "updated_by"]
-        )
+        locked.save()
     return locked
+
+
+def _branch_copy(rule: CareRule, branch: Branch) -> CareRule:
+    copy = CareRule.objects.get(pk=rule.pk)
+    copy.pk = None
+    copy.branch = branch
+    return copy
 
 
 # --- Complaints ---
@@ -733,7 +861,7 @@ def follow_up_visit(*, visit: Visit, staff: Staff) -> None:
             customer=visit.customer,
             key="visit_not_booked",
             occasion=f"visit-not-booked:visit={visit.pk}",
-            context={"taker": visit.taker.display_name},
+            context={"taker": visit.taker},
             send_after=at + THANK_YOU_AFTER,
         )
         return

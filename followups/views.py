@@ -1,19 +1,21 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from studio import roles
-from studio.access import StaffRequired
+from studio.access import StaffRequired, is_chain
 from studio.forms import attach_errors
 from studio.listing import labels, link_to
-from studio.models import Customer
+from studio.models import Branch, Customer
 from studio.selectors import covering_for
 from studio.services import AlreadyDone
 
 from . import receipts, selectors, services
-from .forms import CallOutcomeForm, CareRuleForm, ComplaintForm
+from .forms import CallOutcomeForm, CareRuleForm, ComplaintForm, MessageReportForm
 from .models import CallTask, CareRule, OutboxMessage
 
 CALLERS = roles.CALLS_CUSTOMERS | roles.FRONT_DESK
@@ -74,29 +76,40 @@ class TaskCloseView(StaffRequired, View):
 
 
 class CareRuleListView(StaffRequired, TemplateView):
-    """The care rules (DOMAIN.md, stage 8): a manager switches them off or re-times them.
-    Rules are the chain's, not a branch's: every branch's couples get the same care."""
+    """The care rules (DOMAIN.md, stage 8): a store manager switches them off or re-times
+    them for their branch (its own row of the rule wins over the chain's); head office
+    changes the chain's, for every branch without its own."""
 
-    roles = {roles.MANAGER}
+    roles = {roles.MANAGER, roles.CHAIN_MANAGER}
     template_name = "followups/care_rules.html"
+
+    def scope(self):
+        """The branch whose rules the page changes; None: head office, the chain's."""
+        return None if is_chain(self.request) else self.request.branch
 
     def get_context_data(self, bound=None, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        rules = selectors.care_rules()
+        rules = selectors.care_rules(self.scope())
         for rule in rules:
             rule.form = bound if bound and bound.prefix == f"rule{rule.pk}" else None
             rule.form = rule.form or CareRuleForm.for_rule(rule)
         ctx["rules"] = rules
+        ctx["scope"] = self.scope()
         return ctx
 
 
 class CareRuleUpdateView(CareRuleListView):
-    """Saves one rule's row; bad input shows the list again, the error at the field."""
+    """Saves one rule's row; bad input shows the list again, the error at the field. A
+    rule of another branch is not found."""
 
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        rule = get_object_or_404(CareRule, pk=pk)
+        branch = self.scope()
+        rules = CareRule.objects.filter(branch__isnull=True)
+        if branch is not None:
+            rules = CareRule.objects.filter(Q(branch=branch) | Q(branch__isnull=True))
+        rule = get_object_or_404(rules, pk=pk)
         form = CareRuleForm.for_rule(rule, data=request.POST)
         if form.is_valid():
             try:
@@ -106,6 +119,7 @@ class CareRuleUpdateView(CareRuleListView):
                     offset_minutes=form.cleaned_data["offset"],
                     at_time=form.cleaned_data["at_time"],
                     by=request.staff,
+                    branch=branch,
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
@@ -113,6 +127,34 @@ class CareRuleUpdateView(CareRuleListView):
                 messages.success(request, _("Care rule “%(name)s” saved.") % {"name": rule.name})
                 return redirect("followups:care_rules")
         return self.render_to_response(self.get_context_data(bound=form))
+
+
+class MessageReportView(StaffRequired, TemplateView):
+    """What happened to a branch's messages, per template and day: queued, waiting, sent,
+    delivered, failed, not sent (and why). A store manager sees the branches they manage,
+    head office all; another branch is not found."""
+
+    roles = {roles.MANAGER, roles.CHAIN_MANAGER}
+    http_method_names = ["get"]
+    template_name = "followups/message_report.html"
+
+    def get(self, request, *args, **kwargs):
+        branches = Branch.objects.order_by("code")
+        if not is_chain(request):
+            branches = branches.filter(pk__in=request.staff.branch_ids)
+        wanted = request.GET.get("branch") or request.branch.pk
+        try:
+            branch = branches.get(pk=int(wanted))
+        except (ValueError, Branch.DoesNotExist):
+            raise Http404("No such branch.") from None
+        form = MessageReportForm(request.GET, today=branch.today())
+        ctx = {"form": form, "branch": branch, "branches": branches}
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(**ctx), status=400)
+        period = form.cleaned_data
+        rows, total = selectors.message_counts(branch, first=period["first"], last=period["last"])
+        ctx |= {"rows": rows, "total": total, "first": period["first"], "last": period["last"]}
+        return self.render_to_response(self.get_context_data(**ctx))
 
 
 class ComplaintCreateView(StaffRequired, FormView):

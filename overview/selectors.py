@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 
 from followups import selectors as followups_selectors
 from followups.models import CallTask
-from followups.selectors import complaints_for, messages_for, open_tasks_for
+from followups.selectors import (
+    Step,
+    complaints_for,
+    message_steps,
+    messages_for,
+    open_tasks_for,
+)
 from orders import selectors as orders_selectors
 from orders.models import LedgerEntry, Order
 from orders.selectors import with_money
@@ -53,6 +59,8 @@ class Event:
     amount: Decimal | None = None
     url: str = ""
     tags: list[str] = field(default_factory=list)
+    # What happened, in order (a message: queued → sent, or not sent and why).
+    steps: list[Step] = field(default_factory=list)
 
 
 def customer_timeline(
@@ -61,12 +69,15 @@ def customer_timeline(
     sees_money: bool,
     opens_visits: bool = True,
     orders: list[Order] | None = None,
+    sees_messages: bool = False,
 ) -> list[Event]:
     """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
     one list, newest first. The recipient's address is never shown: every role opens the
     file. Each source is one query; later stages (complaints) add a source here. Links go
     only to pages the viewer may open (`opens_visits`: the consultation page). `orders`:
     the couple's orders with their packages, when the caller has them already.
+    `sees_messages`: the messages and their history (queued → sent, or not sent and why),
+    for the roles that may read them (`roles.SEES_MESSAGES`).
     """
 
     events: list[Event] = []
@@ -171,7 +182,7 @@ def customer_timeline(
                 " — ".join(x for x in (t.get_status_display(), t.outcome_text) if x),
             )
         )
-    for m in messages_for(customer):
+    for m in messages_for(customer) if sees_messages else []:
         status = m.get_status_display()
         if m.skip_reason:
             status += f" — {m.get_skip_reason_display()}"
@@ -182,6 +193,7 @@ def customer_timeline(
                 _("Message (%(channel)s): %(status)s")
                 % {"channel": m.get_channel_display(), "status": status},
                 m.body,
+                steps=message_steps(m),
             )
         )
     for c in complaints_for(customer):

@@ -78,6 +78,7 @@ class CustomerDetailView(StaffRequired, DetailView):
             opens_visits=staff.has_role(*VisitDetailView.roles),
             # Staff who don't see money get no order cards: the timeline reads its own.
             orders=orders if staff.sees_money else None,
+            sees_messages=staff.has_role(*roles.SEES_MESSAGES),
         )
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
         if staff.sees_money:

@@ -91,6 +91,18 @@ class Branch(models.Model):
         ),
     )
 
+    # What customers read (a message's signature, "from 徐汇店"), one per language, without
+    # the bilingual label staff see (docs/decisions.md, "Texts the customer receives").
+    customer_name_zh = models.CharField(
+        _("name for customers (Chinese)"), max_length=40, blank=True, help_text=_("e.g. 徐汇店")
+    )
+    customer_name_en = models.CharField(
+        _("name for customers (English)"),
+        max_length=40,
+        blank=True,
+        help_text=_("e.g. Xuhui Store"),
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -100,6 +112,10 @@ class Branch(models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_for_customer(self, language: str) -> str:
+        """The branch's name as a customer reading `language` sees it."""
+        return customer_facing(self, language) or self.name
 
     @property
     def tzinfo(self):
@@ -176,6 +192,14 @@ class Staff(models.Model):
     branches = models.ManyToManyField(Branch, related_name="staff", verbose_name=_("branches"))
     # Never shown to customers (seed 001: 严禁将服务人员的电话号码告诉客户).
     personal_phone = PhoneField(_("personal phone"), blank=True)
+    # How customers know them (小李, Lily), per language: never the name with the role
+    # staff see on the rota.
+    customer_name_zh = models.CharField(
+        _("name for customers (Chinese)"), max_length=30, blank=True, help_text=_("e.g. 小李")
+    )
+    customer_name_en = models.CharField(
+        _("name for customers (English)"), max_length=30, blank=True, help_text=_("e.g. Lily")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = StaffQuerySet.as_manager()
@@ -188,6 +212,10 @@ class Staff(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def name_for_customer(self, language: str) -> str:
+        """The staff member's name as a customer reading `language` knows them."""
+        return customer_facing(self, language) or self.display_name
 
     @cached_property
     def role_set(self):
@@ -236,6 +264,20 @@ class Staff(models.Model):
         return [roles.LABELS[r] for r in roles.ALL if r in self.role_set]
 
 
+def customer_facing(obj: Any, language: str) -> str:
+    """`obj.customer_name_zh` or `customer_name_en`, for a language code ("zh-hans", "en")."""
+    field = "customer_name_zh" if language.startswith("zh") else "customer_name_en"
+    return getattr(obj, field)
+
+
+class Gender(models.TextChoices):
+    """A person's gender, when the couple told us: the studio's scripts greet a bride and a
+    groom differently (seed 001); unknown gets the neutral text."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
 def couple_name(bride_name: str, groom_name: str) -> str:
     """How a couple is written everywhere (their names joined by " & "): `str(customer)`,
     and list pages that read the two names without building the customer."""
@@ -279,12 +321,20 @@ class Customer(Kept):
     # The birthday is always the solar date of birth; with this flag the greeting comes on
     # the lunar birthday (docs/decisions.md, "Lunar calendar").
     bride_birthday_is_lunar = models.BooleanField(_("lunar birthday"), default=False)
+    # The two persons of the couple are the "bride" and "groom" fields; their gender is
+    # optional and only chooses a message's variant (followups.MessageTemplate.gender).
+    bride_gender = models.CharField(
+        _("bride's gender"), max_length=6, choices=Gender.choices, blank=True
+    )
     groom_name = models.CharField(_("groom's name"), max_length=60, blank=True)
     groom_phone = PhoneField(_("groom's phone"), blank=True)
     groom_birthday = models.DateField(
         _("groom's birthday"), null=True, blank=True, validators=[validate_birthday]
     )
     groom_birthday_is_lunar = models.BooleanField(_("lunar birthday"), default=False)
+    groom_gender = models.CharField(
+        _("groom's gender"), max_length=6, choices=Gender.choices, blank=True
+    )
     wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
     # The couple's id at the studio's WeChat Official Account (they follow it): template
     # messages go there (followups.wechat). 28 letters, digits, "-" or "_".
@@ -388,6 +438,14 @@ class Customer(Kept):
     @property
     def phones(self):
         return [p for p in (self.bride_phone, self.groom_phone) if p]
+
+    def gender_at(self, phone: str) -> str:
+        """The gender of the person whose phone this is ("" when unknown or the couple's)."""
+        if phone and phone == self.bride_phone:
+            return self.bride_gender
+        if phone and phone == self.groom_phone:
+            return self.groom_gender
+        return ""
 
 
 class ConsentPurpose(models.TextChoices):

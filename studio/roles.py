@@ -53,6 +53,9 @@ SEES_MONEY = frozenset(
 CALLS_CUSTOMERS = frozenset(
     {RECEPTIONIST, CUSTOMER_SERVICE, MANAGER, SELECTION_CONSULTANT, PICKUP_CLERK, DISPATCHER}
 )
+# Who reads the messages sent to a couple (and what became of them) on their file: the
+# people who talk to customers, and head office.
+SEES_MESSAGES = CALLS_CUSTOMERS | {CHAIN_MANAGER}
 # Everyone but field staff: the office, which may open a couple's customer file.
 OFFICE = frozenset(ALL) - FIELD
 FRONT_DESK = frozenset({RECEPTIONIST, CASHIER, MANAGER, CUSTOMER_SERVICE})

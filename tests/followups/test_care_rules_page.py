@@ -35,18 +35,24 @@ def test_it_lists_every_rule_with_its_timing(login, manager, django_assert_max_n
     assert 'value="10d"' in body and 'value="-1d"' in body and 'value="20m"' in body
 
 
-def test_it_switches_a_rule_off_and_moves_it(login, manager, rule):
+def _own(rule, branch):
+    return CareRule.objects.get(key=rule.key, branch=branch)
+
+
+def test_it_switches_a_rule_off_and_moves_it_for_the_managers_branch(login, manager, rule, branch):
     response = _post(login(manager), rule, offset="2d", at_time="11:30")
     assert response.status_code == 302
-    rule.refresh_from_db()
-    assert not rule.is_active and rule.offset_minutes == 2 * 24 * 60
-    assert rule.at_time == time(11, 30) and rule.updated_by == manager
+    own = _own(rule, branch)
+    assert not own.is_active and own.offset_minutes == 2 * 24 * 60
+    assert own.at_time == time(11, 30) and own.updated_by == manager
+    rule.refresh_from_db()  # the chain's row, for the other branches, is as it was
+    assert rule.is_active and rule.offset_minutes == 24 * 60 and rule.branch is None
 
 
-def test_it_takes_negative_offsets_and_plain_minutes(login, manager, rule):
+def test_it_takes_negative_offsets_and_plain_minutes(login, manager, rule, branch):
     _post(login(manager), rule, is_active="on", offset="-90", at_time="")
-    rule.refresh_from_db()
-    assert rule.is_active and rule.offset_minutes == -90 and rule.at_time is None
+    own = _own(rule, branch)
+    assert own.is_active and own.offset_minutes == -90 and own.at_time is None
 
 
 @pytest.mark.parametrize(
@@ -70,7 +76,7 @@ def test_the_update_refuses_get(login, manager, rule):
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("role", [roles.RECEPTIONIST, roles.CUSTOMER_SERVICE])
+@pytest.mark.parametrize("role", sorted(set(roles.ALL) - {roles.MANAGER, roles.CHAIN_MANAGER}))
 def test_only_managers_may_use_it(login, make_staff, rule, role):
     client = login(make_staff(role))
     assert client.get(URL).status_code == 403
@@ -84,12 +90,45 @@ def test_an_unknown_rule_is_a_404(login, manager):
     assert response.status_code == 404
 
 
-def test_a_manager_of_another_branch_edits_the_same_chain_wide_rules(
-    login, make_staff, other_branch, rule
+def test_a_manager_of_another_branch_changes_their_own_branchs_rule(
+    login, make_staff, manager, branch, other_branch, rule
 ):
-    """Rules are the chain's: every branch's couples get the same care."""
+    _post(login(manager), rule, is_active="on", offset="3d")
     elsewhere = make_staff(roles.MANAGER, branch=other_branch)
-    assert _post(login(elsewhere), rule, is_active="on", offset="2d").status_code == 302
+    client = login(elsewhere)
+    assert _post(client, rule, is_active="on", offset="2d").status_code == 302
+    assert _own(rule, branch).offset_minutes == 3 * 24 * 60
+    assert _own(rule, other_branch).offset_minutes == 2 * 24 * 60
+
+
+def test_another_branchs_own_rule_is_not_found(login, make_staff, manager, other_branch, rule):
+    _post(login(manager), rule, is_active="on", offset="3d")
+    theirs = CareRule.objects.get(key=rule.key, branch__isnull=False)
+    elsewhere = make_staff(roles.MANAGER, branch=other_branch)
+    response = _post(login(elsewhere), theirs, is_active="", offset="1d")
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.is_active and theirs.offset_minutes == 3 * 24 * 60
+
+
+def test_head_office_changes_the_chains_rule(login, make_staff, rule):
+    head_office = make_staff(roles.CHAIN_MANAGER)
+    client = login(head_office)
+    assert "every branch that has no rule of its own" in client.get(URL).content.decode()
+    assert _post(client, rule, is_active="on", offset="2d").status_code == 302
+    rule.refresh_from_db()
+    assert rule.offset_minutes == 2 * 24 * 60 and rule.branch is None
+    assert not CareRule.objects.filter(branch__isnull=False).exists()
+
+
+def test_the_managers_page_shows_the_branchs_own_rule_instead_of_the_chains(
+    login, manager, rule, branch
+):
+    client = login(manager)
+    _post(client, rule, is_active="on", offset="3d")
+    rules = client.get(URL).context["rules"]
+    shown = [r for r in rules if r.key == rule.key]
+    assert [(r.branch_id, r.offset_minutes) for r in shown] == [(branch.pk, 3 * 24 * 60)]
 
 
 def test_it_renders_in_both_languages(login, manager):

@@ -136,7 +136,7 @@ def test_the_admin_refuses_a_marketing_sms_without_the_words(admin_client, db):
     response = admin_client.post(
         f"/admin/followups/messagetemplate/{template.pk}/change/",
         {"key": template.key, "language": "en", "channel": "sms", "body": "Buy now, {couple}!",
-         "marketing": "on", "is_active": "on", "gateway_template_code": ""},
+         "purpose": "marketing", "is_active": "on", "gateway_template_code": ""},
     )  # fmt: skip
     assert response.status_code == 200
     assert "Reply T to unsubscribe" in response.text

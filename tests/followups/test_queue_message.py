@@ -100,9 +100,13 @@ def test_a_switched_off_template_sends_nothing_and_says_why(customer):
     assert message.skip_reason == OutboxMessage.SkipReason.NO_TEMPLATE
 
 
-def test_without_the_customers_language_the_sites_language_is_used(customer):
+def test_without_a_text_in_the_customers_language_nothing_is_sent_and_it_says_why(customer):
+    """A Chinese couple never gets the English text instead (issue 12, item 4)."""
     MessageTemplate.objects.filter(key="visit_not_booked", language="zh-hans").delete()
-    assert "This is Li Na" in _queue(customer).body
+    message = _queue(customer)
+    assert message.body == ""
+    assert message.status == OutboxMessage.Status.SKIPPED
+    assert message.skip_reason == OutboxMessage.SkipReason.NO_LANGUAGE
 
 
 def test_a_wechat_message_to_a_couple_without_an_openid_is_not_sent(customer):

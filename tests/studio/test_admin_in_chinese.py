@@ -29,7 +29,7 @@ def test_care_rules_and_messages_are_listed_by_name(login, head_office):
     client = login(head_office)
     rules = _zh(client, reverse("admin:followups_carerule_changelist"))
     assert "生日祝福" in rules and ">birthday_greeting<" not in rules
-    templates = _zh(client, reverse("admin:followups_messagetemplate_changelist"))
+    templates = _zh(client, reverse("admin:followups_messagetemplate_changelist") + "?q=visit")
     assert "未成交到店后的短信" in templates and ">visit_not_booked<" not in templates
 
 

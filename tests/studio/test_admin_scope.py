@@ -21,7 +21,14 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, SolarSch
 
 from couple import services as couple_services
 from demo_studio import chain as demo
-from followups.models import InboundReply, SmsSignature, SmsTemplateCode, WeChatTemplate
+from followups.models import (
+    CareRule,
+    InboundReply,
+    MessageTemplate,
+    SmsSignature,
+    SmsTemplateCode,
+    WeChatTemplate,
+)
 from orders import services as order_services
 from orders.models import (
     CardBonusRule,
@@ -71,11 +78,10 @@ KEPT = {
     "commissions.Credit", "commissions.StatementMonth", "orders.StoredValueCard",
     "orders.CardEntry", "orders.FapiaoRequest",
 }  # fmt: skip
-# Data of no branch, edited by any store manager (the chain's rules and templates).
+# Data of no branch, edited by any store manager (the chain's holidays and ladder). Care
+# rules and message templates are the chain's or a branch's own (issue 12, item 6).
 CHAIN_WIDE_EDITABLE = {
-    "followups.CareRule",
     "followups.Holiday",
-    "followups.MessageTemplate",
     "studio.MembershipLevelRule",
 }
 
@@ -120,6 +126,13 @@ def _fill_in(b1, b2):
         SessionLength.objects.get_or_create(branch=branch)
         ProductionLeadTime.objects.get_or_create(branch=branch)
         SmsSignature.objects.get_or_create(branch=branch, defaults={"sign_name": branch.name})
+        MessageTemplate.objects.create(
+            key="deposit_thanks", language="zh-hans", channel="sms", branch=branch, body="{couple}"
+        )
+        CareRule.objects.create(
+            key="deposit_thanks_sms", branch=branch, trigger="deposit_paid", action="message",
+            template_key="deposit_thanks",
+        )  # fmt: skip
         SmsTemplateCode.objects.get_or_create(
             branch=branch,
             provider="alibaba",

@@ -88,3 +88,24 @@ def test_each_orders_history_is_dated_as_it_happened(built):
     shot = log.get(transition="finish_shoot").timestamp
     assert log.get(transition="schedule").timestamp < shot - timedelta(days=1)
     assert log.get(transition="deliver").timestamp > shot + timedelta(days=10)
+
+
+def test_the_demos_messages_name_the_branch_and_staff_as_customers_know_them(built):
+    """No "【徐汇店 Xuhui Store】" nor "前台 李娜 Li Na" in what a demo couple receives
+    (issue 12, item 4); most couples told their genders, some did not."""
+    from followups.models import OutboxMessage
+    from studio.models import Staff
+
+    labels = [b.name for b in Branch.objects.all()]
+    labels += list(
+        Staff.objects.values_list("display_name", flat=True).exclude(display_name="Admin")
+    )
+    bodies = list(OutboxMessage.objects.exclude(body="").values_list("body", flat=True))
+    assert bodies
+    assert [b for b in bodies if any(label in b for label in labels)] == []
+    assert any("【静安旗舰店】" in b or "【徐汇店】" in b for b in bodies)
+    for branch in Branch.objects.all():
+        assert branch.customer_name_zh and branch.customer_name_en
+    assert not Staff.objects.colleagues().filter(customer_name_zh="").exists()
+    genders = set(Customer.objects.values_list("bride_gender", flat=True))
+    assert genders == {"female", ""}
