@@ -76,7 +76,7 @@ def test_it_counts_per_template_and_day_where_each_message_stands(branch, march)
     assert greeting.queued == 4 and greeting.counts["skipped"] == 3
     assert greeting.counts["check"] == 1
     assert greeting.reasons == {
-        "No consent to marketing messages": 2,
+        "No consent for this purpose on this channel": 2,
         "No address on file for this channel": 1,
     }
     assert _row(rows, 3, "deposit_thanks").counts["sent"] == 1  # branch time, not UTC
@@ -121,14 +121,14 @@ def test_the_page_shows_the_counts(login, manager, march):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-testid="report-row"' in body
-    assert "No consent to marketing messages: 2" in body
+    assert "No consent for this purpose on this channel: 2" in body
 
 
 def test_it_renders_in_chinese(login, manager, march):
     client = login(manager)
     client.cookies["django_language"] = "zh-hans"
     body = client.get(URL, {"first": "2026-03-01", "last": "2026-03-07"}).content.decode()
-    assert "未征得营销同意" in body or "营销" in body
+    assert "客户未同意通过该渠道接收此类信息" in body
     assert "No consent" not in body
 
 

@@ -31,6 +31,7 @@ def head_office(make_staff):
 
 def _add(client, **data):
     fields = {"key": "deposit_thanks", "language": "zh-hans", "channel": "sms", "gender": ""}
+    fields |= {"purpose": "service"}
     fields |= {"body": "【{store}】{couple}您好，本店专属", "is_active": "on"}
     return client.post(reverse("admin:followups_messagetemplate_add"), fields | data)
 
@@ -77,6 +78,7 @@ def test_head_office_changes_the_chains_text(login, head_office):
     data = {
         "key": template.key, "language": template.language, "channel": template.channel,
         "gender": "", "branch": "", "body": "【{store}】{couple}您好，总部新版", "is_active": "on",
+        "purpose": template.purpose,
     }  # fmt: skip
     response = client.post(change, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

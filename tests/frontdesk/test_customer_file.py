@@ -170,11 +170,16 @@ def test_messages_show_in_the_file_without_the_address(
     services.close_visit(
         visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="Over budget"
     )
-    for staff in (receptionist, retoucher):
+    for staff in (receptionist, customer_service):
         response = login(staff).get(_url(customer))
         messages = [e for e in response.context["timeline"] if e.kind == "message"]
         assert len(messages) == 1, staff
         assert "SMS" in messages[0].title
+        assert customer.bride_phone not in messages[0].detail
+    # Who does not call customers sees no messages on the file (roles.SEES_MESSAGES), and
+    # no phone.
+    response = login(retoucher).get(_url(customer))
+    assert not [e for e in response.context["timeline"] if e.kind == "message"]
     assert customer.bride_phone not in response.content.decode()
 
 
