@@ -86,7 +86,11 @@ def make_link(
     if not 1 <= days <= 366:
         raise ValidationError({"days": _("A link works between 1 and 366 days.")})
     with transaction.atomic():
-        locked = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+        locked = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .get(pk=order.pk)
+        )
         if locked.state in CLOSED:
             raise ValidationError(_("This order is cancelled: its couple gets no page."))
         CoupleLink.objects.filter(order=locked, revoked_at__isnull=True).update(
@@ -158,7 +162,9 @@ def send_pin(*, link: CoupleLink, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            CoupleLink.objects.select_for_update().select_related("order__customer").get(pk=link.pk)
+            CoupleLink.objects.select_for_update(of=("self",))
+            .select_related("order__customer")
+            .get(pk=link.pk)
         )
         if locked.pin_locked_until and locked.pin_locked_until > now:
             return False

@@ -904,7 +904,9 @@ def set_payment_plan(
     """
     reason = reason.strip()
     with transaction.atomic():
-        locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+        locked = (
+            Order.objects.select_for_update(of=("self",)).select_related("branch").get(pk=order.pk)
+        )
         if locked.state in (State.CANCELLED, State.DELIVERED):
             raise ValidationError(
                 _("This order is %(state)s; it takes no payment plan.")

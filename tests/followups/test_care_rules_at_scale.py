@@ -79,6 +79,9 @@ def test_each_finder_reads_by_its_index(branch, trigger, indexes):
         FINDERS.ask(trigger, T0 - timedelta(days=3), T0 + timedelta(days=1), T0)
     plans = []
     with connection.cursor() as cursor:
+        # The state log's statistics, left by earlier tests' rows, let the planner prefer
+        # its content-type index on a table now nearly empty: read them afresh.
+        cursor.execute("ANALYZE django_fsm_log_statelog")
         cursor.execute("SET LOCAL enable_seqscan = off")  # a small table would be scanned
         for query in asked.captured_queries:
             cursor.execute(f"EXPLAIN {query['sql']}")

@@ -194,30 +194,66 @@ def test_referral_rewards_keep_their_rows_keys_and_permissions_across_the_move(b
     assert reward.referred_order.number == rows[first]["referred_order__number"]
 
 
-def _every_table():
-    """{table: (row count, md5 of its rows in id order)} for every table of the project."""
+def _columns():
+    """{table: [columns]} of every table of the project as the database has them now."""
     found = {}
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names()):
             if table.startswith(("django_migrations", "django_session")):
                 continue
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
-                f" FROM {quoted} AS t"
-            )
-            found[table] = cursor.fetchone()
+            description = connection.introspection.get_table_description(cursor, table)
+            found[table] = [column.name for column in description]
     return found
+
+
+def _every_table(columns):
+    """{(table, column): (row count, md5 of the column's values in id order)} for the
+    tables and columns named."""
+    found = {}
+    with connection.cursor() as cursor:
+        for table, names in columns.items():
+            quoted = connection.ops.quote_name(table)
+            order = "id" if "id" in names else None
+            for name in names:
+                column = connection.ops.quote_name(name)
+                by = f"{order}" if order else f"{column}::text"
+                cursor.execute(
+                    f"SELECT count(*), md5(coalesce(string_agg({column}::text, '|'"
+                    f" ORDER BY {by}), '')) FROM {quoted}"
+                )
+                found[(table, name)] = cursor.fetchone()
+    return found
+
+
+# Rows written by later migrations, not by the demo: their data migrations take them out
+# on the way back and seed them again (new ids) on the way forward (the care rules and
+# message templates of later issues), and the roles' permissions, which
+# studio.permissions applies again after every migrate (tests/studio/test_admin_permissions).
+RESEEDED = {"followups_carerule", "followups_messagetemplate", "auth_group_permissions"}
 
 
 def test_the_demo_studio_crosses_the_move_and_back_with_every_row(settings, back_at_the_end):
     """The whole demo studio (every stage's rows, referral rewards among them) migrated
-    back before the move and forward again: every table holds the same rows."""
+    back before the move and forward again: every table that exists before the move holds
+    the same rows in every column it has at both ends. (Tables and columns added by later
+    migrations are dropped on the way back: what they held is not the move's to keep.)"""
     settings.DEBUG = True
     demo.build()
     assert ReferralReward.objects.exists()
-    before = _every_table()
+    at_the_end = _columns()
+    before = _every_table(at_the_end)
     _migrate(BEFORE_THE_MOVE)
+    then = _columns()
     _migrate(None)
-    after = _every_table()
-    assert after == before
+    then["orders_referralreward"] = then.get("studio_referralreward", [])  # the move
+    kept = {
+        table: [c for c in names if c in then.get(table, ())]
+        for table, names in at_the_end.items()
+        if table in then and table not in RESEEDED
+    }
+    after = _every_table(kept)
+    differ = sorted({t for (t, c), v in after.items() if before[(t, c)] != v})
+    assert differ == [], differ
+    assert after == {key: before[key] for key in after}
+    # The moved model's table is among them, with every row.
+    assert ("orders_referralreward", "id") in after
