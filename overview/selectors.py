@@ -70,6 +70,7 @@ def customer_timeline(
     opens_visits: bool = True,
     orders: list[Order] | None = None,
     sees_messages: bool = False,
+    settles_compensation: bool = False,
 ) -> list[Event]:
     """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
     one list, newest first. The recipient's address is never shown: every role opens the
@@ -77,7 +78,9 @@ def customer_timeline(
     only to pages the viewer may open (`opens_visits`: the consultation page). `orders`:
     the couple's orders with their packages, when the caller has them already.
     `sees_messages`: the messages and their history (queued → sent, or not sent and why),
-    for the roles that may read them (`roles.SEES_MESSAGES`).
+    for the roles that may read them (`roles.SEES_MESSAGES`). `settles_compensation`:
+    complaints and delay apologies link to their compensation page (customer service and
+    the manager); what was given shows to those who see money.
     """
 
     events: list[Event] = []
@@ -173,6 +176,7 @@ def customer_timeline(
                 p.get_status_display(),
             )
         )
+    delay = CallTask.Kind.DELAY_APOLOGY
     for t in CallTask.objects.filter(customer=customer).select_related("assignee"):
         events.append(
             Event(
@@ -180,6 +184,9 @@ def customer_timeline(
                 "call",
                 _("Call: %(kind)s (%(who)s)") % {"kind": t.get_kind_display(), "who": t.assignee},
                 " — ".join(x for x in (t.get_status_display(), t.outcome_text) if x),
+                url=reverse("selection:delay_compensation", args=[t.pk])
+                if settles_compensation and t.kind == delay
+                else "",
             )
         )
     for m in messages_for(customer) if sees_messages else []:
@@ -207,6 +214,25 @@ def customer_timeline(
                 _("Complaint logged by %(who)s, owner %(owner)s")
                 % {"who": c.logged_by, "owner": c.owner},
                 detail,
+                url=reverse("selection:complaint_compensation", args=[c.pk])
+                if settles_compensation
+                else "",
+            )
+        )
+    for comp in selection_selectors.compensations_of(customer=customer) if sees_money else []:
+        detail = comp.get_status_display()
+        if comp.decided_by:
+            detail += " — " + _("decided by %(who)s") % {"who": comp.decided_by}
+        if comp.rejection_reason:
+            detail += f" — {comp.rejection_reason}"
+        events.append(
+            Event(
+                comp.proposed_at,
+                "compensation",
+                _("Compensation (%(for)s) proposed by %(who)s: %(what)s")
+                % {"for": comp.settles, "who": comp.proposed_by, "what": comp.what},
+                detail,
+                url=comp.get_absolute_url() if settles_compensation else "",
             )
         )
     for reward in customer.referral_rewards.select_related("referred_order__customer"):

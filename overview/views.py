@@ -16,6 +16,7 @@ from orders.forms import PaymentForm
 from orders.models import FapiaoRequest, StoredValueCard
 from orders.selectors import state_counts, with_money
 from orders.views import CARD_ROLES
+from selection.views import COMPENSATION_ROLES
 from studio import roles, services
 from studio import selectors as studio_selectors
 from studio.access import StaffRequired, is_chain
@@ -79,6 +80,7 @@ class CustomerDetailView(StaffRequired, DetailView):
             # Staff who don't see money get no order cards: the timeline reads its own.
             orders=orders if staff.sees_money else None,
             sees_messages=staff.has_role(*roles.SEES_MESSAGES),
+            settles_compensation=staff.has_role(*COMPENSATION_ROLES),
         )
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
         if staff.sees_money:

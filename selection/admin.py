@@ -3,6 +3,7 @@ from django.contrib import admin
 from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
+    Compensation,
     DesignProof,
     Photo,
     PriceItem,
@@ -76,3 +77,17 @@ class PhotoAdmin(ReadOnlyAdmin):
         "orientation", "taken_at", "processed_at", "uploaded_by", "uploaded_at",
     ]  # fmt: skip
     exclude = ["original", "thumbnail", "preview", "watermarked"]
+
+
+@admin.register(Compensation)
+class CompensationAdmin(ReadOnlyAdmin):
+    """Vouchers, free items and refunds given for complaints and delays: proposed and
+    decided on the compensation pages (an approval takes effect through the service, once),
+    read here."""
+
+    branch_path = "branch"
+    list_display = ["proposed_at", "customer", "order", "kind", "amount", "status", "decided_by"]
+    list_filter = ["kind", "status", "branch"]
+    list_select_related = ["customer", "order", "decided_by"]
+    search_fields = ["order__number", "voucher_code"]
+    readonly_fields = [f.name for f in Compensation._meta.fields]

@@ -9,7 +9,7 @@ from studio.lockouts import manager_by_password
 from studio.models import Staff
 
 from . import selectors
-from .models import ADDED, Pick, PriceItem
+from .models import ADDED, Compensation, Pick, PriceItem
 
 
 class BookSelectionForm(WhenForm):
@@ -222,3 +222,48 @@ class UploadPhotoForm(forms.Form):
 
     number = forms.IntegerField(label=_("Photo number"), min_value=1, max_value=100000)
     file = forms.FileField(label=_("Photo"), allow_empty_file=True)
+
+
+class CompensationForm(forms.Form):
+    """What the couple is given for a complaint or a delay: the fields of the chosen kind
+    are used, the others ignored (the service says what is missing)."""
+
+    kind = forms.ChoiceField(
+        label=_("What is given"), choices=Compensation.Kind.choices, widget=forms.RadioSelect
+    )
+    amount = forms.DecimalField(
+        label=_("Value or amount (¥)"), max_digits=10, decimal_places=2, required=False,
+        help_text=_("The voucher's value, or the money refunded."),
+    )  # fmt: skip
+    expires_on = forms.DateField(
+        label=_("Voucher valid until"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    price_item = forms.ModelChoiceField(
+        PriceItem.objects.none(), label=_("Free product"), required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
+    photo_number = forms.IntegerField(
+        label=_("Photo number"), required=False, min_value=1, max_value=100000
+    )
+    method = forms.ChoiceField(
+        label=_("Refund method"),
+        choices=[("", "—"), *LedgerEntry.Method.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price_item"].queryset = PriceItem.objects.filter(
+            branch=branch, is_active=True, product__in=ADDED
+        ).order_by("product", "price")
+
+
+class RejectCompensationForm(forms.Form):
+    rejection_reason = forms.CharField(
+        label=_("Why it is rejected"), max_length=1000, widget=forms.TextInput()
+    )

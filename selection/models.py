@@ -8,15 +8,20 @@ from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orders.models import Order
+from followups.models import CallTask, Complaint
+from orders.models import LedgerEntry, Order
 from studio import texts as studio_texts
-from studio.models import Branch, Staff
+from studio.models import Branch, Customer, Kept, Staff
+from studio.templatetags.studio import money
 from studio.validators import check_branch_amounts
 
 # How long a selection session lasts when the branch has not set its own.
@@ -476,3 +481,188 @@ class Photo(models.Model):
 
     def __str__(self):
         return f"{self.session} #{self.number}"
+
+
+class Compensation(Kept):
+    """What the studio gives a couple to settle a complaint or a production delay (issue 14,
+    item 6): a voucher, a free item made by production at no charge, or a refund through
+    the ledger. Customer service or a manager proposes it; a store manager of the branch
+    approves it (then it takes effect, once) or rejects it with a reason.
+
+    The fields are what was given, not a sentence: pages write it in the reader's language.
+    """
+
+    class Kind(models.TextChoices):
+        VOUCHER = "voucher", _("Voucher")
+        FREE_ITEM = "free_item", _("Free item")
+        REFUND = "refund", _("Refund")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for a manager")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="compensations",
+        verbose_name=_("customer"),
+    )  # fmt: skip
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="compensations",
+        verbose_name=_("order"),
+    )  # fmt: skip
+    # What it settles: a complaint, or the call apologising for a delay.
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="compensations", verbose_name=_("complaint"),
+    )  # fmt: skip
+    call_task = models.ForeignKey(
+        CallTask, on_delete=models.PROTECT, null=True, blank=True, related_name="compensations",
+        verbose_name=_("delay apology"),
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The voucher's value or the refund's amount.
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )  # fmt: skip
+    expires_on = models.DateField(_("voucher valid until"), null=True, blank=True)
+    voucher_code = models.CharField(_("voucher code"), max_length=24, blank=True)
+    price_item = models.ForeignKey(
+        PriceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("product"),
+    )  # fmt: skip
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    photo_number = models.PositiveIntegerField(_("photo number"), null=True, blank=True)
+    method = models.CharField(
+        _("refund method"), max_length=10, choices=LedgerEntry.Method.choices, blank=True
+    )
+    reason = models.TextField(_("why"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("why it was rejected"), blank=True)
+    # What the approval made: the free item on the production board, the refund's entry.
+    production_item = models.OneToOneField(
+        ProductionItem, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="compensation", verbose_name=_("production item"),
+    )  # fmt: skip
+    ledger_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="compensation", verbose_name=_("refund entry"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("compensation")
+        verbose_name_plural = _("compensations")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [
+            # The managers' list: what waits, newest first, for their branches.
+            models.Index(fields=["branch", "status", "proposed_at"], name="compensation_todo"),
+            models.Index(fields=["proposed_at"], name="compensation_proposed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(complaint__isnull=False, call_task__isnull=True)
+                | Q(complaint__isnull=True, call_task__isnull=False),
+                name="compensation_settles_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="compensation_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="voucher")
+                | Q(amount__isnull=False, expires_on__isnull=False),
+                name="compensation_voucher_has_value_and_expiry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="free_item")
+                | Q(order__isnull=False, price_item__isnull=False),
+                name="compensation_free_item_has_product",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="refund") | (Q(order__isnull=False, amount__isnull=False) & ~Q(method="")),
+                name="compensation_refund_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed")
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="compensation_decided_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="compensation_rejected_with_reason",
+            ),
+            # Approved: it took effect, exactly what its kind makes.
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | Q(kind="voucher", voucher_code__gt="")
+                | Q(kind="free_item", production_item__isnull=False)
+                | Q(kind="refund", ledger_entry__isnull=False),
+                name="compensation_approved_took_effect",
+            ),
+            models.UniqueConstraint(
+                fields=["voucher_code"],
+                condition=~Q(voucher_code=""),
+                name="compensation_voucher_code_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer}: {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        if self.complaint_id:
+            return reverse("selection:complaint_compensation", args=[self.complaint_id])
+        return reverse("selection:delay_compensation", args=[self.call_task_id])
+
+    @property
+    def what(self) -> str:
+        """What is given, in the reader's language."""
+        if self.kind == self.Kind.VOUCHER:
+            params = {
+                "amount": money(self.amount),
+                "date": date_format(self.expires_on, "SHORT_DATE_FORMAT"),
+                "code": self.voucher_code,
+            }
+            if self.voucher_code:
+                return _("Voucher %(code)s worth %(amount)s, valid until %(date)s") % params
+            return _("Voucher worth %(amount)s, valid until %(date)s") % params
+        if self.kind == self.Kind.FREE_ITEM:
+            item = self.price_item.label if self.price_item else ""
+            if self.photo_number:
+                item = f"{item} #{self.photo_number}"
+            return _("Free %(item)s × %(count)s, made at no charge") % {
+                "item": item,
+                "count": self.quantity,
+            }
+        return _("Refund of %(amount)s (%(method)s)") % {
+            "amount": money(self.amount),
+            "method": self.get_method_display(),
+        }
+
+    @property
+    def settles(self) -> str:
+        """What it settles, in the reader's language."""
+        if self.complaint_id:
+            return _("Complaint of %(date)s") % {
+                "date": date_format(
+                    timezone.localtime(self.complaint.created_at, self.branch.tzinfo),
+                    "SHORT_DATE_FORMAT",
+                )
+            }
+        return _("Apology for a delay")

@@ -21,6 +21,7 @@ from studio.texts import Params
 
 from . import facts, texts
 from .models import (
+    Compensation,
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
     DesignProof,
@@ -473,3 +474,23 @@ def customer_data(customer: Customer) -> list[DataSection]:
             ["order__number", "name", "product", "size", "pages", "stage"],
         ),
     ]
+
+
+# --- Compensations (issue 14, item 6) ---
+
+
+def compensations(queryset: QuerySet[Compensation] | None = None) -> QuerySet[Compensation]:
+    """Compensations with what their pages show (who proposed and decided, the product,
+    the order, the complaint), in one query."""
+    queryset = Compensation.objects.all() if queryset is None else queryset
+    return queryset.select_related(
+        "branch", "customer", "order", "complaint", "price_item", "proposed_by", "decided_by"
+    )
+
+
+def compensations_of(
+    *, order: Order | None = None, customer: Customer | None = None
+) -> list[Compensation]:
+    if order is not None:
+        return list(compensations(Compensation.objects.filter(order=order)))
+    return list(compensations(Compensation.objects.filter(customer=customer)))

@@ -4,20 +4,21 @@ The Order's state changes go through orders.services.transition_order only.
 """
 
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from followups.models import CallTask
+from followups.models import CallTask, Complaint
 from followups.services import create_call_task, move_call_task
 from orders import services as orders
 from orders.models import Charge, LedgerEntry, Order, State
@@ -25,12 +26,15 @@ from studio import roles
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
 from studio.services import AlreadyDone
+from studio.templatetags.studio import money
 from studio.texts import Params, Words
 from studio.validators import Amount, booking_too_far
 
 from . import selectors, signals, texts
 from .models import (
+    ADDED,
     DEFAULT_PRICES,
+    Compensation,
     DesignProof,
     Pick,
     PriceItem,
@@ -463,7 +467,8 @@ def make_production_items(
 ) -> list[ProductionItem]:
     """The products to make, from the confirmed list: the retouched photos, the album with
     its pages, and every product line."""
-    ProductionItem.objects.filter(order=order).delete()
+    # A free item given in compensation stays: it was not on the list.
+    ProductionItem.objects.filter(order=order, compensation__isnull=True).delete()
     with translation.override(order.customer.language):
         items = []
         if summary.retouched:
@@ -913,3 +918,216 @@ def decide_proof(
         locked.decided_at = now or timezone.now()
         locked.save(update_fields=["decision", "couple_note", "decided_at"])
         return locked
+
+
+# --- Compensation for a complaint or a delay (issue 14, item 6) ---
+
+# Who proposes what the couple is given: customer service, who settles complaints, and the
+# manager. Only a store manager of the branch approves.
+PROPOSES_COMPENSATION = frozenset({roles.CUSTOMER_SERVICE, roles.MANAGER})
+APPROVES_COMPENSATION = frozenset({roles.MANAGER})
+# No 0/O or 1/I: the code is read out over the phone and typed at the desk.
+VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Production makes nothing more for these orders: a free item there has nowhere to go.
+NO_MORE_PRODUCTION = (State.CANCELLED, State.DELIVERED)
+
+
+def propose_compensation(
+    *,
+    by: Staff,
+    kind: str,
+    reason: str,
+    complaint: Complaint | None = None,
+    call_task: CallTask | None = None,
+    amount: Amount | None = None,
+    expires_on: date | None = None,
+    price_item: PriceItem | None = None,
+    quantity: int | None = 1,
+    photo_number: int | None = None,
+    method: str = "",
+    now: datetime | None = None,
+) -> Compensation:
+    """Propose what settles a complaint or a delay apology (a call of kind "delay
+    apology"): a voucher (value and expiry), a free item from the branch's price list made
+    at no charge, or a refund of at most what the order has paid, refunds deducted. It
+    takes effect only when a store manager approves it (`approve_compensation`)."""
+    if (complaint is None) == (call_task is None):
+        raise ValueError("A compensation settles one complaint or one delay apology.")
+    source = cast(Complaint | CallTask, complaint or call_task)
+    branch = source.branch
+    if not by.has_role(*PROPOSES_COMPENSATION) or branch.pk not in by.branch_ids:
+        raise PermissionDenied(
+            _("Customer service or a store manager of the branch proposes compensation.")
+        )
+    if call_task is not None and call_task.kind != CallTask.Kind.DELAY_APOLOGY:
+        raise ValidationError(_("Only a complaint or an apology for a delay is compensated."))
+    order = source.order
+    errors: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why the couple is compensated.")
+    needs_order = _("This complaint is not about an order: only a voucher can be given.")
+    if kind == Compensation.Kind.VOUCHER:
+        errors |= _amount_into(fields, amount, branch)
+        if expires_on is None:
+            errors["expires_on"] = _("Say until when the voucher is valid.")
+        elif expires_on <= branch.today():
+            errors["expires_on"] = _("The voucher must be valid after today.")
+        fields["expires_on"] = expires_on
+    elif kind == Compensation.Kind.FREE_ITEM:
+        if order is None:
+            errors["kind"] = needs_order
+        elif order.state in NO_MORE_PRODUCTION:
+            errors["kind"] = _no_more_production(order)
+        if price_item is None:
+            errors["price_item"] = _("Choose the product to make.")
+        elif price_item.branch_id != branch.pk or price_item.product not in ADDED:
+            errors["price_item"] = _("Choose a product of this branch's price list.")
+        if quantity is None or not 1 <= quantity <= 99:
+            errors["quantity"] = _("Make between 1 and 99 of it.")
+        if photo_number is not None and photo_number < 1:
+            errors["photo_number"] = _("Photo numbers start at 1.")
+        fields |= {"price_item": price_item, "quantity": quantity, "photo_number": photo_number}
+    elif kind == Compensation.Kind.REFUND:
+        if order is None:
+            errors["kind"] = needs_order
+        else:
+            errors |= _amount_into(fields, amount, branch)
+            paid = order.paid
+            if "amount" not in errors and fields["amount"] > paid:
+                errors["amount"] = _(
+                    "Only %(paid)s has been paid, refunds deducted; refund no more."
+                ) % {"paid": money(paid)}
+        if method not in LedgerEntry.Method.values:
+            errors["method"] = _("Choose how the money goes back.")
+        fields["method"] = method
+    else:
+        errors["kind"] = _("Choose what the couple is given.")
+    if errors:
+        raise ValidationError(errors)
+    return Compensation.objects.create(
+        branch=branch,
+        customer_id=source.customer_id,
+        order=order,
+        complaint=complaint,
+        call_task=call_task,
+        kind=kind,
+        reason=reason,
+        proposed_by=by,
+        proposed_at=now or timezone.now(),
+        **fields,
+    )
+
+
+def _amount_into(fields: dict[str, Any], amount: Amount | None, branch: Branch) -> dict:
+    try:
+        fields["amount"] = orders.checked_amount(cast(Amount, amount), branch=branch)
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
+
+
+def _no_more_production(order: Order) -> str:
+    return _(
+        "Order %(number)s is %(state)s: production makes nothing more for it. Give a voucher "
+        "or a refund."
+    ) % {"number": order.number, "state": order.get_state_display()}
+
+
+def _may_decide(compensation: Compensation, by: Staff) -> None:
+    if not by.has_role(*APPROVES_COMPENSATION) or compensation.branch_id not in by.branch_ids:
+        raise PermissionDenied(_("Only a store manager of the branch approves compensation."))
+
+
+def _lock_proposed(compensation: Compensation) -> Compensation:
+    """Lock the compensation; refuse it when someone decided it already (the second press
+    of the button, or another manager a moment ago)."""
+    locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    if locked.status != Compensation.Status.PROPOSED:
+        decided_by = Staff.objects.get(pk=locked.decided_by_id)
+        raise AlreadyDone(
+            _("Already decided: %(status)s by %(who)s.")
+            % {"status": locked.get_status_display(), "who": decided_by.display_name}
+        )
+    return locked
+
+
+def approve_compensation(
+    *, compensation: Compensation, by: Staff, now: datetime | None = None
+) -> Compensation:
+    """A store manager of the branch approves: the compensation takes effect, exactly once
+    (the row is locked and must still be waiting). A voucher gets its code; a free item
+    goes onto the order's production at no charge; a refund is posted through
+    orders.services.refund, so the ledger's rules hold (never more than paid; a receipt)."""
+    now = now or timezone.now()
+    _may_decide(compensation, by)
+    with transaction.atomic():
+        locked = _lock_proposed(compensation)
+        if locked.kind == Compensation.Kind.VOUCHER:
+            locked.voucher_code = _voucher_code(locked.branch)
+        elif locked.kind == Compensation.Kind.FREE_ITEM:
+            locked.production_item = _make_free_item(locked, now)
+        else:
+            locked.ledger_entry = orders.refund(
+                order=cast(Order, locked.order),
+                method=locked.method,
+                amount=cast(Decimal, locked.amount),
+                staff=by,
+                note=texts.COMPENSATION_REFUND(who=by.display_name, reason=locked.reason),
+                request_key=f"compensation:{locked.pk}",
+            )
+        locked.status = Compensation.Status.APPROVED
+        locked.decided_by, locked.decided_at = by, now
+        locked.save()
+    return locked
+
+
+def reject_compensation(
+    *, compensation: Compensation, by: Staff, reason: str, now: datetime | None = None
+) -> Compensation:
+    """A store manager of the branch rejects a proposal, saying why; nothing is given."""
+    reason = (reason or "").strip()
+    _may_decide(compensation, by)
+    if not reason:
+        raise ValidationError({"rejection_reason": _("Say why it is rejected.")})
+    with transaction.atomic():
+        locked = _lock_proposed(compensation)
+        locked.status = Compensation.Status.REJECTED
+        locked.rejection_reason = reason
+        locked.decided_by, locked.decided_at = by, now or timezone.now()
+        locked.save()
+    return locked
+
+
+def _voucher_code(branch: Branch) -> str:
+    while True:
+        code = f"V{branch.code.upper()}-" + "".join(
+            secrets.choice(VOUCHER_ALPHABET) for _n in range(8)
+        )
+        if not Compensation.objects.filter(voucher_code=code).exists():
+            return code
+
+
+def _make_free_item(compensation: Compensation, now: datetime) -> ProductionItem:
+    """The free item joins the order's production, due with its other items (or after the
+    branch's lead time when it has none). No charge: the couple owes nothing for it."""
+    order = Order.objects.select_for_update().get(pk=compensation.order_id)
+    if order.state in NO_MORE_PRODUCTION:
+        raise ValidationError(_no_more_production(order))
+    product = cast(PriceItem, compensation.price_item)
+    due = ProductionItem.objects.filter(order=order).aggregate(due=Max("due_date"))["due"]
+    if due is None:
+        days = selectors.production_days(order.branch)
+        due = timezone.localdate(now, order.branch.tzinfo) + timedelta(days=days)
+    with translation.override(order.customer.language):
+        name = product.label
+    return ProductionItem.objects.create(
+        order=order,
+        product=product.product,
+        size=product.size,
+        name=name,
+        quantity=compensation.quantity,
+        photo_number=compensation.photo_number,
+        due_date=due,
+    )

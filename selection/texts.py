@@ -13,6 +13,10 @@ EXTRA_PAGES = texts.define("selection.extra_pages", _("Extra album pages × %(co
 # A line of the price list: `item` is texts.join(choice(product), size, "#photo").
 LINE = texts.define("selection.line", _("%(item)s × %(count)s"))
 DISCOUNT = texts.define("selection.discount", _("Selection discount, approved by %(who)s"))
+# The refund's note in the ledger; `reason` is what customer service typed.
+COMPENSATION_REFUND = texts.define(
+    "selection.compensation_refund", _("Compensation approved by %(who)s: %(reason)s")
+)
 UPSELL_PAYMENT = texts.define("selection.upsell_payment", _("Selection upsell"))
 # Read to the couple on the call: in their language.
 CONFIRM = texts.define(

@@ -40,4 +40,23 @@ urlpatterns = [
     path("proofs/<str:number>/show/", views.ShowProofsView.as_view(), name="show_proofs"),
     path("proofs/file/<int:pk>/", views.ProofFileView.as_view(), name="proof_file"),
     path("production/<int:pk>/resume/", views.ResumeView.as_view(), name="move_resume"),
+    path("compensations/", views.CompensationListView.as_view(), name="compensations"),
+    path(
+        "compensations/complaint/<int:pk>/",
+        views.ComplaintSettleView.as_view(),
+        name="complaint_compensation",
+    ),
+    path(
+        "compensations/delay/<int:pk>/", views.DelaySettleView.as_view(), name="delay_compensation"
+    ),
+    path(
+        "compensations/<int:pk>/approve/",
+        views.DecideCompensationView.as_view(approve=True),
+        name="approve_compensation",
+    ),
+    path(
+        "compensations/<int:pk>/reject/",
+        views.DecideCompensationView.as_view(approve=False),
+        name="reject_compensation",
+    ),
 ]

@@ -7,11 +7,13 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
+from django.views.generic import ListView, TemplateView, View
 
+from followups.models import CallTask, Complaint
 from orders.guards import blocked_reasons
 from orders.models import Order, State
 from studio import roles
@@ -25,15 +27,18 @@ from studio.views import day_asked
 from . import photos, selectors, services
 from .forms import (
     BookSelectionForm,
+    CompensationForm,
     ConfirmForm,
     FilesForm,
     PickForm,
     ProductForm,
     ProofForm,
+    RejectCompensationForm,
     ReworkForm,
     UploadPhotoForm,
 )
 from .models import (
+    Compensation,
     DesignProof,
     Photo,
     Pick,
@@ -780,3 +785,118 @@ class PhotoFileView(StaffRequired, View):
         response = FileResponse(opened, content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=86400"
         return response
+
+
+# --- Compensation for a complaint or a delay (issue 14, item 6) ---
+
+# Customer service and the manager propose; the manager approves or rejects.
+COMPENSATION_ROLES = services.PROPOSES_COMPENSATION | services.APPROVES_COMPENSATION
+
+
+class CompensationListView(StaffRequired, ListView):
+    """The branch's compensations, those waiting for a manager first."""
+
+    roles = COMPENSATION_ROLES
+    template_name = "selection/compensations.html"
+    context_object_name = "compensations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        waiting = Case(When(status=Compensation.Status.PROPOSED, then=0), default=1)
+        return selectors.compensations(self.scoped(Compensation.objects.all())).order_by(
+            waiting, "-proposed_at", "-pk"
+        )
+
+
+class SettleView(StaffRequired, TemplateView):
+    """A complaint or a delay apology with what was given for it: customer service or a
+    manager proposes a compensation here, a store manager approves or rejects it."""
+
+    roles = COMPENSATION_ROLES
+    template_name = "selection/compensation.html"
+    http_method_names = ["get", "post"]
+    field = ""
+
+    def get_source(self):
+        raise NotImplementedError
+
+    def get_context_data(self, form=None, **kwargs):
+        source = self.get_source()
+        staff = self.request.staff
+        return super().get_context_data(
+            source=source,
+            is_complaint=self.field == "complaint",
+            compensations=selectors.compensations(
+                Compensation.objects.filter(**{self.field: source})
+            ),
+            form=form or CompensationForm(branch=source.branch),
+            reject_form=RejectCompensationForm(),
+            can_decide=staff.has_role(*services.APPROVES_COMPENSATION),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        source = self.get_source()
+        form = CompensationForm(request.POST, branch=source.branch)
+        if form.is_valid():
+            try:
+                services.propose_compensation(
+                    by=request.staff, **{self.field: source}, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Compensation proposed; a store manager decides."))
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ComplaintSettleView(SettleView):
+    field = "complaint"
+
+    def get_source(self):
+        queryset = Complaint.objects.select_related("branch", "customer", "order", "owner")
+        return get_object_or_404(self.scoped(queryset), pk=self.kwargs["pk"])
+
+
+class DelaySettleView(SettleView):
+    field = "call_task"
+
+    def get_source(self):
+        queryset = CallTask.objects.filter(kind=CallTask.Kind.DELAY_APOLOGY).select_related(
+            "branch", "customer", "order", "assignee"
+        )
+        return get_object_or_404(self.scoped(queryset), pk=self.kwargs["pk"])
+
+
+class DecideCompensationView(StaffRequired, View):
+    """A store manager approves (it takes effect) or rejects (with the reason)."""
+
+    roles = services.APPROVES_COMPENSATION
+    http_method_names = ["post"]
+    approve = True
+
+    def post(self, request, pk):
+        compensation = get_object_or_404(self.scoped(Compensation.objects.all()), pk=pk)
+        try:
+            if self.approve:
+                services.approve_compensation(compensation=compensation, by=request.staff)
+            else:
+                form = RejectCompensationForm(request.POST)
+                form.is_valid()
+                services.reject_compensation(
+                    compensation=compensation,
+                    by=request.staff,
+                    reason=form.cleaned_data.get("rejection_reason", ""),
+                )
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Approved: it takes effect now.") if self.approve else _("Rejected."),
+            )
+        return redirect(compensation.get_absolute_url())

@@ -52,6 +52,9 @@ MANAGER_ONLY = {
     "couple.couplelink": ("view",),
     # Design proofs are uploaded on the proofs page and answered by the couple.
     "selection.designproof": ("view",),
+    # Compensations are proposed and approved on their pages, where an approval takes
+    # effect once (the voucher's code, the free item, the refund's entry).
+    "selection.compensation": ("view",),
 }
 
 # Head office's besides the studio's apps: users and roles, beat schedules, the state

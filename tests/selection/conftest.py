@@ -190,3 +190,41 @@ def upload(photo_folder, consultant, monkeypatch, django_capture_on_commit_callb
         return result
 
     return do
+
+
+# --- Compensation for complaints and delays (issue 14, item 6) ---
+
+
+@pytest.fixture
+def customer_service(make_staff):
+    return make_staff(roles.CUSTOMER_SERVICE, display_name="Hu Jing")
+
+
+@pytest.fixture
+def complaint(order, receptionist):
+    """A complaint about an order with ¥2,000 paid (its deposit)."""
+    from followups.services import log_complaint
+
+    return log_complaint(
+        customer=order.customer, order=order, text="The album cover is scratched",
+        logged_by=receptionist,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def delay_call(production_order):
+    """The call apologising for a late production (selection.services.alert_late_production)."""
+    from followups.models import CallTask
+    from selection.models import ProductionItem
+
+    ProductionItem.objects.filter(order=production_order).update(
+        due_date=production_order.branch.today() + timedelta(days=1)
+    )
+    services.alert_late_production()
+    return CallTask.objects.get(occasion=f"production-late:{production_order.pk}")
+
+
+@pytest.fixture
+def enlargement(branch):
+    """The branch's 24" enlargement, from its price list."""
+    return services.price_list(branch=branch).get(product="enlargement", size='24"')
