@@ -585,17 +585,16 @@ class Compensation(Kept):
                 name="compensation_amount_positive",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="voucher")
-                | Q(amount__isnull=False, expires_on__isnull=False),
+                condition=~Q(kind="voucher") | Q(amount__isnull=False, expires_on__isnull=False),
                 name="compensation_voucher_has_value_and_expiry",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="free_item")
-                | Q(order__isnull=False, price_item__isnull=False),
+                condition=~Q(kind="free_item") | Q(order__isnull=False, price_item__isnull=False),
                 name="compensation_free_item_has_product",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="refund") | (Q(order__isnull=False, amount__isnull=False) & ~Q(method="")),
+                condition=~Q(kind="refund")
+                | (Q(order__isnull=False, amount__isnull=False) & ~Q(method="")),
                 name="compensation_refund_has_amount",
             ),
             models.CheckConstraint(

@@ -21,9 +21,9 @@ from studio.texts import Params
 
 from . import facts, texts
 from .models import (
-    Compensation,
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
+    Compensation,
     DesignProof,
     Photo,
     Pick,
@@ -472,6 +472,27 @@ def customer_data(customer: Customer) -> list[DataSection]:
             gettext_lazy("Production items"),
             ProductionItem.objects.filter(order__customer=customer).order_by("pk"),
             ["order__number", "name", "product", "size", "pages", "stage"],
+        ),
+        data_section(
+            "compensations",
+            gettext_lazy("Compensations"),
+            Compensation.objects.filter(customer=customer).order_by("pk"),
+            [
+                "order__number",
+                "kind",
+                "amount",
+                "expires_on",
+                "voucher_code",
+                "price_item__product",
+                "price_item__size",
+                "quantity",
+                "method",
+                "reason",
+                "status",
+                "proposed_at",
+                "decided_at",
+                "rejection_reason",
+            ],
         ),
     ]
 

@@ -1020,7 +1020,7 @@ def propose_compensation(
     )
 
 
-def _amount_into(fields: dict[str, Any], amount: Amount | None, branch: Branch) -> dict:
+def _amount_into(fields: dict[str, Any], amount: Amount | None, branch: Branch) -> dict[str, Any]:
     try:
         fields["amount"] = orders.checked_amount(cast(Amount, amount), branch=branch)
     except ValidationError as exc:
@@ -1045,7 +1045,7 @@ def _lock_proposed(compensation: Compensation) -> Compensation:
     of the button, or another manager a moment ago)."""
     locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
     if locked.status != Compensation.Status.PROPOSED:
-        decided_by = Staff.objects.get(pk=locked.decided_by_id)
+        decided_by = cast(Staff, locked.decided_by)
         raise AlreadyDone(
             _("Already decided: %(status)s by %(who)s.")
             % {"status": locked.get_status_display(), "who": decided_by.display_name}

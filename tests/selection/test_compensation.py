@@ -65,9 +65,7 @@ def test_a_free_item_joins_the_orders_production_at_no_charge(
     assert (item.product, item.size, item.photo_number, item.stage) == (
         "enlargement", '24"', 12, "retouch",
     )  # fmt: skip
-    assert item.due_date == max(
-        i.due_date for i in ProductionItem.objects.filter(pk__in=before)
-    )
+    assert item.due_date == max(i.due_date for i in ProductionItem.objects.filter(pk__in=before))
     assert Charge.objects.count() == charges
     assert Order.objects.get(pk=order.pk).balance_due == balance
 
@@ -80,9 +78,7 @@ def test_a_free_item_given_before_the_selection_stays_on_the_production_list(
         logged_by=receptionist,
     )  # fmt: skip
     given = services.approve_compensation(
-        compensation=propose(
-            customer_service, complaint, kind="free_item", price_item=enlargement
-        ),
+        compensation=propose(customer_service, complaint, kind="free_item", price_item=enlargement),
         by=manager,
     )
     confirm(selecting_order, waive_change_window=True)
@@ -277,3 +273,22 @@ def test_what_was_given_reads_in_the_readers_language(complaint, customer_servic
     assert given.what == 'Free Enlargement 24" × 1, made at no charge'
     with translation.override("zh-hans"):
         assert "放大" in given.what and "免费" in given.what
+
+
+def test_an_erased_couple_keeps_what_was_given_not_the_words(
+    customer, receptionist, customer_service, manager
+):
+    from overview.selectors import customer_export
+    from studio.services import erase_customer
+
+    complaint = log_complaint(customer=customer, text="Rude on the phone", logged_by=receptionist)
+    given = propose(customer_service, complaint, **voucher(customer.branch))
+    refused = propose(customer_service, complaint, **voucher(customer.branch))
+    services.approve_compensation(compensation=given, by=manager)
+    services.reject_compensation(compensation=refused, by=manager, reason="One is enough")
+    section = next(s for s in customer_export(customer) if s.key == "compensations")
+    assert [row["reason"] for row in section.rows] == ["Sorry for the scratch"] * 2
+    erase_customer(customer=customer, by=manager, typed_name=str(customer))
+    kept = Compensation.objects.order_by("pk")
+    assert [(c.reason, c.rejection_reason) for c in kept] == [("—", ""), ("—", "—")]
+    assert kept[0].voucher_code and kept[0].amount == Decimal("300.00")

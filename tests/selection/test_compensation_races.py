@@ -64,8 +64,12 @@ def test_two_refunds_of_the_last_money_approved_at_once_never_exceed_what_was_pa
 ):
     first, second = (
         services.propose_compensation(
-            by=customer_service, complaint=complaint, kind="refund", amount="1500",
-            method="cash", reason="Scratched cover",
+            by=customer_service,
+            complaint=complaint,
+            kind="refund",
+            amount="1500",
+            method="cash",
+            reason="Scratched cover",
         )  # fmt: skip
         for _n in range(2)
     )

@@ -23,6 +23,7 @@ from couple import services as couple_services
 from demo_studio import chain as demo
 from followups.models import (
     CareRule,
+    Complaint,
     InboundReply,
     MessageTemplate,
     SmsSignature,
@@ -40,6 +41,7 @@ from orders.models import (
 )
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import (
+    Compensation,
     Photo,
     ProductionItem,
     ProductionLeadTime,
@@ -76,7 +78,7 @@ KEPT = {
     "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
     "orders.Transfer", "orders.PlanRevision", "studio.ConsentEvent", "studio.DataRequest",
     "commissions.Credit", "commissions.StatementMonth", "orders.StoredValueCard",
-    "orders.CardEntry", "orders.FapiaoRequest",
+    "orders.CardEntry", "orders.FapiaoRequest", "selection.Compensation",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's holidays and ladder). Care
 # rules and message templates are the chain's or a branch's own (issue 12, item 6).
@@ -202,6 +204,15 @@ def _fill_in(b1, b2):
             owner_after=clerk,
         )
         TransferredOrder.objects.create(transfer=transfer, order=order)
+        complaint = Complaint.objects.create(
+            branch=branch, customer=order.customer, order=order, text="Late", logged_by=clerk,
+            owner=clerk,
+        )  # fmt: skip
+        Compensation.objects.create(
+            branch=branch, customer=order.customer, order=order, complaint=complaint,
+            kind="voucher", amount=100, expires_on=timezone.localdate(), reason="Late",
+            proposed_by=clerk,
+        )  # fmt: skip
 
 
 def _all_permissions(staff):
