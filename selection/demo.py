@@ -137,3 +137,33 @@ def _spread(branch, rng, makers):
                 services.fail_qc(item=item, by=by, reason="相册第 3 页色偏 Colour cast on page 3")
                 reworked = True
     return orders
+
+
+def compensate(branch, team, complaints):
+    """The first complaint settled with a voucher a manager approved; the second with a
+    refund still waiting for the manager (no money moves in the demo's ledger)."""
+    manager = next(s for s in team if s.has_role(roles.MANAGER))
+    service = next((s for s in team if s.has_role(roles.CUSTOMER_SERVICE)), manager)
+    given = []
+    if complaints:
+        voucher = services.propose_compensation(
+            by=service,
+            complaint=complaints[0],
+            kind="voucher",
+            amount="300",
+            expires_on=branch.today() + timedelta(days=365),
+            reason="下次拍摄抵用 Towards their next shoot",
+        )
+        given.append(services.approve_compensation(compensation=voucher, by=manager))
+    if len(complaints) > 1 and complaints[1].order and complaints[1].order.paid >= 200:
+        given.append(
+            services.propose_compensation(
+                by=service,
+                complaint=complaints[1],
+                kind="refund",
+                amount="200",
+                method="wechat",
+                reason="化妆等待过久 Waited too long for makeup",
+            )
+        )
+    return given

@@ -58,6 +58,7 @@ def _arguments(branch):
     """For each page with URL arguments, the demo records of `branch` to open it with: a few
     per page where the record's state changes what the page shows."""
     from commissions.models import CommissionRule, Credit, SaleShare
+    from followups.models import CallTask, Complaint
     from orders.models import CardEntry, LedgerEntry, Order, State, StoredValueCard
     from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment
     from rentals.models import DressReservation
@@ -102,6 +103,12 @@ def _arguments(branch):
         "selection:photo": [],
         "selection:production_list": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
         "selection:proofs": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
+        "selection:complaint_compensation": [
+            [c.pk] for c in Complaint.objects.filter(branch=branch).order_by("pk")[:2]
+        ],
+        "selection:delay_compensation": [
+            [t.pk] for t in CallTask.objects.filter(branch=branch, kind="delay_apology")[:1]
+        ],
         "couple:links": [[o.number] for o in in_state(State.IN_PRODUCTION)[:1]],
         "pickup:book": [[o.number] for o in in_state(State.READY)[:1]],
         "pickup:desk": [[p.pk] for p in pickups[:1]],
