@@ -216,3 +216,13 @@ def test_money_roles_without_the_pages_see_it_unlinked(login, receptionist, comp
     page = login(receptionist).get(reverse("overview:customer", args=[complaint.customer_id]))
     assert "Refund of ¥500.00 (Cash)" in page.text
     assert settle_url(complaint) not in page.text
+
+
+def test_roles_that_see_no_money_see_no_compensation_on_the_file(
+    login, make_staff, manager, complaint, proposed
+):
+    services.approve_compensation(compensation=proposed, by=manager)
+    retoucher = make_staff(roles.RETOUCHER)
+    page = login(retoucher).get(reverse("overview:customer", args=[complaint.customer_id]))
+    assert page.status_code == 200
+    assert "¥500.00" not in page.text and "Compensation (" not in page.text
