@@ -30,7 +30,6 @@ from orders.models import LedgerEntry, Order
 from orders.selectors import with_money
 from pickup import selectors as pickup_selectors
 from pickup.models import PickupAppointment
-from pickup.selectors import on_day as pickups_on
 from rentals import selectors as rentals_selectors
 from rentals.models import DressReservation
 from rentals.selectors import desk_on
@@ -44,6 +43,7 @@ from studio import selectors as studio_selectors
 from studio.listing import choice_labels, labels, link_to
 from studio.middleware import StaffRequest
 from studio.models import Customer, Staff
+from studio.prepared import Marker, Prepared
 from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
 
@@ -267,6 +267,46 @@ class Arrival:
     all_day: bool = False
 
 
+_SHOOTS_BETWEEN = Prepared(
+    lambda branch_id, start, end: (
+        Shoot.objects.filter(branch_id=branch_id, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED])
+        .order_by()
+        .values_list("order_id", "starts_at")
+    ),
+    [Marker.number(0), Marker.moment(0), Marker.moment(1)],
+)
+_SESSIONS_BETWEEN = Prepared(
+    lambda branch_id, start, end: (
+        SelectionSession.objects.filter(
+            order__branch_id=branch_id, appointment_at__gte=start, appointment_at__lt=end
+        )
+        .order_by()
+        .values_list("order_id", "appointment_at")
+    ),
+    [Marker.number(0), Marker.moment(0), Marker.moment(1)],
+)
+_ARRIVING_ORDERS = Prepared(
+    lambda ids: (
+        with_money(Order.objects.filter(pk__any=ids))
+        .select_related("customer", "owner")
+        .only(
+            "customer_id",
+            "owner_id",
+            "agreed_price",
+            "state",  # django-fsm reads it when the order is built
+            "customer__bride_name",
+            "customer__groom_name",
+            "customer__bride_phone",
+            "customer__groom_phone",
+            "owner__display_name",
+        )
+        .order_by()
+    ),
+    [Marker.numbers(0)],
+)
+
+
 def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list["Arrival"]]:
     """Today's and tomorrow's shoots, selections, pickups and dress pickups / returns, with
     what each couple must bring or settle; today's list adds the dresses that should be
@@ -282,46 +322,17 @@ def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list
         return timezone.localtime(at, branch.tzinfo).date()
 
     # (order, time) pairs, not models: the page needs no more of a shoot or a session.
-    shoots = list(
-        Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED])
-        .order_by()
-        .values_list("order_id", "starts_at")
-    )
-    sessions = list(
-        SelectionSession.objects.filter(
-            order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
-        )
-        .order_by()
-        .values_list("order_id", "appointment_at")
-    )
-    pickups = list(
-        pickups_on(branch=branch, day=today, until=tomorrow)
-        .order_by()
-        .values_list("order_id", "starts_at", "slip_number")
-    )
+    # Each query's SQL is made once per process (studio.prepared): writing it cost more
+    # than running it.
+    shoots = _SHOOTS_BETWEEN(branch.pk, start, end)
+    sessions = _SESSIONS_BETWEEN(branch.pk, start, end)
+    pickups = pickup_selectors.arrivals_between(branch.pk, start, end)
     Status = DressReservation.Status
-    rentals = list(desk_on(branch=branch, day=today, until=tomorrow, overdue=True))
+    rentals = rentals_selectors.desk_between(branch.pk, today, tomorrow)
     order_ids = {o for o, _at in shoots} | {o for o, _at in sessions}
     order_ids |= {o for o, _at, _slip in pickups} | {r.order_id for r in rentals}
     # The couple's names and phones and the owner's name: what a row prints.
-    orders = {
-        o.pk: o
-        for o in with_money(Order.objects.filter(pk__in=order_ids))
-        .select_related("customer", "owner")
-        .only(
-            "customer_id",
-            "owner_id",
-            "agreed_price",
-            "state",  # django-fsm reads it when the order is built
-            "customer__bride_name",
-            "customer__groom_name",
-            "customer__bride_phone",
-            "customer__groom_phone",
-            "owner__display_name",
-        )
-        .order_by()
-    }
+    orders = {o.pk: o for o in _ARRIVING_ORDERS(sorted(order_ids))} if order_ids else {}
     days: dict[date, list[Arrival]] = {today: [], tomorrow: []}
 
     customer_url = link_to("overview:customer")
