@@ -38,9 +38,11 @@ from studio.models import (
     Customer,
     Gender,
     Package,
+    PackageLine,
     Staff,
     Visit,
 )
+from studio.products import Included
 
 from . import targets
 
@@ -232,7 +234,7 @@ def build(stdout=None):
 def make_package(row):
     """One of PACKAGES as a Package (the benchmark's chain sells the same ones)."""
     code, name, price, floor, outfits, indoor, outdoor, photos, pages, sig = row
-    return Package.objects.create(
+    package = Package.objects.create(
         code=code,
         name=name,
         price=Decimal(price),
@@ -243,10 +245,19 @@ def make_package(row):
         retouched_photos=photos,
         album_pages=pages,
         is_signature=sig,
-        products="相册 Album · 放大 Enlargement · 水晶 Crystal · 底片 Image files",
+        contents_note="相册 Album · 放大 Enlargement · 水晶 Crystal · 底片 Image files",
         wedding_day_makeup=sig,
         wedding_day_dress=sig,
     )
+    if sig:
+        # What the signature packages include beyond photos and pages, as lines.
+        PackageLine.objects.bulk_create(
+            [
+                PackageLine(package=package, kind=Included.ENLARGEMENT, size='24"', position=1),
+                PackageLine(package=package, kind=Included.SECOND_MAKEUP, position=2),
+            ]
+        )
+    return package
 
 
 def _packages(branches):
