@@ -465,11 +465,23 @@ def _upsell_charged(order: Order) -> Decimal:
     return Decimal(charges.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
 
 
+def _upsell_paid_beyond(order: Order) -> Decimal:
+    """What the couple paid for the upsell beyond what it now costs, less what was already
+    refunded of a lower list: the most a lower list may give back."""
+    paid = order.ledger.filter(kind=LedgerEntry.Kind.SELECTION_UPSELL).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )["total"]
+    refunded = LoweredUpsell.objects.filter(order=order).aggregate(
+        total=Coalesce(Sum("refunded"), ZERO)
+    )["total"]
+    return Decimal(paid - refunded) - _upsell_charged(order)
+
+
 def _note_lowered_total(*, order: Order, lowered: Decimal, now: datetime) -> None:
-    """A list signed again for less: what the couple paid beyond the new total waits for
-    the cashier's decision (`settle_lowered_total`). Only money paid counts — a lower
-    upsell that was still owed just owes less — and a difference already waiting grows or
-    shrinks with this one. `order` is locked by the caller."""
+    """A list signed again for less: what the couple paid for the upsell beyond the new
+    total waits for the cashier's decision (`settle_lowered_total`). Only money paid
+    counts — a lower upsell that was still owed just owes less — and a difference already
+    waiting grows or shrinks with this one. `order` is locked by the caller."""
     if not lowered:
         return
     pending = (
@@ -478,7 +490,7 @@ def _note_lowered_total(*, order: Order, lowered: Decimal, now: datetime) -> Non
         .first()
     )
     waiting = pending.amount if pending else ZERO
-    difference = min(waiting + lowered, max(-order.balance_due, ZERO))
+    difference = min(waiting + lowered, max(_upsell_paid_beyond(order), ZERO))
     if difference <= ZERO:
         if pending:
             pending.delete()
@@ -501,11 +513,12 @@ def settle_lowered_total(
 ) -> LoweredUpsell:
     """The cashier decides what becomes of the difference of a list signed for less:
     refunded through the ledger (orders.services.refund: a refund entry with its receipt),
-    all of it or part, the rest kept as a credit on the order; or all of it kept.
+    all of it or part, the rest kept as a credit on the order (it counts towards what the
+    order still owes); or all of it kept.
 
     Decided once: the order and the difference are locked, so a double submit finds the
     decision taken (`AlreadyDone`). A refund is never more than the difference, nor more
-    than the order holds beyond what it owes now."""
+    than was paid for the upsell beyond what it costs now."""
     if refund:
         errors: dict[str, Any] = {}
         if method not in LedgerEntry.Method.values:
@@ -534,13 +547,13 @@ def settle_lowered_total(
                         % {"difference": f"¥{locked.amount:,.2f}"}
                     }
                 )
-            beyond = -order.balance_due
+            beyond = _upsell_paid_beyond(order)
             if amount > beyond:
                 raise ValidationError(
                     {
                         "amount": _(
-                            "The order holds only %(beyond)s beyond what it owes now; refund "
-                            "no more, or keep it as credit."
+                            "Only %(beyond)s was paid for the upsell beyond what it costs now; "
+                            "refund no more, or keep it as credit."
                         )
                         % {"beyond": f"¥{max(beyond, ZERO):,.2f}"}
                     }
