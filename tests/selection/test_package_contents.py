@@ -102,7 +102,7 @@ def test_the_signed_list_charges_only_beyond_the_package(
 def test_the_products_a_line_may_cover_are_the_price_lists(session):
     from selection.models import ADDED
 
-    assert COVERS_PRODUCTS == {Included(p.value) for p in ADDED}
+    assert {Included(p.value) for p in ADDED} == COVERS_PRODUCTS
     assert {p.value for p in ADDED} <= set(Product.values)
 
 
