@@ -16,6 +16,7 @@ from orders.models import Order, State
 from studio import roles
 from studio.listing import labels
 from studio.models import Branch, Customer, PackageLine, Staff, couple_name
+from studio.products import COVERS_PRODUCTS
 from studio.selectors import DataSection, data_section
 from studio.texts import Params
 
@@ -179,6 +180,12 @@ class Allowance:
     @property
     def left(self) -> int:
         return self.line.quantity - self.used
+
+    @property
+    def counts(self) -> bool:
+        """Whether the selection uses this line up (a product of the price list), or only
+        shows it (prints, a service)."""
+        return self.line.kind in COVERS_PRODUCTS
 
 
 def cover(allowances: list[Allowance], product: str, size: str, quantity: int) -> int:

@@ -128,7 +128,8 @@ def test_the_session_page_shows_what_is_used_of_each_line(
     text = page.text
     assert "Enlargement 24&quot;" in text or 'Enlargement 24"' in text
     assert "included: 1 of 1 used" in text
-    assert "included: 0 of 1 used" in text  # the second makeup, not a product of the list
+    assert "included: 0 of 1 used" not in text  # the second makeup is done, not picked
+    assert "Second makeup</span><span>× 1" in text
     assert "赠送相框一个" in text
 
 
