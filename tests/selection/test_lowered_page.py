@@ -90,7 +90,7 @@ def test_a_second_submit_is_told_it_is_done(login, cashier, lowered):
 
 
 def test_the_view_lets_in_the_cashier_and_the_manager():
-    assert DIFFERENCE_ROLES == {roles.CASHIER, roles.MANAGER}
+    assert {roles.CASHIER, roles.MANAGER} == DIFFERENCE_ROLES
 
 
 def test_the_wrong_method_is_refused(login, cashier, lowered):
