@@ -159,3 +159,15 @@ def test_the_session_page_takes_the_same_queries_for_few_or_many_lines(
     _add(session, consultant, branch, "frame", quantity=3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_confirm_page_shows_what_the_package_covers(
+    selecting_order, session, consultant, branch, package, login
+):
+    _include(package, Included.ENLARGEMENT, '24"', quantity=2)
+    _add(session, consultant, branch, "enlargement", '24"')
+    client = login(consultant)
+    url = reverse("selection:confirm", args=[selecting_order.number])
+    assert "1 / 2</td><td class=\"text-end small text-muted\">in the package" in client.get(url).text
+    client.cookies["django_language"] = "zh-hans"
+    assert "套系内含" in client.get(url).text
