@@ -168,6 +168,6 @@ def test_the_confirm_page_shows_what_the_package_covers(
     _add(session, consultant, branch, "enlargement", '24"')
     client = login(consultant)
     url = reverse("selection:confirm", args=[selecting_order.number])
-    assert "1 / 2</td><td class=\"text-end small text-muted\">in the package" in client.get(url).text
+    assert '1 / 2</td><td class="text-end small text-muted">in the package' in client.get(url).text
     client.cookies["django_language"] = "zh-hans"
     assert "套系内含" in client.get(url).text
