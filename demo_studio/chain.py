@@ -234,7 +234,7 @@ def build(stdout=None):
 def make_package(row):
     """One of PACKAGES as a Package (the benchmark's chain sells the same ones)."""
     code, name, price, floor, outfits, indoor, outdoor, photos, pages, sig = row
-    package = Package.objects.create(
+    return Package.objects.create(
         code=code,
         name=name,
         price=Decimal(price),
@@ -249,15 +249,6 @@ def make_package(row):
         wedding_day_makeup=sig,
         wedding_day_dress=sig,
     )
-    if sig:
-        # What the signature packages include beyond photos and pages, as lines.
-        PackageLine.objects.bulk_create(
-            [
-                PackageLine(package=package, kind=Included.ENLARGEMENT, size='24"', position=1),
-                PackageLine(package=package, kind=Included.SECOND_MAKEUP, position=2),
-            ]
-        )
-    return package
 
 
 def _packages(branches):
@@ -265,6 +256,15 @@ def _packages(branches):
     for row in PACKAGES:
         package = make_package(row)
         package.branches.set(branches)
+        if package.is_signature:
+            # What the signature packages include beyond photos and pages, as lines (the
+            # benchmark's chain, which writes its charges itself, sells them without).
+            PackageLine.objects.bulk_create(
+                [
+                    PackageLine(package=package, kind=Included.ENLARGEMENT, size='24"', position=1),
+                    PackageLine(package=package, kind=Included.SECOND_MAKEUP, position=2),
+                ]
+            )
         made.append(package)
     return made
 
