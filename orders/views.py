@@ -401,7 +401,7 @@ class PlanningDocumentView(StaffRequired, View):
             self.scoped(
                 Order.objects.select_related(
                     "customer", "package", "owner", "branch", "discount_approved_by"
-                )
+                ).prefetch_related("package__lines")
             ),
             number=number,
         )
