@@ -5,6 +5,7 @@ from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnl
 from .models import (
     Compensation,
     DesignProof,
+    LoweredUpsell,
     Photo,
     PriceItem,
     ProductionItem,
@@ -91,3 +92,14 @@ class CompensationAdmin(ReadOnlyAdmin):
     list_select_related = ["customer", "order", "decided_by"]
     search_fields = ["order__number", "voucher_code"]
     readonly_fields = [f.name for f in Compensation._meta.fields]
+
+
+@admin.register(LoweredUpsell)
+class LoweredUpsellAdmin(ReadOnlyAdmin):
+    """Lists signed again for less, and what the cashier decided (on the desk's page)."""
+
+    branch_path = "order__branch"
+    list_display = ["order", "amount", "decision", "refunded", "decided_by", "decided_at"]
+    list_filter = ["decision", "order__branch"]
+    list_select_related = ["order", "decided_by"]
+    search_fields = ["order__number"]

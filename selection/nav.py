@@ -2,14 +2,15 @@ from django.utils.translation import gettext_lazy as _
 
 from studio import roles
 
-from .views import BOARD_ROLES, COMPENSATION_ROLES, SELECTION_ROLES
+from .views import BOARD_ROLES, COMPENSATION_ROLES, DIFFERENCE_ROLES, SELECTION_ROLES
 
 GROUP = _("Selection & pickup")
 NAV = [
     (_("Viewing sheet"), "selection:sheet", SELECTION_ROLES),
     (_("Production board"), "selection:board", BOARD_ROLES),
-    # Those who hold the files; the consultant and the manager reach them from the sheet.
+    (_("Lower totals to settle"), "selection:lowered", DIFFERENCE_ROLES),
     # Complaints and delays settled with a voucher, a free item or a refund.
     (_("Compensations"), "selection:compensations", COMPENSATION_ROLES),
+    # Those who hold the files; the consultant and the manager reach them from the sheet.
     (_("Photos"), "selection:photo_orders", {roles.PHOTOGRAPHER, roles.RETOUCHER}),
 ]

@@ -17,6 +17,9 @@ DISCOUNT = texts.define("selection.discount", _("Selection discount, approved by
 COMPENSATION_REFUND = texts.define(
     "selection.compensation_refund", _("Compensation approved by %(who)s: %(reason)s")
 )
+LOWERED_REFUND = texts.define(
+    "selection.lowered_refund", _("Refund: the production list was signed again for less")
+)
 UPSELL_PAYMENT = texts.define("selection.upsell_payment", _("Selection upsell"))
 # Read to the couple on the call: in their language.
 CONFIRM = texts.define(
