@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -111,7 +112,7 @@ class OrderDetailView(StaffRequired, DetailView):
             )
         ctx.update(
             actions=actions,
-            ledger=order.ledger.select_related("staff").order_by("created_at", "pk"),
+            ledger=order.ledger.select_related("staff", "branch").order_by("created_at", "pk"),
             charges=order.charges.all(),
             log=selectors.history(order),
             payment_form=kwargs.get("payment_form") or PaymentForm(),
@@ -205,14 +206,25 @@ class ReceiptView(StaffRequired, View):
     http_method_names = ["get"]
 
     def get(self, request, number, receipt_no):
+        """The receipt is the document of the branch that took the money, and the order's
+        too: after a transfer (docs/decisions.md, "Transfers") the old branch keeps its
+        receipts and the order's new branch reprints them, marked as taken elsewhere."""
+        branches = self.request.staff.branch_ids
         entry = get_object_or_404(
-            self.scoped(LedgerEntry.objects.select_related("order__customer", "branch", "staff")),
+            LedgerEntry.objects.select_related(
+                "order__customer", "order__branch", "branch", "staff"
+            ).filter(Q(branch__in=branches) | Q(order__branch__in=branches)),
             order__number=number,
             receipt_no=receipt_no,
         )
         return pdf_response(
             "orders/receipt_pdf.html",
-            {"entry": entry, "order": entry.order, "branch": entry.branch},
+            {
+                "entry": entry,
+                "order": entry.order,
+                "branch": entry.branch,
+                "taken_elsewhere": entry.branch_id != entry.order.branch_id,
+            },
             filename=f"{entry.receipt_no}.pdf",
             language=entry.order.customer.language,
             request=request,
