@@ -154,6 +154,19 @@ class CardRefundForm(forms.Form):
     request_key = _request_key()
 
 
+class RefundForm(_PositiveAmount, forms.Form):
+    """An order's refund: only the ways the money came (orders.services.refund_methods)."""
+
+    method = forms.ChoiceField(label=_("Paid back by"))
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
+    note = forms.CharField(label=_("Reason"), max_length=200)
+    request_key = _request_key()
+
+    def __init__(self, *args, methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = methods
+
+
 class CardPaymentForm(_PositiveAmount, forms.Form):
     kind = forms.ChoiceField(
         label=_("For"),

@@ -737,6 +737,8 @@ class CardEntry(models.Model):
         SPEND = "spend", _("Payment from the card")
         REFUND = "refund", _("Refund of the unspent money")
         REVERSAL = "reversal", _("Reversal")
+        # An order's refund of money it took from the card (orders.services.refund_to_card).
+        RETURNED = "returned", _("Refund onto the card")
 
     card = models.ForeignKey(
         StoredValueCard, on_delete=models.PROTECT, related_name="entries", verbose_name=_("card")

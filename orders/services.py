@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, Q, Sum
+from django.db.models import Case, DecimalField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
@@ -226,6 +226,72 @@ def take_payment(
         raise
 
 
+def refundable(order: Order) -> dict[str, Decimal]:
+    """What may still go back to the customer, by the way it was paid: "card" (paid from a
+    stored-value card, real and bonus value) goes back onto the card, "desk" (cash, bank
+    card, WeChat, Alipay, transfer) goes back at the desk. Holds are given back on their
+    own (`return_hold`). Read under the order's lock when it decides a refund."""
+    sums = dict(
+        order.ledger.exclude(kind__in=LedgerEntry.HOLDS)
+        .annotate(
+            by_card=Case(
+                When(method=LedgerEntry.STORED_VALUE, then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values_list("by_card")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    card = max(sums.get(True) or ZERO, ZERO)
+    desk = max(sums.get(False) or ZERO, ZERO)
+    return {"card": card, "desk": desk}
+
+
+def refund_methods(order: Order) -> list[tuple[str, str]]:
+    """The methods a refund of this order may use: the card's when money came from a card,
+    the desk's when money came at the desk."""
+    open_to = refundable(order)
+    methods: list[tuple[str, str]] = []
+    if open_to["card"] > ZERO:
+        methods.append((LedgerEntry.STORED_VALUE, _("Back onto the stored-value card")))
+    if open_to["desk"] > ZERO:
+        methods.extend(LedgerEntry.Method.choices)
+    return methods
+
+
+def give_back(
+    *,
+    order: Order,
+    method: str,
+    amount: Amount,
+    staff: Staff,
+    note: Words,
+    request_key: str | None = None,
+) -> list[LedgerEntry]:
+    """The order page's refund (docs/decisions.md, "Refunds go back the way they came"):
+    onto the stored-value card (`refund_to_card`) or at the desk (`refund`)."""
+    if method == LedgerEntry.STORED_VALUE:
+        return refund_to_card(
+            order=order, amount=amount, staff=staff, note=note, request_key=request_key
+        )
+    return [
+        refund(
+            order=order,
+            method=method,
+            amount=amount,
+            staff=staff,
+            note=note,
+            request_key=request_key,
+        )
+    ]
+
+
+def _no_more_than(amount: Decimal, open_to: Decimal, message) -> None:
+    if amount > open_to:
+        raise ValidationError({"amount": message % {"paid": money(open_to)}})
+
+
 def refund(
     *,
     order: Order,
@@ -235,20 +301,34 @@ def refund(
     note: Words,
     request_key: str | None = None,
 ) -> LedgerEntry:
-    """Money back to the customer: never more than was paid towards the order."""
+    """Money back at the desk: never more than was paid at the desk. Money paid from a
+    stored-value card never leaves as cash: it goes back onto the card."""
     amount = checked_amount(amount, branch=order.branch)
-    refuse_card_method(method)
+    if method == LedgerEntry.STORED_VALUE:
+        raise ValidationError(
+            {"method": _("Money paid from a stored-value card goes back onto the card.")}
+        )
+    if method not in LedgerEntry.Method.values:
+        raise ValidationError({"method": _("Choose how the money goes back.")})
     if not note:
         raise ValidationError({"note": _("Say why the money is refunded.")})
+    if request_key and (done := LedgerEntry.objects.filter(request_key=request_key).first()):
+        return done
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if amount > locked.paid:
-            raise ValidationError(
-                {
-                    "amount": _("Only %(paid)s has been paid; refund no more.")
-                    % {"paid": money(locked.paid)}
-                }
+        if request_key and (done := LedgerEntry.objects.filter(request_key=request_key).first()):
+            return done
+        open_to = refundable(locked)
+        if amount > open_to["desk"] and open_to["card"] > ZERO:
+            _no_more_than(
+                amount,
+                open_to["desk"],
+                _(
+                    "Only %(paid)s was paid at the desk; money paid from the stored-value "
+                    "card goes back onto the card."
+                ),
             )
+        _no_more_than(amount, open_to["desk"], _("Only %(paid)s has been paid; refund no more."))
         return _record(
             order=locked,
             kind=LedgerEntry.Kind.REFUND,
@@ -258,6 +338,97 @@ def refund(
             note=note,
             request_key=request_key,
         )
+
+
+def refund_to_card(
+    *,
+    order: Order,
+    amount: Amount,
+    staff: Staff,
+    note: Words,
+    request_key: str | None = None,
+) -> list[LedgerEntry]:
+    """Money paid from stored-value cards back onto them: never more than the order took
+    from the cards, and onto the card it came from (the latest spend first). Of each card,
+    the bonus value spent goes back first, then the real money (the spend took real money
+    first: this undoes it from the end). Each part is a ledger entry (the real part a
+    `refund`, the bonus part a negative `card_bonus`, never revenue) with the card entry that
+    puts it back. The cards are locked before the order, as in `pay_from_card`, so two
+    refunds at once never give back more than was paid from the cards."""
+    amount = checked_amount(amount, branch=order.branch)
+    if not note:
+        raise ValidationError({"note": _("Say why the money is refunded.")})
+
+    def done() -> list[LedgerEntry]:
+        if not request_key:
+            return []
+        return list(
+            LedgerEntry.objects.filter(
+                Q(request_key=request_key) | Q(request_key__startswith=f"{request_key}:")
+            ).order_by("pk")
+        )
+
+    if already := done():
+        return already
+    with transaction.atomic():
+        card_ids = sorted(
+            set(
+                CardEntry.objects.filter(ledger_entry__order=order).values_list(
+                    "card_id", flat=True
+                )
+            )
+        )
+        list(StoredValueCard.objects.select_for_update().filter(pk__in=card_ids).order_by("pk"))
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if already := done():
+            return already
+        open_to = refundable(locked)["card"]
+        _no_more_than(
+            amount, open_to, _("Only %(paid)s was paid from the stored-value card; refund no more.")
+        )
+        # What the order still holds of each card, real and bonus apart, latest spend first.
+        held = (
+            CardEntry.objects.filter(ledger_entry__order=locked)
+            .values("card_id")
+            .annotate(real=Sum("real"), bonus=Sum("bonus"), last=Max("pk"))
+            .order_by("-last")
+        )
+        entries: list[LedgerEntry] = []
+        left = amount
+        for row in held:
+            for side, kind in (
+                ("bonus", LedgerEntry.Kind.CARD_BONUS),
+                ("real", LedgerEntry.Kind.REFUND),
+            ):
+                part = min(left, max(-row[side], ZERO))
+                if part <= ZERO:
+                    continue
+                key = None
+                if request_key:
+                    key = request_key if not entries else f"{request_key}:{len(entries)}"
+                entry = _record(
+                    order=locked,
+                    kind=kind,
+                    method=LedgerEntry.STORED_VALUE,
+                    amount=-part,
+                    staff=staff,
+                    note=note,
+                    request_key=key,
+                )
+                CardEntry.objects.create(
+                    card_id=row["card_id"],
+                    branch=locked.branch,
+                    kind=CardEntry.Kind.RETURNED,
+                    method=LedgerEntry.STORED_VALUE,
+                    **{side: part},
+                    receipt_no=entry.receipt_no,
+                    ledger_entry=entry,
+                    staff=staff,
+                    note=entry.note_text,
+                )
+                entries.append(entry)
+                left -= part
+        return entries
 
 
 def take_hold(
@@ -739,7 +910,11 @@ def _reverse_card_payment(*, original: LedgerEntry, staff: Staff, note: Words) -
     """The opposite of a payment from a card, in the ledger and on the card (whose row is
     locked: the money is back on it at once). Called inside `reverse_entry`'s transaction."""
     spent = CardEntry.objects.get(ledger_entry=original)
-    StoredValueCard.objects.select_for_update().get(pk=spent.card_id)
+    card = StoredValueCard.objects.select_for_update().get(pk=spent.card_id)
+    real, bonus = card.balances
+    if real - spent.real < ZERO or bonus - spent.bonus < ZERO:
+        # A refund onto the card, already spent again: the card cannot give it back.
+        raise ValidationError(_("The card no longer holds what this correction takes off it."))
     reversal = _record(
         order=original.order,
         kind=original.kind,

@@ -42,6 +42,7 @@ urlpatterns = [
     path("<str:number>/plan/", views.PlanView.as_view(), name="plan"),
     path("<str:number>/do/<str:name>/", views.TransitionView.as_view(), name="transition"),
     path("<str:number>/pay/", views.PaymentView.as_view(), name="pay"),
+    path("<str:number>/refund/", views.RefundView.as_view(), name="refund"),
     path(
         "<str:number>/planning-document.pdf",
         views.PlanningDocumentView.as_view(),

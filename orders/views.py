@@ -30,6 +30,7 @@ from .forms import (
     InstalmentFormSet,
     PaymentForm,
     PlanForm,
+    RefundForm,
     SigningForm,
     TransitionForm,
 )
@@ -139,7 +140,16 @@ class OrderDetailView(StaffRequired, DetailView):
             "fapiao_form": kwargs.get("fapiao_form") or FapiaoRequestForm(),
             "fapiao_issue_form": FapiaoIssueForm(),
             "fapiao_cancel_form": FapiaoCancelForm(),
+            **self.refund(order, kwargs),
         }
+
+    def refund(self, order, kwargs):
+        """The refund form, offering only the ways the order's money came."""
+        if not self.request.staff.has_role(*REFUNDS):
+            return {}
+        methods = services.refund_methods(order)
+        form = kwargs.get("refund_form") or RefundForm(methods=methods)
+        return {"refund_form": form if methods else None}
 
 
 class TransitionView(StaffRequired, View):
@@ -552,6 +562,33 @@ class CardPaymentView(StaffRequired, View):
                 )
                 return redirect(order)
         return _order_page(request, number, card_payment_form=form)
+
+
+REFUNDS = {roles.CASHIER, roles.MANAGER}
+
+
+class RefundView(StaffRequired, View):
+    """POST only: money back the way it came (onto the card, or at the desk)."""
+
+    roles = REFUNDS
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        form = RefundForm(request.POST, methods=services.refund_methods(order))
+        if form.is_valid():
+            try:
+                entries = services.give_back(order=order, staff=request.staff, **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Refund recorded: receipt %(receipt)s.")
+                    % {"receipt": ", ".join(e.receipt_no for e in entries)},
+                )
+                return redirect(order)
+        return _order_page(request, number, refund_form=form)
 
 
 def _order_page(request, number, **forms_with_errors):
