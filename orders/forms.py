@@ -8,7 +8,7 @@ from studio.lockouts import manager_by_password
 from studio.selectors import approving_manager
 from studio.validators import BookingDateField, PhoneFormField, SaneDateField
 
-from .models import FapiaoRequest, LedgerEntry
+from .models import CardHolder, FapiaoRequest, LedgerEntry
 from .services import PAYMENT_KINDS
 
 
@@ -168,6 +168,9 @@ class RefundForm(_PositiveAmount, forms.Form):
 
 
 class CardPaymentForm(_PositiveAmount, forms.Form):
+    card = forms.ModelChoiceField(
+        label=_("Card"), queryset=None, empty_label=None, required=False
+    )
     kind = forms.ChoiceField(
         label=_("For"),
         choices=[(k.value, k.label) for k in PAYMENT_KINDS],
@@ -175,6 +178,32 @@ class CardPaymentForm(_PositiveAmount, forms.Form):
     )
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     request_key = _request_key()
+
+    def __init__(self, *args, cards, **kwargs):
+        """`cards`: the ones the order's customer may pay from (their own, family cards)."""
+        super().__init__(*args, **kwargs)
+        self.fields["card"].queryset = cards
+
+    def clean_card(self):
+        """Left out (one card, or an older page): the first card they may pay from."""
+        card = self.cleaned_data.get("card") or self.fields["card"].queryset.first()
+        if card is None:
+            raise forms.ValidationError(_("This customer has no card to pay from."))
+        return card
+
+
+class CardHolderForm(forms.Form):
+    phone = PhoneFormField(label=_("The family member's phone"))
+    agreement = forms.ChoiceField(
+        label=_("The main holder agreed"), choices=CardHolder.Agreement.choices
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CardHolderRemoveForm(forms.Form):
+    agreement = forms.ChoiceField(
+        label=_("The main holder agreed"), choices=CardHolder.Agreement.choices
+    )
 
 
 class FapiaoRequestForm(_PositiveAmount, forms.Form):

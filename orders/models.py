@@ -686,6 +686,12 @@ class StoredValueCard(models.Model):
     def get_absolute_url(self):
         return reverse("orders:card", kwargs={"number": self.number})
 
+    def is_held_by(self, customer_id) -> bool:
+        """The main holder or a family holder not removed (ask it under the card's lock)."""
+        return customer_id == self.customer_id or self.holders.filter(
+            customer_id=customer_id, removed_at__isnull=True
+        ).exists()
+
     def _sums(self):
         if self.pk is None:
             return {"real": ZERO, "bonus": ZERO}
@@ -712,6 +718,65 @@ class StoredValueCard(models.Model):
     @property
     def balance(self):
         return sum(self.balances, ZERO)
+
+
+class CardHolder(models.Model):
+    """A family member who may pay from a card besides its main holder (a parent, say): a
+    customer of the card's branch, added and removed at the desk with the main holder's
+    agreement recorded. A removal ends the row (kept): the card's holders over time."""
+
+    class Agreement(models.TextChoices):
+        SIGNED = "signed", _("Signed form")
+        IN_PERSON = "in_person", _("In person at the desk")
+        PHONE = "phone", _("By phone")
+
+    card = models.ForeignKey(
+        StoredValueCard, on_delete=models.PROTECT, related_name="holders", verbose_name=_("card")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="card_holdings",
+        verbose_name=_("holder"),
+    )
+    agreement = models.CharField(
+        _("main holder agreed"), max_length=10, choices=Agreement.choices
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    removed_agreement = models.CharField(
+        _("main holder agreed to the removal"),
+        max_length=10,
+        choices=Agreement.choices,
+        blank=True,
+    )
+    removed_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("card holder")
+        verbose_name_plural = _("card holders")
+        ordering = ["card", "added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "customer"],
+                condition=Q(removed_at__isnull=True),
+                name="card_holder_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.card}: {self.customer}"
 
 
 class CardEntryQuerySet(models.QuerySet["CardEntry"]):
@@ -771,6 +836,15 @@ class CardEntry(models.Model):
         verbose_name=_("reverses"),
     )
     request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Who paid, on a payment from the card: its main holder or a family holder.
+    payer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paid by"),
+    )
 
     objects = CardEntryQuerySet.as_manager()
 

@@ -31,6 +31,7 @@ from .models import (
     ZERO,
     CardBonusRule,
     CardEntry,
+    CardHolder,
     Charge,
     FapiaoRequest,
     Instalment,
@@ -785,12 +786,17 @@ def pay_from_card(
     with transaction.atomic():
         locked_card = StoredValueCard.objects.select_for_update().get(pk=card.pk)
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if (
-            locked_card.branch_id != locked.branch_id
-            or locked_card.customer_id != locked.customer_id
-        ):
+        if locked_card.branch_id != locked.branch_id:
             raise ValidationError(
                 _("This card belongs to another customer or branch; it cannot pay this order.")
+            )
+        if not locked_card.is_held_by(locked.customer_id):
+            raise ValidationError(
+                _(
+                    "%(name)s does not hold this card: the main holder adds them at the desk "
+                    "first."
+                )
+                % {"name": locked.customer}
             )
         if keys and LedgerEntry.objects.filter(request_key__in=keys).exists():
             # The same form sent twice at once: the second waited for the card's lock.
@@ -833,9 +839,69 @@ def pay_from_card(
                 receipt_no=entry.receipt_no,
                 ledger_entry=entry,
                 staff=staff,
+                payer_id=locked.customer_id,
             )
             entries.append(entry)
         return entries
+
+
+def cards_of(customer: Customer) -> list[StoredValueCard]:
+    """The cards a customer may pay from: their own and the family cards they hold."""
+    return list(
+        StoredValueCard.objects.filter(
+            Q(customer=customer)
+            | Q(holders__customer=customer, holders__removed_at__isnull=True),
+            branch_id=customer.branch_id,
+        )
+        .distinct()
+        .order_by("opened_at", "pk")
+    )
+
+
+def add_card_holder(
+    *, card: StoredValueCard, customer: Customer, agreement: str, staff: Staff, note: str = ""
+) -> CardHolder:
+    """A family member (a customer of the card's branch) may pay from the card from now on,
+    with the main holder's agreement recorded. The card row is locked, so a payment at the
+    same moment sees the holders before or after, never half."""
+    if agreement not in CardHolder.Agreement.values:
+        raise ValidationError({"agreement": _("Record how the main holder agreed.")})
+    with transaction.atomic():
+        locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
+        if customer.branch_id != locked.branch_id:
+            raise ValidationError(
+                {"phone": _("Only customers of %(branch)s can share this card.")
+                 % {"branch": locked.branch.name}}
+            )  # fmt: skip
+        if customer.pk == locked.customer_id:
+            raise ValidationError({"phone": _("This is the card's main holder.")})
+        if locked.is_held_by(customer.pk):
+            raise AlreadyDone(
+                _("Already done: %(name)s already pays from this card.") % {"name": customer}
+            )
+        return CardHolder.objects.create(
+            card=locked, customer=customer, agreement=agreement, note=note, added_by=staff
+        )
+
+
+def remove_card_holder(*, holder: CardHolder, agreement: str, staff: Staff) -> CardHolder:
+    """The family member no longer pays from the card (the main holder agreed); the row is
+    kept with who removed it and when."""
+    if agreement not in CardHolder.Agreement.values:
+        raise ValidationError({"agreement": _("Record how the main holder agreed.")})
+    with transaction.atomic():
+        StoredValueCard.objects.select_for_update().get(pk=holder.card_id)
+        locked = CardHolder.objects.select_for_update().get(pk=holder.pk)
+        if locked.removed_at is not None:
+            raise AlreadyDone(
+                _("Already done: %(name)s no longer pays from this card.")
+                % {"name": locked.customer}
+            )
+        locked.removed_at = timezone.now()
+        locked.removed_by = staff
+        locked.removed_agreement = agreement
+        locked.save(update_fields=["removed_at", "removed_by", "removed_agreement"])
+        return locked
 
 
 def refund_card(
