@@ -1,10 +1,10 @@
-import uuid
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from studio.lockouts import manager_by_password
+from studio.request_keys import key_field
 from studio.selectors import approving_manager
 from studio.validators import BookingDateField, PhoneFormField, SaneDateField
 
@@ -22,9 +22,7 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-    request_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )
+    request_key = key_field()
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -81,9 +79,7 @@ class SigningForm(forms.Form):
     deposit = forms.DecimalField(label=_("Deposit (¥)"), max_digits=10, decimal_places=2)
     deposit_method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     approval = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    request_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )
+    request_key = key_field()
 
     def __init__(self, *args, packages, branch, customer, request, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,12 +123,6 @@ class SigningForm(forms.Form):
         return data
 
 
-def _request_key():
-    return forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )
-
-
 class _PositiveAmount:
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -145,13 +135,13 @@ class CardTopUpForm(_PositiveAmount, forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-    request_key = _request_key()
+    request_key = key_field()
 
 
 class CardRefundForm(forms.Form):
     method = forms.ChoiceField(label=_("Paid back by"), choices=LedgerEntry.Method.choices)
     note = forms.CharField(label=_("Reason"), max_length=200)
-    request_key = _request_key()
+    request_key = key_field()
 
 
 class RefundForm(_PositiveAmount, forms.Form):
@@ -160,7 +150,7 @@ class RefundForm(_PositiveAmount, forms.Form):
     method = forms.ChoiceField(label=_("Paid back by"))
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Reason"), max_length=200)
-    request_key = _request_key()
+    request_key = key_field()
 
     def __init__(self, *args, methods, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,16 +158,14 @@ class RefundForm(_PositiveAmount, forms.Form):
 
 
 class CardPaymentForm(_PositiveAmount, forms.Form):
-    card = forms.ModelChoiceField(
-        label=_("Card"), queryset=None, empty_label=None, required=False
-    )
+    card = forms.ModelChoiceField(label=_("Card"), queryset=None, empty_label=None, required=False)
     kind = forms.ChoiceField(
         label=_("For"),
         choices=[(k.value, k.label) for k in PAYMENT_KINDS],
         initial=LedgerEntry.Kind.BALANCE,
     )
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
-    request_key = _request_key()
+    request_key = key_field()
 
     def __init__(self, *args, cards, **kwargs):
         """`cards`: the ones the order's customer may pay from (their own, family cards)."""
@@ -221,7 +209,7 @@ class FapiaoRequestForm(_PositiveAmount, forms.Form):
         help_text=_("The 18-character unified social credit code on the business licence."),
     )
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
-    request_key = _request_key()
+    request_key = key_field()
 
 
 class FapiaoIssueForm(forms.Form):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from studio import roles, texts
 from studio import services as studio_services
 from studio.models import Branch, Customer, MembershipLevelRule, Package, Staff
+from studio.request_keys import done_with
 from studio.templatetags.studio import money
 from studio.texts import Words
 from studio.validators import Amount, amount_ceiling, check_amount, normalise_credit_code
@@ -188,10 +189,8 @@ def take_payment(
     With a `request_key`, a repeated submit of the same form returns the first entry.
     """
     amount = Decimal(amount)
-    if request_key:
-        existing = LedgerEntry.objects.filter(request_key=request_key).first()
-        if existing is not None:
-            return existing
+    if existing := done_with(LedgerEntry.objects, request_key):
+        return existing
     if kind not in PAYMENT_KINDS:
         raise ValidationError({"kind": _("This is not a kind of payment.")})
     refuse_card_method(method)
@@ -199,12 +198,10 @@ def take_payment(
     try:
         with transaction.atomic():
             locked = Order.objects.select_for_update().get(pk=order.pk)
-            if request_key:
-                # The same form sent twice at once: the second waited for the order's lock
-                # and now finds what the first one took (never "more than is due").
-                existing = LedgerEntry.objects.filter(request_key=request_key).first()
-                if existing is not None:
-                    return existing
+            # The same form sent twice at once: the second waited for the order's lock and
+            # now finds what the first one took (never "more than is due").
+            if existing := done_with(LedgerEntry.objects, request_key):
+                return existing
             if locked.state == State.CANCELLED:
                 raise ValidationError(_("This order is cancelled; it takes no payments."))
             due = locked.balance_due
@@ -257,7 +254,7 @@ def refund_methods(order: Order) -> list[tuple[str, str]]:
     if open_to["card"] > ZERO:
         methods.append((LedgerEntry.STORED_VALUE, _("Back onto the stored-value card")))
     if open_to["desk"] > ZERO:
-        methods.extend(LedgerEntry.Method.choices)
+        methods.extend((value, str(label)) for value, label in LedgerEntry.Method.choices)
     return methods
 
 
@@ -288,7 +285,7 @@ def give_back(
     ]
 
 
-def _no_more_than(amount: Decimal, open_to: Decimal, message) -> None:
+def _no_more_than(amount: Decimal, open_to: Decimal, message: str) -> None:
     if amount > open_to:
         raise ValidationError({"amount": message % {"paid": money(open_to)}})
 
@@ -313,11 +310,11 @@ def refund(
         raise ValidationError({"method": _("Choose how the money goes back.")})
     if not note:
         raise ValidationError({"note": _("Say why the money is refunded.")})
-    if request_key and (done := LedgerEntry.objects.filter(request_key=request_key).first()):
+    if done := done_with(LedgerEntry.objects, request_key):
         return done
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if request_key and (done := LedgerEntry.objects.filter(request_key=request_key).first()):
+        if done := done_with(LedgerEntry.objects, request_key):
             return done
         open_to = refundable(locked)
         if amount > open_to["desk"] and open_to["card"] > ZERO:
@@ -401,7 +398,7 @@ def refund_to_card(
                 ("bonus", LedgerEntry.Kind.CARD_BONUS),
                 ("real", LedgerEntry.Kind.REFUND),
             ):
-                part = min(left, max(-row[side], ZERO))
+                part = min(left, max(-(row["bonus"] if side == "bonus" else row["real"]), ZERO))
                 if part <= ZERO:
                     continue
                 key = None
@@ -567,12 +564,9 @@ def create_order(
     Discounts beyond the branch limit need a manager's approval; no price goes below the
     package's floor.
     """
-    if request_key:
-        # A double-clicked signing form signs once: the deposit's key finds the first order.
-        existing = LedgerEntry.objects.filter(request_key=request_key).select_related("order")
-        first = existing.first()
-        if first is not None:
-            return first.order
+    # A double-clicked signing form signs once: the deposit's key finds the first order.
+    if first := done_with(LedgerEntry.objects.select_related("order"), request_key):
+        return first.order
     discount = Decimal(discount)
     deposit = Decimal(deposit)
     branch = customer.branch
@@ -721,12 +715,6 @@ def card_bonus_for(*, branch: Branch, amount: Decimal) -> Decimal:
     return rule.bonus if rule is not None else ZERO
 
 
-def _card_key_taken(request_key: str | None) -> CardEntry | None:
-    if not request_key:
-        return None
-    return CardEntry.objects.filter(request_key=request_key).first()
-
-
 def top_up_card(
     *,
     card: StoredValueCard,
@@ -741,12 +729,12 @@ def top_up_card(
     amount = checked_amount(amount, branch=card.branch)
     if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose how the customer pays.")})
-    existing = _card_key_taken(request_key)
+    existing = done_with(CardEntry.objects, request_key)
     if existing is not None:
         return existing
     with transaction.atomic():
         locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
-        existing = _card_key_taken(request_key)
+        existing = done_with(CardEntry.objects, request_key)
         if existing is not None:
             return existing
         return CardEntry.objects.create(
@@ -792,10 +780,7 @@ def pay_from_card(
             )
         if not locked_card.is_held_by(locked.customer_id):
             raise ValidationError(
-                _(
-                    "%(name)s does not hold this card: the main holder adds them at the desk "
-                    "first."
-                )
+                _("%(name)s does not hold this card: the main holder adds them at the desk first.")
                 % {"name": locked.customer}
             )
         if keys and LedgerEntry.objects.filter(request_key__in=keys).exists():
@@ -849,8 +834,7 @@ def cards_of(customer: Customer) -> list[StoredValueCard]:
     """The cards a customer may pay from: their own and the family cards they hold."""
     return list(
         StoredValueCard.objects.filter(
-            Q(customer=customer)
-            | Q(holders__customer=customer, holders__removed_at__isnull=True),
+            Q(customer=customer) | Q(holders__customer=customer, holders__removed_at__isnull=True),
             branch_id=customer.branch_id,
         )
         .distinct()
@@ -913,12 +897,12 @@ def refund_card(
         raise ValidationError({"note": _("Say why the card is refunded.")})
     if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose how the money goes back.")})
-    existing = _card_key_taken(request_key)
+    existing = done_with(CardEntry.objects, request_key)
     if existing is not None:
         return existing
     with transaction.atomic():
         locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
-        existing = _card_key_taken(request_key)
+        existing = done_with(CardEntry.objects, request_key)
         if existing is not None:
             return existing
         real, bonus = locked.balances
@@ -1048,16 +1032,12 @@ def request_fapiao(
         tax_number = ""
     if errors:
         raise ValidationError(errors)
-    if request_key:
-        existing = FapiaoRequest.objects.filter(request_key=request_key).first()
-        if existing is not None:
-            return existing
+    if existing := done_with(FapiaoRequest.objects, request_key):
+        return existing
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if request_key:
-            existing = FapiaoRequest.objects.filter(request_key=request_key).first()
-            if existing is not None:
-                return existing
+        if existing := done_with(FapiaoRequest.objects, request_key):
+            return existing
         left = invoiceable(locked)
         if amount > left:
             raise ValidationError(

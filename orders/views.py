@@ -603,9 +603,13 @@ class RefundView(StaffRequired, View):
 def _cards_for(order):
     """The cards the order's customer may pay from, at the order's branch; the form checks
     the choice against these, the service the holders again under the card's lock."""
-    return StoredValueCard.objects.filter(
-        pk__in=[c.pk for c in services.cards_of(order.customer)], branch=order.branch
-    ).select_related("customer").order_by("opened_at", "pk")
+    return (
+        StoredValueCard.objects.filter(
+            pk__in=[c.pk for c in services.cards_of(order.customer)], branch=order.branch
+        )
+        .select_related("customer")
+        .order_by("opened_at", "pk")
+    )
 
 
 class CardHolderAddView(CardPage, View):

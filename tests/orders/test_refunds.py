@@ -31,7 +31,9 @@ def card(customer, receptionist, branch):
 @pytest.fixture
 def paid(order, card, receptionist):
     """2,000 paid by WeChat at signing and 1,200 from the card (1,000 money, 200 bonus)."""
-    services.pay_from_card(card=card, order=order, kind="balance", amount="1200", staff=receptionist)
+    services.pay_from_card(
+        card=card, order=order, kind="balance", amount="1200", staff=receptionist
+    )
     return Order.objects.get(pk=order.pk)
 
 
