@@ -13,6 +13,7 @@ from .services import PAYMENT_KINDS
 
 
 class PaymentForm(forms.Form):
+    same_for_everyone = True  # rendered once per language (studio's crispy_once)
     # The deposit is taken at signing; what comes later is mostly the balance.
     kind = forms.ChoiceField(
         label=_("For"),
@@ -158,6 +159,7 @@ class RefundForm(_PositiveAmount, forms.Form):
 
 
 class CardPaymentForm(_PositiveAmount, forms.Form):
+    # Not `same_for_everyone`: the cards offered are the customer's.
     card = forms.ModelChoiceField(label=_("Card"), queryset=None, empty_label=None, required=False)
     kind = forms.ChoiceField(
         label=_("For"),
@@ -195,6 +197,7 @@ class CardHolderRemoveForm(forms.Form):
 
 
 class FapiaoRequestForm(_PositiveAmount, forms.Form):
+    same_for_everyone = True  # rendered once per language (studio's crispy_once)
     title_kind = forms.ChoiceField(
         label=_("Title type"),
         choices=FapiaoRequest.Title.choices,
