@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orders.models import LedgerEntry, Order
+from orders.models import AppendOnly, ImmutableEntry, LedgerEntry, Order
 from shoots.models import Shoot
 from studio.models import Branch, Kept, Staff
 
@@ -204,19 +204,11 @@ class StatementMonth(models.Model):
         return self.locked_at is not None
 
 
-class ImmutableCredit(Exception):
+class ImmutableCredit(ImmutableEntry):
     pass
 
 
-class CreditQuerySet(models.QuerySet["Credit"]):
-    def update(self, **kwargs):
-        raise ImmutableCredit(_("Credits cannot be changed; a reversal writes new ones."))
-
-    def delete(self):
-        raise ImmutableCredit(_("Credits cannot be deleted; a reversal writes new ones."))
-
-
-class Credit(models.Model):
+class Credit(AppendOnly):
     """What one staff member earned (or gave back) from one ledger entry or one shoot."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
@@ -249,7 +241,9 @@ class Credit(models.Model):
     earned_at = models.DateTimeField(_("earned at"))
     created_at = models.DateTimeField(_("credited at"), default=timezone.now)
 
-    objects = CreditQuerySet.as_manager()
+    immutable = ImmutableCredit
+    cannot_change = _("Credits cannot be changed; a reversal writes new ones.")
+    cannot_delete = _("Credits cannot be deleted; a reversal writes new ones.")
 
     class Meta:
         verbose_name = _("commission credit")
@@ -284,14 +278,6 @@ class Credit(models.Model):
     def carried(self):
         """Earned in an earlier month that was already locked."""
         return self.month != self.earned_at.astimezone(self.branch.tzinfo).date().replace(day=1)
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableCredit(_("Credits cannot be changed; a reversal writes new ones."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableCredit(_("Credits cannot be deleted; a reversal writes new ones."))
 
 
 class Reckoned(Kept):

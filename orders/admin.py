@@ -9,6 +9,7 @@ from .fsm import TransitionAdminMixin
 from .models import (
     CardBonusRule,
     CardEntry,
+    CardHolder,
     Charge,
     FapiaoRequest,
     Instalment,
@@ -142,6 +143,12 @@ class CardEntryInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class CardHolderInline(ReadOnlyInline):
+    model = CardHolder
+    fields = ["customer", "agreement", "note", "added_by", "added_at", "removed_by", "removed_at"]
+    readonly_fields = fields
+
+
 @admin.register(StoredValueCard)
 class StoredValueCardAdmin(ReadOnlyAdmin):
     """Read only: money is put on and taken off a card at the desk, as entries."""
@@ -151,7 +158,7 @@ class StoredValueCardAdmin(ReadOnlyAdmin):
     list_filter = ["branch"]
     search_fields = ["number", "customer__bride_name", "customer__groom_name"]
     list_select_related = ["customer", "branch"]
-    inlines = [CardEntryInline]
+    inlines = [CardHolderInline, CardEntryInline]
 
 
 @admin.register(CardEntry)

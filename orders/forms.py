@@ -1,14 +1,14 @@
-import uuid
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from studio.lockouts import manager_by_password
+from studio.request_keys import key_field
 from studio.selectors import approving_manager
 from studio.validators import BookingDateField, PhoneFormField, SaneDateField
 
-from .models import FapiaoRequest, LedgerEntry
+from .models import CardHolder, FapiaoRequest, LedgerEntry
 from .services import PAYMENT_KINDS
 
 
@@ -23,9 +23,7 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-    request_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )
+    request_key = key_field()
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -82,9 +80,7 @@ class SigningForm(forms.Form):
     deposit = forms.DecimalField(label=_("Deposit (¥)"), max_digits=10, decimal_places=2)
     deposit_method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     approval = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    request_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )
+    request_key = key_field()
 
     def __init__(self, *args, packages, branch, customer, request, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,12 +124,6 @@ class SigningForm(forms.Form):
         return data
 
 
-def _request_key():
-    return forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )
-
-
 class _PositiveAmount:
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -146,24 +136,64 @@ class CardTopUpForm(_PositiveAmount, forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-    request_key = _request_key()
+    request_key = key_field()
 
 
 class CardRefundForm(forms.Form):
     method = forms.ChoiceField(label=_("Paid back by"), choices=LedgerEntry.Method.choices)
     note = forms.CharField(label=_("Reason"), max_length=200)
-    request_key = _request_key()
+    request_key = key_field()
+
+
+class RefundForm(_PositiveAmount, forms.Form):
+    """An order's refund: only the ways the money came (orders.services.refund_methods)."""
+
+    method = forms.ChoiceField(label=_("Paid back by"))
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
+    note = forms.CharField(label=_("Reason"), max_length=200)
+    request_key = key_field()
+
+    def __init__(self, *args, methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = methods
 
 
 class CardPaymentForm(_PositiveAmount, forms.Form):
-    same_for_everyone = True  # rendered once per language (studio's crispy_once)
+    # Not `same_for_everyone`: the cards offered are the customer's.
+    card = forms.ModelChoiceField(label=_("Card"), queryset=None, empty_label=None, required=False)
     kind = forms.ChoiceField(
         label=_("For"),
         choices=[(k.value, k.label) for k in PAYMENT_KINDS],
         initial=LedgerEntry.Kind.BALANCE,
     )
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
-    request_key = _request_key()
+    request_key = key_field()
+
+    def __init__(self, *args, cards, **kwargs):
+        """`cards`: the ones the order's customer may pay from (their own, family cards)."""
+        super().__init__(*args, **kwargs)
+        self.fields["card"].queryset = cards
+
+    def clean_card(self):
+        """Left out (one card, or an older page): the first card they may pay from."""
+        card = self.cleaned_data.get("card") or self.fields["card"].queryset.first()
+        if card is None:
+            raise forms.ValidationError(_("This customer has no card to pay from."))
+        return card
+
+
+class CardHolderForm(forms.Form):
+    phone = PhoneFormField(label=_("The family member's phone"))
+    agreement = forms.ChoiceField(
+        label=_("The main holder agreed"), choices=CardHolder.Agreement.choices
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CardHolderRemoveForm(forms.Form):
+    agreement = forms.ChoiceField(
+        label=_("The main holder agreed"), choices=CardHolder.Agreement.choices
+    )
 
 
 class FapiaoRequestForm(_PositiveAmount, forms.Form):
@@ -182,7 +212,7 @@ class FapiaoRequestForm(_PositiveAmount, forms.Form):
         help_text=_("The 18-character unified social credit code on the business licence."),
     )
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=10, decimal_places=2)
-    request_key = _request_key()
+    request_key = key_field()
 
 
 class FapiaoIssueForm(forms.Form):

@@ -1,5 +1,6 @@
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from studio import texts
 from studio.models import Branch, Customer, Kept, Package, Staff
+from studio.request_keys import key_column
 
 from . import facts
 from .guards import guard
@@ -428,22 +430,84 @@ class Charge(Kept):
         raise ImmutableEntry(_("Charges cannot be deleted; add a correcting charge."))
 
 
+class Method(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Bank card")
+    WECHAT = "wechat", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+    TRANSFER = "transfer", _("Bank transfer")
+
+
+# A payment from a stored-value card: recorded by orders.services.pay_from_card only, so it
+# is a method of the ledger but not one a desk form offers (those list `Method`).
+STORED_VALUE = "stored"
+METHODS = [*Method.choices, (STORED_VALUE, _("Stored-value card"))]
+
+
 class ImmutableEntry(Exception):
     pass
 
 
-class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows written once: a queryset never changes or deletes them either."""
+
     def update(self, **kwargs):
-        raise ImmutableEntry(_("Ledger entries cannot be changed; write a reversing entry."))
+        raise self.model.immutable(self.model.cannot_change)
 
     def delete(self):
-        raise ImmutableEntry(_("Ledger entries cannot be deleted; write a reversing entry."))
+        raise self.model.immutable(self.model.cannot_delete)
 
     def bulk_update(self, *args, **kwargs):
-        raise ImmutableEntry(_("Ledger entries cannot be changed; write a reversing entry."))
+        raise self.model.immutable(self.model.cannot_change)
 
 
-class LedgerEntry(models.Model):
+class AppendOnly(models.Model):
+    """A row that is never changed or deleted once written (the ledger, a card's entries,
+    commission credits): a mistake is corrected by a new row. Each model says in its own
+    words what to do instead, and which exception it raises."""
+
+    immutable: type[Exception] = ImmutableEntry
+    cannot_change: Any  # a lazy sentence saying what to do instead, set by each model
+    cannot_delete: Any
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.immutable(self.cannot_change)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.immutable(self.cannot_delete)
+
+
+class MoneyEntry(AppendOnly):
+    """What a movement of money has, on the order's ledger or on a stored-value card: how it
+    was paid, its receipt (numbered per branch), when, a note, the entry it corrects, and
+    the key of the form that made it (a double-clicked form records one entry, not two)."""
+
+    method = models.CharField(_("method"), max_length=10, choices=METHODS)
+    receipt_no = models.CharField(_("receipt number"), max_length=30)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    request_key = key_column()
+
+    class Meta:
+        abstract = True
+
+
+class LedgerEntry(MoneyEntry):
     """One movement of money (DOMAIN.md: "Money is a ledger").
 
     Amounts are signed: money in is positive, money out negative. A refundable hold
@@ -466,17 +530,9 @@ class LedgerEntry(models.Model):
         # it pays the order, but it is a gift, never revenue (docs/decisions.md, "Cards").
         CARD_BONUS = "card_bonus", _("Card bonus value")
 
-    class Method(models.TextChoices):
-        CASH = "cash", _("Cash")
-        CARD = "card", _("Bank card")
-        WECHAT = "wechat", _("WeChat Pay")
-        ALIPAY = "alipay", _("Alipay")
-        TRANSFER = "transfer", _("Bank transfer")
-
-    # A payment from a stored-value card: recorded by orders.services.pay_from_card only, so
-    # it is a method of the ledger but not one a desk form offers (those list `Method`).
-    STORED_VALUE = "stored"
-    METHODS = [*Method.choices, (STORED_VALUE, _("Stored-value card"))]
+    Method = Method
+    STORED_VALUE = STORED_VALUE
+    METHODS = METHODS
 
     HOLDS = (Kind.RENTAL_DEPOSIT, Kind.LOCKER_DEPOSIT)
     # Paid towards the order but not money the studio earned: holds and card bonus value.
@@ -485,30 +541,17 @@ class LedgerEntry(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="ledger")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    method = models.CharField(_("method"), max_length=10, choices=METHODS)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
-    receipt_no = models.CharField(_("receipt number"), max_length=30)
     staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("taken by")
     )
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
-    # A note staff typed is kept as typed; what the system notes is a kind of text and its
-    # parameters (studio.texts), rendered in the reader's language.
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    # A note staff typed is kept as typed (`note`); what the system notes is a kind of text
+    # and its parameters (studio.texts), rendered in the reader's language.
     note_kind = models.CharField(max_length=60, blank=True, editable=False)
     note_params = models.JSONField(default=dict, blank=True, editable=False)
-    reverses = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reversed_by",
-        verbose_name=_("reverses"),
-    )
-    # Lets a double-clicked form record one payment, not two.
-    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
-    objects = LedgerQuerySet.as_manager()
+    cannot_change = _("Ledger entries cannot be changed; write a reversing entry.")
+    cannot_delete = _("Ledger entries cannot be deleted; write a reversing entry.")
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -539,14 +582,6 @@ class LedgerEntry(models.Model):
     @property
     def is_hold(self):
         return self.kind in self.HOLDS
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableEntry(_("Ledger entries cannot be changed; write a reversing entry."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableEntry(_("Ledger entries cannot be deleted; write a reversing entry."))
 
     def clean(self):
         if self.amount == 0:
@@ -686,6 +721,13 @@ class StoredValueCard(models.Model):
     def get_absolute_url(self):
         return reverse("orders:card", kwargs={"number": self.number})
 
+    def is_held_by(self, customer_id) -> bool:
+        """The main holder or a family holder not removed (ask it under the card's lock)."""
+        return (
+            customer_id == self.customer_id
+            or self.holders.filter(customer_id=customer_id, removed_at__isnull=True).exists()
+        )
+
     def _sums(self):
         if self.pk is None:
             return {"real": ZERO, "bonus": ZERO}
@@ -714,18 +756,64 @@ class StoredValueCard(models.Model):
         return sum(self.balances, ZERO)
 
 
-class CardEntryQuerySet(models.QuerySet["CardEntry"]):
-    def update(self, **kwargs):
-        raise ImmutableEntry(_("Card entries cannot be changed; write a reversing entry."))
+class CardHolder(models.Model):
+    """A family member who may pay from a card besides its main holder (a parent, say): a
+    customer of the card's branch, added and removed at the desk with the main holder's
+    agreement recorded. A removal ends the row (kept): the card's holders over time."""
 
-    def delete(self):
-        raise ImmutableEntry(_("Card entries cannot be deleted; write a reversing entry."))
+    class Agreement(models.TextChoices):
+        SIGNED = "signed", _("Signed form")
+        IN_PERSON = "in_person", _("In person at the desk")
+        PHONE = "phone", _("By phone")
 
-    def bulk_update(self, *args, **kwargs):
-        raise ImmutableEntry(_("Card entries cannot be changed; write a reversing entry."))
+    card = models.ForeignKey(
+        StoredValueCard, on_delete=models.PROTECT, related_name="holders", verbose_name=_("card")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="card_holdings",
+        verbose_name=_("holder"),
+    )
+    agreement = models.CharField(_("main holder agreed"), max_length=10, choices=Agreement.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    removed_agreement = models.CharField(
+        _("main holder agreed to the removal"),
+        max_length=10,
+        choices=Agreement.choices,
+        blank=True,
+    )
+    removed_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("card holder")
+        verbose_name_plural = _("card holders")
+        ordering = ["card", "added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "customer"],
+                condition=Q(removed_at__isnull=True),
+                name="card_holder_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.card}: {self.customer}"
 
 
-class CardEntry(models.Model):
+class CardEntry(MoneyEntry):
     """One movement on a stored-value card, signed like the ledger: `real` is money the
     customer paid in (a liability of the branch until spent), `bonus` the value the branch
     gave with a top-up. A spend is paid into the order's ledger by the entry `ledger_entry`
@@ -737,16 +825,16 @@ class CardEntry(models.Model):
         SPEND = "spend", _("Payment from the card")
         REFUND = "refund", _("Refund of the unspent money")
         REVERSAL = "reversal", _("Reversal")
+        # An order's refund of money it took from the card (orders.services.refund_to_card).
+        RETURNED = "returned", _("Refund onto the card")
 
     card = models.ForeignKey(
         StoredValueCard, on_delete=models.PROTECT, related_name="entries", verbose_name=_("card")
     )
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="card_entries")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    method = models.CharField(_("method"), max_length=10, choices=LedgerEntry.METHODS)
     real = models.DecimalField(_("money"), max_digits=10, decimal_places=2, default=ZERO)
     bonus = models.DecimalField(_("bonus value"), max_digits=10, decimal_places=2, default=ZERO)
-    receipt_no = models.CharField(_("receipt number"), max_length=30)
     ledger_entry = models.OneToOneField(
         LedgerEntry,
         on_delete=models.PROTECT,
@@ -758,19 +846,18 @@ class CardEntry(models.Model):
     staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="card_entries", verbose_name=_("taken by")
     )
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    reverses = models.OneToOneField(
-        "self",
+    # Who paid, on a payment from the card: its main holder or a family holder.
+    payer = models.ForeignKey(
+        Customer,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="reversed_by",
-        verbose_name=_("reverses"),
+        related_name="+",
+        verbose_name=_("paid by"),
     )
-    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
-    objects = CardEntryQuerySet.as_manager()
+    cannot_change = _("Card entries cannot be changed; write a reversing entry.")
+    cannot_delete = _("Card entries cannot be deleted; write a reversing entry.")
 
     class Meta:
         verbose_name = _("card entry")
@@ -790,14 +877,6 @@ class CardEntry(models.Model):
     @property
     def amount(self):
         return self.real + self.bonus
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableEntry(_("Card entries cannot be changed; write a reversing entry."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableEntry(_("Card entries cannot be deleted; write a reversing entry."))
 
 
 # --- Fapiao requests (发票; issue 14, item 4; docs/decisions.md, "Fapiao") ---
@@ -841,7 +920,7 @@ class FapiaoRequest(models.Model):
         verbose_name=_("issued or cancelled by"),
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
-    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    request_key = key_column()
 
     class Meta:
         verbose_name = _("fapiao request")

@@ -170,7 +170,7 @@ def card_statement(card: StoredValueCard) -> list[StatementLine]:
     the running balances are added up here from the same immutable rows)."""
     lines: list[StatementLine] = []
     real = bonus = Decimal("0.00")
-    for entry in card.entries.select_related("staff", "ledger_entry__order").order_by(
+    for entry in card.entries.select_related("staff", "ledger_entry__order", "payer").order_by(
         "created_at", "pk"
     ):
         real += entry.real

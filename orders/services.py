@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, Q, Sum
+from django.db.models import Case, DecimalField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from studio import roles, texts
 from studio import services as studio_services
 from studio.models import Branch, Customer, MembershipLevelRule, Package, Staff
+from studio.request_keys import done_with
 from studio.templatetags.studio import money
 from studio.texts import Words
 from studio.validators import Amount, amount_ceiling, check_amount, normalise_credit_code
@@ -31,6 +32,7 @@ from .models import (
     ZERO,
     CardBonusRule,
     CardEntry,
+    CardHolder,
     Charge,
     FapiaoRequest,
     Instalment,
@@ -187,10 +189,8 @@ def take_payment(
     With a `request_key`, a repeated submit of the same form returns the first entry.
     """
     amount = Decimal(amount)
-    if request_key:
-        existing = LedgerEntry.objects.filter(request_key=request_key).first()
-        if existing is not None:
-            return existing
+    if existing := done_with(LedgerEntry.objects, request_key):
+        return existing
     if kind not in PAYMENT_KINDS:
         raise ValidationError({"kind": _("This is not a kind of payment.")})
     refuse_card_method(method)
@@ -198,12 +198,10 @@ def take_payment(
     try:
         with transaction.atomic():
             locked = Order.objects.select_for_update().get(pk=order.pk)
-            if request_key:
-                # The same form sent twice at once: the second waited for the order's lock
-                # and now finds what the first one took (never "more than is due").
-                existing = LedgerEntry.objects.filter(request_key=request_key).first()
-                if existing is not None:
-                    return existing
+            # The same form sent twice at once: the second waited for the order's lock and
+            # now finds what the first one took (never "more than is due").
+            if existing := done_with(LedgerEntry.objects, request_key):
+                return existing
             if locked.state == State.CANCELLED:
                 raise ValidationError(_("This order is cancelled; it takes no payments."))
             due = locked.balance_due
@@ -226,6 +224,72 @@ def take_payment(
         raise
 
 
+def refundable(order: Order) -> dict[str, Decimal]:
+    """What may still go back to the customer, by the way it was paid: "card" (paid from a
+    stored-value card, real and bonus value) goes back onto the card, "desk" (cash, bank
+    card, WeChat, Alipay, transfer) goes back at the desk. Holds are given back on their
+    own (`return_hold`). Read under the order's lock when it decides a refund."""
+    sums = dict(
+        order.ledger.exclude(kind__in=LedgerEntry.HOLDS)
+        .annotate(
+            by_card=Case(
+                When(method=LedgerEntry.STORED_VALUE, then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values_list("by_card")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    card = max(sums.get(True) or ZERO, ZERO)
+    desk = max(sums.get(False) or ZERO, ZERO)
+    return {"card": card, "desk": desk}
+
+
+def refund_methods(order: Order) -> list[tuple[str, str]]:
+    """The methods a refund of this order may use: the card's when money came from a card,
+    the desk's when money came at the desk."""
+    open_to = refundable(order)
+    methods: list[tuple[str, str]] = []
+    if open_to["card"] > ZERO:
+        methods.append((LedgerEntry.STORED_VALUE, _("Back onto the stored-value card")))
+    if open_to["desk"] > ZERO:
+        methods.extend((value, str(label)) for value, label in LedgerEntry.Method.choices)
+    return methods
+
+
+def give_back(
+    *,
+    order: Order,
+    method: str,
+    amount: Amount,
+    staff: Staff,
+    note: Words,
+    request_key: str | None = None,
+) -> list[LedgerEntry]:
+    """The order page's refund (docs/decisions.md, "Refunds go back the way they came"):
+    onto the stored-value card (`refund_to_card`) or at the desk (`refund`)."""
+    if method == LedgerEntry.STORED_VALUE:
+        return refund_to_card(
+            order=order, amount=amount, staff=staff, note=note, request_key=request_key
+        )
+    return [
+        refund(
+            order=order,
+            method=method,
+            amount=amount,
+            staff=staff,
+            note=note,
+            request_key=request_key,
+        )
+    ]
+
+
+def _no_more_than(amount: Decimal, open_to: Decimal, message: str) -> None:
+    if amount > open_to:
+        raise ValidationError({"amount": message % {"paid": money(open_to)}})
+
+
 def refund(
     *,
     order: Order,
@@ -235,20 +299,34 @@ def refund(
     note: Words,
     request_key: str | None = None,
 ) -> LedgerEntry:
-    """Money back to the customer: never more than was paid towards the order."""
+    """Money back at the desk: never more than was paid at the desk. Money paid from a
+    stored-value card never leaves as cash: it goes back onto the card."""
     amount = checked_amount(amount, branch=order.branch)
-    refuse_card_method(method)
+    if method == LedgerEntry.STORED_VALUE:
+        raise ValidationError(
+            {"method": _("Money paid from a stored-value card goes back onto the card.")}
+        )
+    if method not in LedgerEntry.Method.values:
+        raise ValidationError({"method": _("Choose how the money goes back.")})
     if not note:
         raise ValidationError({"note": _("Say why the money is refunded.")})
+    if done := done_with(LedgerEntry.objects, request_key):
+        return done
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if amount > locked.paid:
-            raise ValidationError(
-                {
-                    "amount": _("Only %(paid)s has been paid; refund no more.")
-                    % {"paid": money(locked.paid)}
-                }
+        if done := done_with(LedgerEntry.objects, request_key):
+            return done
+        open_to = refundable(locked)
+        if amount > open_to["desk"] and open_to["card"] > ZERO:
+            _no_more_than(
+                amount,
+                open_to["desk"],
+                _(
+                    "Only %(paid)s was paid at the desk; money paid from the stored-value "
+                    "card goes back onto the card."
+                ),
             )
+        _no_more_than(amount, open_to["desk"], _("Only %(paid)s has been paid; refund no more."))
         return _record(
             order=locked,
             kind=LedgerEntry.Kind.REFUND,
@@ -258,6 +336,97 @@ def refund(
             note=note,
             request_key=request_key,
         )
+
+
+def refund_to_card(
+    *,
+    order: Order,
+    amount: Amount,
+    staff: Staff,
+    note: Words,
+    request_key: str | None = None,
+) -> list[LedgerEntry]:
+    """Money paid from stored-value cards back onto them: never more than the order took
+    from the cards, and onto the card it came from (the latest spend first). Of each card,
+    the bonus value spent goes back first, then the real money (the spend took real money
+    first: this undoes it from the end). Each part is a ledger entry (the real part a
+    `refund`, the bonus part a negative `card_bonus`, never revenue) with the card entry that
+    puts it back. The cards are locked before the order, as in `pay_from_card`, so two
+    refunds at once never give back more than was paid from the cards."""
+    amount = checked_amount(amount, branch=order.branch)
+    if not note:
+        raise ValidationError({"note": _("Say why the money is refunded.")})
+
+    def done() -> list[LedgerEntry]:
+        if not request_key:
+            return []
+        return list(
+            LedgerEntry.objects.filter(
+                Q(request_key=request_key) | Q(request_key__startswith=f"{request_key}:")
+            ).order_by("pk")
+        )
+
+    if already := done():
+        return already
+    with transaction.atomic():
+        card_ids = sorted(
+            set(
+                CardEntry.objects.filter(ledger_entry__order=order).values_list(
+                    "card_id", flat=True
+                )
+            )
+        )
+        list(StoredValueCard.objects.select_for_update().filter(pk__in=card_ids).order_by("pk"))
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if already := done():
+            return already
+        open_to = refundable(locked)["card"]
+        _no_more_than(
+            amount, open_to, _("Only %(paid)s was paid from the stored-value card; refund no more.")
+        )
+        # What the order still holds of each card, real and bonus apart, latest spend first.
+        held = (
+            CardEntry.objects.filter(ledger_entry__order=locked)
+            .values("card_id")
+            .annotate(real=Sum("real"), bonus=Sum("bonus"), last=Max("pk"))
+            .order_by("-last")
+        )
+        entries: list[LedgerEntry] = []
+        left = amount
+        for row in held:
+            for side, kind in (
+                ("bonus", LedgerEntry.Kind.CARD_BONUS),
+                ("real", LedgerEntry.Kind.REFUND),
+            ):
+                part = min(left, max(-(row["bonus"] if side == "bonus" else row["real"]), ZERO))
+                if part <= ZERO:
+                    continue
+                key = None
+                if request_key:
+                    key = request_key if not entries else f"{request_key}:{len(entries)}"
+                entry = _record(
+                    order=locked,
+                    kind=kind,
+                    method=LedgerEntry.STORED_VALUE,
+                    amount=-part,
+                    staff=staff,
+                    note=note,
+                    request_key=key,
+                )
+                CardEntry.objects.create(
+                    card_id=row["card_id"],
+                    branch=locked.branch,
+                    kind=CardEntry.Kind.RETURNED,
+                    method=LedgerEntry.STORED_VALUE,
+                    **{side: part},
+                    receipt_no=entry.receipt_no,
+                    ledger_entry=entry,
+                    staff=staff,
+                    note=entry.note_text,
+                )
+                entries.append(entry)
+                left -= part
+        return entries
 
 
 def take_hold(
@@ -395,12 +564,9 @@ def create_order(
     Discounts beyond the branch limit need a manager's approval; no price goes below the
     package's floor.
     """
-    if request_key:
-        # A double-clicked signing form signs once: the deposit's key finds the first order.
-        existing = LedgerEntry.objects.filter(request_key=request_key).select_related("order")
-        first = existing.first()
-        if first is not None:
-            return first.order
+    # A double-clicked signing form signs once: the deposit's key finds the first order.
+    if first := done_with(LedgerEntry.objects.select_related("order"), request_key):
+        return first.order
     discount = Decimal(discount)
     deposit = Decimal(deposit)
     branch = customer.branch
@@ -549,12 +715,6 @@ def card_bonus_for(*, branch: Branch, amount: Decimal) -> Decimal:
     return rule.bonus if rule is not None else ZERO
 
 
-def _card_key_taken(request_key: str | None) -> CardEntry | None:
-    if not request_key:
-        return None
-    return CardEntry.objects.filter(request_key=request_key).first()
-
-
 def top_up_card(
     *,
     card: StoredValueCard,
@@ -569,12 +729,12 @@ def top_up_card(
     amount = checked_amount(amount, branch=card.branch)
     if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose how the customer pays.")})
-    existing = _card_key_taken(request_key)
+    existing = done_with(CardEntry.objects, request_key)
     if existing is not None:
         return existing
     with transaction.atomic():
         locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
-        existing = _card_key_taken(request_key)
+        existing = done_with(CardEntry.objects, request_key)
         if existing is not None:
             return existing
         return CardEntry.objects.create(
@@ -614,12 +774,14 @@ def pay_from_card(
     with transaction.atomic():
         locked_card = StoredValueCard.objects.select_for_update().get(pk=card.pk)
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if (
-            locked_card.branch_id != locked.branch_id
-            or locked_card.customer_id != locked.customer_id
-        ):
+        if locked_card.branch_id != locked.branch_id:
             raise ValidationError(
                 _("This card belongs to another customer or branch; it cannot pay this order.")
+            )
+        if not locked_card.is_held_by(locked.customer_id):
+            raise ValidationError(
+                _("%(name)s does not hold this card: the main holder adds them at the desk first.")
+                % {"name": locked.customer}
             )
         if keys and LedgerEntry.objects.filter(request_key__in=keys).exists():
             # The same form sent twice at once: the second waited for the card's lock.
@@ -662,9 +824,68 @@ def pay_from_card(
                 receipt_no=entry.receipt_no,
                 ledger_entry=entry,
                 staff=staff,
+                payer_id=locked.customer_id,
             )
             entries.append(entry)
         return entries
+
+
+def cards_of(customer: Customer) -> list[StoredValueCard]:
+    """The cards a customer may pay from: their own and the family cards they hold."""
+    return list(
+        StoredValueCard.objects.filter(
+            Q(customer=customer) | Q(holders__customer=customer, holders__removed_at__isnull=True),
+            branch_id=customer.branch_id,
+        )
+        .distinct()
+        .order_by("opened_at", "pk")
+    )
+
+
+def add_card_holder(
+    *, card: StoredValueCard, customer: Customer, agreement: str, staff: Staff, note: str = ""
+) -> CardHolder:
+    """A family member (a customer of the card's branch) may pay from the card from now on,
+    with the main holder's agreement recorded. The card row is locked, so a payment at the
+    same moment sees the holders before or after, never half."""
+    if agreement not in CardHolder.Agreement.values:
+        raise ValidationError({"agreement": _("Record how the main holder agreed.")})
+    with transaction.atomic():
+        locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
+        if customer.branch_id != locked.branch_id:
+            raise ValidationError(
+                {"phone": _("Only customers of %(branch)s can share this card.")
+                 % {"branch": locked.branch.name}}
+            )  # fmt: skip
+        if customer.pk == locked.customer_id:
+            raise ValidationError({"phone": _("This is the card's main holder.")})
+        if locked.is_held_by(customer.pk):
+            raise AlreadyDone(
+                _("Already done: %(name)s already pays from this card.") % {"name": customer}
+            )
+        return CardHolder.objects.create(
+            card=locked, customer=customer, agreement=agreement, note=note, added_by=staff
+        )
+
+
+def remove_card_holder(*, holder: CardHolder, agreement: str, staff: Staff) -> CardHolder:
+    """The family member no longer pays from the card (the main holder agreed); the row is
+    kept with who removed it and when."""
+    if agreement not in CardHolder.Agreement.values:
+        raise ValidationError({"agreement": _("Record how the main holder agreed.")})
+    with transaction.atomic():
+        StoredValueCard.objects.select_for_update().get(pk=holder.card_id)
+        locked = CardHolder.objects.select_for_update().get(pk=holder.pk)
+        if locked.removed_at is not None:
+            raise AlreadyDone(
+                _("Already done: %(name)s no longer pays from this card.")
+                % {"name": locked.customer}
+            )
+        locked.removed_at = timezone.now()
+        locked.removed_by = staff
+        locked.removed_agreement = agreement
+        locked.save(update_fields=["removed_at", "removed_by", "removed_agreement"])
+        return locked
 
 
 def refund_card(
@@ -676,12 +897,12 @@ def refund_card(
         raise ValidationError({"note": _("Say why the card is refunded.")})
     if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose how the money goes back.")})
-    existing = _card_key_taken(request_key)
+    existing = done_with(CardEntry.objects, request_key)
     if existing is not None:
         return existing
     with transaction.atomic():
         locked = StoredValueCard.objects.select_for_update().get(pk=card.pk)
-        existing = _card_key_taken(request_key)
+        existing = done_with(CardEntry.objects, request_key)
         if existing is not None:
             return existing
         real, bonus = locked.balances
@@ -739,7 +960,11 @@ def _reverse_card_payment(*, original: LedgerEntry, staff: Staff, note: Words) -
     """The opposite of a payment from a card, in the ledger and on the card (whose row is
     locked: the money is back on it at once). Called inside `reverse_entry`'s transaction."""
     spent = CardEntry.objects.get(ledger_entry=original)
-    StoredValueCard.objects.select_for_update().get(pk=spent.card_id)
+    card = StoredValueCard.objects.select_for_update().get(pk=spent.card_id)
+    real, bonus = card.balances
+    if real - spent.real < ZERO or bonus - spent.bonus < ZERO:
+        # A refund onto the card, already spent again: the card cannot give it back.
+        raise ValidationError(_("The card no longer holds what this correction takes off it."))
     reversal = _record(
         order=original.order,
         kind=original.kind,
@@ -807,16 +1032,12 @@ def request_fapiao(
         tax_number = ""
     if errors:
         raise ValidationError(errors)
-    if request_key:
-        existing = FapiaoRequest.objects.filter(request_key=request_key).first()
-        if existing is not None:
-            return existing
+    if existing := done_with(FapiaoRequest.objects, request_key):
+        return existing
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if request_key:
-            existing = FapiaoRequest.objects.filter(request_key=request_key).first()
-            if existing is not None:
-                return existing
+        if existing := done_with(FapiaoRequest.objects, request_key):
+            return existing
         left = invoiceable(locked)
         if amount > left:
             raise ValidationError(

@@ -24,6 +24,12 @@ urlpatterns = [
     path("cards/<str:number>/", views.CardView.as_view(), name="card"),
     path("cards/<str:number>/top-up/", views.CardTopUpView.as_view(), name="card_top_up"),
     path("cards/<str:number>/refund/", views.CardRefundView.as_view(), name="card_refund"),
+    path("cards/<str:number>/holders/", views.CardHolderAddView.as_view(), name="card_holder_add"),
+    path(
+        "cards/holders/<int:pk>/remove/",
+        views.CardHolderRemoveView.as_view(),
+        name="card_holder_remove",
+    ),
     path(
         "cards/<str:number>/statement.pdf",
         views.CardStatementView.as_view(),
@@ -42,6 +48,7 @@ urlpatterns = [
     path("<str:number>/plan/", views.PlanView.as_view(), name="plan"),
     path("<str:number>/do/<str:name>/", views.TransitionView.as_view(), name="transition"),
     path("<str:number>/pay/", views.PaymentView.as_view(), name="pay"),
+    path("<str:number>/refund/", views.RefundView.as_view(), name="refund"),
     path(
         "<str:number>/planning-document.pdf",
         views.PlanningDocumentView.as_view(),

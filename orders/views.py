@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,6 +24,8 @@ from studio.templatetags.studio import badge_of, money
 from . import fsm, selectors, services
 from .forms import (
     AcceptCoupleForm,
+    CardHolderForm,
+    CardHolderRemoveForm,
     CardPaymentForm,
     CardRefundForm,
     CardTopUpForm,
@@ -33,12 +36,14 @@ from .forms import (
     InstalmentFormSet,
     PaymentForm,
     PlanForm,
+    RefundForm,
     SigningForm,
     TransitionForm,
 )
 from .guards import blocked_reasons
 from .models import (
     CardBonusRule,
+    CardHolder,
     FapiaoRequest,
     LedgerEntry,
     Order,
@@ -143,7 +148,7 @@ class OrderDetailView(StaffRequired, DetailView):
             )
         ctx.update(
             actions=actions,
-            ledger=order.ledger.select_related("staff").order_by("created_at", "pk"),
+            ledger=order.ledger.select_related("staff", "branch").order_by("created_at", "pk"),
             charges=order.charges.all(),
             log=selectors.history(order),
             payment_form=kwargs.get("payment_form") or PaymentForm(),
@@ -158,11 +163,15 @@ class OrderDetailView(StaffRequired, DetailView):
     def card_and_fapiao(self, order, kwargs):
         """The customer's stored-value card (to pay from it) and the fapiao requests."""
         staff = self.request.staff
-        card = StoredValueCard.objects.filter(customer_id=order.customer_id).first()
+        usable = _cards_for(order)
+        cards = list(usable)
         return {
-            "card": card,
+            "card": next((c for c in cards if c.customer_id == order.customer_id), None),
+            "cards": cards,
+            "card_can_pay": any(c.balance > 0 for c in cards),
             "takes_card_money": staff.has_role(*CARD_ROLES),
-            "card_payment_form": kwargs.get("card_payment_form") or CardPaymentForm(),
+            "card_payment_form": kwargs.get("card_payment_form")
+            or CardPaymentForm(cards=usable, initial={"card": cards[0] if cards else None}),
             "fapiao_requests": order.fapiao_requests.select_related("requested_by", "decided_by"),
             "invoiceable": services.invoiceable(order),
             "requests_fapiao": staff.has_role(*REQUESTS_FAPIAO),
@@ -170,7 +179,16 @@ class OrderDetailView(StaffRequired, DetailView):
             "fapiao_form": kwargs.get("fapiao_form") or FapiaoRequestForm(),
             "fapiao_issue_form": FapiaoIssueForm(),
             "fapiao_cancel_form": FapiaoCancelForm(),
+            **self.refund(order, kwargs),
         }
+
+    def refund(self, order, kwargs):
+        """The refund form, offering only the ways the order's money came."""
+        if not self.request.staff.has_role(*REFUNDS):
+            return {}
+        methods = services.refund_methods(order)
+        form = kwargs.get("refund_form") or RefundForm(methods=methods)
+        return {"refund_form": form if methods else None}
 
 
 class TransitionView(StaffRequired, View):
@@ -237,14 +255,25 @@ class ReceiptView(StaffRequired, View):
     http_method_names = ["get"]
 
     def get(self, request, number, receipt_no):
+        """The receipt is the document of the branch that took the money, and the order's
+        too: after a transfer (docs/decisions.md, "Transfers") the old branch keeps its
+        receipts and the order's new branch reprints them, marked as taken elsewhere."""
+        branches = self.request.staff.branch_ids
         entry = get_object_or_404(
-            self.scoped(LedgerEntry.objects.select_related("order__customer", "branch", "staff")),
+            LedgerEntry.objects.select_related(
+                "order__customer", "order__branch", "branch", "staff"
+            ).filter(Q(branch__in=branches) | Q(order__branch__in=branches)),
             order__number=number,
             receipt_no=receipt_no,
         )
         return pdf_response(
             "orders/receipt_pdf.html",
-            {"entry": entry, "order": entry.order, "branch": entry.branch},
+            {
+                "entry": entry,
+                "order": entry.order,
+                "branch": entry.branch,
+                "taken_elsewhere": entry.branch_id != entry.order.branch_id,
+            },
             filename=f"{entry.receipt_no}.pdf",
             language=entry.order.customer.language,
             request=request,
@@ -450,6 +479,9 @@ class CardView(CardPage, DetailView):
             top_up_form=kwargs.get("top_up_form") or CardTopUpForm(),
             refund_form=kwargs.get("refund_form") or CardRefundForm(),
             bonus_rules=CardBonusRule.objects.filter(branch=card.branch, is_active=True),
+            holders=card.holders.select_related("customer", "added_by", "removed_by"),
+            holder_form=kwargs.get("holder_form") or CardHolderForm(),
+            holder_remove_form=CardHolderRemoveForm(),
         )
         return ctx
 
@@ -552,15 +584,14 @@ class CardPaymentView(StaffRequired, View):
     http_method_names = ["post"]
 
     def post(self, request, number):
-        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
-        card = get_object_or_404(
-            self.scoped(StoredValueCard.objects.all()), customer=order.customer
+        order = get_object_or_404(
+            self.scoped(Order.objects.select_related("customer")), number=number
         )
-        form = CardPaymentForm(request.POST)
+        form = CardPaymentForm(request.POST, cards=_cards_for(order))
         if form.is_valid():
             try:
                 entries = services.pay_from_card(
-                    card=card, order=order, staff=request.staff, **form.cleaned_data
+                    order=order, staff=request.staff, **form.cleaned_data
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
@@ -572,6 +603,115 @@ class CardPaymentView(StaffRequired, View):
                 )
                 return redirect(order)
         return _order_page(request, number, card_payment_form=form)
+
+
+REFUNDS = {roles.CASHIER, roles.MANAGER}
+
+
+class RefundView(StaffRequired, View):
+    """POST only: money back the way it came (onto the card, or at the desk)."""
+
+    roles = REFUNDS
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        form = RefundForm(request.POST, methods=services.refund_methods(order))
+        if form.is_valid():
+            try:
+                entries = services.give_back(order=order, staff=request.staff, **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Refund recorded: receipt %(receipt)s.")
+                    % {"receipt": ", ".join(e.receipt_no for e in entries)},
+                )
+                return redirect(order)
+        return _order_page(request, number, refund_form=form)
+
+
+def _cards_for(order):
+    """The cards the order's customer may pay from, at the order's branch; the form checks
+    the choice against these, the service the holders again under the card's lock."""
+    return (
+        StoredValueCard.objects.filter(
+            pk__in=[c.pk for c in services.cards_of(order.customer)], branch=order.branch
+        )
+        .select_related("customer")
+        .order_by("opened_at", "pk")
+    )
+
+
+class CardHolderAddView(CardPage, View):
+    """POST only: a family member of the card's branch may pay from the card from now on."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        card = self.get_card()
+        form = CardHolderForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            customer = (
+                selectors.customers_by_phone(data["phone"]).filter(branch=card.branch).first()
+            )
+            try:
+                if customer is None:
+                    raise ValidationError(
+                        {"phone": _("No customer of %(branch)s has this phone number.")
+                         % {"branch": card.branch.name}}
+                    )  # fmt: skip
+                services.add_card_holder(
+                    card=card,
+                    customer=customer,
+                    agreement=data["agreement"],
+                    note=data["note"],
+                    staff=request.staff,
+                )
+            except services.AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+                return redirect(card)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("%(name)s may now pay from this card.") % {"name": customer}
+                )
+                return redirect(card)
+        view = CardView(request=request, kwargs={"number": number})
+        view.object = card
+        return view.render_to_response(view.get_context_data(holder_form=form), status=400)
+
+
+class CardHolderRemoveView(StaffRequired, View):
+    """POST only: the family member no longer pays from the card."""
+
+    roles = CARD_ROLES
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        holder = get_object_or_404(
+            self.scoped(CardHolder.objects.select_related("card", "customer"), "card__branch"),
+            pk=pk,
+        )
+        form = CardHolderRemoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Record how the main holder agreed."))
+            return redirect(holder.card)
+        try:
+            services.remove_card_holder(
+                holder=holder, agreement=form.cleaned_data["agreement"], staff=request.staff
+            )
+        except services.AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                _("%(name)s no longer pays from this card.") % {"name": holder.customer},
+            )
+        return redirect(holder.card)
 
 
 def _order_page(request, number, **forms_with_errors):

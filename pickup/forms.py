@@ -1,4 +1,3 @@
-import uuid
 from datetime import datetime
 
 from django import forms
@@ -9,6 +8,7 @@ from rentals.models import DressReservation
 from selection.models import PriceItem
 from studio import roles
 from studio.models import Staff
+from studio.request_keys import key_field
 from studio.templatetags.studio import money
 from studio.validators import BookingDateField, SaneDateField
 
@@ -27,6 +27,8 @@ class PickupForm(forms.Form):
         required=False,
         help_text=_("Large items? Remind them to bring a helper."),
     )
+    # A second press of "Book" books nothing more (no second slip number).
+    request_key = key_field(required=False)
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,9 +89,7 @@ class ExtraForm(forms.Form):
     price_item = forms.ModelChoiceField(label=_("Extra"), queryset=PriceItem.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
     method = forms.ChoiceField(label=_("Method"), choices=LedgerEntry.Method.choices)
-    request_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )
+    request_key = key_field()
 
     def __init__(self, *args, extras, **kwargs):
         super().__init__(*args, **kwargs)

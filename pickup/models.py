@@ -8,6 +8,7 @@ from rentals.models import DressReservation
 from selection.models import ProductionItem
 from studio import texts
 from studio.models import Branch, Kept, Staff
+from studio.request_keys import key_column
 from studio.validators import mask_id_number
 
 
@@ -54,6 +55,7 @@ class PickupAppointment(Kept):
     )
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    request_key = key_column(editable=False)
 
     class Meta:
         verbose_name = _("pickup appointment")

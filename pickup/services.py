@@ -26,6 +26,7 @@ from selection.models import PriceItem, ProductionItem
 from studio import roles
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
+from studio.request_keys import done_with
 from studio.texts import Params
 from studio.validators import booking_too_far, normalise_id_document
 
@@ -59,13 +60,17 @@ def book_pickup(
     clerk: Staff | None = None,
     note: str = "",
     now: datetime | None = None,
+    request_key: str | None = None,
 ) -> PickupAppointment:
     """Book (or move) the time a couple collects their order, and issue the pickup slip.
 
     Only an order in production or ready can be booked, and only for a time in the future.
     A booked appointment the order already has is kept as "moved"; the new one gets a new
-    slip number. `clerk`, when given, must be a pickup clerk at the order's branch.
+    slip number. `clerk`, when given, must be a pickup clerk at the order's branch. With a
+    `request_key` (the form's), the same form sent again returns the first booking.
     """
+    if existing := done_with(PickupAppointment.objects.filter(order=order), request_key):
+        return existing
     now = now or timezone.now()
     errors: dict[str, Any] = {}
     if starts_at <= now:
@@ -89,6 +94,9 @@ def book_pickup(
                 _("This order is %(state)s: a pickup is booked once it is in production.")
                 % {"state": locked.get_state_display()}
             )
+        # The same form sent twice at once: the second waited for the order's lock.
+        if existing := done_with(PickupAppointment.objects.filter(order=locked), request_key):
+            return existing
         PickupAppointment.objects.filter(
             order=locked, status=PickupAppointment.Status.BOOKED
         ).update(status=PickupAppointment.Status.MOVED)
@@ -100,6 +108,7 @@ def book_pickup(
             note=note,
             slip_number=_next_slip_number(locked.branch),
             created_by=by,
+            request_key=request_key or None,
         )
 
 
@@ -340,19 +349,17 @@ def sell_extra(
         raise ValidationError({"quantity": _("At least one.")})
     if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose how the customer pays.")})
-    if request_key and LedgerEntry.objects.filter(request_key=request_key).exists():
-        return LedgerEntry.objects.get(request_key=request_key)
+    if existing := done_with(LedgerEntry.objects, request_key):
+        return existing
     amount = price_item.price * quantity
     if amount <= Decimal("0"):
         raise ValidationError({"price_item": _("This extra has no price.")})
     with transaction.atomic():
         _order, locked = _locked_appointment(appointment)
-        if request_key:
-            # The same form sent twice at once: the second waited for the lock and finds
-            # the first one's sale, instead of charging the extra again.
-            existing = LedgerEntry.objects.filter(request_key=request_key).first()
-            if existing is not None:
-                return existing
+        # The same form sent twice at once: the second waited for the lock and finds the
+        # first one's sale, instead of charging the extra again.
+        if existing := done_with(LedgerEntry.objects, request_key):
+            return existing
         _open(locked)
         description = selection_texts.LINE(item=price_item.label_param(), count=quantity)
         orders.add_charge(

@@ -64,6 +64,7 @@ class BookPickupView(StaffRequired, TemplateView):
                     clerk=form.cleaned_data["clerk"],
                     note=form.cleaned_data["note"],
                     by=request.staff,
+                    request_key=form.cleaned_data["request_key"] or None,
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)

@@ -7,6 +7,7 @@ from orders.models import LedgerEntry
 from studio.forms import WhenForm
 from studio.lockouts import manager_by_password
 from studio.models import Staff
+from studio.request_keys import key_field
 
 from . import selectors
 from .models import ADDED, Compensation, Pick, PriceItem
@@ -16,6 +17,8 @@ class BookSelectionForm(WhenForm):
     """The selection appointment: date, time and a consultant of the order's branch."""
 
     consultant = forms.ModelChoiceField(Staff.objects.none(), label=_("Selection consultant"))
+    # A second press of "Book" books nothing more (no second confirmation call moved).
+    request_key = key_field(required=False)
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)

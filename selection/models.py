@@ -22,6 +22,7 @@ from orders.models import LedgerEntry, Order
 from studio import texts as studio_texts
 from studio.models import Branch, Customer, Kept, Staff
 from studio.products import Product as Product  # the chain's products, named in the core
+from studio.request_keys import key_column
 from studio.templatetags.studio import money
 from studio.validators import check_branch_amounts
 
@@ -180,6 +181,8 @@ class SelectionSession(models.Model):
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("production list taken by"),
     )  # fmt: skip
+    # The key of the form that booked the appointment last (studio.request_keys).
+    request_key = key_column(editable=False)
     booked_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("booked by"),

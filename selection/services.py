@@ -26,6 +26,7 @@ from orders.models import Charge, LedgerEntry, Order, State
 from studio import roles
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
+from studio.request_keys import done_with
 from studio.services import AlreadyDone
 from studio.templatetags.studio import money
 from studio.texts import Params, Words
@@ -63,6 +64,7 @@ def book_selection(
     consultant: Staff | None,
     by: Staff,
     now: datetime | None = None,
+    request_key: str | None = None,
 ) -> SelectionSession:
     """Book (or move) the couple's selection appointment after the shoot (DOMAIN.md, stage
     4: the appointment comes from the viewing control sheet).
@@ -71,8 +73,11 @@ def book_selection(
     of the order's branch, never holding two overlapping sessions. A session lasts the
     branch's session length (2 hours unless set). The clash check runs under a lock on the
     branch and on the consultant (who may work at two branches), so two desks booking at
-    once cannot both win. Returns the SelectionSession.
+    once cannot both win. Returns the SelectionSession. With a `request_key` (the form's),
+    the same form sent again returns the session as the first one booked it.
     """
+    if done := done_with(SelectionSession.objects.filter(order=order), request_key):
+        return done
     now = now or timezone.now()
     branch = order.branch
     errors: dict[str, Any] = {}
@@ -103,6 +108,9 @@ def book_selection(
                 _("This order is %(state)s: its selection cannot be booked now.")
                 % {"state": locked.get_state_display()}
             )
+        # The same form sent twice at once: the second waited for the locks.
+        if done := done_with(SelectionSession.objects.filter(order=locked), request_key):
+            return done
         clash = (
             SelectionSession.objects.filter(
                 consultant=consultant, appointment_at__lt=ends_at, appointment_ends_at__gt=starts_at
@@ -138,9 +146,12 @@ def book_selection(
         session.appointment_ends_at = ends_at
         session.consultant = consultant
         session.booked_by = by
+        session.request_key = request_key or None
         session.save(
-            update_fields=["appointment_at", "appointment_ends_at", "consultant", "booked_by"]
-        )
+            update_fields=[
+                "appointment_at", "appointment_ends_at", "consultant", "booked_by", "request_key",
+            ]
+        )  # fmt: skip
         # A confirmation call already planned for the old time now names the new one.
         move_call_task(
             occasion=confirmation_occasion(session),
@@ -1115,7 +1126,8 @@ def propose_compensation(
             errors["kind"] = needs_order
         else:
             errors |= _amount_into(fields, amount, branch)
-            paid = order.paid
+            # Money paid at the desk goes back at the desk (orders.services.refund).
+            paid = orders.refundable(order)["desk"]
             if "amount" not in errors and fields["amount"] > paid:
                 errors["amount"] = _(
                     "Only %(paid)s has been paid, refunds deducted; refund no more."

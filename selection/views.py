@@ -113,6 +113,7 @@ class BookView(StaffRequired, TemplateView):
                     starts_at=form.starts_at(order.branch),
                     consultant=form.cleaned_data["consultant"],
                     by=request.staff,
+                    request_key=form.cleaned_data["request_key"] or None,
                 )
             except ValidationError as exc:
                 attach_errors(form, exc, field_for=FIELD_FOR)

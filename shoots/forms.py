@@ -1,11 +1,10 @@
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import LedgerEntry
 from studio.forms import WhenForm
 from studio.models import Staff
+from studio.request_keys import key_field
 
 from .models import OutfitKind, PlannedSet, Room, Shoot, Step, Vehicle
 from .selectors import SEAT_ROLES
@@ -39,9 +38,7 @@ class BookingForm(WhenForm):
     specialty = forms.IntegerField(label=_("Specialty costumes"), min_value=0, max_value=6)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     # One key per rendering of the form: a second press of "Book" books nothing more.
-    request_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=64, required=False, initial=lambda: uuid.uuid4().hex
-    )
+    request_key = key_field(required=False)
     short_notice_confirmed = forms.BooleanField(
         label=_("Yes, book it although it is less than 7 days ahead"), required=False
     )

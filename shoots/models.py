@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from studio.models import Branch, Kept, Staff
+from studio.request_keys import key_column
 
 
 class Step(models.TextChoices):
@@ -162,9 +163,7 @@ class Shoot(Kept):
     )  # fmt: skip
     note = models.CharField(_("note"), max_length=200, blank=True)
     # The booking form's one-time key: the same form sent twice books once.
-    request_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False
-    )
+    request_key = key_column(editable=False)
     confirmation = models.CharField(
         _("confirmation"), max_length=12, choices=Confirmation.choices,
         default=Confirmation.PENDING,

@@ -21,6 +21,7 @@ from orders import services as order_services
 from orders.models import LedgerEntry, Order, State
 from studio import texts as studio_texts
 from studio.models import Branch, Package, Staff
+from studio.request_keys import done_with
 from studio.services import AlreadyDone
 from studio.texts import Params
 from studio.validators import Amount, booking_too_far
@@ -275,7 +276,7 @@ def book_shoot(
 
 def booked_with(*, order: Order, request_key: str) -> Shoot | None:
     """The shoot of `order` that the booking form with this key booked, if it did."""
-    return Shoot.objects.filter(order=order, request_key=request_key).first()
+    return done_with(Shoot.objects.filter(order=order), request_key)
 
 
 def cancel_shoot(*, shoot: Shoot, by: Staff) -> Shoot:

@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 
 from commissions.models import Basis, CommissionRule
-from studio import roles
 
 
 @pytest.fixture
@@ -29,21 +28,6 @@ def make_rule(branch, long_ago):
 @pytest.fixture
 def signing_rule(make_rule):
     return make_rule(Basis.SIGNING, percent="3")
-
-
-@pytest.fixture
-def cashier(make_staff):
-    return make_staff(roles.CASHIER, display_name="Qian Mei")
-
-
-@pytest.fixture
-def consultant(make_staff):
-    return make_staff(roles.SELECTION_CONSULTANT, display_name="Sun Yue")
-
-
-@pytest.fixture
-def makeup_artist(make_staff):
-    return make_staff(roles.MAKEUP_ARTIST, display_name="Zhou Xin")
 
 
 @pytest.fixture

@@ -34,8 +34,8 @@ def test_the_deposit_earns_the_order_taker_their_percentage(signing_rule, order,
     assert credit.month == order.branch.today().replace(day=1)
 
 
-def test_each_payment_earns_again(signing_rule, order, receptionist, cashier):
-    entry = pay(order, "1000", cashier)
+def test_each_payment_earns_again(signing_rule, order, receptionist, make_staff):
+    entry = pay(order, "1000", make_staff(roles.CASHIER))
     [credit] = credits_of(entry)
     assert credit.staff == receptionist  # the order taker, not who stood at the till
     assert credit.amount == Decimal("30.00")
@@ -74,7 +74,9 @@ def test_the_order_taker_who_invited_earns_no_invitation(make_rule, order):
     assert not Credit.objects.filter(basis=Basis.INVITATION).exists()
 
 
-def test_the_selection_upsell_earns_the_consultant(make_rule, order, consultant, cashier):
+def test_the_selection_upsell_earns_the_consultant(make_rule, order, make_staff):
+    consultant = make_staff(roles.SELECTION_CONSULTANT)
+    cashier = make_staff(roles.CASHIER)
     make_rule(Basis.SELECTION_UPSELL, percent="10")
     SelectionSession.objects.create(order=order, consultant=consultant)
     orders.add_charge(order=order, kind="selection_upsell", amount="1500", staff=consultant,

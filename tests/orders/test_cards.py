@@ -110,10 +110,10 @@ def test_the_card_pays_no_more_than_is_due(card, receptionist, order):
     assert "still due" in caught.value.message_dict["amount"][0]
 
 
-def test_a_card_pays_only_its_customers_orders(card, receptionist, make_order, branch):
+def test_a_card_pays_only_its_holders_orders(card, receptionist, make_order, branch):
     top_up(card, receptionist, "500")
     someone_else = make_order(customer=CustomerFactory(branch=branch))
-    with pytest.raises(ValidationError, match="another customer"):
+    with pytest.raises(ValidationError, match="does not hold this card"):
         services.pay_from_card(
             card=card, order=someone_else, kind="balance", amount="100", staff=receptionist
         )

@@ -123,3 +123,12 @@ def test_the_order_page_links_to_booking_the_pickup(login, receptionist, ready_o
     response = login(receptionist).get(ready_order.get_absolute_url())
     assert b'data-testid="book-pickup"' in response.content
     assert b'data-testid="reserve-dress"' in response.content
+
+
+def test_a_double_submit_books_once(login, pickup_clerk, ready_order, data):
+    client = login(pickup_clerk)
+    key = client.get(_book_url(ready_order)).context["form"]["request_key"].value()
+    for _ in range(2):
+        assert client.post(_book_url(ready_order), {**data, "request_key": key}).status_code == 302
+    [booked] = PickupAppointment.objects.filter(order=ready_order)
+    assert booked.status == PickupAppointment.Status.BOOKED and booked.request_key == key

@@ -124,3 +124,22 @@ def test_after_the_finish_the_shoot_page_books_the_selection(
 def test_the_shoot_page_offers_no_selection_before_the_finish(shoot_today, crew, login):
     body = login(crew.dispatcher).get(reverse("shoots:detail", args=[shoot_today.pk]))
     assert 'data-testid="selection-card"' not in body.content.decode()
+
+
+def test_a_double_submit_books_once(
+    shot_order, consultant, receptionist, login, the_day_after_tomorrow
+):
+    client = login(receptionist)
+    url = reverse("selection:book", args=[shot_order.number])
+    key = client.get(url).context["form"]["request_key"].value()
+    assert key
+    first = client.post(url, _post(the_day_after_tomorrow, consultant, request_key=key))
+    later = the_day_after_tomorrow + timedelta(hours=3)
+    again = client.post(url, _post(later, consultant, request_key=key))
+    assert first.status_code == again.status_code == 302
+    session = SelectionSession.objects.get()
+    assert session.appointment_at == the_day_after_tomorrow
+    assert session.request_key == key
+    moved = client.post(url, _post(later, consultant, request_key="another-form"))
+    assert moved.status_code == 302
+    assert SelectionSession.objects.get().appointment_at == later
