@@ -78,8 +78,8 @@ def test_a_photo_of_another_order_or_without_preview_is_not_found(
     client,
     shot,
     make_shot_order,
-    upload,
-    make_link,  # noqa: F811
+    upload,  # noqa: F811
+    make_link,
 ):
     theirs, _ = upload(make_shot_order(), 1)
     made = make_link(shot)
@@ -167,8 +167,8 @@ def test_another_orders_photo_cannot_be_marked_through_this_link(
     client,
     shot,
     make_shot_order,
-    upload,
-    make_link,  # noqa: F811
+    upload,  # noqa: F811
+    make_link,
 ):
     theirs, _ = upload(make_shot_order(), 1)
     made = make_link(shot)

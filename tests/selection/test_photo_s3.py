@@ -100,7 +100,11 @@ def test_a_file_not_made_yet_gets_no_address(photo_on_s3, consultant, login):
     assert response.status_code == 404
 
 
-def test_the_couple_is_sent_to_the_watermarked_file_only(photo_on_s3, client, make_link):
+def test_the_couple_is_sent_to_the_watermarked_file_only(
+    photo_on_s3,
+    client,
+    make_link,  # noqa: F811
+):
     made = make_link(photo_on_s3.session.order)
     response = client.get(page_url(made, "couple:photo", pk=photo_on_s3.pk))
     assert response.status_code == 302
@@ -108,7 +112,12 @@ def test_the_couple_is_sent_to_the_watermarked_file_only(photo_on_s3, client, ma
     _signed(response["Location"], "watermarked", photo_on_s3)
 
 
-def test_a_revoked_couple_link_gets_no_address(photo_on_s3, client, make_link, manager):
+def test_a_revoked_couple_link_gets_no_address(
+    photo_on_s3,
+    client,
+    make_link,  # noqa: F811
+    manager,
+):
     from couple import services
 
     made = make_link(photo_on_s3.session.order)
