@@ -24,6 +24,7 @@ from .models import (
     DEFAULT_PRODUCTION_DAYS,
     DEFAULT_SESSION_MINUTES,
     DesignProof,
+    Favourite,
     Photo,
     Pick,
     PriceItem,
@@ -495,6 +496,12 @@ def customer_data(customer: Customer) -> list[DataSection]:
             gettext_lazy("Photo selections"),
             SelectionSession.objects.filter(order__customer=customer).order_by("pk"),
             ["order__number", "appointment_at", "photo_count", "signed_at", "upsell_discount"],
+        ),
+        data_section(
+            "favourites",
+            gettext_lazy("Favourites marked at home"),
+            Favourite.objects.filter(photo__session__order__customer=customer).order_by("pk"),
+            ["photo__session__order__number", "photo__number", "chosen", "note", "changed_at"],
         ),
         data_section(
             "production",

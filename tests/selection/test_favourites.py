@@ -196,3 +196,26 @@ def test_another_branch_does_not_find_the_session(home_favourites, make_staff, o
     url = reverse("selection:take_favourites", args=[home_favourites.number])
     assert login(staff).post(url).status_code == 404
     assert _first_look(home_favourites) == set()
+
+
+# --- The couple's data ---
+
+
+def test_erasing_the_couple_takes_their_notes_and_keeps_the_marks(shot_order, upload):
+    from studio.signals import customer_erased
+
+    photo, _ = upload(shot_order, 1)
+    _mark(shot_order, photo)
+    photos.write_note(order=shot_order, photo_id=photo.pk, note="our dog in this one")
+    customer_erased.send(type(shot_order.customer), customer=shot_order.customer, by=None)
+    found = Favourite.objects.get(photo=photo)
+    assert (found.chosen, found.note) == (True, "")
+
+
+def test_the_couples_export_has_their_notes(shot_order, upload):
+    from selection.selectors import customer_data
+
+    photo, _ = upload(shot_order, 1)
+    photos.write_note(order=shot_order, photo_id=photo.pk, note="our dog in this one")
+    section = next(s for s in customer_data(shot_order.customer) if s.key == "favourites")
+    assert section.rows[0]["note"] == "our dog in this one"
