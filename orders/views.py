@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
@@ -49,6 +51,19 @@ from .templatetags.order_tags import balance
 MONEY_ROLES = roles.SEES_MONEY
 
 
+class CountedPaginator(Paginator):
+    """Pages of a query whose rows join other tables, counted on a plainer query of the
+    same rows (`counted`)."""
+
+    def __init__(self, object_list, per_page, *, counted, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = counted
+
+    @cached_property
+    def count(self):
+        return self.counted.count()
+
+
 class OrderListView(StaffRequired, ListView):
     roles = MONEY_ROLES
     template_name = "orders/order_list.html"
@@ -59,6 +74,12 @@ class OrderListView(StaffRequired, ListView):
         return selectors.order_list(
             self.request, state=self.request.GET.get("state"), q=self.request.GET.get("q")
         )
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        counted = selectors.listed_orders(
+            self.request, state=self.request.GET.get("state"), q=self.request.GET.get("q")
+        )
+        return CountedPaginator(queryset, per_page, counted=counted, orphans=orphans)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -380,7 +401,7 @@ class PlanningDocumentView(StaffRequired, View):
             self.scoped(
                 Order.objects.select_related(
                     "customer", "package", "owner", "branch", "discount_approved_by"
-                )
+                ).prefetch_related("package__lines")
             ),
             number=number,
         )

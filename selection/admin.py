@@ -5,6 +5,7 @@ from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnl
 from .models import (
     DesignProof,
     Favourite,
+    LoweredUpsell,
     Photo,
     PriceItem,
     ProductionItem,
@@ -88,3 +89,14 @@ class FavouriteAdmin(ReadOnlyAdmin):
     list_filter = ["chosen"]
     list_select_related = ["photo__session__order"]
     search_fields = ["photo__session__order__number"]
+
+
+@admin.register(LoweredUpsell)
+class LoweredUpsellAdmin(ReadOnlyAdmin):
+    """Lists signed again for less, and what the cashier decided (on the desk's page)."""
+
+    branch_path = "order__branch"
+    list_display = ["order", "amount", "decision", "refunded", "decided_by", "decided_at"]
+    list_filter = ["decision", "order__branch"]
+    list_select_related = ["order", "decided_by"]
+    search_fields = ["order__number"]

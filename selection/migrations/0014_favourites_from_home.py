@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selection', '0012_photos'),
+        ('selection', '0013_lowered_upsell'),
     ]
 
     operations = [
