@@ -4,6 +4,7 @@ from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnl
 
 from .models import (
     DesignProof,
+    Favourite,
     LoweredUpsell,
     Photo,
     PriceItem,
@@ -77,6 +78,17 @@ class PhotoAdmin(ReadOnlyAdmin):
         "orientation", "taken_at", "processed_at", "uploaded_by", "uploaded_at",
     ]  # fmt: skip
     exclude = ["original", "thumbnail", "preview", "watermarked"]
+
+
+@admin.register(Favourite)
+class FavouriteAdmin(ReadOnlyAdmin):
+    """The photos couples marked at home and their notes: theirs, written on their page."""
+
+    branch_path = "photo__session__order__branch"
+    list_display = ["photo", "chosen", "note", "changed_at"]
+    list_filter = ["chosen"]
+    list_select_related = ["photo__session__order"]
+    search_fields = ["photo__session__order__number"]
 
 
 @admin.register(LoweredUpsell)

@@ -9,4 +9,4 @@ class SelectionConfig(AppConfig):
     def ready(self):
         # The kinds of text this app writes (studio.texts), and what it answers for the apps
         # below it (STYLE.md 16).
-        from . import answers, texts  # noqa: F401
+        from . import answers, receivers, texts  # noqa: F401

@@ -57,6 +57,8 @@ MANAGER_ONLY = {
     "couple.couplelink": ("view",),
     # Design proofs are uploaded on the proofs page and answered by the couple.
     "selection.designproof": ("view",),
+    # Favourites and their notes are the couple's own, marked on their page.
+    "selection.favourite": ("view",),
 }
 
 # Head office's besides the studio's apps: users and roles, beat schedules, the state

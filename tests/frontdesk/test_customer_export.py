@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 SECTIONS = {
     "customer", "visits", "consent", "orders", "charges", "ledger", "shoots", "selections",
-    "production", "pickups", "lost_slip_memos", "surveys", "rentals", "messages", "calls",
+    "favourites", "production", "pickups", "lost_slip_memos", "surveys", "rentals", "messages", "calls",
     "complaints",
 }  # fmt: skip
 

@@ -1,0 +1,21 @@
+"""What selection does when the core announces something (studio.signals)."""
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from studio.models import Customer, Staff
+from studio.signals import customer_erased
+
+from .models import Favourite
+
+
+@receiver(customer_erased, dispatch_uid="selection.erase_favourite_notes")
+def erase_favourite_notes(
+    sender: type[Customer], *, customer: Customer, by: Staff, **kwargs: Any
+) -> None:
+    """The notes the couple wrote on their photos at home go; which photos they marked
+    (numbers, no words of theirs) stays with the session."""
+    Favourite.objects.filter(photo__session__order__customer=customer).exclude(note="").update(
+        note=""
+    )
