@@ -383,8 +383,8 @@ TREND_MONTHS = 12
 
 def trend(branch, period, months=TREND_MONTHS):
     """Visits, deals signed and revenue for each of the `months` months that end with the
-    period's month, on the branch's calendar: one query per figure, grouped by month, read
-    through the (branch, time) indexes the month report uses."""
+    period's month, on the branch's calendar: one query per figure, grouped by month, each
+    answered from a (branch, time) index alone (the ledger's carries the kind and amount)."""
     last = period.month.first
     firsts = [last]
     for _n in range(months - 1):
@@ -404,8 +404,9 @@ def trend(branch, period, months=TREND_MONTHS):
             .annotate(**figure)
         )
 
-    visits = by_month(Visit.objects.filter(branch=branch), "arrived_at", n=Count("pk"))
-    deals = by_month(Order.objects.filter(branch=branch), "signed_at", n=Count("pk"))
+    # COUNT(*), not of a column: the (branch, time) index alone answers it.
+    visits = by_month(Visit.objects.filter(branch=branch), "arrived_at", n=Count("*"))
+    deals = by_month(Order.objects.filter(branch=branch), "signed_at", n=Count("*"))
     revenue = by_month(
         LedgerEntry.objects.filter(branch=branch).exclude(kind__in=LedgerEntry.NOT_REVENUE),
         "created_at",
