@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from studio.listing import labels
+from studio.listing import choice_labels, labels
 from studio.models import Branch, Customer, Leave, Staff
 from studio.selectors import DataSection, covering_for, data_section
 
@@ -197,7 +197,12 @@ def message_steps(message: OutboxMessage) -> list[Step]:
         steps.append(
             Step(
                 message.created_at,
-                _("Not sent: %(reason)s") % {"reason": message.get_skip_reason_display()},
+                _("Not sent: %(reason)s")
+                % {
+                    "reason": choice_labels(OutboxMessage, "skip_reason").get(
+                        message.skip_reason, message.skip_reason
+                    )
+                },
             )
         )
     elif message.error and message.status in (Status.QUEUED, Status.SENDING):
@@ -209,7 +214,8 @@ def message_steps(message: OutboxMessage) -> list[Step]:
             )
         )
     if message.status in (Status.SENDING, Status.CHECK):
-        steps.append(Step(message.claimed_at, message.get_status_display()))
+        label = choice_labels(OutboxMessage, "status")[message.status]
+        steps.append(Step(message.claimed_at, label))
     if message.sent_at is not None:
         steps.append(Step(message.sent_at, _("Sent")))
     if message.status == Status.FAILED:

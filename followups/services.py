@@ -560,13 +560,33 @@ def due_care(
     """(fact, fire time) for every event whose fire time came in the look-back window, of
     the couples the rule speaks for (`_applies_to`; `own_rows`: the branches with their own
     row, per key, when the caller has read them)."""
+    due, _after = _due_page(rule, now=now, own_rows=own_rows)
+    return due
+
+
+def _due_page(
+    rule: CareRule,
+    *,
+    now: datetime,
+    own_rows: Mapping[str, set[int]] | None = None,
+    after: int = 0,
+    limit: int | None = None,
+) -> tuple[list[tuple[Fact, datetime]], int | None]:
+    """`due_care`, a page of a holiday's couples at a time (`triggers.holiday_page`: those
+    numbered above `after`, `limit` of them), and the number to ask after for the next
+    page (None: there is none; every other trigger is one page)."""
     since = now - CARE_LOOKBACK - rule.offset - _DAY
     until = now - rule.offset + _DAY
-    # A holiday rule asks for its own holiday's couples, those it has not written to yet.
-    asks = {"rule": rule} if rule.trigger == CareRule.Trigger.HOLIDAY else {}
+    if rule.trigger == CareRule.Trigger.HOLIDAY:
+        # A holiday rule asks for its own holiday's couples, those it has not written to yet.
+        facts, next_after = triggers.holiday_page(
+            since, until, now, rule=rule, after=after, limit=limit
+        )
+    else:
+        facts, next_after = FINDERS.ask(rule.trigger, since, until, now), None
     due = []
     applies = _applies_to(rule, own_rows)
-    for fact in FINDERS.ask(rule.trigger, since, until, now, **asks):
+    for fact in facts:
         if not applies(fact.customer.branch_id):
             continue  # another branch's couple, or a branch with its own row of this rule
         fire_at = rule.fire_time(fact.at, fact.customer.branch.tzinfo)
@@ -577,7 +597,7 @@ def due_care(
         if fact.holiday and (rule.holiday is None or fact.holiday != rule.holiday.key):
             continue  # each holiday has its own rule
         due.append((fact, fire_at))
-    return due
+    return due, next_after
 
 
 def _applies_to(
@@ -616,9 +636,11 @@ def run_care_rules(*, now: datetime | None = None) -> int:
     come: a call task or a queued message per customer and occasion.
 
     Idempotent and safe to run twice at once: each rule runs in its own transaction holding
-    its row lock (a second worker skips a rule another is firing), and every call task or
-    message carries the occasion `care:<rule>:<what>:<day>`, unique in the database, so a
-    retry, a duplicated task or a crash half-way creates nothing twice. Messages go through
+    its row lock (a second worker skips a rule another is firing; a holiday rule, whose
+    couples are the whole chain, runs a page of `HOLIDAY_PAGE` couples per transaction),
+    and every call task or message carries the occasion `care:<rule>:<what>:<day>`, unique
+    in the database, so a retry, a duplicated task or a crash half-way creates nothing
+    twice, and the next run goes on where the crash stopped. Messages go through
     `queue_message`, so consent, switched-off templates and quiet hours apply.
     Returns how many call tasks and messages it created.
     """
@@ -626,22 +648,28 @@ def run_care_rules(*, now: datetime | None = None) -> int:
     fired = 0
     own_rows = _own_rows()
     for pk in CareRule.objects.filter(is_active=True).values_list("pk", flat=True):
-        with transaction.atomic():
-            rule = (
-                CareRule.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, is_active=True)
-                .first()
-            )
-            if rule is not None:  # switched off meanwhile, or another worker has it
-                fired += _fire(rule, now=now, own_rows=own_rows)
+        after: int | None = 0
+        while after is not None:  # a holiday's couples a page at a time, each committed
+            with transaction.atomic():
+                rule = (
+                    CareRule.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, is_active=True)
+                    .first()
+                )
+                if rule is None:  # switched off meanwhile, or another worker has it
+                    break
+                count, after = _fire(rule, now=now, own_rows=own_rows, after=after)
+            fired += count
     return fired
 
 
-def _fire(rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]]) -> int:
-    due = {
-        care_occasion(rule, fact): (fact, at)
-        for fact, at in due_care(rule, now=now, own_rows=own_rows)
-    }
+def _fire(
+    rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]], after: int = 0
+) -> tuple[int, int | None]:
+    """What one page of the rule's due events fires: (how many, the number to ask after
+    for the next page, None when this was the last)."""
+    page, next_after = _due_page(rule, now=now, own_rows=own_rows, after=after, limit=HOLIDAY_PAGE)
+    due = {care_occasion(rule, fact): (fact, at) for fact, at in page}
     done = _fired_before(rule, due)
     fired = 0
     for occasion, (fact, fire_at) in due.items():
@@ -673,8 +701,15 @@ def _fire(rule: CareRule, *, now: datetime, own_rows: Mapping[str, set[int]]) ->
                 send_after=fire_at,
             )
         fired += 1
-    return fired
+    return fired, next_after
 
+
+# A holiday greets every consenting couple of the chain (some 130,000 on the first run of
+# a new holiday rule): they are read and queued this many at a time, each page in its own
+# transaction under the rule's lock, so no transaction holds more than a page of messages,
+# and a run stopped half-way keeps the pages it finished; the next run reads only the
+# couples not greeted yet (a message's occasion is unique per customer: none twice).
+HOLIDAY_PAGE = 1000
 
 # Occasions asked about per query: far under PostgreSQL's 65,535 parameters, even on a
 # holiday that greets every consenting couple of the chain.

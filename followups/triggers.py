@@ -319,29 +319,43 @@ def holiday(since, until, now, *, rule=None):
     them would only be skipped.
 
     The facts of a holiday are the whole chain's consenting couples, so the engine asks
-    with the `rule` that names the holiday (services.due_care): only that holiday is
-    looked at, only once the rule's time has come, and only the couples it has not yet
-    written to for it: the runs before the day and after the greetings went out read
-    nobody.
+    with the `rule` that names the holiday (services.due_care), a page of couples at a
+    time (`holiday_page`): only that holiday is looked at, only once the rule's time has
+    come, and only the couples it has not yet written to for it: the runs before the day
+    and after the greetings went out read nobody.
     """
+    facts, _after = holiday_page(since, until, now, rule=rule)
+    return facts
+
+
+def holiday_page(since, until, now, *, rule=None, after=0, limit=None):
+    """(facts, next) of `holiday` for the customers numbered above `after`, at most `limit`
+    of them per holiday and day (all of them when None), in the order of their numbers.
+    `next` is the number to ask after for the next page, None when this was the last: a
+    page stops at the lowest last number of the holiday-days that filled theirs, so no
+    customer of any of them is left behind."""
     holidays = Holiday.objects.filter(is_active=True)
     if rule is not None:
         holidays = holidays.filter(pk=rule.holiday_id)
     holidays = list(holidays)
     zones = _zones()
     facts = []
+    cut = None  # the last customer number every holiday-day of this page has read up to
     for day in _days(since, until):
         if rule is not None and all(rule.fire_time(_midnight(day, z), z) > now for z in zones):
             continue  # the rule's time has not come in any branch: nobody to greet yet
         for h in (h for h in holidays if h.falls_on(day)):
-            customers = _consenting(rule)
+            customers = _consenting(rule).filter(pk__gt=after)
             if rule is not None:
                 customers = customers.exclude(Exists(_greeted(rule, h, day)))
-            facts += [
-                _on(c, day, f"holiday={h.key}", holiday=h.key)
-                for c in customers.select_related("branch", "owner")
-            ]
-    return _in_window(facts, since, until)
+            customers = customers.select_related("branch", "owner").order_by("pk")
+            found = list(customers if limit is None else customers[:limit])
+            if limit is not None and len(found) == limit:
+                cut = found[-1].pk if cut is None else min(cut, found[-1].pk)
+            facts += [_on(c, day, f"holiday={h.key}", holiday=h.key) for c in found]
+    if cut is not None:
+        facts = [f for f in facts if f.customer.pk <= cut]
+    return _in_window(facts, since, until), cut
 
 
 @FINDERS.answers(T.INSTALMENT_DUE)

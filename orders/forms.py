@@ -13,6 +13,7 @@ from .services import PAYMENT_KINDS
 
 
 class PaymentForm(forms.Form):
+    same_for_everyone = True  # rendered once per language (studio's crispy_once)
     # The deposit is taken at signing; what comes later is mostly the balance.
     kind = forms.ChoiceField(
         label=_("For"),
@@ -155,6 +156,7 @@ class CardRefundForm(forms.Form):
 
 
 class CardPaymentForm(_PositiveAmount, forms.Form):
+    same_for_everyone = True  # rendered once per language (studio's crispy_once)
     kind = forms.ChoiceField(
         label=_("For"),
         choices=[(k.value, k.label) for k in PAYMENT_KINDS],
@@ -165,6 +167,7 @@ class CardPaymentForm(_PositiveAmount, forms.Form):
 
 
 class FapiaoRequestForm(_PositiveAmount, forms.Form):
+    same_for_everyone = True  # rendered once per language (studio's crispy_once)
     title_kind = forms.ChoiceField(
         label=_("Title type"),
         choices=FapiaoRequest.Title.choices,

@@ -30,7 +30,6 @@ from orders.models import LedgerEntry, Order
 from orders.selectors import with_money
 from pickup import selectors as pickup_selectors
 from pickup.models import PickupAppointment
-from pickup.selectors import on_day as pickups_on
 from rentals import selectors as rentals_selectors
 from rentals.models import DressReservation
 from rentals.selectors import desk_on
@@ -41,9 +40,10 @@ from shoots.models import Shoot
 from shoots.selectors import my_day
 from studio import roles
 from studio import selectors as studio_selectors
-from studio.listing import labels, link_to
+from studio.listing import choice_labels, labels, link_to
 from studio.middleware import StaffRequest
 from studio.models import Customer, Staff
+from studio.prepared import Marker, Prepared
 from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
 
@@ -81,8 +81,13 @@ def customer_timeline(
     """
 
     events: list[Event] = []
+    # Labels of choices looked up in maps made once per language: get_FOO_display()
+    # rebuilds and translates the field's whole choice list at each of ~100 calls a file.
+    visit_model = customer.visits.model
+    visit_kind = choice_labels(visit_model, "kind")
+    visit_outcome = choice_labels(visit_model, "outcome")
     for v in customer.visits.select_related("taker"):
-        detail = v.get_outcome_display() or _("In consultation")
+        detail = visit_outcome.get(v.outcome, v.outcome) or _("In consultation")
         if v.not_booked_reason:
             detail += f" — {v.not_booked_reason}"
         events.append(
@@ -90,7 +95,7 @@ def customer_timeline(
                 v.arrived_at,
                 "visit",
                 _("Visit (%(kind)s) with %(taker)s")
-                % {"kind": v.get_kind_display(), "taker": v.taker},
+                % {"kind": visit_kind.get(v.kind, v.kind), "taker": v.taker},
                 detail,
                 url=reverse("studio:visit", args=[v.pk]) if opens_visits else "",
             )
@@ -98,6 +103,7 @@ def customer_timeline(
     if orders is None:
         orders = list(Order.objects.filter(customer=customer).select_related("package"))
     numbers = {o.pk: o.number for o in orders}
+    state_label = choice_labels(Order, "state")
     for o in orders:
         events.append(
             Event(
@@ -105,12 +111,14 @@ def customer_timeline(
                 "order",
                 _("Order %(number)s signed: %(package)s")
                 % {"number": o.number, "package": o.package},
-                o.get_state_display(),
+                state_label.get(o.state, o.state),
                 amount=o.agreed_price if sees_money else None,
                 url=o.get_absolute_url() if sees_money else "",
             )
         )
     if sees_money:
+        entry_kind = choice_labels(LedgerEntry, "kind")
+        entry_method = choice_labels(LedgerEntry, "method")
         for e in LedgerEntry.objects.filter(order__in=list(numbers)).order_by():
             number = numbers[e.order_id]
             events.append(
@@ -119,8 +127,8 @@ def customer_timeline(
                     "payment",
                     _("%(kind)s, %(method)s, receipt %(receipt)s")
                     % {
-                        "kind": e.get_kind_display(),
-                        "method": e.get_method_display(),
+                        "kind": entry_kind.get(e.kind, e.kind),
+                        "method": entry_method.get(e.method, e.method),
                         "receipt": e.receipt_no,
                     },
                     number,
@@ -128,13 +136,14 @@ def customer_timeline(
                     url=reverse("orders:receipt", args=[number, e.receipt_no]),
                 )
             )
+    shoot_status = choice_labels(Shoot, "status")
     for s in Shoot.objects.filter(order__in=list(numbers)).order_by():
         events.append(
             Event(
                 s.starts_at,
                 "shoot",
                 _("Shoot for %(number)s") % {"number": numbers[s.order_id]},
-                s.get_status_display(),
+                shoot_status.get(s.status, s.status),
             )
         )
     for session in SelectionSession.objects.filter(
@@ -147,6 +156,7 @@ def customer_timeline(
                 _("Selection for %(number)s") % {"number": numbers[session.order_id]},
             )
         )
+    dress_status = choice_labels(DressReservation, "status")
     for r in DressReservation.objects.filter(customer=customer).select_related("dress"):
         events.append(
             Event(
@@ -158,11 +168,12 @@ def customer_timeline(
                     "from": date_format(r.pickup_on, "SHORT_DATE_FORMAT"),
                     "to": date_format(r.return_on, "SHORT_DATE_FORMAT"),
                 },
-                r.get_status_display(),
+                dress_status.get(r.status, r.status),
                 amount=r.rental_price if sees_money else None,
                 url=r.get_absolute_url() if sees_money else "",
             )
         )
+    pickup_status = choice_labels(PickupAppointment, "status")
     for p in PickupAppointment.objects.filter(order__in=list(numbers)).order_by():
         events.append(
             Event(
@@ -170,28 +181,36 @@ def customer_timeline(
                 "pickup",
                 _("Pickup for %(number)s, slip %(slip)s")
                 % {"number": numbers[p.order_id], "slip": p.slip_number},
-                p.get_status_display(),
+                pickup_status.get(p.status, p.status),
             )
         )
+    call_kind = choice_labels(CallTask, "kind")
+    call_status = choice_labels(CallTask, "status")
     for t in CallTask.objects.filter(customer=customer).select_related("assignee"):
         events.append(
             Event(
                 t.due_at,
                 "call",
-                _("Call: %(kind)s (%(who)s)") % {"kind": t.get_kind_display(), "who": t.assignee},
-                " — ".join(x for x in (t.get_status_display(), t.outcome_text) if x),
+                _("Call: %(kind)s (%(who)s)")
+                % {"kind": call_kind.get(t.kind, t.kind), "who": t.assignee},
+                " — ".join(x for x in (call_status.get(t.status, t.status), t.outcome_text) if x),
             )
         )
-    for m in messages_for(customer) if sees_messages else []:
-        status = m.get_status_display()
+    sent = messages_for(customer) if sees_messages else []
+    if sent:
+        message_status = choice_labels(type(sent[0]), "status")
+        skip_reason = choice_labels(type(sent[0]), "skip_reason")
+        channel = choice_labels(type(sent[0]), "channel")
+    for m in sent:
+        status = message_status.get(m.status, m.status)
         if m.skip_reason:
-            status += f" — {m.get_skip_reason_display()}"
+            status += f" — {skip_reason.get(m.skip_reason, m.skip_reason)}"
         events.append(
             Event(
                 m.sent_at or m.send_after,
                 "message",
                 _("Message (%(channel)s): %(status)s")
-                % {"channel": m.get_channel_display(), "status": status},
+                % {"channel": channel.get(m.channel, m.channel), "status": status},
                 m.body,
                 steps=message_steps(m),
             )
@@ -248,6 +267,46 @@ class Arrival:
     all_day: bool = False
 
 
+_SHOOTS_BETWEEN = Prepared(
+    lambda branch_id, start, end: (
+        Shoot.objects.filter(branch_id=branch_id, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED])
+        .order_by()
+        .values_list("order_id", "starts_at")
+    ),
+    [Marker.number(0), Marker.moment(0), Marker.moment(1)],
+)
+_SESSIONS_BETWEEN = Prepared(
+    lambda branch_id, start, end: (
+        SelectionSession.objects.filter(
+            order__branch_id=branch_id, appointment_at__gte=start, appointment_at__lt=end
+        )
+        .order_by()
+        .values_list("order_id", "appointment_at")
+    ),
+    [Marker.number(0), Marker.moment(0), Marker.moment(1)],
+)
+_ARRIVING_ORDERS = Prepared(
+    lambda ids: (
+        with_money(Order.objects.filter(pk__any=ids))
+        .select_related("customer", "owner")
+        .only(
+            "customer_id",
+            "owner_id",
+            "agreed_price",
+            "state",  # django-fsm reads it when the order is built
+            "customer__bride_name",
+            "customer__groom_name",
+            "customer__bride_phone",
+            "customer__groom_phone",
+            "owner__display_name",
+        )
+        .order_by()
+    ),
+    [Marker.numbers(0)],
+)
+
+
 def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list["Arrival"]]:
     """Today's and tomorrow's shoots, selections, pickups and dress pickups / returns, with
     what each couple must bring or settle; today's list adds the dresses that should be
@@ -263,46 +322,17 @@ def _arrivals(request: StaffRequest, today: date) -> tuple[list["Arrival"], list
         return timezone.localtime(at, branch.tzinfo).date()
 
     # (order, time) pairs, not models: the page needs no more of a shoot or a session.
-    shoots = list(
-        Shoot.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED])
-        .order_by()
-        .values_list("order_id", "starts_at")
-    )
-    sessions = list(
-        SelectionSession.objects.filter(
-            order__branch=branch, appointment_at__gte=start, appointment_at__lt=end
-        )
-        .order_by()
-        .values_list("order_id", "appointment_at")
-    )
-    pickups = list(
-        pickups_on(branch=branch, day=today, until=tomorrow)
-        .order_by()
-        .values_list("order_id", "starts_at", "slip_number")
-    )
+    # Each query's SQL is made once per process (studio.prepared): writing it cost more
+    # than running it.
+    shoots = _SHOOTS_BETWEEN(branch.pk, start, end)
+    sessions = _SESSIONS_BETWEEN(branch.pk, start, end)
+    pickups = pickup_selectors.arrivals_between(branch.pk, start, end)
     Status = DressReservation.Status
-    rentals = list(desk_on(branch=branch, day=today, until=tomorrow, overdue=True))
+    rentals = rentals_selectors.desk_between(branch.pk, today, tomorrow)
     order_ids = {o for o, _at in shoots} | {o for o, _at in sessions}
     order_ids |= {o for o, _at, _slip in pickups} | {r.order_id for r in rentals}
     # The couple's names and phones and the owner's name: what a row prints.
-    orders = {
-        o.pk: o
-        for o in with_money(Order.objects.filter(pk__in=order_ids))
-        .select_related("customer", "owner")
-        .only(
-            "customer_id",
-            "owner_id",
-            "agreed_price",
-            "state",  # django-fsm reads it when the order is built
-            "customer__bride_name",
-            "customer__groom_name",
-            "customer__bride_phone",
-            "customer__groom_phone",
-            "owner__display_name",
-        )
-        .order_by()
-    }
+    orders = {o.pk: o for o in _ARRIVING_ORDERS(sorted(order_ids))} if order_ids else {}
     days: dict[date, list[Arrival]] = {today: [], tomorrow: []}
 
     customer_url = link_to("overview:customer")

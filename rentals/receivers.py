@@ -25,10 +25,16 @@ def refuse_erasure(sender: type[Customer], *, customer: Customer, **kwargs: Any)
 
 @receiver(customer_erased, dispatch_uid="rentals.erase_customer")
 def erase_customer(sender: type[Customer], *, customer: Customer, by: Staff, **kwargs: Any) -> None:
-    """The reservations stay (their fee and deposit are in the ledger) without the ID
-    document's number, the measurements and the notes."""
+    """The reservations stay (their dates, fee and deposit are in the ledger) without the
+    ID document's number, the measurements, the wedding date and the notes."""
     reservations = DressReservation.objects.filter(customer=customer)
     reservations.exclude(id_number="").update(id_number=ERASED_ID)
     reservations.update(
-        bust=None, waist=None, hips=None, height=None, shoulder=None, damage_notes=""
+        bust=None,
+        waist=None,
+        hips=None,
+        height=None,
+        shoulder=None,
+        wedding_date=None,
+        damage_notes="",
     )

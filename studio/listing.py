@@ -4,9 +4,10 @@ done once per page (a reverse(), a translation, a date's format), not once per r
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Choices
+from django.db.models import Choices, Model
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -39,6 +40,19 @@ def labels(choices: type[Choices]) -> dict[str, str]:
     """{value: label} in the active language: what `get_FOO_display()` gives, translated
     once per page (Django rebuilds and translates the whole choice list at every call)."""
     return {value: str(label) for value, label in choices.choices}
+
+
+def choice_labels(model: type[Model], field_name: str) -> dict[Any, str]:
+    """{value: label} of a model field's choices in the active language, remembered per
+    language: what `instance.get_FOO_display()` gives without rebuilding and translating
+    the field's whole choice list at every call. Look up with `.get(value, value)`, as
+    Django falls back to the value itself."""
+    return _choice_labels(model, field_name, get_language())
+
+
+@lru_cache(maxsize=512)
+def _choice_labels(model: type[Model], field_name: str, language: str) -> dict[Any, str]:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
 
 
 def short_date(day: date | None) -> str:

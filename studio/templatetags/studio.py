@@ -137,3 +137,35 @@ def short_date(value):
     if isinstance(value, date) and not isinstance(value, datetime):
         return listing.short_date(value)
     return defaultfilters.date(value, "SHORT_DATE_FORMAT")
+
+
+# --- Forms rendered once ---
+
+# An unbound form marked `same_for_everyone` writes the same HTML for every order and
+# every user in one language, but for its fresh request key (the double-submit guard).
+# crispy's Bootstrap templates cost ~0.5 ms a field; such a form is rendered through them
+# once per process and language, and each page gets a copy with its own request key.
+_RENDERED_FORMS: dict[tuple, str] = {}
+_KEY_MARK = "5ca1ab1e" * 4
+
+
+@register.filter
+def crispy_once(form):
+    """`form|crispy`, from a copy rendered once when the form is unbound, was built with
+    no initial data and its class says `same_for_everyone`; otherwise `form|crispy`."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    if form.is_bound or form.initial or not getattr(form, "same_for_everyone", False):
+        return as_crispy_form(form)
+    key = (type(form), form.prefix, form.auto_id, get_language())
+    html = _RENDERED_FORMS.get(key)
+    if html is None:
+        marked = type(form)(prefix=form.prefix, auto_id=form.auto_id)
+        if "request_key" in marked.fields:
+            marked.initial = {"request_key": _KEY_MARK}
+        html = _RENDERED_FORMS[key] = str(as_crispy_form(marked))
+    if "request_key" in form.fields:
+        html = html.replace(_KEY_MARK, str(form["request_key"].value()))
+    return mark_safe(html)  # noqa: S308 - crispy's own escaped output, and a hex key

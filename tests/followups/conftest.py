@@ -17,3 +17,25 @@ def outbox(settings):
     backends.outbox.clear()
     yield backends.outbox
     backends.outbox.clear()
+
+
+@pytest.fixture
+def sms_branch(customer):
+    """The customer's branch ready to send the thank-you after a visit by SMS through a
+    gateway: awake (quiet hours hold nothing back) and with its signature (签名).
+    sms_branch(code) gives the text that template code at the gateway -> the customer's
+    template."""
+    from followups.models import MessageTemplate, SmsSignature
+
+    from .gateway_cases import KEY, SIGN_NAME
+    from .test_celery_dispatch import _daytime_zone
+
+    customer.branch.timezone = _daytime_zone()
+    customer.branch.save()
+    SmsSignature.objects.create(branch=customer.branch, sign_name=SIGN_NAME)
+
+    def with_code(code):
+        MessageTemplate.objects.filter(key=KEY).update(gateway_template_code=code)
+        return MessageTemplate.objects.get(key=KEY, language=customer.language)
+
+    return with_code

@@ -1,5 +1,6 @@
 """A local stand-in for Alibaba Cloud SMS (Dysmsapi 2017-05-25): a real HTTP server on
-127.0.0.1, in a thread, that checks requests as the real one does and keeps what it took.
+127.0.0.1, in a thread (`fake_gateway.FakeGateway`), that checks requests as the real one
+does and keeps what it took.
 
 It checks the RPC signature (written here from Alibaba's API reference, not imported from
 the backend, so a mistake in one is not copied into the other), the AccessKeyId, the
@@ -14,13 +15,13 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
 import uuid
 import zoneinfo
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
+
+from .fake_gateway import FakeGateway
 
 CHINA = zoneinfo.ZoneInfo("Asia/Shanghai")
 COMMON = {
@@ -53,45 +54,28 @@ def expected_signature(method, params, secret):
     return base64.b64encode(mac.digest()).decode()
 
 
-class FakeAlibabaSms:
+class FakeAlibabaSms(FakeGateway):
+    content_type = "application/json;charset=utf-8"
+
     def __init__(self, *, key_id="LTAI-test", secret="test-secret", signatures, templates):
+        super().__init__()
         self.key_id = key_id
         self.secret = secret
         self.signatures = set(signatures)
         self.templates = {code: set(names) for code, names in templates.items()}
-        self.sent = {}  # OutId -> [record, ...]: more than one is a duplicate SMS
-        self.refused = []  # (Code, params) of every request it refused
-        self.fail_next = 0
-        self.delay = 0.0
-        self.hold_next = False
-        self.accepted = threading.Event()  # set when a held message was taken
-        self.release = threading.Event()
-        self.queries = 0
         self._nonces = set()
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}/"
 
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def received(self, out_id):
-        return len(self.sent.get(str(out_id), []))
+    def answer_http(self, method, path, headers, body):
+        # RPC style: the parameters in the form body (POST) or the query string (GET).
+        query = body.decode() if method == "POST" else path.partition("?")[2]
+        return self.answer(method, dict(parse_qsl(query, keep_blank_values=True)))
 
     # --- the API ---
 
     def answer(self, method, params):
         refusal = self._check(method, params)
         if refusal:
-            with self._lock:
-                self.refused.append((refusal[1]["Code"], params))
+            self.refuse(refusal[1]["Code"], params)
             return refusal
         if params["Action"] == "SendSms":
             return self._send_sms(params)
@@ -134,40 +118,30 @@ class FakeAlibabaSms:
         phone = params.get("PhoneNumbers", "")
         if not (phone.isdigit() and len(phone) >= 11):
             return 400, {"Code": "isv.MOBILE_NUMBER_ILLEGAL"}
-        with self._lock:
-            if self.fail_next:
-                self.fail_next -= 1
-                return 500, {"Code": "isp.SYSTEM_ERROR", "Message": "system error"}
-            biz_id = f"{int(time.time() * 1000)}^{uuid.uuid4().int % 10**10}"
-            record = {
-                "phone": phone,
-                "sign_name": params["SignName"],
-                "template_code": params["TemplateCode"],
-                "params": values,
-                "out_id": params.get("OutId", ""),
-                "biz_id": biz_id,
-                "at": datetime.now(CHINA),
-            }
-            self.sent.setdefault(record["out_id"], []).append(record)
-            hold, self.hold_next = self.hold_next, False
-        if hold:  # taken: now the worker is killed before it hears back
-            self.accepted.set()
-            self.release.wait(30)
-        if self.delay:
-            time.sleep(self.delay)
+        biz_id = f"{int(time.time() * 1000)}^{uuid.uuid4().int % 10**10}"
+        record = {
+            "phone": phone,
+            "sign_name": params["SignName"],
+            "template_code": params["TemplateCode"],
+            "params": values,
+            "out_id": params.get("OutId", ""),
+            "biz_id": biz_id,
+            "at": datetime.now(CHINA),
+        }
+        busy = self.take(
+            record["out_id"],
+            record,
+            failure=(500, {"Code": "isp.SYSTEM_ERROR", "Message": "system error"}),
+        )
+        if busy:
+            return busy
         return 200, {"Code": "OK", "Message": "OK", "BizId": biz_id, "RequestId": "fake"}
 
     def _query(self, params):
         self.queries += 1
         day = datetime.strptime(params["SendDate"], "%Y%m%d").replace(tzinfo=CHINA).date()
         size, page = int(params["PageSize"]), int(params["CurrentPage"])
-        with self._lock:
-            rows = [
-                r
-                for records in self.sent.values()
-                for r in records
-                if r["phone"] == params["PhoneNumber"] and r["at"].date() == day
-            ]
+        rows = self.records(lambda r: r["phone"] == params["PhoneNumber"] and r["at"].date() == day)
         shown = rows[(page - 1) * size : page * size]
         return 200, {
             "Code": "OK",
@@ -189,30 +163,3 @@ class FakeAlibabaSms:
                 ]
             },
         }
-
-    def _handler(fake):
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode()
-                self._reply(*fake.answer("POST", dict(parse_qsl(body, keep_blank_values=True))))
-
-            def do_GET(self):
-                query = self.path.partition("?")[2]
-                self._reply(*fake.answer("GET", dict(parse_qsl(query, keep_blank_values=True))))
-
-            def _reply(self, status, payload):
-                data = json.dumps(payload, ensure_ascii=False).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json;charset=utf-8")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the caller hung up (timed out, or was killed)
-
-            def log_message(self, *args):
-                pass
-
-        return Handler

@@ -1,5 +1,6 @@
 """A local stand-in for Tencent Cloud SMS (API 3.0, 2021-01-11): a real HTTP server on
-127.0.0.1, in a thread, that checks requests as the real one does and keeps what it took.
+127.0.0.1, in a thread (`fake_gateway.FakeGateway`), that checks requests as the real one
+does and keeps what it took.
 
 It checks the TC3-HMAC-SHA256 signature (written here from Tencent's documentation, not
 imported from the backend), the SecretId, the timestamp (5 minutes), the action and
@@ -13,11 +14,11 @@ refuse (`fail_next`), answer slowly (`delay`), hold right after taking a message
 import hashlib
 import hmac
 import json
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .fake_gateway import FakeGateway
 
 
 def expected_signature(secret_key, *, method, host, content_type, body, timestamp, day):
@@ -41,7 +42,7 @@ def _error(code, message=""):
     return {"Error": {"Code": code, "Message": message}, "RequestId": str(uuid.uuid4())}
 
 
-class FakeTencentSms:
+class FakeTencentSms(FakeGateway):
     def __init__(
         self,
         *,
@@ -51,44 +52,28 @@ class FakeTencentSms:
         signatures,
         templates,
     ):
+        super().__init__()
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.app_id = app_id
         self.signatures = set(signatures)
         self.templates = dict(templates)  # template id -> number of parameters
-        self.sent = {}  # SessionContext -> [record, ...]: more than one is a duplicate SMS
-        self.refused = []
-        self.fail_next = 0
-        self.delay = 0.0
-        self.hold_next = False
-        self.receipts = True
-        self.accepted = threading.Event()
-        self.release = threading.Event()
-        self.queries = 0
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}/"
+        self.receipts = True  # False: messages taken, no receipt for them yet
 
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def received(self, session_context):
-        return len(self.sent.get(str(session_context), []))
+    def answer_http(self, method, path, headers, body):
+        if method != "POST":
+            return 200, {"Response": _error("InvalidParameter", "POST only")}
+        try:
+            return 200, {"Response": self.answer(headers, body)}
+        except (ValueError, KeyError) as exc:
+            return 200, {"Response": _error("InvalidParameter", repr(exc))}
 
     # --- the API ---
 
     def answer(self, headers, body):
         refusal = self._check(headers, body)
         if refusal:
-            with self._lock:
-                self.refused.append((refusal["Error"]["Code"], body))
+            self.refuse(refusal["Error"]["Code"], body)
             return refusal
         params = json.loads(body)
         action = headers.get("X-TC-Action")
@@ -146,27 +131,23 @@ class FakeTencentSms:
         if len(values) != count or not all(isinstance(v, str) for v in values):
             return _error("InvalidParameterValue.TemplateParameterFormatError", str(values))
         (phone,) = params.get("PhoneNumberSet") or [""]
-        with self._lock:
-            if self.fail_next:
-                self.fail_next -= 1
-                return _error("InternalError.Timeout", "system busy")
-            serial = f"2433:{uuid.uuid4().int % 10**20}"
-            record = {
-                "phone": phone,
-                "sign_name": params["SignName"],
-                "template_id": params["TemplateId"],
-                "params": values,
-                "session_context": params.get("SessionContext", ""),
-                "serial": serial,
-                "at": time.time(),
-            }
-            self.sent.setdefault(record["session_context"], []).append(record)
-            hold, self.hold_next = self.hold_next, False
-        if hold:
-            self.accepted.set()
-            self.release.wait(30)
-        if self.delay:
-            time.sleep(self.delay)
+        serial = f"2433:{uuid.uuid4().int % 10**20}"
+        record = {
+            "phone": phone,
+            "sign_name": params["SignName"],
+            "template_id": params["TemplateId"],
+            "params": values,
+            "session_context": params.get("SessionContext", ""),
+            "serial": serial,
+            "at": time.time(),
+        }
+        busy = self.take(
+            record["session_context"],
+            record,
+            failure=_error("InternalError.Timeout", "system busy"),
+        )
+        if busy:
+            return busy
         return {
             "SendStatusSet": [
                 {
@@ -187,15 +168,13 @@ class FakeTencentSms:
         if params.get("SmsSdkAppId") != self.app_id:
             return _error("InvalidParameterValue.SdkAppIdNotExist")
         offset, limit = int(params["Offset"]), int(params["Limit"])
-        with self._lock:
-            rows = [
-                r
-                for records in self.sent.values()
-                for r in records
-                if self.receipts
+        rows = self.records(
+            lambda r: (
+                self.receipts
                 and r["phone"] == params["PhoneNumber"]
                 and int(params["BeginTime"]) <= r["at"]
-            ]
+            )
+        )
         return {
             "PullSmsSendStatusSet": [
                 {
@@ -214,27 +193,3 @@ class FakeTencentSms:
             ],
             "RequestId": str(uuid.uuid4()),
         }
-
-    def _handler(fake):
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                try:
-                    payload = {"Response": fake.answer(self.headers, body)}
-                except (ValueError, KeyError) as exc:
-                    payload = {"Response": _error("InvalidParameter", repr(exc))}
-                data = json.dumps(payload, ensure_ascii=False).encode()
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the caller hung up (timed out, or was killed)
-
-            def log_message(self, *args):
-                pass
-
-        return Handler

@@ -1,40 +1,36 @@
 """A local stand-in for the WeChat Official Account API: a real HTTP server on 127.0.0.1,
-in a thread. It hands out access tokens for the right AppID and AppSecret
-(/cgi-bin/token), refuses a template send with an unknown or expired token (40001 /
-42001), checks the template id and its fields, drops a second send of the same
+in a thread (`fake_gateway.FakeGateway`). It hands out access tokens for the right AppID
+and AppSecret (/cgi-bin/token), refuses a template send with an unknown or expired token
+(40001 / 42001), checks the template id and its fields, drops a second send of the same
 client_msg_id, and can refuse (`fail_next`) or answer slowly (`delay`)."""
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from .fake_gateway import FakeGateway
 
-class FakeWeChat:
+
+class FakeWeChat(FakeGateway):
     def __init__(self, *, app_id="wx-test-app", secret="wx-test-secret", templates, followers):
+        super().__init__()
         self.app_id = app_id
         self.secret = secret
         self.templates = {tid: set(fields) for tid, fields in templates.items()}
         self.followers = set(followers)
         self.tokens = set()
         self.tokens_issued = 0
-        self.sent = {}  # client_msg_id -> [record, ...]
-        self.fail_next = 0
-        self.delay = 0.0
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.url = self.url.rstrip("/")  # the backend adds /cgi-bin/...
 
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+    def answer_http(self, method, path, headers, body):
+        url = urlsplit(path)
+        query = dict(parse_qsl(url.query))
+        if method == "GET" and url.path == "/cgi-bin/token":
+            return 200, self.token(query)
+        if method == "POST" and url.path == "/cgi-bin/message/template/send":
+            return 200, self.send(query, json.loads(body or b"{}"))
+        return 200, {"errcode": 404, "errmsg": url.path}
 
     def expire_tokens(self):
         self.tokens.clear()
@@ -82,34 +78,3 @@ class FakeWeChat:
         if self.delay:
             time.sleep(self.delay)
         return {"errcode": 0, "errmsg": "ok", "msgid": msgid}
-
-    def _handler(fake):
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                url = urlsplit(self.path)
-                if url.path == "/cgi-bin/token":
-                    return self._reply(fake.token(dict(parse_qsl(url.query))))
-                return self._reply({"errcode": 404, "errmsg": url.path})
-
-            def do_POST(self):
-                url = urlsplit(self.path)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-                if url.path == "/cgi-bin/message/template/send":
-                    return self._reply(fake.send(dict(parse_qsl(url.query)), body))
-                return self._reply({"errcode": 404, "errmsg": url.path})
-
-            def _reply(self, payload):
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        return Handler

@@ -9,23 +9,20 @@ from django.utils import timezone
 
 from followups.alibaba import AlibabaSmsBackend, sign
 from followups.models import MessageTemplate, OutboxMessage, SmsSignature
-from followups.services import dispatch_due_messages, queue_message, sending_timeout
+from followups.services import dispatch_due_messages, sending_timeout
 
 from . import backends
 from .fake_alibaba import FakeAlibabaSms
-from .test_celery_dispatch import _daytime_zone
+from .gateway_cases import SIGN_NAME, left_sending, queue_visit_message
 
 CODE = "SMS_153055065"
 PARAMS = {"couple", "store", "taker", "store_phone"}
 
 
 @pytest.fixture
-def gateway(settings, customer):
-    customer.branch.timezone = _daytime_zone()  # quiet hours hold nothing back
-    customer.branch.save()
-    SmsSignature.objects.create(branch=customer.branch, sign_name="幸福影楼静安店")
-    MessageTemplate.objects.filter(key="visit_not_booked").update(gateway_template_code=CODE)
-    fake = FakeAlibabaSms(signatures={"幸福影楼静安店"}, templates={CODE: PARAMS})
+def gateway(settings, sms_branch):
+    sms_branch(CODE)
+    fake = FakeAlibabaSms(signatures={SIGN_NAME}, templates={CODE: PARAMS})
     settings.STUDIO_MESSAGE_BACKENDS = {"sms": "followups.alibaba.AlibabaSmsBackend"}
     settings.ALIBABA_SMS_ENDPOINT = fake.url
     settings.ALIBABA_CLOUD_ACCESS_KEY_ID = fake.key_id
@@ -33,30 +30,6 @@ def gateway(settings, customer):
     settings.ALIBABA_SMS_TIMEOUT = 2
     with fake:
         yield fake
-
-
-def _queue(customer, occasion="o:1"):
-    return queue_message(
-        customer=customer,
-        key="visit_not_booked",
-        occasion=occasion,
-        context={"taker": "李娜"},
-        send_after=timezone.now() - timedelta(minutes=1),
-    )
-
-
-def _left_sending(message, *, ago, called=True):
-    """As a worker that died after claiming the message (and, `called`, after it started
-    the gateway call) leaves it."""
-    claimed_at = timezone.now() - ago
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.SENDING,
-        claimed_by="dead-worker",
-        claimed_at=claimed_at,
-        called_at=claimed_at if called else None,
-    )
-    message.refresh_from_db()
-    return message
 
 
 def test_the_signature_is_alibabas_published_example():
@@ -80,7 +53,7 @@ def test_the_signature_is_alibabas_published_example():
 
 
 def test_it_sends_the_branch_signature_the_template_code_and_named_params(customer, gateway):
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     assert dispatch_due_messages() == 1
     message.refresh_from_db()
     (record,) = gateway.sent[str(message.pk)]
@@ -94,7 +67,7 @@ def test_it_sends_the_branch_signature_the_template_code_and_named_params(custom
 
 def test_a_refusal_is_retried_later_and_sent_once(customer, gateway):
     gateway.fail_next = 1
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     now = timezone.now()
     assert dispatch_due_messages(now=now) == 0
     message.refresh_from_db()
@@ -109,7 +82,7 @@ def test_a_refusal_is_retried_later_and_sent_once(customer, gateway):
 
 def test_a_template_the_gateway_does_not_know_fails_at_once(customer, gateway):
     MessageTemplate.objects.filter(key="visit_not_booked").update(gateway_template_code="SMS_0")
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED and message.attempts == 1
@@ -119,7 +92,7 @@ def test_a_template_the_gateway_does_not_know_fails_at_once(customer, gateway):
 
 def test_a_branch_without_a_signature_sends_nothing(customer, gateway):
     SmsSignature.objects.all().delete()
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
@@ -129,7 +102,7 @@ def test_a_branch_without_a_signature_sends_nothing(customer, gateway):
 
 def test_a_wrong_secret_is_refused_by_the_gateway(customer, gateway, settings):
     settings.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "not-the-secret"
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.error.startswith("SignatureDoesNotMatch")
@@ -139,7 +112,7 @@ def test_a_wrong_secret_is_refused_by_the_gateway(customer, gateway, settings):
 def test_a_timeout_is_settled_by_asking_and_never_sent_twice(customer, gateway, settings):
     settings.ALIBABA_SMS_TIMEOUT = 0.3
     gateway.delay = 1.0  # it takes the message, then answers too late
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     now = timezone.now()
     assert dispatch_due_messages(now=now) == 0
     message.refresh_from_db()
@@ -156,9 +129,9 @@ def test_a_timeout_is_settled_by_asking_and_never_sent_twice(customer, gateway, 
 
 
 def test_a_message_the_gateway_has_is_recorded_sent_not_sent_again(customer, gateway):
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     AlibabaSmsBackend().send(message)  # the dead worker's call went through
-    _left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
+    left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
     assert dispatch_due_messages() == 0
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
@@ -166,7 +139,9 @@ def test_a_message_the_gateway_has_is_recorded_sent_not_sent_again(customer, gat
 
 
 def test_a_message_the_gateway_never_got_is_queued_again_and_sent_once(customer, gateway):
-    message = _left_sending(_queue(customer), ago=sending_timeout() + timedelta(seconds=1))
+    message = left_sending(
+        queue_visit_message(customer), ago=sending_timeout() + timedelta(seconds=1)
+    )
     assert dispatch_due_messages() == 1
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
@@ -174,7 +149,9 @@ def test_a_message_the_gateway_never_got_is_queued_again_and_sent_once(customer,
 
 
 def test_a_claim_younger_than_the_timeout_is_left_alone(customer, gateway):
-    message = _left_sending(_queue(customer), ago=sending_timeout() - timedelta(seconds=5))
+    message = left_sending(
+        queue_visit_message(customer), ago=sending_timeout() - timedelta(seconds=5)
+    )
     assert dispatch_due_messages() == 0
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENDING and message.claimed_by == "dead-worker"
@@ -183,7 +160,9 @@ def test_a_claim_younger_than_the_timeout_is_left_alone(customer, gateway):
 
 def test_a_gateway_that_cannot_be_asked_leaves_it_sending(customer, gateway, settings):
     settings.ALIBABA_SMS_ENDPOINT = "http://127.0.0.1:9/"  # nothing listens there
-    message = _left_sending(_queue(customer), ago=sending_timeout() + timedelta(seconds=1))
+    message = left_sending(
+        queue_visit_message(customer), ago=sending_timeout() + timedelta(seconds=1)
+    )
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENDING
@@ -195,7 +174,9 @@ def test_a_gateway_that_cannot_be_asked_leaves_it_sending(customer, gateway, set
 
 
 def test_a_backend_that_cannot_tell_flags_it_for_a_person(customer, outbox):
-    message = _left_sending(_queue(customer), ago=sending_timeout() + timedelta(seconds=1))
+    message = left_sending(
+        queue_visit_message(customer), ago=sending_timeout() + timedelta(seconds=1)
+    )
     dispatch_due_messages()
     dispatch_due_messages()
     message.refresh_from_db()
@@ -205,7 +186,9 @@ def test_a_backend_that_cannot_tell_flags_it_for_a_person(customer, outbox):
 
 
 def test_the_admin_lists_the_messages_to_check(admin_client, customer, outbox):
-    message = _left_sending(_queue(customer), ago=sending_timeout() + timedelta(seconds=1))
+    message = left_sending(
+        queue_visit_message(customer), ago=sending_timeout() + timedelta(seconds=1)
+    )
     dispatch_due_messages()
     response = admin_client.get("/admin/followups/outboxmessage/?status__exact=check")
     assert response.status_code == 200
@@ -214,8 +197,8 @@ def test_the_admin_lists_the_messages_to_check(admin_client, customer, outbox):
 
 
 def test_a_claim_that_never_called_the_gateway_is_queued_again_without_asking(customer, gateway):
-    message = _queue(customer)
-    _left_sending(message, ago=sending_timeout() + timedelta(seconds=1), called=False)
+    message = queue_visit_message(customer)
+    left_sending(message, ago=sending_timeout() + timedelta(seconds=1), called=False)
     assert dispatch_due_messages() == 1
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT

@@ -9,24 +9,20 @@ import pytest
 from django.utils import timezone
 
 from followups.models import MessageTemplate, OutboxMessage, SmsSignature
-from followups.services import dispatch_due_messages, queue_message, sending_timeout
+from followups.services import dispatch_due_messages, sending_timeout
 from followups.tencent import RECEIPT_WAIT, TencentSmsBackend, sign
 
 from .fake_tencent import FakeTencentSms
-from .test_celery_dispatch import _daytime_zone
+from .gateway_cases import SIGN_NAME, left_sending, queue_visit_message
 
 TEMPLATE_ID = "1110001"
 
 
 @pytest.fixture
-def gateway(settings, customer):
-    customer.branch.timezone = _daytime_zone()  # quiet hours hold nothing back
-    customer.branch.save()
-    SmsSignature.objects.create(branch=customer.branch, sign_name="幸福影楼静安店")
-    MessageTemplate.objects.filter(key="visit_not_booked").update(gateway_template_code=TEMPLATE_ID)
-    template = MessageTemplate.objects.get(key="visit_not_booked", language=customer.language)
+def gateway(settings, sms_branch):
+    template = sms_branch(TEMPLATE_ID)
     fake = FakeTencentSms(
-        signatures={"幸福影楼静安店"}, templates={TEMPLATE_ID: len(template.parameter_names())}
+        signatures={SIGN_NAME}, templates={TEMPLATE_ID: len(template.parameter_names())}
     )
     settings.STUDIO_MESSAGE_BACKENDS = {"sms": "followups.tencent.TencentSmsBackend"}
     settings.TENCENT_SMS_ENDPOINT = fake.url
@@ -36,30 +32,6 @@ def gateway(settings, customer):
     settings.TENCENT_SMS_TIMEOUT = 2
     with fake:
         yield fake
-
-
-def _queue(customer, occasion="o:1"):
-    return queue_message(
-        customer=customer,
-        key="visit_not_booked",
-        occasion=occasion,
-        context={"taker": "李娜"},
-        send_after=timezone.now() - timedelta(minutes=1),
-    )
-
-
-def _left_sending(message, *, ago, called=True):
-    """As a worker that died after claiming the message (and, `called`, after it started
-    the gateway call) leaves it."""
-    claimed_at = timezone.now() - ago
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.SENDING,
-        claimed_by="dead-worker",
-        claimed_at=claimed_at,
-        called_at=claimed_at if called else None,
-    )
-    message.refresh_from_db()
-    return message
 
 
 def test_the_signer_is_tencents_published_example():
@@ -78,7 +50,7 @@ def test_the_signer_is_tencents_published_example():
 
 
 def test_it_sends_the_signature_the_template_id_and_params_in_the_texts_order(customer, gateway):
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     assert dispatch_due_messages() == 1
     message.refresh_from_db()
     (record,) = gateway.sent[str(message.pk)]
@@ -93,7 +65,7 @@ def test_it_sends_the_signature_the_template_id_and_params_in_the_texts_order(cu
 
 def test_a_refusal_is_retried_later_and_sent_once(customer, gateway):
     gateway.fail_next = 1
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     now = timezone.now()
     assert dispatch_due_messages(now=now) == 0
     message.refresh_from_db()
@@ -106,7 +78,7 @@ def test_a_refusal_is_retried_later_and_sent_once(customer, gateway):
 
 def test_a_template_the_gateway_does_not_know_fails_at_once(customer, gateway):
     MessageTemplate.objects.filter(key="visit_not_booked").update(gateway_template_code="999")
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
@@ -116,7 +88,7 @@ def test_a_template_the_gateway_does_not_know_fails_at_once(customer, gateway):
 
 def test_a_signature_the_gateway_does_not_know_fails_at_once(customer, gateway):
     SmsSignature.objects.update(sign_name="别家影楼")
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
@@ -125,7 +97,7 @@ def test_a_signature_the_gateway_does_not_know_fails_at_once(customer, gateway):
 
 def test_a_wrong_secret_key_is_refused_by_the_gateway(customer, gateway, settings):
     settings.TENCENTCLOUD_SECRET_KEY = "not-the-key"
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.error.startswith("AuthFailure.SignatureFailure")
@@ -134,7 +106,7 @@ def test_a_wrong_secret_key_is_refused_by_the_gateway(customer, gateway, setting
 
 def test_no_key_in_the_environment_sends_nothing(customer, gateway, settings):
     settings.TENCENTCLOUD_SECRET_KEY = ""
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.QUEUED and "no Tencent" in message.error
@@ -144,7 +116,7 @@ def test_no_key_in_the_environment_sends_nothing(customer, gateway, settings):
 def test_a_timeout_is_settled_by_the_receipt_and_never_sent_twice(customer, gateway, settings):
     settings.TENCENT_SMS_TIMEOUT = 0.3
     gateway.delay = 1.0  # it takes the message, then answers too late
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     now = timezone.now()
     assert dispatch_due_messages(now=now) == 0
     message.refresh_from_db()
@@ -160,9 +132,9 @@ def test_a_timeout_is_settled_by_the_receipt_and_never_sent_twice(customer, gate
 
 
 def test_a_message_the_gateway_has_is_recorded_sent_not_sent_again(customer, gateway):
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     TencentSmsBackend().send(message)  # the dead worker's call went through
-    _left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
+    left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
     assert dispatch_due_messages() == 0
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
@@ -171,13 +143,13 @@ def test_a_message_the_gateway_has_is_recorded_sent_not_sent_again(customer, gat
 
 def test_no_receipt_yet_is_asked_again_then_left_for_a_person(customer, gateway):
     gateway.receipts = False  # taken, but the operator's receipt has not come back
-    message = _queue(customer)
+    message = queue_visit_message(customer)
     TencentSmsBackend().send(message)
-    _left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
+    left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENDING and "no receipt yet" in message.error
-    _left_sending(message, ago=RECEIPT_WAIT + timedelta(seconds=1))
+    left_sending(message, ago=RECEIPT_WAIT + timedelta(seconds=1))
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.CHECK
@@ -186,8 +158,8 @@ def test_no_receipt_yet_is_asked_again_then_left_for_a_person(customer, gateway)
 
 def test_a_gateway_that_cannot_be_asked_leaves_it_sending(customer, gateway, settings):
     settings.TENCENT_SMS_ENDPOINT = "http://127.0.0.1:9/"  # nothing listens there
-    message = _queue(customer)
-    _left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
+    message = queue_visit_message(customer)
+    left_sending(message, ago=sending_timeout() + timedelta(seconds=1))
     dispatch_due_messages()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENDING and "unreachable" in message.error
@@ -195,8 +167,8 @@ def test_a_gateway_that_cannot_be_asked_leaves_it_sending(customer, gateway, set
 
 
 def test_a_claim_that_never_called_the_gateway_is_queued_again_without_asking(customer, gateway):
-    message = _queue(customer)
-    _left_sending(message, ago=sending_timeout() + timedelta(seconds=1), called=False)
+    message = queue_visit_message(customer)
+    left_sending(message, ago=sending_timeout() + timedelta(seconds=1), called=False)
     assert dispatch_due_messages() == 1
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
