@@ -38,9 +38,11 @@ from studio.models import (
     Customer,
     Gender,
     Package,
+    PackageLine,
     Staff,
     Visit,
 )
+from studio.products import Included
 
 from . import targets
 
@@ -243,7 +245,7 @@ def make_package(row):
         retouched_photos=photos,
         album_pages=pages,
         is_signature=sig,
-        products="相册 Album · 放大 Enlargement · 水晶 Crystal · 底片 Image files",
+        contents_note="相册 Album · 放大 Enlargement · 水晶 Crystal · 底片 Image files",
         wedding_day_makeup=sig,
         wedding_day_dress=sig,
     )
@@ -254,6 +256,15 @@ def _packages(branches):
     for row in PACKAGES:
         package = make_package(row)
         package.branches.set(branches)
+        if package.is_signature:
+            # What the signature packages include beyond photos and pages, as lines (the
+            # benchmark's chain, which writes its charges itself, sells them without).
+            PackageLine.objects.bulk_create(
+                [
+                    PackageLine(package=package, kind=Included.ENLARGEMENT, size='24"', position=1),
+                    PackageLine(package=package, kind=Included.SECOND_MAKEUP, position=2),
+                ]
+            )
         made.append(package)
     return made
 

@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django_fsm_log.models import StateLog
 
 from studio.models import Customer, Staff
 from studio.signals import customer_erased, erasure_refusals
@@ -50,4 +52,11 @@ def refuse_erasure(sender: type[Customer], *, customer: Customer, **kwargs: Any)
 def erase_orders(sender: type[Customer], *, customer: Customer, by: Staff, **kwargs: Any) -> None:
     """The orders stay (money records are kept by law) without the couple's wishes and
     notes. The ledger and charges are not touched: append-only, and kept."""
-    Order.objects.filter(customer=customer).update(gifts="", style_wishes="", notes="")
+    orders = Order.objects.filter(customer=customer)
+    orders.update(gifts="", style_wishes="", notes="")
+    # The notes typed with a state change ("her mother collects, call 139…") go too; the
+    # change itself (who, when, from which state to which) stays in the history.
+    StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Order),
+        object_id__in=list(orders.values_list("pk", flat=True)),
+    ).exclude(description__isnull=True).exclude(description="").update(description="")

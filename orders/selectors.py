@@ -113,7 +113,18 @@ def order_list(
     """The order list's rows (`LIST_FIELDS` as dicts), newest first: a page of 50 reads
     one query and builds no model (an Order, its customer, package and owner per row was
     most of the page's time at chain scale)."""
-    orders = scoped(Order.objects.all(), request)
+    orders = listed_orders(request, state=state, q=q)
+    rows: QuerySet[Any] = with_money(orders).order_by("-signed_at").values(*LIST_FIELDS)
+    return rows
+
+
+def listed_orders(
+    request: HttpRequest, *, state: str | None = None, q: str | None = None
+) -> QuerySet[Order]:
+    """The orders the list shows, as orders: what its pages count. Counting the rows'
+    query counted its joins to the couple, package and owner too (60 ms at chain scale
+    for a branch's 5,000 orders, against 2 ms for the orders alone)."""
+    orders: QuerySet[Order] = scoped(Order.objects.all(), request)
     if state:
         orders = orders.filter(state=state)
     if q:
@@ -122,8 +133,7 @@ def order_list(
             | Q(customer__bride_name__icontains=q)
             | Q(customer__groom_name__icontains=q)
         )
-    rows: QuerySet[Any] = with_money(orders).order_by("-signed_at").values(*LIST_FIELDS)
-    return rows
+    return orders
 
 
 def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:

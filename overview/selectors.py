@@ -26,7 +26,7 @@ from followups.selectors import (
     open_tasks_for,
 )
 from orders import selectors as orders_selectors
-from orders.models import LedgerEntry, Order
+from orders.models import LedgerEntry, Order, ReferralReward
 from orders.selectors import with_money
 from pickup import selectors as pickup_selectors
 from pickup.models import PickupAppointment
@@ -42,7 +42,7 @@ from studio import roles
 from studio import selectors as studio_selectors
 from studio.listing import choice_labels, labels, link_to
 from studio.middleware import StaffRequest
-from studio.models import Customer, Staff
+from studio.models import Customer, Staff, Visit
 from studio.prepared import Marker, Prepared
 from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
@@ -61,6 +61,48 @@ class Event:
     tags: list[str] = field(default_factory=list)
     # What happened, in order (a message: queued → sent, or not sent and why).
     steps: list[Step] = field(default_factory=list)
+
+
+# The timeline's sources for one couple, each query's SQL made once per process
+# (studio.prepared): writing them cost more than running them.
+_VISITS = Prepared(
+    lambda customer_id: Visit.objects.filter(customer_id=customer_id).select_related("taker"),
+    [Marker.number(0)],
+)
+_PAYMENTS = Prepared(
+    lambda order_ids: LedgerEntry.objects.filter(order_id__any=order_ids).order_by(),
+    [Marker.numbers(0)],
+)
+_SHOOTS = Prepared(
+    lambda order_ids: Shoot.objects.filter(order_id__any=order_ids).order_by(),
+    [Marker.numbers(0)],
+)
+_SESSIONS = Prepared(
+    lambda order_ids: SelectionSession.objects.filter(
+        order_id__any=order_ids, appointment_at__isnull=False
+    ).order_by(),
+    [Marker.numbers(0)],
+)
+_RENTALS = Prepared(
+    lambda customer_id: DressReservation.objects.filter(customer_id=customer_id).select_related(
+        "dress"
+    ),
+    [Marker.number(0)],
+)
+_PICKUPS = Prepared(
+    lambda order_ids: PickupAppointment.objects.filter(order_id__any=order_ids).order_by(),
+    [Marker.numbers(0)],
+)
+_CALLS = Prepared(
+    lambda customer_id: CallTask.objects.filter(customer_id=customer_id).select_related("assignee"),
+    [Marker.number(0)],
+)
+_REWARDS = Prepared(
+    lambda customer_id: ReferralReward.objects.filter(referrer_id=customer_id).select_related(
+        "referred_order__customer"
+    ),
+    [Marker.number(0)],
+)
 
 
 def customer_timeline(
@@ -86,7 +128,7 @@ def customer_timeline(
     visit_model = customer.visits.model
     visit_kind = choice_labels(visit_model, "kind")
     visit_outcome = choice_labels(visit_model, "outcome")
-    for v in customer.visits.select_related("taker"):
+    for v in _VISITS(customer.pk):
         detail = visit_outcome.get(v.outcome, v.outcome) or _("In consultation")
         if v.not_booked_reason:
             detail += f" — {v.not_booked_reason}"
@@ -119,7 +161,7 @@ def customer_timeline(
     if sees_money:
         entry_kind = choice_labels(LedgerEntry, "kind")
         entry_method = choice_labels(LedgerEntry, "method")
-        for e in LedgerEntry.objects.filter(order__in=list(numbers)).order_by():
+        for e in _PAYMENTS(list(numbers)):
             number = numbers[e.order_id]
             events.append(
                 Event(
@@ -137,7 +179,7 @@ def customer_timeline(
                 )
             )
     shoot_status = choice_labels(Shoot, "status")
-    for s in Shoot.objects.filter(order__in=list(numbers)).order_by():
+    for s in _SHOOTS(list(numbers)):
         events.append(
             Event(
                 s.starts_at,
@@ -146,9 +188,7 @@ def customer_timeline(
                 shoot_status.get(s.status, s.status),
             )
         )
-    for session in SelectionSession.objects.filter(
-        order__in=list(numbers), appointment_at__isnull=False
-    ).order_by():
+    for session in _SESSIONS(list(numbers)):
         events.append(
             Event(
                 cast(datetime, session.appointment_at),  # not null, filtered above
@@ -157,7 +197,7 @@ def customer_timeline(
             )
         )
     dress_status = choice_labels(DressReservation, "status")
-    for r in DressReservation.objects.filter(customer=customer).select_related("dress"):
+    for r in _RENTALS(customer.pk):
         events.append(
             Event(
                 datetime.combine(r.pickup_on, datetime.min.time(), customer.branch.tzinfo),
@@ -174,7 +214,7 @@ def customer_timeline(
             )
         )
     pickup_status = choice_labels(PickupAppointment, "status")
-    for p in PickupAppointment.objects.filter(order__in=list(numbers)).order_by():
+    for p in _PICKUPS(list(numbers)):
         events.append(
             Event(
                 p.starts_at,
@@ -186,7 +226,7 @@ def customer_timeline(
         )
     call_kind = choice_labels(CallTask, "kind")
     call_status = choice_labels(CallTask, "status")
-    for t in CallTask.objects.filter(customer=customer).select_related("assignee"):
+    for t in _CALLS(customer.pk):
         events.append(
             Event(
                 t.due_at,
@@ -228,7 +268,7 @@ def customer_timeline(
                 detail,
             )
         )
-    for reward in customer.referral_rewards.select_related("referred_order__customer"):
+    for reward in _REWARDS(customer.pk):
         detail = reward.reward
         if reward.upgraded:
             upgrade = _("Membership upgraded to %(level)s") % {

@@ -4,6 +4,7 @@ from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnl
 
 from .models import (
     DesignProof,
+    LoweredUpsell,
     Photo,
     PriceItem,
     ProductionItem,
@@ -76,3 +77,14 @@ class PhotoAdmin(ReadOnlyAdmin):
         "orientation", "taken_at", "processed_at", "uploaded_by", "uploaded_at",
     ]  # fmt: skip
     exclude = ["original", "thumbnail", "preview", "watermarked"]
+
+
+@admin.register(LoweredUpsell)
+class LoweredUpsellAdmin(ReadOnlyAdmin):
+    """Lists signed again for less, and what the cashier decided (on the desk's page)."""
+
+    branch_path = "order__branch"
+    list_display = ["order", "amount", "decision", "refunded", "decided_by", "decided_at"]
+    list_filter = ["decision", "order__branch"]
+    list_select_related = ["order", "decided_by"]
+    search_fields = ["order__number"]

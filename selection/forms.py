@@ -222,3 +222,24 @@ class UploadPhotoForm(forms.Form):
 
     number = forms.IntegerField(label=_("Photo number"), min_value=1, max_value=100000)
     file = forms.FileField(label=_("Photo"), allow_empty_file=True)
+
+
+class LoweredUpsellForm(forms.Form):
+    """The cashier's decision on a list signed for less: refund (all or part) or keep."""
+
+    REFUND, KEEP = "refund", "keep"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(REFUND, _("Refund")), (KEEP, _("Keep as credit on the order"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose: refund the money or keep it as credit.")},
+    )
+    method = forms.ChoiceField(
+        label=_("Refund by"),
+        choices=[("", "—"), *LedgerEntry.Method.choices],
+        required=False,
+    )
+    amount = forms.DecimalField(
+        label=_("Amount refunded (¥)"), max_digits=10, decimal_places=2, required=False
+    )

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from orders.models import Order
 from studio import texts as studio_texts
 from studio.models import Branch, Staff
+from studio.products import Product as Product  # the chain's products, named in the core
 from studio.validators import check_branch_amounts
 
 # How long a selection session lasts when the branch has not set its own.
@@ -24,6 +25,7 @@ DEFAULT_SESSION_MINUTES = 120
 # Days from the signed production list to the finished products, unless the branch says
 # otherwise or a pickup is booked.
 DEFAULT_PRODUCTION_DAYS = 20
+ZERO = Decimal("0.00")
 
 
 class SessionLength(models.Model):
@@ -62,19 +64,6 @@ class ProductionLeadTime(models.Model):
 
     def __str__(self):
         return f"{self.branch.code}: {self.days}"
-
-
-class Product(models.TextChoices):
-    """What the studio sells item by item (单项计价) and what production makes."""
-
-    EXTRA_PHOTO = "extra_photo", _("Extra retouched photo")
-    EXTRA_PAGE = "extra_page", _("Extra album page")
-    ENLARGEMENT = "enlargement", _("Enlargement")
-    FRAME = "frame", _("Frame")
-    CRYSTAL = "crystal", _("Crystal")
-    USB = "usb", _("Image files on USB")
-    RETOUCHED_PHOTOS = "retouched", _("Retouched photos")
-    ALBUM = "album", _("Album")
 
 
 # What can be priced in the catalogue; the last two are made, never sold alone.
@@ -277,6 +266,66 @@ class ProductLine(models.Model):
 
     def __str__(self):
         return f"{self.price_item} × {self.quantity}"
+
+
+class LoweredUpsell(models.Model):
+    """A reopened production list signed again for less than the couple had paid: the
+    difference waits for the cashier, who refunds it through the ledger or keeps it as a
+    credit on the order (issue 14, item 7). Decided once; a refund is never more than the
+    difference."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for the cashier")
+        REFUNDED = "refunded", _("Refunded")
+        KEPT = "kept", _("Kept as credit on the order")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="lowered_upsells", verbose_name=_("order")
+    )
+    amount = models.DecimalField(
+        _("difference"), max_digits=10, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("signed for less"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    refunded = models.DecimalField(
+        _("refunded"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    refund_entry = models.OneToOneField(
+        "orders.LedgerEntry", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("refund"),
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lowered selection total")
+        verbose_name_plural = _("lowered selection totals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One difference waits per order: a list signed again adds to it.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_lowered_upsell",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, refunded__gte=0, refunded__lte=models.F("amount")),
+                name="lowered_upsell_refund_within_difference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}: {self.amount}"
+
+    @property
+    def kept(self) -> Decimal:
+        return self.amount - self.refunded if self.decision != self.Decision.PENDING else ZERO
 
 
 class ProductionItem(models.Model):

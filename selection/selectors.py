@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from orders.models import Order, State
 from studio import roles
 from studio.listing import labels
-from studio.models import Branch, Customer, Staff, couple_name
+from studio.models import Branch, Customer, PackageLine, Staff, couple_name
+from studio.products import COVERS_PRODUCTS
 from studio.selectors import DataSection, data_section
 from studio.texts import Params
 
@@ -160,6 +161,45 @@ class UpsellLine:
         return texts.EXTRA_PHOTOS(count=self.extra)
 
 
+@dataclass
+class Allowance:
+    """One line of the package and how much of it the couple's products use: the page
+    shows "included: 1 of 1 used"."""
+
+    line: PackageLine
+    used: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.line.label
+
+    @property
+    def included(self) -> int:
+        return self.line.quantity
+
+    @property
+    def left(self) -> int:
+        return self.line.quantity - self.used
+
+    @property
+    def counts(self) -> bool:
+        """Whether the selection uses this line up (a product of the price list), or only
+        shows it (prints, a service)."""
+        return self.line.kind in COVERS_PRODUCTS
+
+
+def cover(allowances: list[Allowance], product: str, size: str, quantity: int) -> int:
+    """Use up the package's lines for `quantity` of a product in a size: a line of that
+    very size first, then a line of any size. Returns how many are covered."""
+    covered = 0
+    fitting = [a for a in allowances if a.line.covers(product, size)]
+    for allowance in sorted(fitting, key=lambda a: a.line.size == ""):
+        take = min(quantity - covered, allowance.left)
+        allowance.used += take
+        covered += take
+    return covered
+
+
 @dataclass(frozen=True, slots=True)
 class Picked:
     """A photo picked in a pass, as the session page, the confirmation and the production
@@ -185,6 +225,7 @@ class Summary:
     pages_included: int
     product_lines: list[ProductLine]
     lines: list[UpsellLine] = field(default_factory=list)
+    allowances: list[Allowance] = field(default_factory=list)
 
     @property
     def album_pages(self) -> int:
@@ -209,8 +250,9 @@ def prices(branch: Branch) -> dict[tuple[str, str], PriceItem]:
 
 
 def summary(session: SelectionSession) -> Summary:
-    """Picks per pass, counts against the package, and the upsell line by line. Four
-    queries, whatever the number of picks."""
+    """Picks per pass, counts against the package, and the upsell line by line: a product
+    the package includes is covered up to the package's quantity, and only the rest is
+    charged (issue 14, item 7). Five queries, whatever the number of picks or lines."""
     order = session.order
     package = order.package
     columns = ("number", "pass_kind", "outfit", "retouch", "album_page")
@@ -230,6 +272,7 @@ def summary(session: SelectionSession) -> Summary:
         pages_used=len({p.album_page for p in confirmed if p.album_page}),
         pages_included=package.album_pages,
         product_lines=lines_of_products,
+        allowances=[Allowance(line) for line in package.lines.all()],
     )
 
     def unit(product: str, size: str = "") -> Decimal | None:
@@ -256,11 +299,12 @@ def summary(session: SelectionSession) -> Summary:
         label = line.price_item.label
         if line.photo_number:
             label = f"{label} #{line.photo_number}"
+        item = line.price_item
         result.lines.append(
             UpsellLine(
                 label=label,
                 chosen=line.quantity,
-                included=0,
+                included=cover(result.allowances, item.product, item.size, line.quantity),
                 unit_price=line.price_item.price,
                 product=line.price_item.product,
                 item=line.price_item.label_param(line.photo_number),

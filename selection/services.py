@@ -12,7 +12,8 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from . import selectors, signals, texts
 from .models import (
     DEFAULT_PRICES,
     DesignProof,
+    LoweredUpsell,
     Pick,
     PriceItem,
     Product,
@@ -458,6 +460,123 @@ def _charge_upsell(
             )
 
 
+def _upsell_charged(order: Order) -> Decimal:
+    charges = Charge.objects.filter(order=order, kind=Charge.Kind.SELECTION_UPSELL)
+    return Decimal(charges.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
+
+
+def _upsell_paid_beyond(order: Order) -> Decimal:
+    """What the couple paid for the upsell beyond what it now costs, less what was already
+    refunded of a lower list: the most a lower list may give back."""
+    paid = order.ledger.filter(kind=LedgerEntry.Kind.SELECTION_UPSELL).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )["total"]
+    refunded = LoweredUpsell.objects.filter(order=order).aggregate(
+        total=Coalesce(Sum("refunded"), ZERO)
+    )["total"]
+    return Decimal(paid - refunded) - _upsell_charged(order)
+
+
+def _note_lowered_total(*, order: Order, lowered: Decimal, now: datetime) -> None:
+    """A list signed again for less: what the couple paid for the upsell beyond the new
+    total waits for the cashier's decision (`settle_lowered_total`). Only money paid
+    counts — a lower upsell that was still owed just owes less — and a difference already
+    waiting grows or shrinks with this one. `order` is locked by the caller."""
+    if not lowered:
+        return
+    pending = (
+        LoweredUpsell.objects.select_for_update()
+        .filter(order=order, decision=LoweredUpsell.Decision.PENDING)
+        .first()
+    )
+    waiting = pending.amount if pending else ZERO
+    difference = min(waiting + lowered, max(_upsell_paid_beyond(order), ZERO))
+    if difference <= ZERO:
+        if pending:
+            pending.delete()
+        return
+    if pending:
+        pending.amount = difference
+        pending.save(update_fields=["amount"])
+    else:
+        LoweredUpsell.objects.create(order=order, amount=difference, created_at=now)
+
+
+def settle_lowered_total(
+    *,
+    lowered: LoweredUpsell,
+    refund: bool,
+    by: Staff,
+    method: str = "",
+    amount: Amount | None = None,
+    now: datetime | None = None,
+) -> LoweredUpsell:
+    """The cashier decides what becomes of the difference of a list signed for less:
+    refunded through the ledger (orders.services.refund: a refund entry with its receipt),
+    all of it or part, the rest kept as a credit on the order (it counts towards what the
+    order still owes); or all of it kept.
+
+    Decided once: the order and the difference are locked, so a double submit finds the
+    decision taken (`AlreadyDone`). A refund is never more than the difference, nor more
+    than was paid for the upsell beyond what it costs now."""
+    if refund:
+        errors: dict[str, Any] = {}
+        if method not in LedgerEntry.Method.values:
+            errors["method"] = _("Choose how the money is given back.")
+        try:
+            amount = orders.checked_amount(
+                "" if amount is None else amount, branch=lowered.order.branch
+            )
+        except ValidationError as exc:
+            errors |= exc.message_dict
+        if errors:
+            raise ValidationError(errors)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=lowered.order_id)
+        locked = LoweredUpsell.objects.select_for_update().get(pk=lowered.pk)
+        if locked.decision != LoweredUpsell.Decision.PENDING:
+            raise AlreadyDone(
+                _("Already decided: %(decision)s.") % {"decision": locked.get_decision_display()}
+            )
+        if refund:
+            amount = cast(Decimal, amount)
+            if amount > locked.amount:
+                raise ValidationError(
+                    {
+                        "amount": _("Refund at most the difference, %(difference)s.")
+                        % {"difference": f"¥{locked.amount:,.2f}"}
+                    }
+                )
+            beyond = _upsell_paid_beyond(order)
+            if amount > beyond:
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "Only %(beyond)s was paid for the upsell beyond what it costs now; "
+                            "refund no more, or keep it as credit."
+                        )
+                        % {"beyond": f"¥{max(beyond, ZERO):,.2f}"}
+                    }
+                )
+            locked.refund_entry = orders.refund(
+                order=order,
+                method=method,
+                amount=amount,
+                staff=by,
+                note=texts.LOWERED_REFUND(),
+            )
+            locked.refunded = amount
+            locked.decision = LoweredUpsell.Decision.REFUNDED
+        else:
+            locked.decision = LoweredUpsell.Decision.KEPT
+        locked.decided_by = by
+        locked.decided_at = now or timezone.now()
+        locked.save(
+            update_fields=["refund_entry", "refunded", "decision", "decided_by", "decided_at"]
+        )
+        return locked
+
+
 def make_production_items(
     *, order: Order, session: SelectionSession, summary: selectors.Summary, due: date
 ) -> list[ProductionItem]:
@@ -544,6 +663,7 @@ def confirm_selection(
             errors["discount"] = _("A discount on the upsell needs a store manager's approval.")
         if errors:
             raise ValidationError(errors)
+        before = _upsell_charged(locked)
         _charge_upsell(
             order=locked,
             summary=summary,
@@ -551,6 +671,7 @@ def confirm_selection(
             approved_by=discount_approved_by if discount else None,
             by=by,
         )
+        _note_lowered_total(order=locked, lowered=before - _upsell_charged(locked), now=now)
         days = selectors.production_days(locked.branch)
         make_production_items(
             order=locked,

@@ -13,6 +13,9 @@ EXTRA_PAGES = texts.define("selection.extra_pages", _("Extra album pages × %(co
 # A line of the price list: `item` is texts.join(choice(product), size, "#photo").
 LINE = texts.define("selection.line", _("%(item)s × %(count)s"))
 DISCOUNT = texts.define("selection.discount", _("Selection discount, approved by %(who)s"))
+LOWERED_REFUND = texts.define(
+    "selection.lowered_refund", _("Refund: the production list was signed again for less")
+)
 UPSELL_PAYMENT = texts.define("selection.upsell_payment", _("Selection upsell"))
 # Read to the couple on the call: in their language.
 CONFIRM = texts.define(

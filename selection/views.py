@@ -27,6 +27,7 @@ from .forms import (
     BookSelectionForm,
     ConfirmForm,
     FilesForm,
+    LoweredUpsellForm,
     PickForm,
     ProductForm,
     ProofForm,
@@ -35,6 +36,7 @@ from .forms import (
 )
 from .models import (
     DesignProof,
+    LoweredUpsell,
     Photo,
     Pick,
     Product,
@@ -62,6 +64,8 @@ DESIGNS = {roles.RETOUCHER, roles.MANAGER}
 # The photos: who holds the files (the photographer, the retoucher), the consultant who
 # shows them, the manager. Photos are not money or phones: field staff may see them.
 PHOTO_ROLES = {roles.PHOTOGRAPHER, roles.RETOUCHER, roles.SELECTION_CONSULTANT, roles.MANAGER}
+# A list signed again for less: the cashier (and the manager) refund or keep the difference.
+DIFFERENCE_ROLES = {roles.CASHIER, roles.MANAGER}
 # The service names the booking time `starts_at`; the form asks for a date and a time.
 FIELD_FOR = {"starts_at": "time"}
 
@@ -244,6 +248,9 @@ def session_context(session, *, current_pass, pick_form=None, product_form=None)
         "send_blocked": blocked_reasons(order, "send_to_production")
         if order.state == State.SELECTED
         else [],
+        "lowered": LoweredUpsell.objects.filter(
+            order=order, decision=LoweredUpsell.Decision.PENDING
+        ).first(),
     }
 
 
@@ -450,6 +457,74 @@ class ConfirmView(SessionMixin, TemplateView):
                 )
                 return redirect(self.session_url(self.session))
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# --- A list signed again for less (issue 14, item 7) ---
+
+
+class LoweredUpsellsView(StaffRequired, TemplateView):
+    """The differences waiting at the branch's desk: a reopened list signed for less than
+    the couple had paid. The cashier refunds each or keeps it as credit on the order."""
+
+    roles = DIFFERENCE_ROLES
+    template_name = "selection/lowered.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, bound=None, **kwargs):
+        rows = self.scoped(
+            LoweredUpsell.objects.select_related("order__customer", "decided_by"),
+            "order__branch",
+        ).filter(order__branch=self.request.branch)
+        waiting = []
+        for lowered in rows.filter(decision=LoweredUpsell.Decision.PENDING):
+            form = bound[1] if bound and bound[0] == lowered.pk else None
+            waiting.append(
+                {
+                    "lowered": lowered,
+                    "form": form
+                    or LoweredUpsellForm(
+                        prefix=f"l{lowered.pk}", initial={"amount": lowered.amount}
+                    ),
+                }
+            )
+        decided = rows.exclude(decision=LoweredUpsell.Decision.PENDING).order_by("-decided_at")
+        return super().get_context_data(waiting=waiting, decided=decided[:20], **kwargs)
+
+
+class SettleLoweredUpsellView(LoweredUpsellsView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        lowered = get_object_or_404(
+            self.scoped(LoweredUpsell.objects.select_related("order__branch"), "order__branch"),
+            pk=pk,
+        )
+        form = LoweredUpsellForm(request.POST, prefix=f"l{lowered.pk}")
+        if form.is_valid():
+            data = form.cleaned_data
+            refund = data["decision"] == LoweredUpsellForm.REFUND
+            try:
+                services.settle_lowered_total(
+                    lowered=lowered,
+                    refund=refund,
+                    method=data["method"],
+                    amount=data["amount"],
+                    by=request.staff,
+                )
+            except AlreadyDone as exc:
+                messages.warning(request, exc.messages[0])
+                return redirect("selection:lowered")
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                done = (
+                    _("Refunded to the couple of %(order)s.")
+                    if refund
+                    else _("Kept as credit on %(order)s.")
+                )
+                messages.success(request, done % {"order": lowered.order.number})
+                return redirect("selection:lowered")
+        return self.render_to_response(self.get_context_data(bound=(lowered.pk, form)), status=400)
 
 
 class ProductionListView(SessionMixin, View):

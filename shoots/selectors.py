@@ -1,10 +1,11 @@
 """Reads shared by the shoots pages, tasks and the Order's guards."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, ForeignKey, Prefetch, Q, QuerySet
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -117,21 +118,38 @@ def free_resources(
     return {"people": people, "rooms": rooms, "vehicles": vehicles}
 
 
-SHEET_RELATED = (
-    "order__customer",
-    "order__package",
-    "photographer",
-    "assistant",
-    "makeup_artist",
-    "dress_stylist",
-    "driver",
-    "room",
-    "vehicle",
-)
+# What a sheet's row shows of a shoot, joined in its query. The crew is not: five joins
+# to the staff table made PostgreSQL plan for 8–19 ms a query (at chain scale, warm)
+# against under 1–2 ms without them; `with_crew` reads the crew in one query instead.
+SHEET_RELATED = ("order__customer", "order__package", "room", "vehicle")
+CREW = ("photographer", "assistant", "makeup_artist", "dress_stylist", "driver")
+
+
+class _WithCrew(ModelIterable):  # type: ignore[type-arg]
+    """Shoots with their crew (`CREW`) read in one query of staff, as select_related
+    would have given them."""
+
+    def __iter__(self) -> Iterator[Shoot]:
+        shoots = list(super().__iter__())
+        fields = [cast("ForeignKey[Any, Any]", Shoot._meta.get_field(name)) for name in CREW]
+        ids = {getattr(s, f.attname) for s in shoots for f in fields} - {None}
+        people = Staff.objects.in_bulk(ids) if ids else {}
+        for shoot in shoots:
+            for f in fields:
+                pk = getattr(shoot, f.attname)
+                f.set_cached_value(shoot, people.get(pk) if pk is not None else None)
+        yield from shoots
+
+
+def with_crew(shoots: QuerySet[Shoot]) -> QuerySet[Shoot]:
+    """The sheet's shoots with their order, couple, package, room, vehicle and crew."""
+    shoots = shoots.select_related(*SHEET_RELATED)
+    shoots._iterable_class = _WithCrew
+    return shoots
 
 
 def _with_plan(shoots: QuerySet[Shoot]) -> QuerySet[Shoot]:
-    return shoots.select_related(*SHEET_RELATED).prefetch_related(
+    return with_crew(shoots).prefetch_related(
         Prefetch("plan", queryset=PlannedSet.objects.order_by("position"))
     )
 
@@ -152,7 +170,7 @@ def sheet(
     if staff is not None:
         shoots = shoots.filter(bookings__resource=f"staff:{staff.pk}").distinct()
     if not plan:
-        return shoots.select_related(*SHEET_RELATED).order_by("starts_at")
+        return with_crew(shoots).order_by("starts_at")
     return _with_plan(shoots).order_by("starts_at")
 
 

@@ -250,7 +250,7 @@ class ShootDetailView(StaffRequired, TemplateView):
         shoot = _shoot_or_404(
             self,
             selectors.with_handoffs(
-                Shoot.objects.select_related(*selectors.SHEET_RELATED).prefetch_related(
+                selectors.with_crew(Shoot.objects.all()).prefetch_related(
                     "plan", "trips__vehicle", "trips__driver", "visits__visitor"
                 )
             ),

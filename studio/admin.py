@@ -25,6 +25,7 @@ from .models import (
     MembershipLevelRule,
     MonthlyTarget,
     Package,
+    PackageLine,
     Rota,
     RotaSlot,
     Staff,
@@ -385,6 +386,15 @@ class CustomerAdmin(HistoryAdmin):
         return type(form.__name__, (form,), {"editor_branch_ids": branch_ids})
 
 
+class PackageLineInline(admin.TabularInline):
+    """What the package includes, line by line (the selection covers its products with
+    them): head office's, like the package."""
+
+    model = PackageLine
+    extra = 0
+    fields = ["position", "kind", "size", "quantity", "name"]
+
+
 @admin.register(Package)
 class PackageAdmin(HistoryAdmin):
     """The chain's catalogue: store managers see what their branches sell."""
@@ -394,6 +404,7 @@ class PackageAdmin(HistoryAdmin):
     list_display = ["name", "code", "price", "floor_price", "is_signature", "is_active"]
     list_filter = ["is_active", "branches"]
     filter_horizontal = ["branches"]
+    inlines = [PackageLineInline]
 
 
 @admin.register(WorkerHeartbeat)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import Q
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import roles
+from .products import COVERS_PRODUCTS, Included
 from .validators import (
     DEFAULT_AMOUNT_CEILING,
     PhoneField,
@@ -593,7 +594,14 @@ class Package(models.Model):
     outdoor_scenes = models.PositiveSmallIntegerField(_("outdoor scenes"), default=0)
     retouched_photos = models.PositiveSmallIntegerField(_("retouched photos"), default=30)
     album_pages = models.PositiveSmallIntegerField(_("album pages"), default=20)
-    products = models.TextField(_("products included"), blank=True)
+    contents_note = models.TextField(
+        _("notes on the contents"),
+        blank=True,
+        help_text=_(
+            "Free text shown beside the lines (what the package said before its contents "
+            "were lines). The selection charges by the lines, never by this note."
+        ),
+    )
     wedding_day_makeup = models.BooleanField(_("wedding-day bridal makeup"), default=False)
     wedding_day_dress = models.BooleanField(_("wedding-day dress lending"), default=False)
     is_signature = models.BooleanField(_("signature package"), default=False)
@@ -615,6 +623,59 @@ class Package(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PackageLine(models.Model):
+    """One thing a package includes besides its retouched photos and album pages: an
+    enlargement of a size, a frame, prints, a service such as a second makeup. The
+    selection covers the couple's choices with these lines and charges only the rest."""
+
+    package = models.ForeignKey(
+        Package, on_delete=models.CASCADE, related_name="lines", verbose_name=_("package")
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Included.choices)
+    size = models.CharField(
+        _("size"),
+        max_length=20,
+        blank=True,
+        help_text=_('e.g. 24"; as written in the price list. Empty: any size.'),
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    name = models.CharField(
+        _("name"), max_length=60, blank=True, help_text=_("Only for “Other”: what it is.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("package line")
+        verbose_name_plural = _("package lines")
+        ordering = ["package", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "kind", "size", "name"], name="package_line_once"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="package_line_quantity"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} × {self.quantity}"
+
+    def clean(self):
+        if self.kind == Included.OTHER and not self.name.strip():
+            raise ValidationError({"name": _("Say what this line includes.")})
+
+    @property
+    def label(self) -> str:
+        """The line in the reader's language; "Other" is its name as typed."""
+        if self.kind == Included.OTHER:
+            return self.name
+        return " ".join(p for p in (str(Included(self.kind).label), self.size) if p)
+
+    def covers(self, product: str, size: str) -> bool:
+        """Whether the couple's choice of `product` in `size` may use this line up."""
+        return self.kind in COVERS_PRODUCTS and self.kind == product and self.size in ("", size)
 
 
 class WorkerHeartbeat(models.Model):

@@ -38,6 +38,11 @@ MANAGER_ONLY = {
     "followups.holiday": ("view", "change"),
     # Complaints are logged at the front desk and resolved through the service.
     "followups.complaint": ("view", "change"),
+    # A package's contents are the chain's catalogue, edited by head office with the package.
+    "studio.packageline": ("view",),
+    # The difference of a list signed for less is decided on the cashier's page (a refund
+    # goes through the ledger), never edited in the admin.
+    "selection.loweredupsell": ("view",),
     # The reminders worker's heartbeat is written by the worker.
     "studio.workerheartbeat": ("view",),
     # The trail of a customer's changes is written by the edits themselves.

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Field, Lookup, QuerySet
+from django.db.models import Field, ForeignObject, Lookup, QuerySet
 
 
 @Field.register_lookup
@@ -54,6 +54,9 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} IN (SELECT value FROM json_each({rhs}))", [*lhs_params, *rhs_params]
+
+
+ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own
 
 
 class Marker:

@@ -57,8 +57,10 @@ class PackageListView(StaffRequired, ListView):
     context_object_name = "packages"
 
     def get_queryset(self):
-        return Package.objects.filter(is_active=True, branches=self.request.branch).order_by(
-            "-is_signature", "price"
+        return (
+            Package.objects.filter(is_active=True, branches=self.request.branch)
+            .prefetch_related("lines")
+            .order_by("-is_signature", "price")
         )
 
     def get_context_data(self, **kwargs):

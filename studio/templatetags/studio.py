@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -147,6 +148,8 @@ def short_date(value):
 # once per process and language, and each page gets a copy with its own request key.
 _RENDERED_FORMS: dict[tuple, str] = {}
 _KEY_MARK = "5ca1ab1e" * 4
+_ROW_MARK = "r0wmark5ca1ab1e"
+_ROW_ID = re.compile(r"id_([A-Za-z0-9]+)_%s")
 
 
 @register.filter
@@ -157,15 +160,26 @@ def crispy_once(form):
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
-    if form.is_bound or form.initial or not getattr(form, "same_for_everyone", False):
+    # The ids: Django's own ("id_%s"), or one form per row ("id_pay12_%s"), whose row part
+    # is put in like the key (a copy per row would be a copy per order ever shown).
+    row = _ROW_ID.fullmatch(form.auto_id) if isinstance(form.auto_id, str) else None
+    if (
+        form.is_bound
+        or form.initial
+        or not getattr(form, "same_for_everyone", False)
+        or (form.auto_id != "id_%s" and row is None)
+    ):
         return as_crispy_form(form)
-    key = (type(form), form.prefix, form.auto_id, get_language())
+    key = (type(form), form.prefix, row is not None, get_language())
     html = _RENDERED_FORMS.get(key)
     if html is None:
-        marked = type(form)(prefix=form.prefix, auto_id=form.auto_id)
+        auto_id = f"id_{_ROW_MARK}_%s" if row else "id_%s"
+        marked = type(form)(prefix=form.prefix, auto_id=auto_id)
         if "request_key" in marked.fields:
             marked.initial = {"request_key": _KEY_MARK}
         html = _RENDERED_FORMS[key] = str(as_crispy_form(marked))
+    if row:
+        html = html.replace(_ROW_MARK, row.group(1))
     if "request_key" in form.fields:
         html = html.replace(_KEY_MARK, str(form["request_key"].value()))
     return mark_safe(html)  # noqa: S308 - crispy's own escaped output, and a hex key

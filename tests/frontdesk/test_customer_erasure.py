@@ -258,3 +258,20 @@ def test_the_file_offers_erasure_to_managers_only(login, manager, receptionist, 
     file_url = reverse("overview:customer", args=[filed.pk])
     assert _url(filed) in login(manager).get(file_url).content.decode()
     assert _url(filed) not in login(receptionist).get(file_url).content.decode()
+
+
+def test_the_notes_typed_with_a_state_change_go_and_the_change_stays(
+    filed, order, manager, make_order
+):
+    """A note typed when moving the order ("her mother collects, call 139…") is the
+    couple's data; who moved it, when and to which state is the studio's record."""
+    from django_fsm_log.models import StateLog
+
+    transition_order(order=order, name="cancel", by=manager.user, note="Mother collects, 139")
+    other = make_order(customer=CustomerFactory(branch=filed.branch))
+    transition_order(order=other, name="cancel", by=manager.user, note="Their own note")
+    erase_customer(customer=filed, by=manager, typed_name=str(filed))
+    rows = StateLog.objects.for_(order)
+    assert rows.filter(state="cancelled").exists()
+    assert not rows.exclude(description="").exclude(description__isnull=True).exists()
+    assert StateLog.objects.for_(other).filter(description="Their own note").exists()

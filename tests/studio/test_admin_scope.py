@@ -40,6 +40,7 @@ from orders.models import (
 )
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import (
+    LoweredUpsell,
     Photo,
     ProductionItem,
     ProductionLeadTime,
@@ -76,7 +77,7 @@ KEPT = {
     "rentals.DressReservation", "selection.ProductionItem", "couple.CoupleLink",
     "orders.Transfer", "orders.PlanRevision", "studio.ConsentEvent", "studio.DataRequest",
     "commissions.Credit", "commissions.StatementMonth", "orders.StoredValueCard",
-    "orders.CardEntry", "orders.FapiaoRequest",
+    "orders.CardEntry", "orders.FapiaoRequest", "selection.LoweredUpsell",
 }  # fmt: skip
 # Data of no branch, edited by any store manager (the chain's holidays and ladder). Care
 # rules and message templates are the chain's or a branch's own (issue 12, item 6).
@@ -173,6 +174,7 @@ def _fill_in(b1, b2):
             requested_by=clerk,
         )
         CardBonusRule.objects.create(branch=branch, top_up=1000, bonus=100)
+        LoweredUpsell.objects.create(order=order, amount=100)
         card = order_services.open_card(customer=customer, staff=clerk)
         order_services.top_up_card(card=card, method="cash", amount="1000", staff=clerk)
         order_services.request_fapiao(

@@ -48,3 +48,21 @@ def test_a_bound_form_shows_its_errors_and_values():
 def test_a_form_with_initial_data_or_not_marked_is_rendered_fresh():
     html = str(crispy_once(PaymentForm(initial={"amount": "123.45"})))
     assert 'value="123.45"' in html
+
+
+def test_ids_made_per_row_share_one_copy():
+    from studio.templatetags.studio import _RENDERED_FORMS
+
+    for pk in (77, 78, 79):
+        form = PaymentForm(auto_id=f"id_pay{pk}_%s")
+        html = str(crispy_once(form))
+        assert html == str(as_crispy_form(form))
+        assert f'id="id_pay{pk}_amount"' in html
+        if pk == 77:
+            kept = len(_RENDERED_FORMS)
+    assert len(_RENDERED_FORMS) == kept
+
+
+def test_other_ids_are_rendered_fresh():
+    form = PaymentForm(auto_id="pay-%s")
+    assert str(crispy_once(form)) == str(as_crispy_form(form))

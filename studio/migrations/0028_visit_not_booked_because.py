@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studio', '0026_customer_facing_names_and_genders'),
+        ('studio', '0027_package_lines'),
     ]
 
     operations = [
