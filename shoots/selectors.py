@@ -174,13 +174,22 @@ def sheet(
     return _with_plan(shoots).order_by("starts_at")
 
 
-def waiting_for_a_shoot(*, branch: Branch, limit: int = 50) -> list[Order]:
+def waiting_for_a_shoot(*, branch: Branch, limit: int = 50) -> list[dict[str, Any]]:
     """Signed orders whose shoot is not on the sheet yet: the dispatcher books them from the
-    control sheet. The wanted month first (earliest, then those without one), oldest first."""
+    control sheet. The wanted month first (earliest, then those without one), oldest first.
+    Rows of what the sheet prints (number, couple's names, package, month, signed), no
+    models: building 50 orders with their couple and package was a fifth of the page."""
     return list(
         Order.objects.filter(branch=branch, state=State.BOOKED)
-        .select_related("customer", "package")
-        .order_by(F("wanted_shoot_month").asc(nulls_last=True), "signed_at")[:limit]
+        .order_by(F("wanted_shoot_month").asc(nulls_last=True), "signed_at")
+        .values(
+            "number",
+            "customer__bride_name",
+            "customer__groom_name",
+            "package__name",
+            "wanted_shoot_month",
+            "signed_at",
+        )[:limit]
     )
 
 

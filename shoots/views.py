@@ -17,7 +17,7 @@ from studio import roles
 from studio.access import EVERYONE, StaffRequired, reached_by_private_link, redirect_allowed
 from studio.forms import WhenForm, attach_errors
 from studio.listing import labels, link_by, link_to, short_dates
-from studio.models import Staff
+from studio.models import Staff, couple_name
 from studio.polling import PolledPage
 from studio.services import AlreadyDone
 from studio.views import day_asked
@@ -106,10 +106,12 @@ def _for_the_day(shoots, waiting):
         shoot.outfits_text = ", ".join(str(steps[line.step]) for line in shoot.outfits)
     day = short_dates()
     for order in waiting:
-        order.book_url = book(order.number)
-        order.signed_text = day(timezone.localdate(order.signed_at)) if order.signed_at else ""
-        month = order.wanted_shoot_month
-        order.wanted_text = formats.date_format(month, "YEAR_MONTH_FORMAT") if month else "—"
+        order["couple"] = couple_name(order["customer__bride_name"], order["customer__groom_name"])
+        order["book_url"] = book(order["number"])
+        signed = order["signed_at"]
+        order["signed_text"] = day(timezone.localdate(signed)) if signed else ""
+        month = order["wanted_shoot_month"]
+        order["wanted_text"] = formats.date_format(month, "YEAR_MONTH_FORMAT") if month else "—"
 
 
 class WeekView(SheetMixin, TemplateView):

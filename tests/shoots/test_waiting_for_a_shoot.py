@@ -19,7 +19,7 @@ def test_the_day_sheet_lists_orders_waiting_for_a_shoot(login, dispatcher, make_
     sooner = make_order(wanted_shoot_month=date(2027, 1, 1))
     response = login(dispatcher).get(reverse("shoots:day"))
     assert response.status_code == 200
-    assert response.context["waiting"] == [sooner, later]
+    assert [o["number"] for o in response.context["waiting"]] == [sooner.number, later.number]
     assert reverse("shoots:book", args=[sooner.number]) in response.content.decode()
 
 
