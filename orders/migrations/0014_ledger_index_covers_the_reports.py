@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     index is built before the old one goes, so the reports are never without one."""
 
     dependencies = [
-        ("orders", "0011_card_entries_append_only"),
+        ("orders", "0013_family_card_holders"),
     ]
 
     operations = [
