@@ -727,6 +727,7 @@ class Receptionist(Person):
             values = {
                 "outcome": "booked" if booked else "not_booked",
                 "not_booked_reason": "" if booked else "想再比较一下 Comparing other studios",
+                "not_booked_because": "" if booked else "comparing",
                 "budget": rng.choice(["8000", "12000", "20000"]),
                 "packages_shown": rng.sample(shown, min(2, len(shown))),
             }

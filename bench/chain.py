@@ -205,6 +205,14 @@ class Couple:
     referred: list = field(default_factory=list)  # (order time, Journey) of couples referred
 
 
+# What a couple said when they left without booking, and the kind of reason the desk chose.
+NOT_BOOKED_BECAUSE = {
+    "预算不够 Over budget": Visit.NotBookedBecause.PRICE,
+    "要和父母商量 Will ask the parents": Visit.NotBookedBecause.FAMILY,
+    "档期未定 Date not fixed": Visit.NotBookedBecause.DATE,
+}
+
+
 @dataclass(eq=False)
 class VisitPlan:
     couple: Couple
@@ -214,6 +222,7 @@ class VisitPlan:
     taker: Staff
     reason: str = ""
     not_booked_reason: str = ""
+    not_booked_because: str = ""
     budget: Decimal | None = None
     call: "CallPlan | None" = None
     id: int = 0
@@ -614,13 +623,8 @@ class Chain:
             visit.closed_at = None
             visit.outcome = ""
         elif not booked:
-            visit.not_booked_reason = rng.choice(
-                [
-                    "预算不够 Over budget",
-                    "要和父母商量 Will ask the parents",
-                    "档期未定 Date not fixed",
-                ]
-            )
+            visit.not_booked_reason = rng.choice(list(NOT_BOOKED_BECAUSE))
+            visit.not_booked_because = NOT_BOOKED_BECAUSE[visit.not_booked_reason]
             place = couple.place
             cs = place.team[roles.CUSTOMER_SERVICE]
             assignee = cs[rng.randrange(len(cs))]
@@ -1370,7 +1374,7 @@ class Chain:
             Visit,
             ["id", "branch_id", "customer_id", "taker_id", "registered_by_id", "kind",
              "arrived_at", "source", "referrer_id", "reason", "compared_studios", "budget",
-             "outcome", "not_booked_reason", "closed_at"],
+             "outcome", "not_booked_reason", "not_booked_because", "closed_at"],
         )  # fmt: skip
         for v in self.visits:
             c = v.couple
@@ -1378,7 +1382,7 @@ class Chain:
                 v.id, c.place.branch.pk, c.id, v.taker.pk, v.taker.pk, Visit.Kind.WALK_IN,
                 v.arrived_at, c.source, c.referrer.id if c.referrer else None, v.reason,
                 "金夫人, 薇薇新娘" if v.outcome == Visit.Outcome.NOT_BOOKED else "", v.budget,
-                v.outcome, v.not_booked_reason, v.closed_at,
+                v.outcome, v.not_booked_reason, v.not_booked_because, v.closed_at,
             )  # fmt: skip
         return table
 

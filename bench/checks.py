@@ -97,6 +97,7 @@ def settle(now):
     """Run the periodic jobs once at the dataset's moment: how many rows each created.
     The builder wrote their history, so each should find (next to) nothing to do."""
     from followups.services import run_care_rules
+    from selection.photos import announce_ready_photos
     from selection.services import alert_late_production, plan_selection_calls
     from shoots.services import plan_confirmation_calls
 
@@ -106,6 +107,7 @@ def settle(now):
         ("shoot confirmation calls", plan_confirmation_calls),
         ("selection confirmation calls", plan_selection_calls),
         ("late production alerts", alert_late_production),
+        ("photos ready for the couple", announce_ready_photos),
     ):
         before = CallTask.objects.count() + OutboxMessage.objects.count()
         job(now=now)

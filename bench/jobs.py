@@ -32,6 +32,7 @@ def _timed(job, runs=RUNS):
 def run(*, out_dir, log, stamp=None):
     from followups.models import CallTask, OutboxMessage
     from followups.services import dispatch_due_messages, queue_message, run_care_rules
+    from selection.photos import announce_ready_photos
     from selection.services import alert_late_production, plan_selection_calls
     from shoots.services import plan_confirmation_calls
     from studio.models import Customer
@@ -52,6 +53,7 @@ def run(*, out_dir, log, stamp=None):
         "shoots.tasks.plan_confirmation_calls": lambda: plan_confirmation_calls(now=now),
         "selection.tasks.plan_selection_calls": lambda: plan_selection_calls(now=now),
         "selection.tasks.alert_late_production": lambda: alert_late_production(now=now),
+        "selection.tasks.announce_ready_photos": lambda: announce_ready_photos(now=now),
     }
     results = []
     for entry in SCHEDULE:

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from followups.services import queue_message
 from orders.models import Order, State
+from selection import photos as selection_photos
 from selection import services as selection
-from selection.models import DesignProof
+from selection.models import DesignProof, Favourite
 from studio.models import Staff
 from studio.services import AlreadyDone
 
@@ -30,6 +31,7 @@ SALT = "couple.link"
 # The message templates (followups.MessageTemplate), seeded in both languages.
 LINK_MESSAGE = "couple_link"
 PROOFS_MESSAGE = "couple_proofs_ready"
+PHOTOS_MESSAGE = "couple_photos_ready"
 PIN_MESSAGE = "couple_pin"
 # A code is asked for again no sooner than this, so a page reloaded in a loop sends one SMS.
 PIN_RESEND_SECONDS = 60
@@ -233,13 +235,32 @@ def answer_proof(*, link: CoupleLink, proof_id: int, approve: bool, note: str = 
     return selection.decide_proof(proof=proof, approve=approve, note=note)
 
 
-def send_proofs_link(*, order: Order, by: Staff | None) -> MadeLink:
-    """The proofs are ready: a new link goes to the couple saying so. It asks for a code
-    if the order's last link did."""
+def _send_news(*, order: Order, by: Staff | None, message: str) -> MadeLink:
+    """A new link goes to the couple with news. It asks for a code if the order's last
+    link did."""
     last = CoupleLink.objects.filter(order=order).order_by("-created_at", "-pk").first()
-    return make_link(
-        order=order,
-        by=by,
-        needs_pin=bool(last and last.needs_pin),
-        message=PROOFS_MESSAGE,
-    )
+    return make_link(order=order, by=by, needs_pin=bool(last and last.needs_pin), message=message)
+
+
+def send_proofs_link(*, order: Order, by: Staff | None) -> MadeLink:
+    """The proofs are ready: a new link goes to the couple saying so."""
+    return _send_news(order=order, by=by, message=PROOFS_MESSAGE)
+
+
+def send_photos_link(*, order: Order) -> MadeLink:
+    """Every photo of the session has its previews (selection announces it once per
+    order): a new link goes to the couple, asking them to mark their favourites at home
+    before the appointment. A service message, in the customer's language."""
+    return _send_news(order=order, by=None, message=PHOTOS_MESSAGE)
+
+
+# --- Favourites at home ---
+
+
+def mark_favourite(*, link: CoupleLink, photo_id: int, favourite: bool) -> Favourite | None:
+    """Mark or unmark one of the link's order's photos (never another order's)."""
+    return selection_photos.mark_favourite(order=link.order, photo_id=photo_id, favourite=favourite)
+
+
+def write_note(*, link: CoupleLink, photo_id: int, note: str) -> Favourite:
+    return selection_photos.write_note(order=link.order, photo_id=photo_id, note=note)

@@ -10,6 +10,9 @@ urlpatterns = [
     path("c/<str:token>/code/", views.check_pin, name="check_pin"),
     path("c/<str:token>/proofs/<int:pk>/", views.answer_proof, name="answer_proof"),
     path("c/<str:token>/proofs/<int:pk>/file/", views.proof_file, name="proof_file"),
+    path("c/<str:token>/photos/<int:pk>/", views.photo_file, name="photo"),
+    path("c/<str:token>/photos/<int:pk>/favourite/", views.mark_favourite, name="favourite"),
+    path("c/<str:token>/photos/<int:pk>/note/", views.write_note, name="note"),
     # Staff.
     path("couple/orders/<str:number>/", views.LinksView.as_view(), name="links"),
     path("couple/orders/<str:number>/new/", views.MakeLinkView.as_view(), name="make_link"),

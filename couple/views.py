@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from orders.models import Order
-from selection.models import DesignProof
-from selection.views import proof_response
+from selection.models import DesignProof, Photo
+from selection.photos import OPEN_STATES
+from selection.views import photo_response, proof_response
 from studio import roles
 from studio.access import StaffRequired, reached_by_private_link
 from studio.forms import attach_errors
@@ -23,7 +25,7 @@ from studio.lockouts import client_address
 from studio.services import AlreadyDone
 
 from . import selectors, services
-from .forms import AnswerForm, LinkForm, PinForm
+from .forms import AnswerForm, FavouriteForm, LinkForm, NoteForm, PinForm
 from .models import CoupleLink
 
 # Who makes, sends again and revokes a couple's link: the front desk, the selection
@@ -119,7 +121,7 @@ def page(request, link, token):
     if request.method != "GET":
         return _refused(request, 405)
     services.opened(link=link)
-    context = selectors.page(link)
+    context = selectors.page(link, token)
     return render(request, "couple/page.html", {"token": token, **context})
 
 
@@ -195,6 +197,82 @@ def proof_file(request, link, token, pk):
         return _refused(request, 405)
     proof = get_object_or_404(DesignProof, pk=pk, item__order=link.order, shown_at__isnull=False)
     return proof_response(proof)
+
+
+# --- Favourites at home ---
+
+
+@couple_page()
+def photo_file(request, link, token, pk):
+    """One of their photos, watermarked (never the clean preview or the original), while
+    they may mark favourites."""
+    if request.method != "GET":
+        return _refused(request, 405)
+    photo = Photo.objects.filter(
+        pk=pk, session__order=link.order, processed_at__isnull=False
+    ).first()
+    if photo is None or link.order.state not in OPEN_STATES:
+        return _refused(request, 404)
+    return photo_response(photo, "watermarked")
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _photo_answer(request, token, *, error=None, favourite=None, note=None, count=None):
+    """The page's script gets JSON; a browser without it goes back to the photo."""
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"error": error}, status=400)
+        return JsonResponse({"favourite": favourite, "note": note, "count": count})
+    if error:
+        messages.error(request, error)
+    return _back(token, "#photos")
+
+
+def _favourite_count(link):
+    return Photo.objects.filter(session__order=link.order, favourite__chosen=True).count()
+
+
+@couple_page()
+def mark_favourite(request, link, token, pk):
+    if request.method != "POST":
+        return _refused(request, 405)
+    form = FavouriteForm(request.POST)
+    if not form.is_valid():
+        return _photo_answer(request, token, error=_("Tap the heart to mark a favourite."))
+    try:
+        found = services.mark_favourite(
+            link=link, photo_id=pk, favourite=form.cleaned_data["favourite"]
+        )
+    except ValidationError as exc:
+        return _photo_answer(request, token, error=" ".join(exc.messages))
+    return _photo_answer(
+        request,
+        token,
+        favourite=bool(found and found.chosen),
+        note=found.note if found else "",
+        count=_favourite_count(link),
+    )
+
+
+@couple_page()
+def write_note(request, link, token, pk):
+    if request.method != "POST":
+        return _refused(request, 405)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _photo_answer(request, token, error=" ".join(form.errors["note"]))
+    try:
+        found = services.write_note(link=link, photo_id=pk, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        return _photo_answer(request, token, error=" ".join(exc.messages))
+    if not _wants_json(request):
+        messages.success(request, _("Your note is saved."))
+    return _photo_answer(
+        request, token, favourite=found.chosen, note=found.note, count=_favourite_count(link)
+    )
 
 
 # --- Staff: the link of an order ---

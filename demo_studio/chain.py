@@ -435,6 +435,7 @@ def _orders(rng, branch, team, packages):
                 source=Customer.Source.ONLINE,
                 reason="比较套系 Comparing packages",
             )
+        said = rng.choice(list(NOT_BOOKED_BECAUSE))
         with replay(now - timedelta(hours=hours) + timedelta(minutes=40)):
             studio_services.close_visit(
                 visit=visit,
@@ -442,14 +443,17 @@ def _orders(rng, branch, team, packages):
                 outcome=Visit.Outcome.NOT_BOOKED,
                 compared_studios="金夫人, 薇薇新娘",
                 budget=Decimal("5000"),
-                not_booked_reason=rng.choice(
-                    [
-                        "预算不够 Over budget",
-                        "要和父母商量 Will ask the parents",
-                        "档期未定 Date not fixed",
-                    ]
-                ),
+                not_booked_reason=said,
+                not_booked_because=NOT_BOOKED_BECAUSE[said],
             )
+
+
+# What a couple said when they left without booking, and the kind of reason the desk chose.
+NOT_BOOKED_BECAUSE = {
+    "预算不够 Over budget": Visit.NotBookedBecause.PRICE,
+    "要和父母商量 Will ask the parents": Visit.NotBookedBecause.FAMILY,
+    "档期未定 Date not fixed": Visit.NotBookedBecause.DATE,
+}
 
 
 def _file_couple(*, couple, **kwargs):

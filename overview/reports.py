@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Avg, Count, DecimalField, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Avg, Count, DateField, DecimalField, F, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from commissions import selectors as commissions
 from followups.models import Complaint
-from orders.models import CardEntry, LedgerEntry, Order
+from orders.models import CardEntry, FapiaoRequest, LedgerEntry, Order
 from pickup.models import PickupAppointment
 from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
-from studio.models import MonthlyTarget, Staff, Visit
+from studio.models import Customer, MonthlyTarget, Staff, Visit
 
 ZERO = Decimal("0.00")
 DAY, MONTH = "day", "month"
@@ -290,11 +290,149 @@ def targets(branch, period):
     return {"month": month.first, "until": period.end, "rows": rows}
 
 
+def channels(branch, period):
+    """Visits (booked, conversion) and deals by the channel the couples came from: a visit by
+    the source the desk recorded at that visit, a deal by its couple's source. Every channel
+    has its row, in the order the desk offers them; one grouped query for each side."""
+    start, end = period.bounds(branch)
+    visits = (
+        Visit.objects.filter(branch=branch, arrived_at__gte=start, arrived_at__lt=end)
+        .order_by()
+        .values_list("source")
+        .annotate(n=Count("pk"), booked=Count("pk", filter=Q(outcome__in=BOOKED)))
+    )
+    deals = (
+        Order.objects.filter(branch=branch, signed_at__gte=start, signed_at__lt=end)
+        .order_by()
+        .values_list("customer__source")
+        .annotate(n=Count("pk"), value=Coalesce(Sum("agreed_price"), ZERO, output_field=_money()))
+    )
+    rows = {
+        key: {"key": key, "label": label, "visits": 0, "booked": 0, "deals": 0, "value": ZERO}
+        for key, label in Customer.Source.choices
+    }
+    for source, n, booked in visits:
+        row = rows.get(source, rows[Customer.Source.OTHER])
+        row["visits"] += n
+        row["booked"] += booked
+    for source, n, value in deals:
+        row = rows.get(source, rows[Customer.Source.OTHER])
+        row["deals"] += n
+        row["value"] += value
+    for row in rows.values():
+        row["conversion"] = percent(row["booked"], row["visits"])
+    return list(rows.values())
+
+
+NOT_RECORDED = ""
+
+
+def not_booked(branch, period):
+    """The visits that ended not booked, by the main reason the desk chose; visits closed
+    before the desk chose one are counted as not recorded, so the rows add up."""
+    counts = dict(
+        Visit.objects.filter(
+            branch=branch, outcome=Visit.Outcome.NOT_BOOKED, **period.within(branch, "arrived_at")
+        )
+        .order_by()
+        .values_list("not_booked_because")
+        .annotate(n=Count("pk"))
+    )
+    total = sum(counts.values())
+    choices = [*Visit.NotBookedBecause.choices, (NOT_RECORDED, _("Not recorded"))]
+    rows = []
+    for key, label in choices:
+        n = counts.pop(key, 0)
+        if key == NOT_RECORDED:
+            n += sum(counts.values())  # a value no longer offered: shown with the unknown
+        if n or key != NOT_RECORDED:
+            rows.append({"key": key, "label": label, "visits": n, "share": percent(n, total)})
+    return {"rows": rows, "total": total}
+
+
+def invoicing(branch, period, received):
+    """Invoiced against received (开票 / 未开票收入): the fapiao issued in the period (dated
+    on the branch's calendar, voided ones not counted) against the money received in it (the
+    revenue lines: refunds taken off, holds and card bonus value left out), and the requests
+    made in the period that still wait to be issued. A fapiao is the branch's by its order."""
+    start, end = period.bounds(branch)
+    issued = Q(status=FapiaoRequest.Status.ISSUED, issued_on__gte=period.first)
+    issued &= Q(issued_on__lt=period.end)
+    asked = Q(requested_at__gte=start, requested_at__lt=end)
+    waiting = asked & Q(status=FapiaoRequest.Status.REQUESTED)
+    figures = (
+        FapiaoRequest.objects.filter(order__branch=branch)
+        .filter(issued | asked)
+        .aggregate(
+            issued=Count("pk", filter=issued),
+            issued_amount=Coalesce(Sum("amount", filter=issued), ZERO, output_field=_money()),
+            asked=Count("pk", filter=asked),
+            asked_amount=Coalesce(Sum("amount", filter=asked), ZERO, output_field=_money()),
+            waiting=Count("pk", filter=waiting),
+            waiting_amount=Coalesce(Sum("amount", filter=waiting), ZERO, output_field=_money()),
+        )
+    )
+    figures["received"] = received
+    figures["not_invoiced"] = received - figures["issued_amount"]
+    figures["invoiced_percent"] = percent(figures["issued_amount"], received)
+    return figures
+
+
+TREND_MONTHS = 12
+
+
+def trend(branch, period, months=TREND_MONTHS):
+    """Visits, deals signed and revenue for each of the `months` months that end with the
+    period's month, on the branch's calendar: one query per figure, grouped by month, each
+    answered from a (branch, time) index alone (the ledger's carries the kind and amount)."""
+    last = period.month.first
+    firsts = [last]
+    for _n in range(months - 1):
+        firsts.append(Period.month_of(firsts[-1] - datetime.timedelta(days=1)).first)
+    firsts.reverse()
+    span = Period(MONTH, firsts[0])
+    start, _end = span.bounds(branch)
+    _start, end = period.month.bounds(branch)
+
+    def by_month(queryset, field, **figure):
+        month = TruncMonth(field, tzinfo=branch.tzinfo, output_field=DateField())
+        return dict(
+            queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+            .order_by()
+            .annotate(month=month)
+            .values_list("month")
+            .annotate(**figure)
+        )
+
+    # COUNT(*), not of a column: the (branch, time) index alone answers it.
+    visits = by_month(Visit.objects.filter(branch=branch), "arrived_at", n=Count("*"))
+    deals = by_month(Order.objects.filter(branch=branch), "signed_at", n=Count("*"))
+    revenue = by_month(
+        LedgerEntry.objects.filter(branch=branch).exclude(kind__in=LedgerEntry.NOT_REVENUE),
+        "created_at",
+        total=Sum("amount"),
+    )
+    return [
+        {
+            "month": first,
+            "visits": visits.get(first, 0),
+            "deals": deals.get(first, 0),
+            "revenue": revenue.get(first) or ZERO,
+        }
+        for first in firsts
+    ]
+
+
 def report(branch, period):
-    return {
+    figures = {
         "funnel": funnel(branch, period),
         "money": money(branch, period),
+        "channels": channels(branch, period),
+        "not_booked": not_booked(branch, period),
         "staff_rows": per_staff(branch, period),
         "operations": operations(branch, period),
         "targets": targets(branch, period),
+        "trend": trend(branch, period),
     }
+    figures["invoicing"] = invoicing(branch, period, figures["money"]["revenue_total"])
+    return figures

@@ -220,6 +220,7 @@ class ReportsView(StaffRequired, TemplateView):
             "labels": [str(line["label"]) for line in figures["money"]["revenue"]],
             "amounts": [float(line["amount"]) for line in figures["money"]["revenue"]],
         }
+        ctx["trend_chart"] = _trend_chart(figures["trend"])
         ctx["csv_query"] = _with_csv(request.GET)
         ctx["period_label"] = _period_label(period)
         ctx.update(_neighbours(request.GET, branch, period))
@@ -234,6 +235,24 @@ class ReportsView(StaffRequired, TemplateView):
             return branches.get(pk=int(wanted))
         except (ValueError, Branch.DoesNotExist):
             raise Http404("No such branch.") from None
+
+
+def _trend_chart(rows):
+    """The 12-month trend as the chart draws it; the page's table beside it has the same."""
+    labels = [_month_label(row["month"]) for row in rows]
+    return {
+        "first": labels[0],
+        "last": labels[-1],
+        "labels": labels,
+        "visits": [row["visits"] for row in rows],
+        "deals": [row["deals"] for row in rows],
+        "revenue": [float(row["revenue"]) for row in rows],
+        "series": {"visits": _("Visits"), "deals": _("Deals signed"), "revenue": _("Revenue")},
+    }
+
+
+def _month_label(first):
+    return formats.date_format(first, "YEAR_MONTH_FORMAT")
 
 
 def _neighbours(query, branch, period):
@@ -315,6 +334,26 @@ def _csv(branch, period, figures):
     writer.writerow(
         [_("Stored-value cards"), _("Still on cards (owed)"), money["cards_outstanding"]]
     )
+    for row in figures["channels"]:
+        section = _("Channel: %(channel)s") % {"channel": row["label"]}
+        writer.writerow([section, _("Visits"), row["visits"]])
+        writer.writerow([section, _("Booked"), row["booked"]])
+        writer.writerow([section, _("Conversion %"), _blank(row["conversion"])])
+        writer.writerow([section, _("Deals signed"), row["deals"]])
+        writer.writerow([section, _("Deals value"), row["value"]])
+    for row in figures["not_booked"]["rows"]:
+        writer.writerow([_("Reason not booked"), row["label"], row["visits"]])
+    invoicing = figures["invoicing"]
+    for label, value in [
+        (_("Money received"), invoicing["received"]),
+        (_("Fapiao issued"), invoicing["issued"]),
+        (_("Invoiced"), invoicing["issued_amount"]),
+        (_("Not invoiced"), invoicing["not_invoiced"]),
+        (_("Fapiao requested"), invoicing["asked"]),
+        (_("Requested amount"), invoicing["asked_amount"]),
+        (_("Waiting to be issued"), invoicing["waiting_amount"]),
+    ]:
+        writer.writerow([_("Fapiao"), label, value])
     for row in figures["staff_rows"]:
         section = _("Staff: %(name)s") % {"name": row.display_name}
         writer.writerow([section, _("Visits taken"), row.visits_taken])
@@ -341,6 +380,11 @@ def _csv(branch, period, figures):
         writer.writerow([section, _("Deals"), row["deals"]])
         writer.writerow([section, _("Revenue target"), row["target"].revenue])
         writer.writerow([section, _("Revenue"), row["revenue"]])
+    for row in figures["trend"]:
+        section = _("Trend: %(month)s") % {"month": f"{row['month']:%Y-%m}"}
+        writer.writerow([section, _("Visits"), row["visits"]])
+        writer.writerow([section, _("Deals signed"), row["deals"]])
+        writer.writerow([section, _("Revenue"), row["revenue"]])
     return response
 
 
@@ -351,4 +395,4 @@ def _blank(value):
 def _period_label(period):
     if period.kind == reports.DAY:
         return formats.date_format(period.first, "DATE_FORMAT")
-    return formats.date_format(period.first, "YEAR_MONTH_FORMAT")
+    return _month_label(period.first)

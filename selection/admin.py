@@ -5,6 +5,7 @@ from studio.admin import BranchScopedAdmin, HistoryAdmin, ReadOnlyAdmin, ReadOnl
 from .models import (
     Compensation,
     DesignProof,
+    Favourite,
     LoweredUpsell,
     Photo,
     PriceItem,
@@ -92,6 +93,17 @@ class CompensationAdmin(ReadOnlyAdmin):
     list_select_related = ["customer", "order", "decided_by"]
     search_fields = ["order__number", "voucher_code"]
     readonly_fields = [f.name for f in Compensation._meta.fields]
+
+
+@admin.register(Favourite)
+class FavouriteAdmin(ReadOnlyAdmin):
+    """The photos couples marked at home and their notes: theirs, written on their page."""
+
+    branch_path = "photo__session__order__branch"
+    list_display = ["photo", "chosen", "note", "changed_at"]
+    list_filter = ["chosen"]
+    list_select_related = ["photo__session__order"]
+    search_fields = ["photo__session__order__number"]
 
 
 @admin.register(LoweredUpsell)

@@ -164,6 +164,9 @@ class SelectionSession(models.Model):
     photo_count = models.PositiveIntegerField(_("photos taken"), default=0)
     files_transferred_at = models.DateTimeField(_("image files transferred"), null=True, blank=True)
     files_complete = models.BooleanField(_("image files checked complete"), default=False)
+    # Set once, when every uploaded photo first had its previews: the couple was sent
+    # their link to mark favourites at home (selection.photos.announce_photos_ready).
+    photos_ready_at = models.DateTimeField(_("photos ready, couple told"), null=True, blank=True)
     signed_at = models.DateTimeField(_("production list signed"), null=True, blank=True)
     upsell_settled = models.BooleanField(_("upsell paid or recorded as owed"), default=False)
     change_window_waived = models.BooleanField(
@@ -717,3 +720,28 @@ class Compensation(Kept):
                 )
             }
         return _("Apology for a delay")
+
+
+# A note the couple leaves on a photo at home: a few words, read at the appointment.
+FAVOURITE_NOTE_MAX = 200
+
+
+class Favourite(models.Model):
+    """A photo the couple marked at home on their own page, with the note they left on it.
+    The consultant sees the marked ones as a pass at the appointment. One row per photo,
+    so a double tap makes one (the photo is unique); unmarking keeps the note."""
+
+    photo = models.OneToOneField(
+        Photo, on_delete=models.CASCADE, related_name="favourite", verbose_name=_("photo")
+    )
+    chosen = models.BooleanField(_("marked as a favourite"), default=True)
+    note = models.CharField(_("the couple's note"), max_length=FAVOURITE_NOTE_MAX, blank=True)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("favourite from home")
+        verbose_name_plural = _("favourites from home")
+        ordering = ["photo"]
+
+    def __str__(self):
+        return f"{self.photo} ♥" if self.chosen else str(self.photo)

@@ -7,7 +7,7 @@ picks) because they deal in files. Other pages use only these functions:
 """
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -15,20 +15,33 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followups.models import SmsSignature
 from orders.models import Order, State
+from studio import roles
 from studio.models import Branch, Staff
 
-from . import imaging
-from .models import Photo, SelectionSession, photo_storage
+from . import imaging, signals
+from .models import FAVOURITE_NOTE_MAX, Favourite, Photo, SelectionSession, photo_storage
 
-# Photos are added while the couple has not yet signed their list.
+# Photos are added while the couple has not yet signed their list; until then, too, the
+# couple marks favourites at home.
 OPEN_STATES = (State.SHOT, State.SELECTING)
 KINDS = ("thumbnail", "preview", "watermarked")
+# Who uploads and looks at the photos: who holds the files (the photographer, the
+# retoucher who keeps the files), the consultant who shows them, the manager. Photos are
+# not money or phones: field staff may see them.
+PHOTO_ROLES = frozenset(
+    {roles.PHOTOGRAPHER, roles.RETOUCHER, roles.SELECTION_CONSULTANT, roles.MANAGER}
+)
+# A photo on S3 is answered with a signed address that works this long (docs/decisions.md,
+# "Photos"): long enough for the browser to follow it, too short to pass around.
+SIGNED_URL_SECONDS = 300
+# The couple is told their photos are ready when no photo came in for this long.
+QUIET_MINUTES = 10
 
 
 def photos_of(order: Order) -> QuerySet[Photo]:
@@ -47,6 +60,31 @@ def open_photo(photo: Photo, kind: str) -> IO[bytes]:
         raise FileNotFoundError(kind)
     opened: IO[bytes] = field.storage.open(field.name, "rb")
     return opened
+
+
+def signed_url(field: Any, *, seconds: int = SIGNED_URL_SECONDS) -> str | None:
+    """A short-lived signed address of the file on S3-compatible storage, for the view to
+    redirect to once it has checked who asks; None when the storage cannot sign one (the
+    local folder, or a bucket configured without query-string signatures): the view
+    streams the file itself then. Signing is local arithmetic: no request to S3."""
+    try:
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # pragma: no cover - django-storages is a dependency
+        return None
+    storage = field.storage
+    if not isinstance(storage, S3Storage) or not storage.querystring_auth:
+        return None
+    if storage.custom_domain and not storage.cloudfront_signer:
+        return None  # an address on a custom domain would be public, not signed
+    url: str = storage.url(
+        field.name,
+        parameters={
+            "ResponseContentType": "image/jpeg",
+            "ResponseCacheControl": f"private, max-age={seconds}",
+        },
+        expire=seconds,
+    )
+    return url
 
 
 def _checksum(upload: File) -> str:
@@ -227,10 +265,115 @@ def process_photo(*, photo_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def process_waiting(*, session: SelectionSession) -> int:
-    """Queue the job again for the session's photos without previews (a worker that was
-    down). Returns how many were queued."""
-    waiting = list(session.photos.filter(processed_at__isnull=True).values_list("pk", flat=True))
-    for pk in waiting:
-        _queue_processing(pk)
-    return len(waiting)
+def announce_ready_photos(*, now: datetime | None = None) -> int:
+    """Tell the couples whose photos are ready, once per order (a periodic job): every
+    photo of the session has its previews (the files check that gates the selection,
+    selectors.files_ready) and none was uploaded in the last QUIET_MINUTES, so a couple is
+    not told while the upload is still going on. The couple's page sends them their link.
+    Returns how many sessions were announced."""
+    now = now or timezone.now()
+    ready = (
+        SelectionSession.objects.filter(photos_ready_at__isnull=True, order__state__in=OPEN_STATES)
+        .annotate(
+            total=Count("photos"),
+            waiting=Count("photos", filter=Q(photos__processed_at__isnull=True)),
+            last=Max("photos__uploaded_at"),
+        )
+        .filter(total__gt=0, waiting=0, last__lte=now - timedelta(minutes=QUIET_MINUTES))
+        .values_list("pk", flat=True)
+    )
+    return sum(announce_photos_ready(session_id=pk, now=now) for pk in list(ready))
+
+
+def announce_photos_ready(*, session_id: int, now: datetime | None = None) -> bool:
+    """Announce one session's photos ready (the `photos_ready` signal, in this
+    transaction), if they are and it was not done: two workers (the job run twice) may both
+    find the session ready; the conditional update lets one of them announce. Nothing is
+    announced once the list is signed or the order cancelled. Returns whether this call
+    announced."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = SelectionSession.objects.select_related("order").get(pk=session_id)
+        if session.photos_ready_at is not None or session.order.state not in OPEN_STATES:
+            return False
+        facts = Photo.objects.filter(session_id=session_id).aggregate(
+            total=Count("pk"),
+            waiting=Count("pk", filter=Q(processed_at__isnull=True)),
+            last=Max("uploaded_at"),
+        )
+        if not facts["total"] or facts["waiting"]:
+            return False
+        if facts["last"] > now - timedelta(minutes=QUIET_MINUTES):
+            return False
+        claimed = SelectionSession.objects.filter(
+            pk=session_id, photos_ready_at__isnull=True
+        ).update(photos_ready_at=now)
+        if not claimed:
+            return False
+        signals.photos_ready.send(sender=SelectionSession, order=session.order)
+    return True
+
+
+# --- Favourites marked at home (the couple's page) ---
+
+
+def _home_photo(order: Order, photo_id: int) -> Photo:
+    """The photo, if it is one of the order's with its previews, while the couple may still
+    mark favourites; under a lock on the order, so a signature waits for the mark (and a
+    mark after it is refused)."""
+    locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
+    if locked.state not in OPEN_STATES:
+        raise ValidationError(
+            _("Your selection is confirmed: your favourites can no longer be changed.")
+        )
+    photo = Photo.objects.filter(
+        pk=photo_id, session__order_id=locked.pk, processed_at__isnull=False
+    ).first()
+    if photo is None:
+        raise ValidationError(_("This photo is not on your page."))
+    return photo
+
+
+def mark_favourite(
+    *, order: Order, photo_id: int, favourite: bool, now: datetime | None = None
+) -> Favourite | None:
+    """Mark or unmark one of the order's photos as a favourite from home. Says the state
+    wanted rather than flipping it, so a double tap or a retry changes nothing; the couple
+    never confirms the list here (that stays in the studio). Returns the row (None when
+    unmarking a photo never marked)."""
+    with transaction.atomic():
+        photo = _home_photo(order, photo_id)
+        found = Favourite.objects.filter(photo=photo).first()
+        if found is None:
+            if not favourite:
+                return None
+            return Favourite.objects.create(
+                photo=photo, chosen=True, changed_at=now or timezone.now()
+            )
+        if found.chosen != favourite:
+            found.chosen, found.changed_at = favourite, now or timezone.now()
+            found.save(update_fields=["chosen", "changed_at"])
+        return found
+
+
+def write_note(*, order: Order, photo_id: int, note: str, now: datetime | None = None) -> Favourite:
+    """The couple's note on one of their photos (“brighter”, “this one for the wall”), read
+    by the consultant next to the photo. At most FAVOURITE_NOTE_MAX characters; an empty
+    note takes it away."""
+    note = " ".join((note or "").split())
+    if len(note) > FAVOURITE_NOTE_MAX:
+        raise ValidationError(
+            {
+                "note": _("A note is at most %(max)d characters (this one has %(length)d).")
+                % {"max": FAVOURITE_NOTE_MAX, "length": len(note)}
+            }
+        )
+    with transaction.atomic():
+        photo = _home_photo(order, photo_id)
+        found, _created = Favourite.objects.get_or_create(
+            photo=photo, defaults={"chosen": False, "note": note}
+        )
+        if found.note != note:
+            found.note, found.changed_at = note, now or timezone.now()
+            found.save(update_fields=["note", "changed_at"])
+        return found

@@ -26,6 +26,7 @@ from .models import (
     DEFAULT_SESSION_MINUTES,
     Compensation,
     DesignProof,
+    Favourite,
     Photo,
     Pick,
     PriceItem,
@@ -462,18 +463,22 @@ class Tile:
     thumbnail: str
     preview: str
     ready: bool
+    # What the couple said at home: marked as a favourite, and their note.
+    favourite: bool = False
+    note: str = ""
 
 
 def photo_grid(session: SelectionSession) -> list[Tile]:
-    """The session's photos for the big screen, in one query whatever their number; the
-    addresses are built from one reversed pattern, not reversed 1,600 times."""
+    """The session's photos for the big screen, with the couple's favourites and notes from
+    home, in one query whatever their number; the addresses are built from one reversed
+    pattern, not reversed 1,600 times."""
     marker = 999999999
     thumbnail = reverse("selection:photo", args=[marker, "thumbnail"])
     preview = reverse("selection:photo", args=[marker, "preview"])
     rows = (
         Photo.objects.filter(session=session)
         .order_by("number")
-        .values_list("pk", "number", "processed_at")
+        .values_list("pk", "number", "processed_at", "favourite__chosen", "favourite__note")
     )
     return [
         Tile(
@@ -481,8 +486,34 @@ def photo_grid(session: SelectionSession) -> list[Tile]:
             thumbnail=thumbnail.replace(str(marker), str(pk)),
             preview=preview.replace(str(marker), str(pk)),
             ready=processed_at is not None,
+            favourite=bool(chosen),
+            note=note or "",
         )
-        for pk, number, processed_at in rows
+        for pk, number, processed_at, chosen, note in rows
+    ]
+
+
+@dataclass
+class HomePhoto:
+    pk: int
+    number: int
+    favourite: bool
+    note: str
+
+
+def home_photos(order: Order) -> list[HomePhoto]:
+    """The photos the couple sees at home: those with their (watermarked) previews, while
+    the list is not signed, with what they marked. One query."""
+    if order.state not in (State.SHOT, State.SELECTING):
+        return []
+    rows = (
+        Photo.objects.filter(session__order=order, processed_at__isnull=False)
+        .order_by("number")
+        .values_list("pk", "number", "favourite__chosen", "favourite__note")
+    )
+    return [
+        HomePhoto(pk=pk, number=number, favourite=bool(chosen), note=note or "")
+        for pk, number, chosen, note in rows
     ]
 
 
@@ -510,6 +541,12 @@ def customer_data(customer: Customer) -> list[DataSection]:
             gettext_lazy("Photo selections"),
             SelectionSession.objects.filter(order__customer=customer).order_by("pk"),
             ["order__number", "appointment_at", "photo_count", "signed_at", "upsell_discount"],
+        ),
+        data_section(
+            "favourites",
+            gettext_lazy("Favourites marked at home"),
+            Favourite.objects.filter(photo__session__order__customer=customer).order_by("pk"),
+            ["photo__session__order__number", "photo__number", "chosen", "note", "changed_at"],
         ),
         data_section(
             "production",

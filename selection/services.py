@@ -387,6 +387,24 @@ def unpick(*, session: SelectionSession, numbers: Iterable[int], pass_: str, by:
     return removed
 
 
+def take_favourites(*, session: SelectionSession, by: Staff) -> int:
+    """The consultant takes the photos the couple marked at home into the first look, in
+    one action (the same rules as a pick). Photos already in the first look keep what the
+    consultant wrote on them, so taking them twice changes nothing. Returns how many were
+    added."""
+    numbers = set(session.photos.filter(favourite__chosen=True).values_list("number", flat=True))
+    if not numbers:
+        raise ValidationError(_("The couple marked no favourites at home."))
+    there = set(
+        session.picks.filter(pass_kind=Pick.Pass.FIRST_LOOK, number__in=numbers).values_list(
+            "number", flat=True
+        )
+    )
+    if not numbers - there:
+        return 0
+    return pick(session=session, numbers=numbers - there, pass_=Pick.Pass.FIRST_LOOK, by=by)
+
+
 def add_product(
     *,
     session: SelectionSession,

@@ -6,3 +6,8 @@ the service's transaction; the couple's page (a higher app) sends the couple the
 from django.dispatch import Signal
 
 proofs_shown = Signal()
+
+# `photos_ready(order)`: every photo of the order's session has its previews, for the first
+# time. Sent once per order, inside the transaction that claimed it; the couple's page
+# sends the couple their link to mark favourites at home.
+photos_ready = Signal()

@@ -16,3 +16,8 @@ def alert_late_production():
 @shared_task
 def process_photo(photo_id):
     return photos.process_photo(photo_id=photo_id)
+
+
+@shared_task
+def announce_ready_photos():
+    return photos.announce_ready_photos()

@@ -11,6 +11,11 @@ urlpatterns = [
     path("session/<str:number>/picks/", views.PicksView.as_view(), name="picks"),
     path("session/<str:number>/products/", views.ProductsView.as_view(), name="products"),
     path(
+        "session/<str:number>/favourites/",
+        views.TakeFavouritesView.as_view(),
+        name="take_favourites",
+    ),
+    path(
         "session/<str:number>/products/<int:pk>/remove/",
         views.RemoveProductView.as_view(),
         name="remove_product",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -66,9 +66,8 @@ MOVES_ITEMS = {roles.RETOUCHER, roles.PRODUCTION, roles.MANAGER}
 # Design proofs (看设计): the designer (retoucher / designer role) and the manager upload
 # them and tell the couple; the board's people look at them.
 DESIGNS = {roles.RETOUCHER, roles.MANAGER}
-# The photos: who holds the files (the photographer, the retoucher), the consultant who
-# shows them, the manager. Photos are not money or phones: field staff may see them.
-PHOTO_ROLES = {roles.PHOTOGRAPHER, roles.RETOUCHER, roles.SELECTION_CONSULTANT, roles.MANAGER}
+# The photos (selection.photos.PHOTO_ROLES).
+PHOTO_ROLES = photos.PHOTO_ROLES
 # A list signed again for less: the cashier (and the manager) refund or keep the difference.
 DIFFERENCE_ROLES = {roles.CASHIER, roles.MANAGER}
 # The service names the booking time `starts_at`; the form asks for a date and a time.
@@ -270,9 +269,12 @@ class SessionView(SessionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         session = self.get_session()
+        grid = selectors.photo_grid(session)
         return super().get_context_data(
             **session_context(session, current_pass=_pass(self.request.GET.get("pass"))),
-            photos=selectors.photo_grid(session),
+            photos=grid,
+            favourites=[tile for tile in grid if tile.favourite],
+            notes=[tile for tile in grid if tile.note],
             **kwargs,
         )
 
@@ -325,6 +327,27 @@ class PicksView(WorkspaceView):
             else:
                 return self.respond(session, current_pass=current)
         return self.respond(session, current_pass=current, status=400, pick_form=form)
+
+
+class TakeFavouritesView(SessionMixin, View):
+    """One action: the couple's favourites from home go into the first look."""
+
+    roles = SESSION_ROLES
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        session = self.get_session()
+        try:
+            taken = services.take_favourites(session=session, by=request.staff)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(count)d favourites from home went into the first look.") % {"count": taken},
+            )
+        return redirect(self.session_url(session, Pick.Pass.FIRST_LOOK))
 
 
 class ProductsView(WorkspaceView):
@@ -854,12 +877,20 @@ class PhotoFileView(StaffRequired, View):
         photo = get_object_or_404(self.scoped(Photo.objects.all(), "session__order__branch"), pk=pk)
         if kind not in photos.KINDS:
             raise Http404
-        try:
-            opened = photos.open_photo(photo, kind)
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(opened, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
+        return photo_response(photo, kind)
+
+
+def photo_response(photo, kind):
+    """One of the photo's files, once the caller has checked who asks: on S3-compatible
+    storage a redirect to a signed address that works five minutes (the bytes do not pass
+    through Django); on the local folder the file itself. Never cached by a shared cache."""
+    field = getattr(photo, kind)
+    if not field:
+        raise Http404
+    url = photos.signed_url(field)
+    if url is not None:
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = f"private, max-age={photos.SIGNED_URL_SECONDS // 2}"
         return response
 
 
@@ -976,3 +1007,12 @@ class DecideCompensationView(StaffRequired, View):
                 _("Approved: it takes effect now.") if self.approve else _("Rejected."),
             )
         return redirect(compensation.get_absolute_url())
+
+    try:
+        opened = photos.open_photo(photo, kind)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(opened, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

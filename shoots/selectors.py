@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import F, ForeignKey, Prefetch, Q, QuerySet
+from django.db.models import Count, F, ForeignKey, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -355,6 +355,30 @@ def _my_shoots_today(*, staff: Staff, branch: Branch, now: datetime) -> QuerySet
         | Q(makeup_artist=staff)
         | Q(dress_stylist=staff)
         | Q(driver=staff)
+    )
+
+
+def shot_today(*, staff: Staff, branch: Branch, now: datetime | None = None) -> list[Shoot]:
+    """The shoots I photographed today and finished, with how many of their photos are
+    uploaded (`photo_total`) and have their previews (`photo_ready`): one query."""
+    start, end = branch.day_bounds(_day_of(branch, now or timezone.now()))
+    photos = "order__selection__photos"
+    return list(
+        Shoot.objects.filter(
+            branch=branch,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            status=Shoot.Status.FINISHED,
+            photographer=staff,
+        )
+        .select_related("order__customer")
+        .order_by("starts_at")
+        .annotate(
+            photo_total=Count(photos),
+            photo_ready=Count(
+                photos, filter=Q(order__selection__photos__processed_at__isnull=False)
+            ),
+        )
     )
 
 

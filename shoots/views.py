@@ -13,6 +13,7 @@ from django.views.generic import TemplateView, View
 from orders.models import LedgerEntry, Order, State
 from selection import selectors as selection_selectors
 from selection.forms import BookSelectionForm
+from selection.photos import PHOTO_ROLES
 from studio import roles
 from studio.access import EVERYONE, StaffRequired, reached_by_private_link, redirect_allowed
 from studio.forms import WhenForm, attach_errors
@@ -288,7 +289,11 @@ class ShootDetailView(StaffRequired, TemplateView):
         form = None
         if booked is None and order.state == State.SHOT:
             form = BookSelectionForm(branch=order.branch)
-        return {"selection": booked, "selection_form": form}
+        context = {"selection": booked, "selection_form": form}
+        if self.request.staff.has_role(*PHOTO_ROLES):
+            # Who may upload the session's photos goes there from here, with the counts.
+            context["photos"] = selection_selectors.previews_ready(order)
+        return context
 
 
 BRIEFING = [
@@ -542,8 +547,13 @@ class TabletView(StaffRequired, PolledPage, TemplateView):
         return selectors.queue_version(staff=self.request.staff, branch=self.request.branch)
 
     def get_context_data(self, **kwargs):
-        queue = selectors.my_queue(staff=self.request.staff, branch=self.request.branch)
-        return super().get_context_data(queue=queue, **kwargs)
+        staff, branch = self.request.staff, self.request.branch
+        queue = selectors.my_queue(staff=staff, branch=branch)
+        # The photographer's shoots finished today, to upload their photos from here.
+        shot = (
+            selectors.shot_today(staff=staff, branch=branch) if staff.has_role(*PHOTO_ROLES) else []
+        )
+        return super().get_context_data(queue=queue, shot=shot, **kwargs)
 
 
 class MyCalendarView(StaffRequired, TemplateView):

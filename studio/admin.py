@@ -424,7 +424,14 @@ class VisitAdmin(BranchScopedAdmin, admin.ModelAdmin):
     raw_id_fields = ["customer", "referrer"]
     list_select_related = ["customer", "branch", "taker"]
     # How a consultation ended is `close_visit`'s (it books the not-booked follow-up).
-    readonly_fields = ["branch", "registered_by", "outcome", "not_booked_reason", "closed_at"]
+    readonly_fields = [
+        "branch",
+        "registered_by",
+        "outcome",
+        "not_booked_because",
+        "not_booked_reason",
+        "closed_at",
+    ]
     date_hierarchy = "arrived_at"
 
 

@@ -131,6 +131,11 @@ class ConsultationForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Visit.Outcome.choices, widget=forms.RadioSelect
     )
+    not_booked_because = forms.ChoiceField(
+        label=_("Main reason they did not book"),
+        choices=[("", "---------"), *Visit.NotBookedBecause.choices],
+        required=False,
+    )
     not_booked_reason = forms.CharField(
         label=_("Why they did not book"), max_length=200, required=False
     )
@@ -155,13 +160,13 @@ class ConsultationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("outcome") == Visit.Outcome.NOT_BOOKED
-            and not data.get("not_booked_reason", "").strip()
-        ):
-            self.add_error(
-                "not_booked_reason", _("Say why they did not book, for the follow-up call.")
-            )
+        if data.get("outcome") == Visit.Outcome.NOT_BOOKED:
+            if not data.get("not_booked_because") and "not_booked_because" not in self.errors:
+                self.add_error("not_booked_because", _("Choose the main reason they did not book."))
+            if not data.get("not_booked_reason", "").strip():
+                self.add_error(
+                    "not_booked_reason", _("Say why they did not book, for the follow-up call.")
+                )
         return data
 
 

@@ -782,6 +782,18 @@ class Visit(Kept):
         SHOOTING_TODAY = "shooting_today", _("Booked and shooting today")
         NOT_BOOKED = "not_booked", _("Not booked")
 
+    class NotBookedBecause(models.TextChoices):
+        """Why a couple left without booking, as the desk chooses it: the kinds the managers'
+        report counts (issue 14, item 8). The desk's own words stay in `not_booked_reason`."""
+
+        PRICE = "price", _("Price or budget")
+        COMPARING = "comparing", _("Still comparing other studios")
+        DATE = "date", _("Date or schedule does not suit")
+        STYLE = "style", _("Style or samples not to their taste")
+        FAMILY = "family", _("Deciding with family")
+        BROWSING = "browsing", _("Only looking for now")
+        OTHER = "other", _("Other reason")
+
     branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, related_name="visits", verbose_name=_("branch")
     )
@@ -822,6 +834,10 @@ class Visit(Kept):
         Package, blank=True, related_name="+", verbose_name=_("packages shown")
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    # Blank on visits closed before the choice existed: the report counts them as not recorded.
+    not_booked_because = models.CharField(
+        _("reason not booked"), max_length=12, choices=NotBookedBecause.choices, blank=True
+    )
     not_booked_reason = models.CharField(_("why they did not book"), max_length=200, blank=True)
     closed_at = models.DateTimeField(_("consultation ended"), null=True, blank=True)
 

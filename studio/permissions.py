@@ -60,6 +60,8 @@ MANAGER_ONLY = {
     # Compensations are proposed and approved on their pages, where an approval takes
     # effect once (the voucher's code, the free item, the refund's entry).
     "selection.compensation": ("view",),
+    # Favourites and their notes are the couple's own, marked on their page.
+    "selection.favourite": ("view",),
 }
 
 # Head office's besides the studio's apps: users and roles, beat schedules, the state

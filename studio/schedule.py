@@ -69,6 +69,15 @@ SCHEDULE = [
         period=MINUTES,
         description="1 day before each selection appointment, a confirmation call task.",
     ),
+    # Every 5 minutes: the couples whose photos all have their previews (and no upload
+    # for 10 minutes) get their link to mark favourites at home, once per order.
+    Periodic(
+        name="Photos ready for the couple",
+        task="selection.tasks.announce_ready_photos",
+        every=5,
+        period=MINUTES,
+        description="When a session's photos all have their previews, the couple's link, once.",
+    ),
     # Every hour: a call task for the owner of each production item due in 2 days and
     # not done yet.
     Periodic(

@@ -320,11 +320,13 @@ def close_visit(
     budget: Decimal | None = None,
     packages_shown: Iterable[Package] = (),
     not_booked_reason: str = "",
+    not_booked_because: str = "",
 ) -> Visit:
     """End the consultation with its outcome.
 
     Not booked needs a reason, for the follow-up call (DOMAIN.md, aftercare: lost customers
-    are worked, never dropped). The aftercare that follows — the call within the hour, the
+    are worked, never dropped), and the kind of reason, which the managers' report counts
+    (issue 14, item 8). The aftercare that follows — the call within the hour, the
     thank-you SMS — belongs to `followups`, which hears of the closed visit through the
     `visit_closed` signal, inside this transaction.
     """
@@ -334,6 +336,12 @@ def close_visit(
     if outcome == Visit.Outcome.NOT_BOOKED and not not_booked_reason.strip():
         raise ValidationError(
             {"not_booked_reason": _("Say why they did not book, for the follow-up call.")}
+        )
+    if outcome != Visit.Outcome.NOT_BOOKED:
+        not_booked_because = ""
+    elif not_booked_because not in Visit.NotBookedBecause.values:
+        raise ValidationError(
+            {"not_booked_because": _("Choose the main reason they did not book.")}
         )
     if budget is not None and budget < 0:
         raise ValidationError({"budget": _("The budget cannot be negative.")})
@@ -349,6 +357,7 @@ def close_visit(
         locked.compared_studios = compared_studios
         locked.budget = budget
         locked.not_booked_reason = not_booked_reason.strip()
+        locked.not_booked_because = not_booked_because
         locked.closed_at = at
         locked.save()
         locked.packages_shown.set(packages_shown)

@@ -179,6 +179,9 @@ if os.environ.get("S3_BUCKET"):
             "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
             "default_acl": None,
             "querystring_auth": True,
+            # Signed addresses (the photos' redirects) in Signature V4, which every region
+            # and S3-compatible store takes; V2 is refused by newer regions.
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }

@@ -284,6 +284,7 @@ class VisitDetailView(StaffRequired, FormView):
                 budget=data["budget"],
                 packages_shown=list(data["packages_shown"]),
                 not_booked_reason=data["not_booked_reason"],
+                not_booked_because=data["not_booked_because"],
             )
         except ValidationError as exc:
             attach_errors(form, exc)

@@ -38,6 +38,7 @@ def closed(visit, receptionist, customer_service, package):
             budget=Decimal("6000"),
             packages_shown=[package],
             not_booked_reason="Wants to ask her parents",
+            not_booked_because="other",
         )
 
 
@@ -68,6 +69,7 @@ def test_closing_twice_queues_one_message(closed, receptionist):
             staff=receptionist,
             outcome=Visit.Outcome.NOT_BOOKED,
             not_booked_reason="again",
+            not_booked_because="other",
         )
     assert OutboxMessage.objects.count() == 1
 
@@ -114,6 +116,7 @@ def test_the_list_with_consultations_keeps_a_fixed_query_count(
             outcome=Visit.Outcome.NOT_BOOKED,
             packages_shown=[package],
             not_booked_reason=f"reason {n}",
+            not_booked_because="other",
         )
     client = login(customer_service)
     with django_assert_max_num_queries(13):

@@ -51,7 +51,11 @@ def test_the_not_booked_call_reads_in_the_readers_language(
 ):
     with translation.override("en"):
         services.close_visit(
-            visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="太贵了"
+            visit=visit,
+            staff=receptionist,
+            outcome="not_booked",
+            not_booked_reason="太贵了",
+            not_booked_because="other",
         )
     client = login(customer_service)
     chinese = _visible(client, reverse("followups:tasks"), "zh-hans")
@@ -69,7 +73,11 @@ def test_what_the_couple_receives_is_in_their_language_whatever_the_staffs(
         visit = services.register_visit(branch=branch, registered_by=receptionist, customer=couple)
         with translation.override(page_language):
             services.close_visit(
-                visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="later"
+                visit=visit,
+                staff=receptionist,
+                outcome="not_booked",
+                not_booked_reason="later",
+                not_booked_because="other",
             )
     english_sms = OutboxMessage.objects.get(customer=english_couple).body
     chinese_sms = OutboxMessage.objects.get(customer=chinese_couple).body

@@ -50,7 +50,12 @@ def test_not_booked_creates_a_call_for_customer_service_within_the_hour(
 ):
     before = timezone.now()
     response = login(receptionist).post(
-        _url(visit), {"outcome": "not_booked", "not_booked_reason": "Too expensive"}
+        _url(visit),
+        {
+            "outcome": "not_booked",
+            "not_booked_because": "price",
+            "not_booked_reason": "Too expensive",
+        },
     )
     assert response.status_code == 302
     task = CallTask.objects.get()
@@ -66,9 +71,49 @@ def test_not_booked_needs_a_reason(login, receptionist, visit, customer_service)
     response = login(receptionist).post(_url(visit), {"outcome": "not_booked"})
     assert response.status_code == 400
     assert "not_booked_reason" in response.context["form"].errors
+    assert "not_booked_because" in response.context["form"].errors
     visit.refresh_from_db()
     assert visit.closed_at is None
     assert not CallTask.objects.exists()
+
+
+def test_not_booked_records_the_kind_of_reason_the_report_counts(
+    login, receptionist, visit, customer_service
+):
+    data = {"outcome": "not_booked", "not_booked_reason": "Over budget"}
+    response = login(receptionist).post(_url(visit), {**data, "not_booked_because": "cheap"})
+    assert response.status_code == 400
+    assert "not_booked_because" in response.context["form"].errors
+    response = login(receptionist).post(_url(visit), {**data, "not_booked_because": "price"})
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.not_booked_because == Visit.NotBookedBecause.PRICE
+    page = login(receptionist).get(_url(visit)).content.decode()
+    assert "Price or budget" in page
+
+
+def test_the_service_refuses_not_booked_without_a_kind_of_reason(receptionist, visit):
+    for because in ("", "cheap"):
+        with pytest.raises(services.ValidationError) as refused:
+            services.close_visit(
+                visit=visit,
+                staff=receptionist,
+                outcome="not_booked",
+                not_booked_reason="Over budget",
+                not_booked_because=because,
+            )
+        assert "not_booked_because" in refused.value.message_dict
+    visit.refresh_from_db()
+    assert visit.closed_at is None and visit.not_booked_because == ""
+    assert not CallTask.objects.exists()
+
+
+def test_a_booked_visit_keeps_no_reason_not_booked(receptionist, visit):
+    services.close_visit(
+        visit=visit, staff=receptionist, outcome="booked", not_booked_because="price"
+    )
+    visit.refresh_from_db()
+    assert visit.not_booked_because == ""
 
 
 def test_a_negative_budget_is_refused(login, receptionist, visit):
@@ -79,7 +124,11 @@ def test_a_negative_budget_is_refused(login, receptionist, visit):
 
 def test_closing_twice_changes_nothing(receptionist, visit, customer_service):
     services.close_visit(
-        visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="x"
+        visit=visit,
+        staff=receptionist,
+        outcome="not_booked",
+        not_booked_reason="x",
+        not_booked_because="other",
     )
     with pytest.raises(services.ValidationError):
         services.close_visit(visit=visit, staff=receptionist, outcome="booked")
@@ -104,7 +153,11 @@ def test_without_customer_service_the_taker_calls(branch, receptionist):
     couple = CustomerFactory(branch=branch, owner=receptionist)
     visit = services.register_visit(branch=branch, registered_by=receptionist, customer=couple)
     services.close_visit(
-        visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="x"
+        visit=visit,
+        staff=receptionist,
+        outcome="not_booked",
+        not_booked_reason="x",
+        not_booked_because="other",
     )
     assert CallTask.objects.get().assignee == receptionist
 
@@ -113,7 +166,11 @@ def test_booking_at_a_later_visit_closes_the_follow_up_call(
     branch, receptionist, visit, customer_service
 ):
     services.close_visit(
-        visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="Budget"
+        visit=visit,
+        staff=receptionist,
+        outcome="not_booked",
+        not_booked_reason="Budget",
+        not_booked_because="other",
     )
     again = services.register_visit(
         branch=branch, registered_by=receptionist, customer=visit.customer

@@ -168,7 +168,11 @@ def test_messages_show_in_the_file_without_the_address(
     retoucher = make_staff(roles.RETOUCHER)
     visit = services.register_visit(branch=branch, registered_by=receptionist, customer=customer)
     services.close_visit(
-        visit=visit, staff=receptionist, outcome="not_booked", not_booked_reason="Over budget"
+        visit=visit,
+        staff=receptionist,
+        outcome="not_booked",
+        not_booked_reason="Over budget",
+        not_booked_because="other",
     )
     for staff in (receptionist, customer_service):
         response = login(staff).get(_url(customer))

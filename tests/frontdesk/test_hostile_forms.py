@@ -39,7 +39,8 @@ def test_the_rota_form_never_fails_on_hostile_input(login, manager, takers, post
 @hostile_settings
 @given(
     post=hostile_posts(
-        ["outcome", "not_booked_reason", "compared_studios", "budget", "package", "note"],
+        ["outcome", "not_booked_because", "not_booked_reason", "compared_studios", "budget"]
+        + ["package", "note"],
         fixed={"outcome": "not_booked"},
     )
 )

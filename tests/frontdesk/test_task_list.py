@@ -116,6 +116,7 @@ def _not_booked(branch, receptionist, package, n):
         compared_studios="Golden Studio",
         packages_shown=[package],
         not_booked_reason="Too expensive",
+        not_booked_because="other",
     )
 
 

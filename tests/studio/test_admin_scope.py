@@ -42,6 +42,7 @@ from orders.models import (
 from pickup.models import LostSlipMemo, PartialPickupMemo, PickupAppointment, Survey
 from selection.models import (
     Compensation,
+    Favourite,
     LoweredUpsell,
     Photo,
     ProductionItem,
@@ -184,10 +185,11 @@ def _fill_in(b1, b2):
             order=order, title_kind="personal", title="张三", amount="1", staff=clerk
         )
         session = SelectionSession.objects.filter(order__branch=branch).first()
-        Photo.objects.create(
+        photo = Photo.objects.create(
             session=session, number=9999, original="o.jpg", checksum=f"{branch.pk:064d}",
             uploaded_by=clerk,
         )  # fmt: skip
+        Favourite.objects.create(photo=photo, note="brighter")
         only_here = Package.objects.create(
             name=f"Only at {branch.code}", code=f"only-{branch.code}", price=1000, floor_price=900
         )

@@ -364,7 +364,7 @@ def test_the_query_count_does_not_grow_with_the_data(
     first = make_staff(roles.RECEPTIONIST)
     MonthlyTarget.objects.create(branch=branch, month=month, staff=first, deals=1)
     _grow(branch, package, first, 2)
-    with django_assert_max_num_queries(25) as few:
+    with django_assert_max_num_queries(30) as few:
         client.get(URL, query)
     for _ in range(3):
         _grow(branch, package, make_staff(roles.RECEPTIONIST), 3)

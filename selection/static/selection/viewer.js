@@ -13,6 +13,7 @@
   var viewer = document.getElementById("photo-viewer");
   var image = viewer.querySelector("img");
   var label = viewer.querySelector("[data-testid=viewer-number]");
+  var noteLabel = viewer.querySelector("[data-testid=viewer-note]");
   var compare = document.getElementById("photo-compare");
   var stage = compare.querySelector(".compare-stage");
   var compareButton = box.querySelector("[data-action=compare]");
@@ -81,7 +82,8 @@
     var tile = tiles[current];
     setZoom(1);
     image.src = tile.dataset.preview;
-    label.textContent = tile.dataset.number;
+    label.textContent = tile.dataset.number + (tile.classList.contains("is-favourite") ? " ♥" : "");
+    noteLabel.textContent = tile.dataset.note || "";
     viewer.hidden = false;
     viewer.classList.toggle("is-picked", picked.has(tile.dataset.number));
   }
@@ -160,6 +162,14 @@
     if (!on) { chosen = []; drawChosen(); }
   });
   compareButton.addEventListener("click", showCompare);
+  // The couple's favourites from home: the grid shows only those, or all again.
+  var onlyFavourites = box.querySelector("[data-action=favourites-only]");
+  if (onlyFavourites) onlyFavourites.addEventListener("click", function () {
+    var on = onlyFavourites.getAttribute("aria-pressed") !== "true";
+    onlyFavourites.setAttribute("aria-pressed", on ? "true" : "false");
+    onlyFavourites.classList.toggle("active", on);
+    grid.classList.toggle("only-favourites", on);
+  });
   viewer.addEventListener("click", function (event) {
     var action = event.target.closest("[data-action]");
     if (!action) return;

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('followups', '0027_skip_reasons_language_openid_erased'),
         ('orders', '0011_card_entries_append_only'),
-        ('selection', '0014_request_keys'),
+        ('selection', '0015_favourites_from_home'),
         ('studio', '0026_customer_facing_names_and_genders'),
     ]
 
