@@ -892,6 +892,14 @@ def photo_response(photo, kind):
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = f"private, max-age={photos.SIGNED_URL_SECONDS // 2}"
         return response
+    try:
+        opened = photos.open_photo(photo, kind)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(opened, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- Compensation for a complaint or a delay (issue 14, item 6) ---
@@ -1007,12 +1015,3 @@ class DecideCompensationView(StaffRequired, View):
                 _("Approved: it takes effect now.") if self.approve else _("Rejected."),
             )
         return redirect(compensation.get_absolute_url())
-
-    try:
-        opened = photos.open_photo(photo, kind)
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(opened, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
