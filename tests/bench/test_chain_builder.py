@@ -80,4 +80,5 @@ def test_the_periodic_jobs_find_their_work_done(built, db):
         "shoot confirmation calls": 0,
         "selection confirmation calls": 0,
         "late production alerts": 0,
+        "photos ready for the couple": 0,
     }
