@@ -27,6 +27,7 @@ from django_fsm_log.models import StateLog
 
 from studio.access import scoped
 from studio.models import Customer
+from studio.prepared import Marker, Prepared
 from studio.selectors import DataSection, data_section
 
 from . import fsm
@@ -368,3 +369,14 @@ def customer_data(customer: Customer) -> list[DataSection]:
             ["order__number", "receipt_no", "kind", "method", "amount", "note", "created_at"],
         ),
     ]
+
+
+def _order_page(number: str, branch_ids: list[int]) -> QuerySet[Any]:
+    return with_money(
+        Order.objects.filter(number=number, branch_id__any=branch_ids)
+    ).select_related("customer", "package", "owner", "branch", "discount_approved_by")
+
+
+# The order page's order with its money and people, scoped to the reader's branches; its
+# SQL made once per process (studio.prepared): writing it cost more than running it.
+order_page = Prepared(_order_page, [Marker.text(0), Marker.numbers(0)])

@@ -17,7 +17,6 @@ from studio.forms import attach_errors
 from studio.listing import link_by
 from studio.models import Customer, DiscountApproval, Package, Staff, couple_name
 from studio.pdf import pdf_response
-from studio.prepared import Marker, Prepared
 from studio.services import ask_discount_approval
 from studio.templatetags.studio import badge_of, money
 
@@ -50,7 +49,6 @@ from .models import (
     State,
     StoredValueCard,
 )
-from .selectors import with_money
 from .templatetags.order_tags import balance
 
 MONEY_ROLES = roles.SEES_MONEY
@@ -112,16 +110,6 @@ class OrderListView(StaffRequired, ListView):
         return ctx
 
 
-# The order page's order with its money and people, scoped to the reader's branches; its
-# SQL made once per process (studio.prepared): writing it cost more than running it.
-_ORDER_PAGE = Prepared(
-    lambda number, branch_ids: with_money(
-        Order.objects.filter(number=number, branch_id__any=branch_ids)
-    ).select_related("customer", "package", "owner", "branch", "discount_approved_by"),
-    [Marker.text(0), Marker.numbers(0)],
-)
-
-
 class OrderDetailView(StaffRequired, DetailView):
     roles = MONEY_ROLES
     template_name = "orders/order_detail.html"
@@ -129,7 +117,7 @@ class OrderDetailView(StaffRequired, DetailView):
     slug_url_kwarg = "number"
 
     def get_object(self, queryset=None):
-        found = _ORDER_PAGE(self.kwargs["number"], sorted(self.request.staff.branch_ids))
+        found = selectors.order_page(self.kwargs["number"], sorted(self.request.staff.branch_ids))
         if not found:
             raise Http404
         return found[0]

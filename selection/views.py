@@ -884,7 +884,11 @@ def photo_response(photo, kind):
     """One of the photo's files, once the caller has checked who asks: on S3-compatible
     storage a redirect to a signed address that works five minutes (the bytes do not pass
     through Django); on the local folder the file itself. Never cached by a shared cache."""
-    field = getattr(photo, kind)
+    field = {
+        "thumbnail": photo.thumbnail,
+        "preview": photo.preview,
+        "watermarked": photo.watermarked,
+    }.get(kind)
     if not field:
         raise Http404
     url = photos.signed_url(field)

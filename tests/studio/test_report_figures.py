@@ -229,13 +229,14 @@ class Chain:
 
     def refund(self, order, when, by):
         order.refresh_from_db()
-        if order.paid > 0:
+        desk = order_services.refundable(order)["desk"]  # card money goes back onto the card
+        if desk > 0:
             self.at(
                 when,
                 order_services.refund,
                 order=order,
                 method="cash",
-                amount=min(order.paid, Decimal(200)),
+                amount=min(desk, Decimal(200)),
                 staff=self.manager,
                 note="Goodwill",
             )
