@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from selection.models import FAVOURITE_NOTE_MAX
 
@@ -18,7 +19,7 @@ class LinkForm(forms.Form):
 
 
 class PinForm(forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=12)
+    code = forms.CharField(label=pgettext_lazy("PIN", "Code"), max_length=12)
 
 
 class AnswerForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from orders.models import Order, State
 from orders.selectors import with_money
@@ -61,7 +62,7 @@ def timeline(order: Order) -> list[Step]:
     made = _reached(order, State.READY)
     delivered = order.state == State.DELIVERED
     steps = [
-        Step("booked", _("Booked"), True, False, order.signed_at),
+        Step("booked", pgettext("order state", "Booked"), True, False, order.signed_at),
         Step("shot", _("Photo shoot"), shot, not shot, shoot.starts_at if shoot else None),
         Step(
             "selection",

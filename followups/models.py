@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from orders.models import Order
@@ -469,7 +470,7 @@ class OutboxMessage(Kept):
         Customer, on_delete=models.PROTECT, related_name="messages", verbose_name=_("customer")
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    to = models.CharField(_("to"), max_length=200, blank=True)
+    to = models.CharField(pgettext_lazy("message recipient", "to"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
     # The template's named values (couple, store...) for gateways that take a registered
     # template code and parameters instead of the text.
@@ -591,7 +592,9 @@ class CareRule(models.Model):
         verbose_name=_("branch"),
         help_text=_("Empty: the chain's rule, for every branch without its own."),
     )
-    trigger = models.CharField(_("when"), max_length=30, choices=Trigger.choices)
+    trigger = models.CharField(
+        pgettext_lazy("rule trigger", "when"), max_length=30, choices=Trigger.choices
+    )
     offset_minutes = models.IntegerField(
         _("offset (minutes)"),
         default=0,

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from studio.lockouts import manager_by_password
 from studio.request_keys import key_field
@@ -16,7 +17,7 @@ class PaymentForm(forms.Form):
     same_for_everyone = True  # rendered once per language (studio's crispy_once)
     # The deposit is taken at signing; what comes later is mostly the balance.
     kind = forms.ChoiceField(
-        label=_("For"),
+        label=pgettext_lazy("payment", "For"),
         choices=[(k.value, k.label) for k in PAYMENT_KINDS],
         initial=LedgerEntry.Kind.BALANCE,
     )
@@ -162,7 +163,7 @@ class CardPaymentForm(_PositiveAmount, forms.Form):
     # Not `same_for_everyone`: the cards offered are the customer's.
     card = forms.ModelChoiceField(label=_("Card"), queryset=None, empty_label=None, required=False)
     kind = forms.ChoiceField(
-        label=_("For"),
+        label=pgettext_lazy("payment", "For"),
         choices=[(k.value, k.label) for k in PAYMENT_KINDS],
         initial=LedgerEntry.Kind.BALANCE,
     )

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -25,7 +26,7 @@ ZERO = Decimal("0.00")
 
 
 class State(models.TextChoices):
-    BOOKED = "booked", _("Booked")
+    BOOKED = "booked", pgettext_lazy("order state", "Booked")
     SCHEDULED = "scheduled", _("Scheduled")
     SHOOTING = "shooting", _("Shooting")
     SHOT = "shot", _("Shot")
@@ -1030,10 +1031,16 @@ class Transfer(Kept):
         Customer, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("customer")
     )
     from_branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("from")
+        Branch,
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+        verbose_name=pgettext_lazy("branch transfer", "from"),
     )
     to_branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("to")
+        Branch,
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+        verbose_name=pgettext_lazy("branch transfer", "to"),
     )
     orders = models.ManyToManyField(
         Order,

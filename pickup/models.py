@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import Order
 from rentals.models import DressReservation
@@ -20,7 +21,7 @@ class PickupAppointment(Kept):
     """
 
     class Status(models.TextChoices):
-        BOOKED = "booked", _("Booked")
+        BOOKED = "booked", pgettext_lazy("appointment", "Booked")
         DONE = "done", _("Done")
         MISSED = "missed", _("Missed")
         MOVED = "moved", _("Moved")
@@ -94,7 +95,7 @@ class ItemCheck(models.Model):
     """The day-before count and check of one production item (spots, damage, errors)."""
 
     class Result(models.TextChoices):
-        OK = "ok", _("OK")
+        OK = "ok", pgettext_lazy("item check", "OK")
         SPOT = "spot", _("Spot")
         DAMAGE = "damage", _("Damage")
         ERROR = "error", _("Error")

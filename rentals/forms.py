@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import LedgerEntry
 from studio.validators import BookingDateField, SaneDateField
@@ -50,7 +51,7 @@ class ReservationForm(forms.Form):
         help_text=_("Leave empty for the dress's price (nothing when the package lends it)."),
     )
     deposit_amount = forms.DecimalField(
-        label=_("Deposit (¥)"),
+        label=pgettext_lazy("rental", "Deposit (¥)"),
         max_digits=10,
         decimal_places=2,
         min_value=0,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from orders.models import Order
@@ -40,7 +41,7 @@ class Dress(models.Model):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    size = models.CharField(_("size"), max_length=10)
+    size = models.CharField(pgettext_lazy("clothing", "size"), max_length=10)
     colour = models.CharField(_("colour"), max_length=30, blank=True)
     condition = models.CharField(
         _("condition"), max_length=10, choices=Condition.choices, default=Condition.GOOD
@@ -52,7 +53,7 @@ class Dress(models.Model):
         default=2,
         help_text=_("Days after a return before the dress can go out again."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("dress", "active"), default=True)
 
     history = HistoricalRecords()
 
@@ -89,7 +90,7 @@ class DressReservation(Kept):
 
     class Status(models.TextChoices):
         RESERVED = "reserved", _("Reserved")
-        PICKED_UP = "picked_up", _("Picked up")
+        PICKED_UP = "picked_up", pgettext_lazy("dress reservation", "Picked up")
         RETURNED = "returned", _("Returned")
         CANCELLED = "cancelled", _("Cancelled")
 

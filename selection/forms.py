@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import LedgerEntry
 from studio.forms import WhenForm
@@ -30,7 +31,9 @@ class FilesForm(forms.Form):
 
     transferred = forms.BooleanField(label=_("Transferred"), required=False)
     complete = forms.BooleanField(label=_("Complete"), required=False)
-    photo_count = forms.IntegerField(label=_("Photos"), min_value=0, max_value=100000, initial=0)
+    photo_count = forms.IntegerField(
+        label=pgettext_lazy("number of photos", "Photos"), min_value=0, max_value=100000, initial=0
+    )
 
 
 # The most photo numbers one line may name: a typo like "1-99999" is refused, not picked.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from followups.models import CallTask, Complaint
@@ -227,7 +228,7 @@ class Pick(models.Model):
     class Pass(models.TextChoices):
         FIRST_LOOK = "first", _("First look")
         KEEP = "keep", _("Keep")
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("selection pass", "Confirmed")
 
     session = models.ForeignKey(SelectionSession, on_delete=models.CASCADE, related_name="picks")
     number = models.PositiveIntegerField(_("photo number"), validators=[MinValueValidator(1)])
@@ -440,7 +441,7 @@ class DesignProof(models.Model):
 
     class Decision(models.TextChoices):
         WAITING = "waiting", _("Waiting for the couple")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("design proof", "Approved")
         CHANGES = "changes", _("Change asked")
 
     item = models.ForeignKey(

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import LedgerEntry
 from studio.forms import WhenForm
@@ -102,7 +103,9 @@ class CheckInForm(forms.Form):
 class HandOffForm(forms.Form):
     """One tap on a button: which line of the plan (or station), and to whom."""
 
-    to_staff = forms.ModelChoiceField(Staff.objects.none(), label=_("To"), required=False)
+    to_staff = forms.ModelChoiceField(
+        Staff.objects.none(), label=pgettext_lazy("hand-off", "To"), required=False
+    )
     plan_line = forms.ModelChoiceField(PlannedSet.objects.none(), label=_("Step"), required=False)
     step = forms.ChoiceField(label=_("Station"), choices=Step.choices, required=False)
 

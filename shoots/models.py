@@ -7,6 +7,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from orders.models import Order
@@ -19,7 +20,7 @@ class Step(models.TextChoices):
 
     DRESS = "dress", _("Dress selection")
     MAKEUP = "makeup", _("Makeup")
-    SHOOTING = "shooting", _("Shooting")
+    SHOOTING = "shooting", pgettext_lazy("station", "Shooting")
     CHANGE = "change", _("Change dress")
     RE_MAKEUP = "re_makeup", _("Re-makeup")
     OUTDOOR = "outdoor", _("Outdoor scenes")
@@ -356,11 +357,11 @@ class HandOff(models.Model):
     )  # fmt: skip
     from_staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("hand-off", "from"),
     )  # fmt: skip
     to_staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("hand-off", "to"),
     )  # fmt: skip
     at = models.DateTimeField(_("time"), default=timezone.now)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
@@ -383,7 +384,9 @@ class OutdoorTrip(models.Model):
         Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("driver")
     )
     departed_at = models.DateTimeField(_("departed at"), default=timezone.now)
-    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_at = models.DateTimeField(
+        pgettext_lazy("outdoor trip", "returned at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("outdoor trip")

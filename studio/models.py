@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import roles
@@ -201,7 +202,7 @@ class Staff(models.Model):
     customer_name_en = models.CharField(
         _("name for customers (English)"), max_length=30, blank=True, help_text=_("e.g. Lily")
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("staff member", "active"), default=True)
 
     objects = StaffQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=["branches"])

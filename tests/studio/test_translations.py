@@ -40,8 +40,10 @@ def test_every_string_is_translated(po_path):
     assert not untranslated, f"Untranslated in {po_path}: {untranslated}"
     assert not fuzzy, f"Fuzzy in {po_path}: {fuzzy}"
     mo = polib.mofile(str(po_path.with_suffix(".mo")))
-    compiled = {e.msgid: e.msgstr for e in mo}
-    stale = [e.msgid for e in po if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo}
+    stale = [
+        e.msgid for e in po if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr
+    ]
     assert not stale, f"{po_path.with_suffix('.mo')} is stale; run make messages: {stale[:5]}"
 
 
