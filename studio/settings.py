@@ -38,7 +38,8 @@ CSRF_TRUSTED_ORIGINS = [
 
 # The project's apps: the core, the orders, the stages, and the pages that gather them all
 # (their layers: docs/decisions.md, "Layers"). The order is the translations' precedence
-# when two apps translate the same words (a shoot's "Confirmed" is 已确认).
+# when two apps translate the same words; a test keeps the catalogues from disagreeing
+# (docs/decisions.md, "Translations").
 PROJECT_APPS = [
     "studio",
     "orders",

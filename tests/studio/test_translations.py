@@ -66,3 +66,37 @@ def test_no_string_is_missing_from_the_catalogues(tmp_path):
         have = {e.msgid for e in polib.pofile(str(original))}
         new = {e.msgid for e in polib.pofile(str(fresh))} - have
         assert not new, f"Not extracted into {original.relative_to(BASE)}: {sorted(new)[:10]}"
+
+
+def _translation(entry):
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return entry.msgstr
+
+
+def test_the_same_words_read_the_same_in_every_catalogue():
+    """Django merges the catalogues into one: a (context, msgid) translated twice gets only
+    the translation of the first catalogue (LOCALE_PATHS, then INSTALLED_APPS order), on
+    every page. Same meaning: the same words everywhere; another meaning: a context."""
+    seen = {}
+    for po_path in catalogues():
+        for entry in polib.pofile(str(po_path)):
+            translation = _translation(entry)
+            if entry.obsolete or "fuzzy" in entry.flags or not any(translation):
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            where = str(po_path.relative_to(BASE).parts[0])
+            seen.setdefault(key, {}).setdefault(translation, []).append(where)
+    conflicts = [
+        f"{ctx!r} {msgid!r}: "
+        + "; ".join(f"{t!r} in {', '.join(apps)}" for t, apps in translations.items())
+        for (ctx, msgid), translations in seen.items()
+        if len(translations) > 1
+    ]
+    if conflicts:
+        pytest.fail(
+            f"{len(conflicts)} msgids translated differently in different catalogues "
+            "(give the less general one a context, or make them read the same):\n"
+            + "\n".join(conflicts),
+            pytrace=False,
+        )
