@@ -38,12 +38,6 @@ def open_tasks_for(
     )
 
 
-def messages_for(customer: Customer) -> list[OutboxMessage]:
-    """The messages queued for a couple, newest first, for their file: what was sent, what
-    waits (and until when), and what was not sent and why (`get_skip_reason_display`)."""
-    return list(OutboxMessage.objects.filter(customer=customer).order_by("-created_at", "-pk"))
-
-
 def care_rules(branch: Branch | None) -> list[CareRule]:
     """The care rules a manager edits, with the channel of each one's message template
     (`channel`): a branch's rules in force (its own rows, and the chain's it has none of),
@@ -63,12 +57,6 @@ def care_rules(branch: Branch | None) -> list[CareRule]:
         channel = channels.get(rule.template_key)
         rule.channel = Channel(channel).label if channel else ""  # type: ignore[attr-defined]
     return rules
-
-
-def complaints_for(customer: Customer) -> list[Complaint]:
-    return list(
-        Complaint.objects.filter(customer=customer).select_related("logged_by", "owner", "order")
-    )
 
 
 def messages_to_check(queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:

@@ -11,20 +11,15 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from followups import selectors as followups_selectors
-from followups.models import CallTask
-from followups.selectors import (
-    Step,
-    complaints_for,
-    message_steps,
-    messages_for,
-    open_tasks_for,
-)
+from followups.models import CallTask, Complaint, OutboxMessage
+from followups.selectors import Step, message_steps, open_tasks_for
 from orders import selectors as orders_selectors
 from orders.models import LedgerEntry, Order, ReferralReward
 from orders.selectors import with_money
@@ -34,7 +29,7 @@ from rentals import selectors as rentals_selectors
 from rentals.models import DressReservation
 from rentals.selectors import desk_on
 from selection import selectors as selection_selectors
-from selection.models import SelectionSession
+from selection.models import Compensation, SelectionSession
 from shoots import selectors as shoots_selectors
 from shoots.models import Shoot
 from shoots.selectors import my_day
@@ -63,46 +58,104 @@ class Event:
     steps: list[Step] = field(default_factory=list)
 
 
-# The timeline's sources for one couple, each query's SQL made once per process
-# (studio.prepared): writing them cost more than running them.
-_VISITS = Prepared(
-    lambda customer_id: Visit.objects.filter(customer_id=customer_id).select_related("taker"),
+# The file shows a couple's newest events: five years of greetings, calls and payments
+# would make it longer with every year. Each source reads at most one row more than that
+# (so the page knows there are earlier ones); `?timeline=all` shows everything.
+TIMELINE_FIRST = 25
+
+
+def _source(build, markers):
+    """A timeline source, its SQL made once per process (studio.prepared: writing the
+    queries cost more than running them), in two versions: its newest rows (`build` orders
+    them newest first) and all of them."""
+    return {
+        True: Prepared(lambda *args: build(*args)[: TIMELINE_FIRST + 1], markers),
+        False: Prepared(build, markers),
+    }
+
+
+_VISITS = _source(
+    lambda customer_id: (
+        Visit.objects.filter(customer_id=customer_id)
+        .select_related("taker")
+        .order_by("-arrived_at")
+    ),
     [Marker.number(0)],
 )
-_PAYMENTS = Prepared(
-    lambda order_ids: LedgerEntry.objects.filter(order_id__any=order_ids).order_by(),
+_PAYMENTS = _source(
+    lambda order_ids: LedgerEntry.objects.filter(order_id__any=order_ids).order_by("-created_at"),
     [Marker.numbers(0)],
 )
-_SHOOTS = Prepared(
-    lambda order_ids: Shoot.objects.filter(order_id__any=order_ids).order_by(),
+_SHOOTS = _source(
+    lambda order_ids: Shoot.objects.filter(order_id__any=order_ids).order_by("-starts_at"),
     [Marker.numbers(0)],
 )
-_SESSIONS = Prepared(
+_SESSIONS = _source(
     lambda order_ids: SelectionSession.objects.filter(
         order_id__any=order_ids, appointment_at__isnull=False
-    ).order_by(),
+    ).order_by("-appointment_at"),
     [Marker.numbers(0)],
 )
-_RENTALS = Prepared(
-    lambda customer_id: DressReservation.objects.filter(customer_id=customer_id).select_related(
-        "dress"
+_RENTALS = _source(
+    lambda customer_id: (
+        DressReservation.objects.filter(customer_id=customer_id)
+        .select_related("dress")
+        .order_by("-pickup_on")
     ),
     [Marker.number(0)],
 )
-_PICKUPS = Prepared(
-    lambda order_ids: PickupAppointment.objects.filter(order_id__any=order_ids).order_by(),
+_PICKUPS = _source(
+    lambda order_ids: PickupAppointment.objects.filter(order_id__any=order_ids).order_by(
+        "-starts_at"
+    ),
     [Marker.numbers(0)],
 )
-_CALLS = Prepared(
-    lambda customer_id: CallTask.objects.filter(customer_id=customer_id).select_related("assignee"),
-    [Marker.number(0)],
-)
-_REWARDS = Prepared(
-    lambda customer_id: ReferralReward.objects.filter(referrer_id=customer_id).select_related(
-        "referred_order__customer"
+_CALLS = _source(
+    lambda customer_id: (
+        CallTask.objects.filter(customer_id=customer_id)
+        .select_related("assignee")
+        .order_by("-due_at")
     ),
     [Marker.number(0)],
 )
+# A message's moment on the file: when it was sent, else when it may go.
+_MESSAGES = _source(
+    lambda customer_id: OutboxMessage.objects.filter(customer_id=customer_id).order_by(
+        Coalesce("sent_at", "send_after").desc(), "-pk"
+    ),
+    [Marker.number(0)],
+)
+_COMPLAINTS = _source(
+    lambda customer_id: (
+        Complaint.objects.filter(customer_id=customer_id)
+        .select_related("logged_by", "owner", "order")
+        .order_by("-created_at")
+    ),
+    [Marker.number(0)],
+)
+_COMPENSATIONS = _source(  # their related rows read after them (selection.selectors)
+    lambda customer_id: Compensation.objects.filter(customer_id=customer_id).order_by(
+        "-proposed_at"
+    ),
+    [Marker.number(0)],
+)
+_REWARDS = _source(
+    lambda customer_id: (
+        ReferralReward.objects.filter(referrer_id=customer_id)
+        .select_related("referred_order__customer")
+        .order_by("-created_at")
+    ),
+    [Marker.number(0)],
+)
+
+
+class Timeline(list):
+    """The file's events, newest first; `earlier`: there are earlier ones than these (the
+    file shows the newest)."""
+
+    def __init__(self, events: list[Event], *, earlier: bool) -> None:
+        super().__init__(events)
+        self.earlier = earlier
 
 
 def customer_timeline(
@@ -113,7 +166,8 @@ def customer_timeline(
     orders: list[Order] | None = None,
     sees_messages: bool = False,
     settles_compensation: bool = False,
-) -> list[Event]:
+    newest: bool = True,
+) -> Timeline:
     """Visits, orders, payments, shoots, selections, rentals, pickups, calls and messages:
     one list, newest first. The recipient's address is never shown: every role opens the
     file. Each source is one query; later stages (complaints) add a source here. Links go
@@ -122,7 +176,8 @@ def customer_timeline(
     `sees_messages`: the messages and their history (queued → sent, or not sent and why),
     for the roles that may read them (`roles.SEES_MESSAGES`). `settles_compensation`:
     complaints and delay apologies link to their compensation page (customer service and
-    the manager); what was given shows to those who see money.
+    the manager); what was given shows to those who see money. `newest`: the newest
+    `TIMELINE_FIRST` events (and whether there are earlier ones), else all of them.
     """
 
     events: list[Event] = []
@@ -131,7 +186,7 @@ def customer_timeline(
     visit_model = customer.visits.model
     visit_kind = choice_labels(visit_model, "kind")
     visit_outcome = choice_labels(visit_model, "outcome")
-    for v in _VISITS(customer.pk):
+    for v in _VISITS[newest](customer.pk):
         detail = visit_outcome.get(v.outcome, v.outcome) or _("In consultation")
         if v.not_booked_reason:
             detail += f" — {v.not_booked_reason}"
@@ -164,7 +219,7 @@ def customer_timeline(
     if sees_money:
         entry_kind = choice_labels(LedgerEntry, "kind")
         entry_method = choice_labels(LedgerEntry, "method")
-        for e in _PAYMENTS(list(numbers)):
+        for e in _PAYMENTS[newest](list(numbers)):
             number = numbers[e.order_id]
             events.append(
                 Event(
@@ -182,7 +237,7 @@ def customer_timeline(
                 )
             )
     shoot_status = choice_labels(Shoot, "status")
-    for s in _SHOOTS(list(numbers)):
+    for s in _SHOOTS[newest](list(numbers)):
         events.append(
             Event(
                 s.starts_at,
@@ -191,7 +246,7 @@ def customer_timeline(
                 shoot_status.get(s.status, s.status),
             )
         )
-    for session in _SESSIONS(list(numbers)):
+    for session in _SESSIONS[newest](list(numbers)):
         events.append(
             Event(
                 cast(datetime, session.appointment_at),  # not null, filtered above
@@ -200,7 +255,7 @@ def customer_timeline(
             )
         )
     dress_status = choice_labels(DressReservation, "status")
-    for r in _RENTALS(customer.pk):
+    for r in _RENTALS[newest](customer.pk):
         events.append(
             Event(
                 datetime.combine(r.pickup_on, datetime.min.time(), customer.branch.tzinfo),
@@ -217,7 +272,7 @@ def customer_timeline(
             )
         )
     pickup_status = choice_labels(PickupAppointment, "status")
-    for p in _PICKUPS(list(numbers)):
+    for p in _PICKUPS[newest](list(numbers)):
         events.append(
             Event(
                 p.starts_at,
@@ -230,7 +285,7 @@ def customer_timeline(
     call_kind = choice_labels(CallTask, "kind")
     call_status = choice_labels(CallTask, "status")
     delay = CallTask.Kind.DELAY_APOLOGY
-    for t in _CALLS(customer.pk):
+    for t in _CALLS[newest](customer.pk):
         events.append(
             Event(
                 t.due_at,
@@ -243,7 +298,7 @@ def customer_timeline(
                 else "",
             )
         )
-    sent = messages_for(customer) if sees_messages else []
+    sent = _MESSAGES[newest](customer.pk) if sees_messages else []
     if sent:
         message_status = choice_labels(type(sent[0]), "status")
         skip_reason = choice_labels(type(sent[0]), "skip_reason")
@@ -262,7 +317,7 @@ def customer_timeline(
                 steps=message_steps(m),
             )
         )
-    for c in complaints_for(customer):
+    for c in _COMPLAINTS[newest](customer.pk):
         detail = c.text
         if c.resolved_at:
             detail += " — " + _("Resolved: %(resolution)s") % {"resolution": c.resolution}
@@ -278,7 +333,8 @@ def customer_timeline(
                 else "",
             )
         )
-    for comp in selection_selectors.compensations_of(customer=customer) if sees_money else []:
+    compensations = _COMPENSATIONS[newest](customer.pk) if sees_money else []
+    for comp in selection_selectors.with_related(compensations):
         detail = comp.get_status_display()
         if comp.decided_by:
             detail += " — " + _("decided by %(who)s") % {"who": comp.decided_by}
@@ -294,7 +350,7 @@ def customer_timeline(
                 url=comp.get_absolute_url() if settles_compensation else "",
             )
         )
-    for reward in _REWARDS(customer.pk):
+    for reward in _REWARDS[newest](customer.pk):
         detail = reward.reward
         if reward.upgraded:
             upgrade = _("Membership upgraded to %(level)s") % {
@@ -314,7 +370,9 @@ def customer_timeline(
             )
         )
     events.sort(key=lambda e: e.at, reverse=True)
-    return events
+    if newest and len(events) > TIMELINE_FIRST:
+        return Timeline(events[:TIMELINE_FIRST], earlier=True)
+    return Timeline(events, earlier=False)
 
 
 # --- Today (the front-desk home page) ---

@@ -81,6 +81,7 @@ class CustomerDetailView(StaffRequired, DetailView):
             orders=orders if staff.sees_money else None,
             sees_messages=staff.has_role(*roles.SEES_MESSAGES),
             settles_compensation=staff.has_role(*COMPENSATION_ROLES),
+            newest=self.request.GET.get("timeline") != "all",
         )
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
         if staff.sees_money:

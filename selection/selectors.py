@@ -6,7 +6,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -581,18 +590,40 @@ def customer_data(customer: Customer) -> list[DataSection]:
 # --- Compensations (issue 14, item 6) ---
 
 
+COMPENSATION_RELATED = (
+    "branch",
+    "customer",
+    "order",
+    "complaint",
+    "price_item",
+    "proposed_by",
+    "decided_by",
+)
+
+
 def compensations(queryset: QuerySet[Compensation] | None = None) -> QuerySet[Compensation]:
     """Compensations with what their pages show (who proposed and decided, the product,
     the order, the complaint), in one query."""
     queryset = Compensation.objects.all() if queryset is None else queryset
-    return queryset.select_related(
-        "branch", "customer", "order", "complaint", "price_item", "proposed_by", "decided_by"
-    )
+    return queryset.select_related(*COMPENSATION_RELATED)
 
 
 def compensations_of(
     *, order: Order | None = None, customer: Customer | None = None
 ) -> list[Compensation]:
+    """An order's or a couple's compensations with what their lines show. The rows first,
+    then their related objects: most have none, and PostgreSQL took 4 ms to plan the
+    seven joins to an empty result."""
     if order is not None:
-        return list(compensations(Compensation.objects.filter(order=order)))
-    return list(compensations(Compensation.objects.filter(customer=customer)))
+        rows = list(Compensation.objects.filter(order=order))
+    else:
+        rows = list(Compensation.objects.filter(customer=customer))
+    return with_related(rows)
+
+
+def with_related(rows: list[Compensation]) -> list[Compensation]:
+    """Compensation rows with what their lines show (one query per relation, and none
+    when there are no rows)."""
+    if rows:
+        prefetch_related_objects(rows, *COMPENSATION_RELATED)
+    return rows

@@ -197,3 +197,54 @@ def test_roles_that_cannot_open_the_consultation_get_no_link_to_it(
     assert reverse("studio:visit", args=[visit.pk]).encode() not in response.content
     response = login(retoucher).get(reverse("studio:visit", args=[visit.pk]))
     assert response.status_code == 403
+
+
+def test_the_file_shows_the_newest_events_and_the_rest_on_request(
+    login, receptionist, customer, history, customer_service, settings
+):
+    from overview.selectors import TIMELINE_FIRST
+
+    # Years of calls: more events than the file shows at first.
+    start = timezone.now() - timedelta(days=400)
+    for n in range(TIMELINE_FIRST + 5):
+        create_call_task(
+            customer=customer,
+            kind=CallTask.Kind.OTHER,
+            due_at=start + timedelta(days=n),
+            occasion=f"old:{n}",
+            assignee=customer_service,
+        )
+    client = login(receptionist)
+    response = client.get(_url(customer))
+    shown = response.context["timeline"]
+    assert len(shown) == TIMELINE_FIRST and shown.earlier
+    # The newest ones: the order, its payment, the visit and tomorrow's call are there.
+    kinds = [e.kind for e in shown]
+    assert {"order", "payment", "visit"} <= set(kinds)
+    assert [e.at for e in shown] == sorted((e.at for e in shown), reverse=True)
+    assert b'data-testid="timeline-earlier"' in response.content
+
+    everything = client.get(_url(customer), {"timeline": "all"}).context["timeline"]
+    assert len(everything) == TIMELINE_FIRST + 5 + 4 and not everything.earlier
+    assert everything[:TIMELINE_FIRST] == list(shown)
+    assert (
+        b'data-testid="timeline-earlier"'
+        not in client.get(_url(customer), {"timeline": "all"}).content
+    )
+
+
+def test_a_short_file_shows_everything_without_the_link(login, receptionist, customer, history):
+    response = login(receptionist).get(_url(customer))
+    assert not response.context["timeline"].earlier
+    assert b'data-testid="timeline-earlier"' not in response.content
+
+
+def test_the_timeline_rows_escape_what_people_typed(login, receptionist, customer, history):
+    from followups.models import CallTask as Task
+
+    Task.objects.filter(customer=customer).update(
+        outcome="<script>alert(1)</script>", outcome_kind=""
+    )
+    body = login(receptionist).get(_url(customer)).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
