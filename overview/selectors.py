@@ -21,7 +21,7 @@ from followups import selectors as followups_selectors
 from followups.models import CallTask, Complaint, OutboxMessage
 from followups.selectors import Step, message_steps, open_tasks_for
 from orders import selectors as orders_selectors
-from orders.models import LedgerEntry, Order, ReferralReward
+from orders.models import FapiaoRequest, LedgerEntry, Order, ReferralReward, StoredValueCard
 from orders.selectors import with_money
 from pickup import selectors as pickup_selectors
 from pickup.models import PickupAppointment
@@ -147,6 +147,65 @@ _REWARDS = _source(
     ),
     [Marker.number(0)],
 )
+
+
+# The file's other reads, each SQL made once per process.
+_FILE_CUSTOMER = Prepared(
+    lambda pk, branch_ids: Customer.objects.filter(pk=pk, branch_id__any=branch_ids).select_related(
+        "owner", "referrer", "branch"
+    ),
+    [Marker.number(0), Marker.numbers(1)],
+)
+_FILE_ORDERS = Prepared(
+    lambda customer_id: with_money(
+        Order.objects.filter(customer_id=customer_id).select_related("package")
+    ),
+    [Marker.number(0)],
+)
+_FILE_CARD = Prepared(
+    lambda customer_id: StoredValueCard.objects.filter(customer_id=customer_id).order_by("pk")[:1],
+    [Marker.number(0)],
+)
+_FILE_FAPIAO_REQUESTS = Prepared(
+    lambda customer_id: (
+        FapiaoRequest.objects.filter(order__customer_id=customer_id)
+        .select_related("order")
+        .order_by("-requested_at")
+    ),
+    [Marker.number(0)],
+)
+_FILE_OPEN_VISIT = Prepared(
+    lambda customer_id: Visit.objects.filter(
+        customer_id=customer_id, closed_at__isnull=True
+    ).order_by("pk")[:1],
+    [Marker.number(0)],
+)
+
+
+def file_customer(pk: int, branch_ids) -> Customer | None:
+    """The couple of a file, if they belong to one of `branch_ids` (the reader's)."""
+    found = _FILE_CUSTOMER(pk, list(branch_ids))
+    return found[0] if found else None
+
+
+def file_orders(customer: Customer) -> list[Order]:
+    """The couple's orders with their package and money (`with_money`), newest first."""
+    return _FILE_ORDERS(customer.pk)
+
+
+def file_card(customer: Customer) -> StoredValueCard | None:
+    found = _FILE_CARD(customer.pk)
+    return found[0] if found else None
+
+
+def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
+    return _FILE_FAPIAO_REQUESTS(customer.pk)
+
+
+def file_open_visit(customer: Customer) -> Visit | None:
+    """The couple's consultation in progress, if any."""
+    found = _FILE_OPEN_VISIT(customer.pk)
+    return found[0] if found else None
 
 
 class Timeline(list):

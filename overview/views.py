@@ -13,8 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from orders.forms import PaymentForm
-from orders.models import FapiaoRequest, StoredValueCard
-from orders.selectors import state_counts, with_money
+from orders.selectors import state_counts
 from orders.views import CARD_ROLES
 from selection.views import COMPENSATION_ROLES
 from studio import roles, services
@@ -60,16 +59,18 @@ class CustomerDetailView(StaffRequired, DetailView):
     template_name = "overview/customer_detail.html"
     context_object_name = "customer"
 
-    def get_queryset(self):
-        return self.scoped(Customer.objects.select_related("owner", "referrer", "branch"))
+    def get_object(self, queryset=None):
+        customer = selectors.file_customer(self.kwargs["pk"], self.request.staff.branch_ids)
+        if customer is None:
+            raise Http404
+        return customer
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         staff = self.request.staff
         customer = self.object
         day = self.request.branch.today()
-        orders = with_money(customer.orders.select_related("package")) if staff.sees_money else []
-        ctx["orders"] = orders = list(orders)
+        ctx["orders"] = orders = selectors.file_orders(customer) if staff.sees_money else []
         for o in orders:
             # One key per form: each order's payment is its own idempotent submit.
             o.payment_form = PaymentForm(auto_id=f"id_pay{o.pk}_%s")
@@ -85,16 +86,14 @@ class CustomerDetailView(StaffRequired, DetailView):
         )
         ctx["can_sign"] = staff.has_role(*SIGNS_ORDERS)
         if staff.sees_money:
-            ctx["card"] = StoredValueCard.objects.filter(customer=customer).first()
-            ctx["fapiao_requests"] = FapiaoRequest.objects.filter(
-                order__customer=customer
-            ).select_related("order")
+            ctx["card"] = selectors.file_card(customer)
+            ctx["fapiao_requests"] = selectors.file_fapiao_requests(customer)
         ctx["takes_card_money"] = staff.has_role(*CARD_ROLES)
         ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
         ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
         # The trail shows phones and addresses: only for the roles that edit the file.
         ctx["changes"] = studio_selectors.customer_changes(customer) if ctx["can_edit"] else []
-        ctx["open_visit"] = customer.visits.filter(closed_at__isnull=True).first()
+        ctx["open_visit"] = selectors.file_open_visit(customer)
         if ctx["can_edit"]:  # consent sits with the contact details: the same roles
             ctx.update(studio_selectors.consent_context(customer))
         ctx["can_export"] = staff.has_role(*EXPORTS_DATA)

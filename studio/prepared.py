@@ -145,7 +145,9 @@ class Prepared:
 def _same(param: Any, marker: Any) -> bool:
     if isinstance(marker, list):
         return isinstance(param, list) and param == marker
-    return type(param) is type(marker) and param == marker
+    # isinstance: the database layer may wrap a number in its own int type (psycopg's Int8
+    # for a BigIntegerField), which is still the marker.
+    return isinstance(param, type(marker)) and param == marker
 
 
 def _param(value: Any, marker: Any) -> Any:

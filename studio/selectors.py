@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .listing import choice_labels
 from .middleware import StaffRequest
 from .models import (
     Branch,
@@ -26,6 +27,7 @@ from .models import (
     Staff,
     Visit,
 )
+from .prepared import Marker, Prepared
 from .validators import phone_search_prefix
 
 SEARCH_LIMIT = 10
@@ -141,15 +143,33 @@ def _shown(field: "Field[Any, Any]", value: Any) -> str:
     return str(value)
 
 
-def customer_changes(customer: Customer, *, limit: int = 50) -> list[FileChange]:
+# The file's trail shows this many changes, newest first.
+FILE_CHANGES = 50
+
+_HISTORY = Prepared(
+    lambda customer_id: (
+        Customer.history.model.objects.filter(id=customer_id)
+        .select_related("history_user__staff")
+        .order_by("-history_date", "-history_id")[: FILE_CHANGES + 1]
+    ),
+    [Marker.number(0)],
+)
+_CHANGES = Prepared(
+    lambda customer_id: (
+        CustomerChange.objects.filter(customer_id=customer_id)
+        .select_related("staff")
+        .order_by("-at", "-pk")[:FILE_CHANGES]
+    ),
+    [Marker.number(0)],
+)
+
+
+def customer_changes(customer: Customer) -> list[FileChange]:
     """Who changed what on a couple's file, newest first: the customer's history
     (django-simple-history, written by the file's edit page and the admin alike), and the
     changes recorded before it (`CustomerChange`, kept as written). Two queries."""
-    records = list(
-        customer.history.select_related("history_user__staff").order_by(
-            "-history_date", "-history_id"
-        )[: limit + 1]
-    )
+    limit = FILE_CHANGES
+    records = _HISTORY(customer.pk)
     changes: list[FileChange] = []
     for newer, older in zip(records, records[1:], strict=False):
         delta = newer.diff_against(older, foreign_keys_are_objs=True)
@@ -165,7 +185,7 @@ def customer_changes(customer: Customer, *, limit: int = 50) -> list[FileChange]
                     _shown(field, change.new),
                 )
             )
-    for row in CustomerChange.objects.filter(customer=customer).select_related("staff")[:limit]:
+    for row in _CHANGES(customer.pk):
         try:
             found: Any = Customer._meta.get_field(row.field)
             label = str(found.verbose_name)
@@ -214,9 +234,13 @@ class Consent:
 def consents_of(customer: Customer) -> list[Consent]:
     """Every purpose × channel with the record in force (None: never asked), in the order
     of the choices. One query: a customer has a handful of records."""
+    return _in_force(ConsentEvent.objects.filter(customer=customer).order_by("-pk"))
+
+
+def _in_force(newest_first) -> list[Consent]:
     latest: dict[tuple[str, str], ConsentEvent] = {}
-    for event in ConsentEvent.objects.filter(customer=customer).order_by("pk"):
-        latest[(event.purpose, event.channel)] = event
+    for event in newest_first:
+        latest.setdefault((event.purpose, event.channel), event)
     return [
         Consent(p, c, latest.get((p, c)))
         for p in ConsentPurpose.values
@@ -248,11 +272,49 @@ def consents_in_force(customer_ids: Iterable[int]) -> set[tuple[int, str, str]]:
     return {key for key, granted in latest.items() if granted}
 
 
-def consent_history(customer: Customer) -> QuerySet[ConsentEvent]:
+@dataclass
+class ConsentLine:
+    """A consent record as the file's history shows it, its labels in the reader's
+    language (looked up once per page, not rebuilt by get_FOO_display per record)."""
+
+    at: datetime
+    granted: bool
+    purpose: str
+    channel: str
+    source: str
+    recorded_by: Staff | None
+
+
+def consent_lines(history: list[ConsentEvent]) -> list[ConsentLine]:
+    purposes = choice_labels(ConsentEvent, "purpose")
+    channels = choice_labels(ConsentEvent, "channel")
+    sources = choice_labels(ConsentEvent, "source")
+    return [
+        ConsentLine(
+            e.at,
+            e.granted,
+            purposes.get(e.purpose, e.purpose),
+            channels.get(e.channel, e.channel),
+            sources.get(e.source, e.source),
+            e.recorded_by,
+        )
+        for e in history
+    ]
+
+
+def consent_history(customer: Customer) -> list[ConsentEvent]:
     """Every consent record of the customer, newest first, with who recorded it."""
-    return (
-        ConsentEvent.objects.filter(customer=customer).select_related("recorded_by").order_by("-pk")
-    )
+    return _CONSENT_HISTORY(customer.pk)
+
+
+_CONSENT_HISTORY = Prepared(
+    lambda customer_id: (
+        ConsentEvent.objects.filter(customer_id=customer_id)
+        .select_related("recorded_by")
+        .order_by("-pk")
+    ),
+    [Marker.number(0)],
+)
 
 
 def consent_rows(consents: list[Consent]) -> list[tuple[str, list[Consent]]]:
@@ -264,12 +326,13 @@ def consent_rows(consents: list[Consent]) -> list[tuple[str, list[Consent]]]:
 
 
 def consent_context(customer: Customer) -> dict[str, Any]:
-    """What `studio/includes/consent.html` shows: the state table and the history. Two
-    queries."""
+    """What `studio/includes/consent.html` shows: the state table and the history, from
+    one query."""
+    history = consent_history(customer)
     return {
-        "consent_rows": consent_rows(consents_of(customer)),
+        "consent_rows": consent_rows(_in_force(history)),
         "consent_channels": ConsentChannel,
-        "consent_history": list(consent_history(customer)),
+        "consent_history": consent_lines(history),
     }
 
 

@@ -109,3 +109,22 @@ def test_the_any_lookup_matches_in(make_order):
     ids = [make_order().pk for _ in range(3)]
     assert set(Order.objects.filter(pk__any=ids[:2]).values_list("pk", flat=True)) == set(ids[:2])
     assert not Order.objects.filter(pk__any=[]).exists()
+
+
+HISTORY = Prepared(
+    lambda customer_id: Customer.history.model.objects.filter(id=customer_id).order_by(
+        "history_id"
+    ),
+    [Marker.number(0)],
+)
+
+
+@pytest.mark.django_db
+def test_a_number_the_database_layer_wraps_in_its_own_type_is_still_found(customer):
+    # A historical record's id is a BigIntegerField: psycopg gets it as its Int8, an int.
+    customer.notes = "second version"
+    customer.save()
+    assert [h.history_id for h in HISTORY(customer.pk)] == list(
+        customer.history.order_by("history_id").values_list("history_id", flat=True)
+    )
+    assert len(HISTORY(customer.pk)) == 2
