@@ -22,6 +22,7 @@ would silently ignore them.
 import copy
 import json
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -94,6 +95,9 @@ class Prepared:
         self._lock = threading.Lock()
         self._template: QuerySet | None = None
         self._compiled: dict[str, tuple[Any, str, list[Any], list[int | None]]] = {}
+        # The rows' converters, per connection (each thread has its own): worked out once,
+        # as the SQL is, instead of for each of the select's columns at every call.
+        self._converters: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
 
     def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[int | None]]:
         with self._lock:
@@ -132,8 +136,16 @@ class Prepared:
             for p, at in zip(params, positions, strict=True)
         ]
         compiler = copy.copy(compiled)
-        compiler.connection = connections[alias]  # this thread's connection
+        connection = connections[alias]
+        compiler.connection = connection  # this thread's connection
         compiler.as_sql = lambda *args, **kwargs: (sql, filled)
+        converters = self._converters.get(connection)
+        if converters is None:
+            columns = [s[0] for s in compiled.select[0 : compiled.col_count]]
+            converters = type(compiled).get_converters(compiler, columns)
+            with self._lock:
+                self._converters[connection] = converters
+        compiler.get_converters = lambda expressions: converters
         queryset = template._chain()
         queryset._db = alias
         queryset.query.get_compiler = (  # type: ignore[method-assign]

@@ -128,3 +128,37 @@ def test_a_number_the_database_layer_wraps_in_its_own_type_is_still_found(custom
         customer.history.order_by("history_id").values_list("history_id", flat=True)
     )
     assert len(HISTORY(customer.pk)) == 2
+
+
+def _tasks(customer_id):
+    from followups.models import CallTask
+
+    return CallTask.objects.filter(customer_id=customer_id).order_by("pk")
+
+
+TASKS = Prepared(_tasks, [Marker.number(0)])
+
+
+@pytest.mark.django_db
+def test_values_that_need_a_converter_come_back_converted(customer, receptionist):
+    # A JSONField is read through its from_db_value: the converters are worked out once
+    # per connection and still applied to every row.
+    from followups.models import CallTask
+    from followups.services import create_call_task
+
+    for n in range(2):
+        create_call_task(
+            customer=customer,
+            kind=CallTask.Kind.OTHER,
+            due_at=timezone.now(),
+            occasion=f"conv:{n}",
+            assignee=receptionist,
+        )
+    CallTask.objects.filter(customer=customer).update(script_params={"n": [1, 2]})
+    first = TASKS(customer.pk)
+    again = TASKS(customer.pk)
+    for rows in (first, again):
+        assert [t.script_params for t in rows] == [{"n": [1, 2]}] * 2
+        assert [(t.pk, t.due_at, t.script_params) for t in rows] == [
+            (t.pk, t.due_at, t.script_params) for t in _tasks(customer.pk)
+        ]
