@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -64,9 +64,7 @@ class SheetMixin(StaffRequired):
         return branch, day, staff
 
     def staff_choices(self, branch):
-        return (
-            Staff.objects.colleagues().filter(branches=branch).distinct().order_by("display_name")
-        )
+        return selectors.sheet_staff(branch)
 
 
 class DayView(SheetMixin, TemplateView):
@@ -116,36 +114,47 @@ def _for_the_day(shoots, waiting):
 
 
 class WeekView(SheetMixin, TemplateView):
+    """The control sheet for the week of the day asked: a column a day, a line a shoot."""
+
     template_name = "shoots/sheet_week.html"
 
     def get_context_data(self, **kwargs):
         branch, day, staff = self.filters()
         monday = day - timedelta(days=day.weekday())
         days = [monday + timedelta(days=i) for i in range(7)]
-        shoots = list(
-            selectors.sheet(branch=branch, start=monday, end=days[-1], staff=staff, plan=False)
-        )
-        detail = link_to("shoots:detail")
-        for shoot in shoots:
-            shoot.detail_url = detail(shoot.pk)
-        columns = []
-        for d in days:
-            on_day = [
-                s for s in shoots if timezone.localtime(s.starts_at, branch.tzinfo).date() == d
-            ]
-            columns.append(
-                {"day": d, "shoots": on_day, "full": len(on_day) >= branch.daily_shoot_capacity}
-            )
+        shoots = selectors.week_sheet(branch=branch, start=monday, end=days[-1], staff=staff)
+        on_day: dict[date, list[dict]] = {d: [] for d in days}
+        for shoot in _for_the_week(shoots):
+            # A day is the branch's day; a line's times are written in the reader's zone.
+            on_day[timezone.localtime(shoot["starts_at"], branch.tzinfo).date()].append(shoot)
+        capacity = branch.daily_shoot_capacity
+        columns = [
+            {"day": d, "shoots": on_day[d], "full": len(on_day[d]) >= capacity} for d in days
+        ]
         return super().get_context_data(
             monday=monday,
             previous=monday - timedelta(days=7),
             next=monday + timedelta(days=7),
             columns=columns,
-            capacity=branch.daily_shoot_capacity,
+            capacity=capacity,
+            day_url=reverse("shoots:day"),
             staff_filter=staff,
             staff_choices=self.staff_choices(branch),
             **kwargs,
         )
+
+
+def _for_the_week(shoots):
+    """What the week's sheet prints of each shoot, made once for the page: its link, its
+    times as `|time:"H:i"` writes them (the current time zone), the couple's names."""
+    detail, zone = link_to("shoots:detail"), timezone.get_current_timezone()
+    for shoot in shoots:
+        starts, ends = shoot["starts_at"].astimezone(zone), shoot["ends_at"].astimezone(zone)
+        shoot["starts"] = f"{starts.hour:02d}:{starts.minute:02d}"
+        shoot["ends"] = f"{ends.hour:02d}:{ends.minute:02d}"
+        shoot["detail_url"] = detail(shoot["pk"])
+        shoot["couple"] = couple_name(shoot["bride"], shoot["groom"])
+    return shoots
 
 
 class BookView(StaffRequired, TemplateView):
