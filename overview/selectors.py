@@ -5,12 +5,14 @@ stage's models and selectors, and nothing below imports them.
 """
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -64,7 +66,7 @@ class Event:
 TIMELINE_FIRST = 25
 
 
-def _source(build, markers):
+def _source(build: Callable[..., QuerySet[Any]], markers: list[Any]) -> dict[bool, Prepared]:
     """A timeline source, its SQL made once per process (studio.prepared: writing the
     queries cost more than running them), in two versions: its newest rows (`build` orders
     them newest first) and all of them."""
@@ -182,7 +184,7 @@ _FILE_OPEN_VISIT = Prepared(
 )
 
 
-def file_customer(pk: int, branch_ids) -> Customer | None:
+def file_customer(pk: int, branch_ids: Iterable[int]) -> Customer | None:
     """The couple of a file, if they belong to one of `branch_ids` (the reader's)."""
     found = _FILE_CUSTOMER(pk, list(branch_ids))
     return found[0] if found else None
@@ -208,7 +210,7 @@ def file_open_visit(customer: Customer) -> Visit | None:
     return found[0] if found else None
 
 
-class Timeline(list):
+class Timeline(list[Event]):
     """The file's events, newest first; `earlier`: there are earlier ones than these (the
     file shows the newest)."""
 

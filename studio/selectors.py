@@ -237,7 +237,7 @@ def consents_of(customer: Customer) -> list[Consent]:
     return _in_force(ConsentEvent.objects.filter(customer=customer).order_by("-pk"))
 
 
-def _in_force(newest_first) -> list[Consent]:
+def _in_force(newest_first: Iterable[ConsentEvent]) -> list[Consent]:
     latest: dict[tuple[str, str], ConsentEvent] = {}
     for event in newest_first:
         latest.setdefault((event.purpose, event.channel), event)
