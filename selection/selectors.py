@@ -36,6 +36,7 @@ from .models import (
     ProductLine,
     SelectionSession,
     SessionLength,
+    VoucherUse,
 )
 
 ZERO = Decimal("0.00")
@@ -575,6 +576,12 @@ def customer_data(customer: Customer) -> list[DataSection]:
                 "rejection_reason",
             ],
         ),
+        data_section(
+            "voucher_uses",
+            gettext_lazy("Vouchers used"),
+            VoucherUse.objects.filter(voucher__customer=customer).order_by("pk"),
+            ["voucher__voucher_code", "order__number", "branch__name", "amount", "created_at"],
+        ),
     ]
 
 
@@ -587,6 +594,23 @@ def compensations(queryset: QuerySet[Compensation] | None = None) -> QuerySet[Co
     queryset = Compensation.objects.all() if queryset is None else queryset
     return queryset.select_related(
         "branch", "customer", "order", "complaint", "price_item", "proposed_by", "decided_by"
+    ).prefetch_related(Prefetch("uses", queryset=_uses()))
+
+
+def _uses() -> QuerySet[VoucherUse]:
+    return VoucherUse.objects.select_related("order", "branch", "staff", "reverses").order_by(
+        "created_at", "pk"
+    )
+
+
+def voucher_uses_of(order: Order) -> list[VoucherUse]:
+    """The vouchers taken off an order (and given back), oldest first, each with its
+    voucher and whether it was given back: one query."""
+    return list(
+        _uses()
+        .filter(order=order)
+        .select_related("voucher")
+        .annotate(given_back=Exists(VoucherUse.objects.filter(reverses=OuterRef("pk"))))
     )
 
 
