@@ -1392,7 +1392,11 @@ def redeem_voucher(
                     {"code": _("No voucher has the code %(code)s: check it with the couple.")
                      % {"code": code}}
                 )  # fmt: skip
-            locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+            locked = (
+                Order.objects.select_for_update(of=("self",))
+                .select_related("branch")
+                .get(pk=order.pk)
+            )
             if locked.branch_id not in staff.branch_ids:
                 raise PermissionDenied(_("This order is not at your branch."))
             # The same form sent twice at once: the second waited for the voucher's lock.
