@@ -1369,7 +1369,7 @@ def redeem_voucher(
     wanted: Decimal | None = None
     if amount not in (None, ""):
         try:
-            wanted = orders.checked_amount(cast(Amount, amount), branch=order.branch)
+            wanted = orders.checked_amount(amount, branch=order.branch)
         except ValidationError as exc:
             errors |= exc.message_dict
     if errors:
@@ -1433,14 +1433,14 @@ def _take_from_voucher(voucher: Compensation, order: Order, wanted: Decimal | No
             {"code": _("Voucher %(code)s was given to another couple: it pays only their orders.")
              % {"code": code}}
         )  # fmt: skip
-    today = order.branch.today()
-    if voucher.expired_on(today):
+    last_day = cast(date, voucher.expires_on)  # a voucher has its date (a constraint)
+    if voucher.expired_on(order.branch.today()):
         raise ValidationError(
-            {"code": _("Voucher %(code)s expired on %(date)s.")
-             % {"code": code, "date": date_format(voucher.expires_on, "SHORT_DATE_FORMAT")}}
+            {"code": _("Voucher %(code)s was valid until %(date)s: it has expired.")
+             % {"code": code, "date": date_format(last_day, "SHORT_DATE_FORMAT")}}
         )  # fmt: skip
     value = cast(Decimal, voucher.amount)
-    taken = voucher.uses.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    taken: Decimal = voucher.uses.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
     left = value - taken
     if left <= ZERO:
         raise ValidationError(
@@ -1451,7 +1451,7 @@ def _take_from_voucher(voucher: Compensation, order: Order, wanted: Decimal | No
         raise ValidationError(
             _("Order %(number)s is cancelled: a voucher cannot pay it.") % {"number": order.number}
         )
-    due = order.balance_due
+    due: Decimal = order.balance_due
     if due <= ZERO:
         raise ValidationError(_("Nothing is due on order %(number)s.") % {"number": order.number})
     if wanted is None:

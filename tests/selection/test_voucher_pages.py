@@ -180,7 +180,7 @@ def test_the_pages_read_in_chinese(login, manager, receptionist, complaint, vouc
     file = client.get(reverse("overview:customer", args=[order.customer_id]))
     assert f"代金券 {voucher.voucher_code}" in file.text
     refused = client.post(redeem_url(order), post(voucher, code="VSH1-NOPE2345"))
-    assert "没有代金券的编码是 VSH1-NOPE2345" in refused.text
+    assert "找不到编号为 VSH1-NOPE2345 的代金券" in refused.text
 
 
 def test_the_order_page_keeps_a_fixed_number_of_queries_with_uses(
@@ -204,3 +204,30 @@ def test_the_order_page_keeps_a_fixed_number_of_queries_with_uses(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(order.get_absolute_url())
     assert page.text.count('data-testid="voucher-use"') == 6
+
+
+def test_the_compensation_list_keeps_a_fixed_number_of_queries_with_uses(
+    login, receptionist, complaint, customer_service, manager, make_order,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    def give():
+        proposed = services.propose_compensation(
+            by=customer_service, complaint=complaint, kind="voucher", amount="10",
+            expires_on=complaint.branch.today() + timedelta(days=30), reason="Late",
+        )  # fmt: skip
+        voucher = services.approve_compensation(compensation=proposed, by=manager)
+        for amount in ("4", "6"):
+            services.redeem_voucher(
+                order=make_order(), code=voucher.voucher_code, staff=receptionist, amount=amount
+            )
+
+    client = login(manager)
+    give()
+    with django_assert_max_num_queries(20) as one:
+        client.get(reverse("selection:compensations"))
+    for _n in range(5):
+        give()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("selection:compensations"))
+    assert page.text.count('data-testid="voucher-use"') == 12
+    assert page.text.count("Used up") == 6

@@ -183,7 +183,7 @@ def test_a_voucher_is_good_until_the_end_of_its_last_day(voucher, receptionist, 
     with pytest.raises(ValidationError) as refused:
         redeem(order, voucher, receptionist)
     assert refused.value.message_dict["code"][0].startswith(
-        f"Voucher {voucher.voucher_code} expired on"
+        f"Voucher {voucher.voucher_code} was valid until"
     )
     assert not VoucherUse.objects.exists()
     monkeypatch.setattr(Branch, "today", lambda self: last_day)
