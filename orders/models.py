@@ -390,6 +390,9 @@ class Charge(Kept):
         PICKUP_UPSELL = "pickup_upsell", _("Pickup upsell")
         RENTAL = "rental", _("Dress rental")
         OTHER = "other", _("Other")
+        # A voucher given in compensation, taken off what the couple owes: negative, never
+        # money received (selection.VoucherUse; docs/decisions.md, "Vouchers").
+        VOUCHER = "voucher", _("Voucher used")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="charges")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -41,8 +41,10 @@ from .forms import (
 )
 from .guards import blocked_reasons
 from .models import (
+    ZERO,
     CardBonusRule,
     CardHolder,
+    Charge,
     FapiaoRequest,
     LedgerEntry,
     Order,
@@ -134,10 +136,15 @@ class OrderDetailView(StaffRequired, DetailView):
                     "blocked": blocked_reasons(order, name),
                 }
             )
+        charges = list(order.charges.all())
+        # A voucher taken off what is owed is not an extra: the money section shows it
+        # apart (the uses themselves, with their codes, are the selection's include).
+        vouchers = [c for c in charges if c.kind == Charge.Kind.VOUCHER]
         ctx.update(
             actions=actions,
             ledger=order.ledger.select_related("staff", "branch").order_by("created_at", "pk"),
-            charges=order.charges.all(),
+            charges=[c for c in charges if c.kind != Charge.Kind.VOUCHER],
+            vouchers_used=sum((c.amount for c in vouchers), ZERO) if vouchers else None,
             log=selectors.history(order),
             payment_form=kwargs.get("payment_form") or PaymentForm(),
             transition_form=TransitionForm(),
@@ -590,7 +597,7 @@ class CardPaymentView(StaffRequired, View):
                     % {"receipt": ", ".join(e.receipt_no for e in entries)},
                 )
                 return redirect(order)
-        return _order_page(request, number, card_payment_form=form)
+        return order_page_again(request, number, card_payment_form=form)
 
 
 REFUNDS = {roles.CASHIER, roles.MANAGER}
@@ -617,7 +624,7 @@ class RefundView(StaffRequired, View):
                     % {"receipt": ", ".join(e.receipt_no for e in entries)},
                 )
                 return redirect(order)
-        return _order_page(request, number, refund_form=form)
+        return order_page_again(request, number, refund_form=form)
 
 
 def _cards_for(order):
@@ -702,7 +709,9 @@ class CardHolderRemoveView(StaffRequired, View):
         return redirect(holder.card)
 
 
-def _order_page(request, number, **forms_with_errors):
+def order_page_again(request, number, **forms_with_errors):
+    """The order page once more, with a form that was refused (its errors shown), status
+    400. The stages' forms on the page (a voucher's code) come back through here too."""
     view = OrderDetailView(request=request, kwargs={"number": number})
     view.object = view.get_object()
     ctx = view.get_context_data(**forms_with_errors)
@@ -729,7 +738,7 @@ class FapiaoRequestView(StaffRequired, View):
             else:
                 messages.success(request, _("Fapiao request recorded."))
                 return redirect(order)
-        return _order_page(request, number, fapiao_form=form)
+        return order_page_again(request, number, fapiao_form=form)
 
 
 class _FapiaoDecisionView(StaffRequired, View):

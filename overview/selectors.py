@@ -411,6 +411,23 @@ def customer_timeline(
                 url=comp.get_absolute_url() if settles_compensation else "",
             )
         )
+        for use in comp.uses.all():
+            words = (
+                _("Voucher %(code)s given back to order %(number)s by %(who)s")
+                if use.is_reversal
+                else _("Voucher %(code)s taken off order %(number)s by %(who)s")
+            )
+            events.append(
+                Event(
+                    use.created_at,
+                    "voucher",
+                    words
+                    % {"code": comp.voucher_code, "number": use.order.number, "who": use.staff},
+                    use.note,
+                    amount=use.amount,
+                    url=use.order.get_absolute_url(),
+                )
+            )
     for reward in _REWARDS[newest](customer.pk):
         detail = reward.reward
         if reward.upgraded:

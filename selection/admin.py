@@ -13,6 +13,7 @@ from .models import (
     ProductionLeadTime,
     ProductionStep,
     SessionLength,
+    VoucherUse,
 )
 
 
@@ -81,6 +82,15 @@ class PhotoAdmin(ReadOnlyAdmin):
     exclude = ["original", "thumbnail", "preview", "watermarked"]
 
 
+class VoucherUseInline(ReadOnlyInline):
+    """A voucher's uses at the desks (and uses given back): written by the services only."""
+
+    model = VoucherUse
+    fk_name = "voucher"
+    fields = ["created_at", "order", "branch", "amount", "staff", "reverses", "note"]
+    readonly_fields = fields
+
+
 @admin.register(Compensation)
 class CompensationAdmin(ReadOnlyAdmin):
     """Vouchers, free items and refunds given for complaints and delays: proposed and
@@ -93,6 +103,7 @@ class CompensationAdmin(ReadOnlyAdmin):
     list_select_related = ["customer", "order", "decided_by"]
     search_fields = ["order__number", "voucher_code"]
     readonly_fields = [f.name for f in Compensation._meta.fields]
+    inlines = [VoucherUseInline]
 
 
 @admin.register(Favourite)

@@ -140,8 +140,9 @@ def _spread(branch, rng, makers):
 
 
 def compensate(branch, team, complaints):
-    """The first complaint settled with a voucher a manager approved; the second with a
-    refund still waiting for the manager (no money moves in the demo's ledger)."""
+    """The first complaint settled with a voucher a manager approved (¥100 of it used on
+    their order); the second with a refund still waiting for the manager (no money moves
+    in the demo's ledger)."""
     manager = next(s for s in team if s.has_role(roles.MANAGER))
     service = next((s for s in team if s.has_role(roles.CUSTOMER_SERVICE)), manager)
     given = []
@@ -155,6 +156,12 @@ def compensate(branch, team, complaints):
             reason="下次拍摄抵用 Towards their next shoot",
         )
         given.append(services.approve_compensation(compensation=voucher, by=manager))
+        # A third of it already taken off their order at the desk: the rest is left.
+        order = complaints[0].order
+        if order is not None and order.state != "cancelled" and order.balance_due >= 100:
+            services.redeem_voucher(
+                order=order, code=given[-1].voucher_code, amount="100", staff=manager
+            )
     if len(complaints) > 1 and complaints[1].order and complaints[1].order.paid >= 200:
         given.append(
             services.propose_compensation(

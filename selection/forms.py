@@ -109,11 +109,18 @@ class ProductForm(forms.Form):
         label=_("Photo number"), required=False, min_value=1, max_value=100000
     )
 
-    def __init__(self, *args, branch, **kwargs):
+    def __init__(self, *args, branch, methods=None, **kwargs):
+        """`methods`: how a refund may go back (selection.services.refund_methods): the
+        desk's, and the stored-value card when the order was paid from one."""
         super().__init__(*args, **kwargs)
         self.fields["price_item"].queryset = PriceItem.objects.filter(
             branch=branch, is_active=True, product__in=ADDED
         ).order_by("product", "price")
+        if methods and LedgerEntry.STORED_VALUE in methods:
+            self.fields["method"].choices = [
+                *self.fields["method"].choices,
+                (LedgerEntry.STORED_VALUE, _("Back onto the stored-value card")),
+            ]
         self.fields["price_item"].label_from_instance = lambda item: (
             f"{item.label} · ¥{item.price:,.2f}"
         )
@@ -262,11 +269,37 @@ class CompensationForm(forms.Form):
         label=_("Why"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, branch, **kwargs):
+    def __init__(self, *args, branch, methods=None, **kwargs):
+        """`methods`: how a refund may go back (selection.services.refund_methods): the
+        desk's, and the stored-value card when the order was paid from one."""
         super().__init__(*args, **kwargs)
         self.fields["price_item"].queryset = PriceItem.objects.filter(
             branch=branch, is_active=True, product__in=ADDED
         ).order_by("product", "price")
+        if methods and LedgerEntry.STORED_VALUE in methods:
+            self.fields["method"].choices = [
+                *self.fields["method"].choices,
+                (LedgerEntry.STORED_VALUE, _("Back onto the stored-value card")),
+            ]
+
+
+class VoucherForm(forms.Form):
+    """A voucher's code typed at the desk, and how much of it goes on the order (left
+    empty: as much as the voucher and the balance allow)."""
+
+    code = forms.CharField(
+        label=_("Voucher code"), max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )  # fmt: skip
+    amount = forms.DecimalField(
+        label=_("Amount (¥)"), max_digits=10, decimal_places=2, required=False,
+        help_text=_("Leave empty to use as much as the voucher and the balance allow."),
+    )  # fmt: skip
+    request_key = key_field()
+
+
+class ReverseVoucherUseForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is given back"), max_length=200)
 
 
 class RejectCompensationForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from followups.models import CallTask, Complaint
-from orders.models import LedgerEntry, Order
+from orders.models import AppendOnly, Charge, LedgerEntry, Order
 from studio import texts as studio_texts
 from studio.models import Branch, Customer, Kept, Staff
 from studio.products import Product as Product  # the chain's products, named in the core
@@ -594,8 +594,10 @@ class Compensation(Kept):
         _("quantity"), default=1, validators=[MinValueValidator(1)]
     )
     photo_number = models.PositiveIntegerField(_("photo number"), null=True, blank=True)
+    # At the desk (cash, bank card, WeChat, Alipay, transfer) or back onto the stored-value
+    # card the order was paid from ("stored"): refunds go back the way the money came.
     method = models.CharField(
-        _("refund method"), max_length=10, choices=LedgerEntry.Method.choices, blank=True
+        _("refund method"), max_length=10, choices=LedgerEntry.METHODS, blank=True
     )
     reason = models.TextField(_("why"))
     status = models.CharField(
@@ -721,6 +723,91 @@ class Compensation(Kept):
                 )
             }
         return _("Apology for a delay")
+
+    # --- A voucher's value: what its uses took, what is left (read from its VoucherUse rows) ---
+
+    @property
+    def used(self) -> Decimal:
+        """What the voucher's uses took off orders, reversals deducted (`uses` prefetched by
+        selection.selectors.compensations, or read here)."""
+        if self.kind != self.Kind.VOUCHER or self.pk is None:
+            return ZERO
+        return sum((use.amount for use in self.uses.all()), ZERO)
+
+    @property
+    def left(self) -> Decimal:
+        if self.kind != self.Kind.VOUCHER or self.status != self.Status.APPROVED:
+            return ZERO
+        return max((self.amount or ZERO) - self.used, ZERO)
+
+    def expired_on(self, day) -> bool:
+        """Past its last valid day (`expires_on` is the last day it may be used)."""
+        return self.expires_on is not None and day > self.expires_on
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expired_on(self.branch.today())
+
+
+class VoucherUse(AppendOnly):
+    """Part of a voucher's value taken off what one of its couple's orders owes (issue 14,
+    item 6; docs/decisions.md, "Vouchers"). A voucher is not money: the order's balance
+    falls by a negative charge of kind `voucher` (`charge`), and the ledger, the receipts,
+    the revenue, the commissions and the fapiao never see it. What is left of a voucher is
+    its value less its uses; a use made by mistake is reversed by the opposite row
+    (`reverses`, with a positive charge), which gives the value back to the voucher.
+    Written once by selection.services.redeem_voucher / reverse_voucher_use, under the
+    voucher's lock."""
+
+    voucher = models.ForeignKey(
+        Compensation, on_delete=models.PROTECT, related_name="uses", verbose_name=_("voucher")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="voucher_uses", verbose_name=_("order")
+    )
+    # Where it was used: the order's branch at that moment (an order may move later).
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    # Positive: taken off the order; negative: a reversal giving it back to the voucher.
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    charge = models.OneToOneField(
+        Charge, on_delete=models.PROTECT, related_name="voucher_use", verbose_name=_("charge")
+    )
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("used by")
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )  # fmt: skip
+    # Why a use was reversed, as staff typed it (a use itself has no words).
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    request_key = key_column()
+
+    cannot_change = _("Voucher uses cannot be changed; reverse the use instead.")
+    cannot_delete = _("Voucher uses cannot be deleted; reverse the use instead.")
+
+    class Meta:
+        verbose_name = _("voucher use")
+        verbose_name_plural = _("voucher uses")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # A use takes value; only a reversal gives it back, and names the use it undoes.
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, reverses__isnull=True)
+                | Q(amount__lt=0, reverses__isnull=False),
+                name="voucher_use_positive_or_a_reversal",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher.voucher_code} {self.order} {self.amount}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
 
 
 # A note the couple leaves on a photo at home: a few words, read at the appointment.

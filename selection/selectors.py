@@ -45,6 +45,7 @@ from .models import (
     ProductLine,
     SelectionSession,
     SessionLength,
+    VoucherUse,
 )
 
 ZERO = Decimal("0.00")
@@ -584,6 +585,12 @@ def customer_data(customer: Customer) -> list[DataSection]:
                 "rejection_reason",
             ],
         ),
+        data_section(
+            "voucher_uses",
+            gettext_lazy("Vouchers used"),
+            VoucherUse.objects.filter(voucher__customer=customer).order_by("pk"),
+            ["voucher__voucher_code", "order__number", "branch__name", "amount", "created_at"],
+        ),
     ]
 
 
@@ -605,7 +612,26 @@ def compensations(queryset: QuerySet[Compensation] | None = None) -> QuerySet[Co
     """Compensations with what their pages show (who proposed and decided, the product,
     the order, the complaint), in one query."""
     queryset = Compensation.objects.all() if queryset is None else queryset
-    return queryset.select_related(*COMPENSATION_RELATED)
+    return queryset.select_related(*COMPENSATION_RELATED).prefetch_related(
+        Prefetch("uses", queryset=_uses())
+    )
+
+
+def _uses() -> QuerySet[VoucherUse]:
+    return VoucherUse.objects.select_related("order", "branch", "staff", "reverses").order_by(
+        "created_at", "pk"
+    )
+
+
+def voucher_uses_of(order: Order) -> list[VoucherUse]:
+    """The vouchers taken off an order (and given back), oldest first, each with its
+    voucher and whether it was given back: one query."""
+    return list(
+        _uses()
+        .filter(order=order)
+        .select_related("voucher")
+        .annotate(given_back=Exists(VoucherUse.objects.filter(reverses=OuterRef("pk"))))
+    )
 
 
 def compensations_of(
@@ -625,5 +651,5 @@ def with_related(rows: list[Compensation]) -> list[Compensation]:
     """Compensation rows with what their lines show (one query per relation, and none
     when there are no rows)."""
     if rows:
-        prefetch_related_objects(rows, *COMPENSATION_RELATED)
+        prefetch_related_objects(rows, *COMPENSATION_RELATED, Prefetch("uses", queryset=_uses()))
     return rows

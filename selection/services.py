@@ -5,6 +5,7 @@ The Order's state changes go through orders.services.transition_order only.
 
 import json
 import secrets
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -46,6 +47,7 @@ from .models import (
     ProductionStep,
     ProductLine,
     SelectionSession,
+    VoucherUse,
     proof_path,
 )
 from .selectors import session_minutes
@@ -1140,18 +1142,18 @@ def propose_compensation(
             errors["photo_number"] = _("Photo numbers start at 1.")
         fields |= {"price_item": price_item, "quantity": quantity, "photo_number": photo_number}
     elif kind == Compensation.Kind.REFUND:
+        if method == LedgerEntry.STORED_VALUE and method not in refund_methods(order):
+            errors["method"] = _(
+                "Nothing of this order was paid from a stored-value card: the money goes "
+                "back at the desk."
+            )
+        elif method not in refund_methods(order):
+            errors["method"] = _("Choose how the money goes back.")
         if order is None:
             errors["kind"] = needs_order
         else:
             errors |= _amount_into(fields, amount, branch)
-            # Money paid at the desk goes back at the desk (orders.services.refund).
-            paid = orders.refundable(order)["desk"]
-            if "amount" not in errors and fields["amount"] > paid:
-                errors["amount"] = _(
-                    "Only %(paid)s has been paid, refunds deducted; refund no more."
-                ) % {"paid": money(paid)}
-        if method not in LedgerEntry.Method.values:
-            errors["method"] = _("Choose how the money goes back.")
+            errors |= _refundable_by(order, method, fields.get("amount"))
         fields["method"] = method
     else:
         errors["kind"] = _("Choose what the couple is given.")
@@ -1176,6 +1178,42 @@ def _amount_into(fields: dict[str, Any], amount: Amount | None, branch: Branch) 
         fields["amount"] = orders.checked_amount(cast(Amount, amount), branch=branch)
     except ValidationError as exc:
         return exc.message_dict
+    return {}
+
+
+def refund_methods(order: Order | None) -> list[str]:
+    """How a compensation's refund may go back: at the desk (any desk method), or onto the
+    stored-value card the order was paid from, when something of it was (orders.services.
+    refund_to_card: refunds go back the way the money came)."""
+    methods = list(LedgerEntry.Method.values)
+    if order is not None and orders.refundable(order)["card"] > ZERO:
+        methods.append(LedgerEntry.STORED_VALUE)
+    return methods
+
+
+def _refundable_by(order: Order, method: str, amount: Decimal | None) -> dict[str, Any]:
+    """No more than the order's money that came this way, refunds deducted: checked again
+    under the order's lock when the refund is posted (orders.services.give_back)."""
+    if amount is None or not method:
+        return {}
+    if method == LedgerEntry.STORED_VALUE:
+        paid = orders.refundable(order)["card"]
+        if amount > paid:
+            return {
+                "amount": _(
+                    "Only %(paid)s was paid from the stored-value card, refunds deducted; "
+                    "refund no more onto the card."
+                )
+                % {"paid": money(paid)}
+            }
+        return {}
+    # Money paid at the desk goes back at the desk (orders.services.refund).
+    paid = orders.refundable(order)["desk"]
+    if amount > paid:
+        return {
+            "amount": _("Only %(paid)s has been paid, refunds deducted; refund no more.")
+            % {"paid": money(paid)}
+        }
     return {}
 
 
@@ -1210,7 +1248,10 @@ def approve_compensation(
     """A store manager of the branch approves: the compensation takes effect, exactly once
     (the row is locked and must still be waiting). A voucher gets its code; a free item
     goes onto the order's production at no charge; a refund is posted through
-    orders.services.refund, so the ledger's rules hold (never more than paid; a receipt)."""
+    orders.services.give_back (at the desk, or back onto the stored-value card the money
+    came from), so the ledger's rules hold (never more than paid; a receipt). A refund onto
+    cards may be several entries (bonus value and money apart, card by card): the first is
+    `ledger_entry`, and all carry the request key `compensation:<pk>` (the rest `…:1`, `…:2`)."""
     now = now or timezone.now()
     _may_decide(compensation, by)
     with transaction.atomic():
@@ -1220,14 +1261,14 @@ def approve_compensation(
         elif locked.kind == Compensation.Kind.FREE_ITEM:
             locked.production_item = _make_free_item(locked, now)
         else:
-            locked.ledger_entry = orders.refund(
+            locked.ledger_entry = orders.give_back(
                 order=cast(Order, locked.order),
                 method=locked.method,
                 amount=cast(Decimal, locked.amount),
                 staff=by,
                 note=texts.COMPENSATION_REFUND(who=by.display_name, reason=locked.reason),
                 request_key=f"compensation:{locked.pk}",
-            )
+            )[0]
         locked.status = Compensation.Status.APPROVED
         locked.decided_by, locked.decided_at = by, now
         locked.save()
@@ -1282,3 +1323,183 @@ def _make_free_item(compensation: Compensation, now: datetime) -> ProductionItem
         photo_number=compensation.photo_number,
         due_date=due,
     )
+
+
+# --- Vouchers used at the desk (issue 14, item 6; docs/decisions.md, "Vouchers") ---
+
+# The desk that takes a couple's money takes their voucher too (as a card's payment).
+REDEEMS_VOUCHERS = frozenset({roles.RECEPTIONIST, roles.CASHIER, roles.MANAGER})
+# A use made by mistake is given back by a store manager, with the reason.
+REVERSES_VOUCHER_USES = frozenset({roles.MANAGER})
+
+
+def voucher_code(typed: str) -> str:
+    """The code as typed at the desk, in the form it was issued: full-width letters and
+    digits made plain, lower case raised, spaces dropped ("vsh1 - abcd efgh")."""
+    plain = unicodedata.normalize("NFKC", typed or "").upper()
+    return "".join(plain.split())
+
+
+def redeem_voucher(
+    *,
+    order: Order,
+    code: str,
+    staff: Staff,
+    amount: Amount | None = None,
+    request_key: str | None = None,
+) -> VoucherUse:
+    """Take an approved voucher off what `order` owes (the desk, for the couple it was
+    given to). The voucher is the chain's: good on any order of its couple at any branch
+    (the couple may have moved, orders.services.transfer_customer), by staff of the order's
+    branch. Never after its last valid day, never more than is left of it nor more than the
+    order still owes (`amount` left out: as much as both allow). Partial use is allowed;
+    what is left is its value less its uses. It is not money: a negative `voucher` charge
+    lowers the balance, the ledger (receipts, revenue, commissions, fapiao) is untouched.
+
+    The voucher row is locked first (then the order), so two desks using the same code at
+    once take its value once: the second reads what the first took."""
+    if not staff.has_role(*REDEEMS_VOUCHERS):
+        raise PermissionDenied(_("The front desk, a cashier or a store manager takes vouchers."))
+    if order.branch_id not in staff.branch_ids:
+        raise PermissionDenied(_("This order is not at your branch."))
+    code = voucher_code(code)
+    errors: dict[str, Any] = {}
+    if not code:
+        errors["code"] = _("Enter the voucher's code.")
+    wanted: Decimal | None = None
+    if amount not in (None, ""):
+        try:
+            wanted = orders.checked_amount(amount, branch=order.branch)
+        except ValidationError as exc:
+            errors |= exc.message_dict
+    if errors:
+        raise ValidationError(errors)
+    if done := done_with(VoucherUse.objects, request_key):
+        return done
+    try:
+        with transaction.atomic():
+            voucher = (
+                Compensation.objects.select_for_update()
+                .filter(
+                    kind=Compensation.Kind.VOUCHER,
+                    status=Compensation.Status.APPROVED,
+                    voucher_code=code,
+                )
+                .first()
+            )
+            if voucher is None:
+                raise ValidationError(
+                    {"code": _("No voucher has the code %(code)s: check it with the couple.")
+                     % {"code": code}}
+                )  # fmt: skip
+            locked = (
+                Order.objects.select_for_update(of=("self",))
+                .select_related("branch")
+                .get(pk=order.pk)
+            )
+            if locked.branch_id not in staff.branch_ids:
+                raise PermissionDenied(_("This order is not at your branch."))
+            # The same form sent twice at once: the second waited for the voucher's lock.
+            if done := done_with(VoucherUse.objects, request_key):
+                return done
+            used = _take_from_voucher(voucher, locked, wanted)
+            charge = orders.add_charge(
+                order=locked,
+                kind=Charge.Kind.VOUCHER,
+                amount=-used,
+                description=texts.VOUCHER_USED(code=voucher.voucher_code),
+                staff=staff,
+            )
+            return VoucherUse.objects.create(
+                voucher=voucher,
+                order=locked,
+                branch=locked.branch,
+                amount=used,
+                charge=charge,
+                staff=staff,
+                request_key=request_key,
+            )
+    except IntegrityError:
+        if request_key and (done := done_with(VoucherUse.objects, request_key)):
+            return done
+        raise
+
+
+def _take_from_voucher(voucher: Compensation, order: Order, wanted: Decimal | None) -> Decimal:
+    """How much of the (locked) voucher goes on the (locked) order, or why none may."""
+    code = voucher.voucher_code
+    if voucher.customer_id != order.customer_id:
+        raise ValidationError(
+            {"code": _("Voucher %(code)s was given to another couple: it pays only their orders.")
+             % {"code": code}}
+        )  # fmt: skip
+    last_day = cast(date, voucher.expires_on)  # a voucher has its date (a constraint)
+    if voucher.expired_on(order.branch.today()):
+        raise ValidationError(
+            {"code": _("Voucher %(code)s was valid until %(date)s: it has expired.")
+             % {"code": code, "date": date_format(last_day, "SHORT_DATE_FORMAT")}}
+        )  # fmt: skip
+    value = cast(Decimal, voucher.amount)
+    taken: Decimal = voucher.uses.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    left = value - taken
+    if left <= ZERO:
+        raise ValidationError(
+            {"code": _("Voucher %(code)s is used up: its %(value)s was taken already.")
+             % {"code": code, "value": money(value)}}
+        )  # fmt: skip
+    if order.state == State.CANCELLED:
+        raise ValidationError(
+            _("Order %(number)s is cancelled: a voucher cannot pay it.") % {"number": order.number}
+        )
+    due: Decimal = order.balance_due
+    if due <= ZERO:
+        raise ValidationError(_("Nothing is due on order %(number)s.") % {"number": order.number})
+    if wanted is None:
+        return min(left, due)
+    if wanted > left:
+        raise ValidationError(
+            {"amount": _("Voucher %(code)s has only %(left)s left.")
+             % {"code": code, "left": money(left)}}
+        )  # fmt: skip
+    if wanted > due:
+        raise ValidationError(
+            {"amount": _("Only %(due)s is still due on this order.") % {"due": money(due)}}
+        )
+    return wanted
+
+
+def reverse_voucher_use(*, use: VoucherUse, staff: Staff, reason: str) -> VoucherUse:
+    """A use made by mistake (the wrong order, the wrong amount) given back: the opposite
+    row and a positive charge, so the order owes it again and the voucher has it again
+    (even past its date: the couple did not spend it). A store manager of the order's
+    branch, with the reason; once per use. The voucher is locked first, as for a use."""
+    reason = (reason or "").strip()
+    if not staff.has_role(*REVERSES_VOUCHER_USES):
+        raise PermissionDenied(_("Only a store manager gives a voucher's use back."))
+    if not reason:
+        raise ValidationError({"reason": _("Say why the voucher's use is given back.")})
+    with transaction.atomic():
+        voucher = Compensation.objects.select_for_update().get(pk=use.voucher_id)
+        original = VoucherUse.objects.select_related("order").get(pk=use.pk)
+        order = Order.objects.select_for_update().get(pk=original.order_id)
+        if order.branch_id not in staff.branch_ids:
+            raise PermissionDenied(_("This order is not at your branch."))
+        if original.is_reversal or VoucherUse.objects.filter(reverses=original).exists():
+            raise AlreadyDone(_("Already done: this use was given back."))
+        charge = orders.add_charge(
+            order=order,
+            kind=Charge.Kind.VOUCHER,
+            amount=original.amount,
+            description=texts.VOUCHER_GIVEN_BACK(code=voucher.voucher_code),
+            staff=staff,
+        )
+        return VoucherUse.objects.create(
+            voucher=voucher,
+            order=order,
+            branch=order.branch,
+            amount=-original.amount,
+            charge=charge,
+            staff=staff,
+            reverses=original,
+            note=reason[:200],
+        )

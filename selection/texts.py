@@ -17,6 +17,9 @@ DISCOUNT = texts.define("selection.discount", _("Selection discount, approved by
 COMPENSATION_REFUND = texts.define(
     "selection.compensation_refund", _("Compensation approved by %(who)s: %(reason)s")
 )
+# A voucher taken off what an order owes (a negative charge), and a use given back.
+VOUCHER_USED = texts.define("selection.voucher_used", _("Voucher %(code)s"))
+VOUCHER_GIVEN_BACK = texts.define("selection.voucher_given_back", _("Voucher %(code)s given back"))
 LOWERED_REFUND = texts.define(
     "selection.lowered_refund", _("Refund: the production list was signed again for less")
 )

@@ -66,4 +66,10 @@ urlpatterns = [
         views.DecideCompensationView.as_view(approve=False),
         name="reject_compensation",
     ),
+    path("vouchers/order/<str:number>/", views.RedeemVoucherView.as_view(), name="redeem_voucher"),
+    path(
+        "vouchers/uses/<int:pk>/give-back/",
+        views.GiveBackVoucherView.as_view(),
+        name="give_back_voucher",
+    ),
 ]

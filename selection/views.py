@@ -16,12 +16,14 @@ from django.views.generic import ListView, TemplateView, View
 from followups.models import CallTask, Complaint
 from orders.guards import blocked_reasons
 from orders.models import Order, State
+from orders.views import order_page_again
 from studio import roles
 from studio.access import StaffRequired, redirect_allowed
 from studio.forms import attach_errors
 from studio.listing import link_to, short_dates
 from studio.pdf import pdf_response
 from studio.services import AlreadyDone
+from studio.templatetags.studio import money
 from studio.views import day_asked
 
 from . import photos, selectors, services
@@ -35,8 +37,10 @@ from .forms import (
     ProductForm,
     ProofForm,
     RejectCompensationForm,
+    ReverseVoucherUseForm,
     ReworkForm,
     UploadPhotoForm,
+    VoucherForm,
 )
 from .models import (
     Compensation,
@@ -48,6 +52,7 @@ from .models import (
     ProductionItem,
     ProductLine,
     SelectionSession,
+    VoucherUse,
 )
 
 SELECTION_ROLES = {
@@ -948,15 +953,20 @@ class SettleView(StaffRequired, TemplateView):
             compensations=selectors.compensations(
                 Compensation.objects.filter(**{self.field: source})
             ),
-            form=form or CompensationForm(branch=source.branch),
+            form=form or self.form(source),
             reject_form=RejectCompensationForm(),
             can_decide=staff.has_role(*services.APPROVES_COMPENSATION),
             **kwargs,
         )
 
+    def form(self, source, data=None):
+        return CompensationForm(
+            data, branch=source.branch, methods=services.refund_methods(source.order)
+        )
+
     def post(self, request, pk):
         source = self.get_source()
-        form = CompensationForm(request.POST, branch=source.branch)
+        form = self.form(source, request.POST)
         if form.is_valid():
             try:
                 services.propose_compensation(
@@ -1019,3 +1029,59 @@ class DecideCompensationView(StaffRequired, View):
                 _("Approved: it takes effect now.") if self.approve else _("Rejected."),
             )
         return redirect(compensation.get_absolute_url())
+
+
+# --- Vouchers used at the desk (docs/decisions.md, "Vouchers") ---
+
+
+class RedeemVoucherView(StaffRequired, View):
+    """POST only: a voucher's code typed on the order page takes its value off what the
+    order owes. Refused: the order page again with the reason at the field."""
+
+    roles = services.REDEEMS_VOUCHERS
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        order = get_object_or_404(self.scoped(Order.objects.all()), number=number)
+        form = VoucherForm(request.POST)
+        if form.is_valid():
+            try:
+                use = services.redeem_voucher(order=order, staff=request.staff, **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Voucher %(code)s: %(amount)s taken off the balance.")
+                    % {"code": use.voucher.voucher_code, "amount": money(use.amount)},
+                )
+                return redirect(order)
+        return order_page_again(request, number, voucher_form=form)
+
+
+class GiveBackVoucherView(StaffRequired, View):
+    """POST only: a store manager gives a voucher's use back (made by mistake), saying why."""
+
+    roles = services.REVERSES_VOUCHER_USES
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        use = get_object_or_404(
+            self.scoped(VoucherUse.objects.select_related("order"), "order__branch"), pk=pk
+        )
+        form = ReverseVoucherUseForm(request.POST)
+        form.is_valid()
+        try:
+            services.reverse_voucher_use(
+                use=use, staff=request.staff, reason=form.cleaned_data.get("reason", "")
+            )
+        except AlreadyDone as exc:
+            messages.warning(request, exc.messages[0])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Given back: the order owes it again and the voucher has it again.")
+            )
+        return redirect(use.order)

@@ -60,6 +60,9 @@ MANAGER_ONLY = {
     # Compensations are proposed and approved on their pages, where an approval takes
     # effect once (the voucher's code, the free item, the refund's entry).
     "selection.compensation": ("view",),
+    # A voucher's uses are taken and given back at the desk (selection.services), under
+    # the voucher's lock; append-only.
+    "selection.voucheruse": ("view",),
     # Favourites and their notes are the couple's own, marked on their page.
     "selection.favourite": ("view",),
 }

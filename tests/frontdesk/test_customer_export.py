@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 SECTIONS = {
     "customer", "visits", "consent", "orders", "charges", "ledger", "shoots", "selections",
     "favourites", "production", "pickups", "lost_slip_memos", "surveys", "rentals", "messages",
-    "calls", "complaints", "compensations",
+    "calls", "complaints", "compensations", "voucher_uses",
 }  # fmt: skip
 
 

@@ -156,7 +156,8 @@ BAD = [
     ({"kind": "refund", "amount": "-5", "method": "cash"}, "amount", "more than zero"),
     ({"kind": "refund", "amount": "0", "method": "cash"}, "amount", "more than zero"),
     ({"kind": "refund", "amount": "5"}, "method", "how the money goes back"),
-    ({"kind": "refund", "amount": "5", "method": "stored"}, "method", "how the money goes"),
+    ({"kind": "refund", "amount": "5", "method": "stored"}, "method", "paid from a stored-value"),
+    ({"kind": "refund", "amount": "5", "method": "gold"}, "method", "how the money goes back"),
     ({"kind": "voucher", "amount": "-300"}, "amount", "more than zero"),
     ({"kind": "voucher", "amount": None}, "amount", "Enter an amount"),
     ({"kind": "voucher", "expires_on": None}, "expires_on", "until when"),
@@ -292,3 +293,81 @@ def test_an_erased_couple_keeps_what_was_given_not_the_words(
     kept = Compensation.objects.order_by("pk")
     assert [(c.reason, c.rejection_reason) for c in kept] == [("—", ""), ("—", "—")]
     assert kept[0].voucher_code and kept[0].amount == Decimal("300.00")
+
+
+# --- A refund onto the stored-value card the order was paid from ---
+
+
+@pytest.fixture
+def paid_from_card(order, receptionist):
+    """The order's ¥2,000 deposit at the desk, then ¥1,100 from the couple's card: ¥1,000 of
+    money and ¥100 of bonus value (a top-up of ¥1,000 with the branch's ¥100 bonus)."""
+    from orders.models import CardBonusRule
+
+    CardBonusRule.objects.create(branch=order.branch, top_up=Decimal("1000"), bonus=Decimal("100"))
+    card = order_services.open_card(customer=order.customer, staff=receptionist)
+    order_services.top_up_card(card=card, method="cash", amount="1000", staff=receptionist)
+    order_services.pay_from_card(
+        card=card, order=order, kind="balance", amount="1100", staff=receptionist
+    )
+    return card
+
+
+def test_a_refund_goes_back_onto_the_card_the_order_was_paid_from(
+    complaint, paid_from_card, customer_service, manager
+):
+    from orders.models import CardEntry
+    from overview import reports
+
+    card, order = paid_from_card, complaint.order
+    assert card.balance == Decimal("0.00")
+    month = reports.Period.month_of(order.branch.today())
+    revenue = reports.money(order.branch, month)["revenue_total"]
+    proposed = propose(customer_service, complaint, kind="refund", amount="300", method="stored")
+    approved = services.approve_compensation(compensation=proposed, by=manager)
+    entries = list(
+        LedgerEntry.objects.filter(request_key__startswith=f"compensation:{approved.pk}")
+    )
+    # The bonus value spent goes back first, then the money (orders.services.refund_to_card).
+    assert [(e.kind, e.method, e.amount) for e in entries] == [
+        ("card_bonus", "stored", Decimal("-100.00")),
+        ("refund", "stored", Decimal("-200.00")),
+    ]
+    assert approved.ledger_entry == entries[0]
+    assert [e.request_key for e in entries] == [
+        f"compensation:{approved.pk}", f"compensation:{approved.pk}:1",
+    ]  # fmt: skip
+    assert card.real_balance == Decimal("200.00") and card.bonus_balance == Decimal("100.00")
+    assert CardEntry.objects.filter(kind="returned").count() == 2
+    assert Order.objects.get(pk=order.pk).paid == Decimal("2800.00")
+    # Only the money was revenue: the bonus value never was.
+    assert reports.money(order.branch, month)["revenue_total"] == revenue - Decimal("200.00")
+    assert approved.what == "Refund of ¥300.00 (Stored-value card)"
+
+
+def test_a_refund_onto_the_card_is_no_more_than_the_card_paid(
+    complaint, paid_from_card, customer_service
+):
+    with pytest.raises(ValidationError) as refused:
+        propose(customer_service, complaint, kind="refund", amount="1100.01", method="stored")
+    assert refused.value.message_dict["amount"] == [
+        "Only ¥1,100.00 was paid from the stored-value card, refunds deducted; refund no more "
+        "onto the card."
+    ]
+    # The desk's money goes back at the desk, no more than the desk took.
+    with pytest.raises(ValidationError, match="Only ¥2,000.00 has been paid"):
+        propose(customer_service, complaint, kind="refund", amount="2000.01", method="cash")
+    assert not Compensation.objects.exists()
+
+
+def test_a_refund_onto_the_card_approved_after_the_card_money_went_back_is_refused(
+    complaint, paid_from_card, customer_service, manager
+):
+    proposed = propose(customer_service, complaint, kind="refund", amount="1000", method="stored")
+    order_services.refund_to_card(
+        order=complaint.order, amount="500", staff=manager, note="Plan changed"
+    )
+    with pytest.raises(ValidationError, match="Only ¥600.00 was paid from the stored-value card"):
+        services.approve_compensation(compensation=proposed, by=manager)
+    proposed.refresh_from_db()
+    assert proposed.status == "proposed"

@@ -109,3 +109,26 @@ def test_the_pages_read_in_chinese(live_server, page, world):
     expect(row).to_contain_text("请再来拍一组")
     page.goto(live_server.url + reverse("overview:customer", args=[complaint.customer_id]))
     expect(page.get_by_test_id("timeline")).to_contain_text("补偿（")
+
+
+def test_a_voucher_is_used_at_the_desk_on_the_order_page(live_server, page, world):
+    from playwright.sync_api import expect
+
+    order, complaint = world["order"], world["complaint"]
+    proposed = services.propose_compensation(
+        by=world["service"], complaint=complaint, kind="voucher", amount="300",
+        expires_on=complaint.branch.today().replace(year=complaint.branch.today().year + 1),
+        reason="Scratched cover",
+    )  # fmt: skip
+    code = services.approve_compensation(compensation=proposed, by=world["manager"]).voucher_code
+    log_in(page, live_server, "wangfang")
+    page.goto(live_server.url + order.get_absolute_url())
+    balance = page.get_by_test_id("balance").inner_text()
+    form = page.get_by_test_id("voucher-form")
+    form.get_by_label("Voucher code").fill(" " + code.lower())
+    form.get_by_role("button", name="Use the voucher").click()
+    expect(page.get_by_test_id("voucher-use")).to_contain_text(f"Voucher {code}: ¥300.00 taken off")
+    expect(page.get_by_test_id("vouchers-used")).to_have_text("-¥300.00")
+    assert page.get_by_test_id("balance").inner_text() != balance
+    expect(page.get_by_test_id("paid")).to_have_text("¥2,000.00")  # not money received
+    assert order.voucher_uses.get().amount == Decimal("300.00")

@@ -3,6 +3,7 @@ rejected there by a store manager, listed for the branch, shown on the order pag
 customer file; refused to every other role and to another branch."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -226,3 +227,25 @@ def test_roles_that_see_no_money_see_no_compensation_on_the_file(
     page = login(retoucher).get(reverse("overview:customer", args=[complaint.customer_id]))
     assert page.status_code == 200
     assert "¥500.00" not in page.text and "Compensation (" not in page.text
+
+
+def test_the_form_offers_the_card_only_when_the_order_was_paid_from_one(
+    login, customer_service, manager, complaint, receptionist
+):
+    from orders import services as order_services
+
+    client = login(customer_service)
+    assert 'value="stored"' not in client.get(settle_url(complaint)).text
+    card = order_services.open_card(customer=complaint.customer, staff=receptionist)
+    order_services.top_up_card(card=card, method="cash", amount="500", staff=receptionist)
+    order_services.pay_from_card(
+        card=card, order=complaint.order, kind="balance", amount="500", staff=receptionist
+    )
+    page = client.get(settle_url(complaint))
+    assert 'value="stored"' in page.text and "Back onto the stored-value card" in page.text
+    data = voucher_post(complaint.branch, kind="refund", amount="400", method="stored")
+    assert client.post(settle_url(complaint), data).status_code == 302
+    services.approve_compensation(compensation=Compensation.objects.get(), by=manager)
+    assert card.balance == Decimal("400.00")
+    page = login(manager).get(complaint.order.get_absolute_url())
+    assert "Refund of ¥400.00 (Stored-value card)" in page.text
