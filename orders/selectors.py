@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
     DecimalField,
@@ -35,6 +36,7 @@ from .models import (
     ZERO,
     CardEntry,
     Charge,
+    FapiaoRequest,
     Instalment,
     LedgerEntry,
     Order,
@@ -147,9 +149,8 @@ def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:
 def history(order: Order) -> list[StateLog]:
     """The order's state log, newest first, each row with `action` and `state_label` in
     the reader's language (the log stores the transition's and the state's code names)."""
-    rows = list(
-        StateLog.objects.for_(order).select_related("by__staff").order_by("-timestamp", "-pk")
-    )
+    content_type = ContentType.objects.get_for_model(Order)  # cached by Django
+    rows = _HISTORY([content_type.pk], [order.pk])
     for row in rows:
         row.action = (
             str(fsm.custom(Order, row.transition)["label"])
@@ -158,6 +159,66 @@ def history(order: Order) -> list[StateLog]:
         )
         row.state_label = str(State(row.state).label) if row.state in State.values else row.state
     return rows
+
+
+# The order page's other reads, each one's SQL made once per process (studio.prepared).
+_HISTORY = Prepared(
+    # Lists of one: both columns are 32-bit integers, whose `=` refuses a marker number.
+    lambda content_types, order_ids: (
+        StateLog.objects.filter(content_type_id__any=content_types, object_id__any=order_ids)
+        .select_related("by__staff")
+        .order_by("-timestamp", "-pk")
+    ),
+    [Marker.numbers(0), Marker.numbers(1)],
+)
+_LEDGER = Prepared(
+    lambda order_id: (
+        LedgerEntry.objects.filter(order_id=order_id)
+        .select_related("staff", "branch")
+        .order_by("created_at", "pk")
+    ),
+    [Marker.number(0)],
+)
+_CHARGES = Prepared(
+    lambda order_id: Charge.objects.filter(order_id=order_id).order_by("created_at", "pk"),
+    [Marker.number(0)],
+)
+_FAPIAO_REQUESTS = Prepared(
+    lambda order_id: FapiaoRequest.objects.filter(order_id=order_id).select_related(
+        "requested_by", "decided_by"
+    ),
+    [Marker.number(0)],
+)
+_MOVES = Prepared(
+    lambda order_id: (
+        TransferredOrder.objects.filter(order_id=order_id)
+        .select_related("transfer")
+        .order_by("-transfer__at")
+    ),
+    [Marker.number(0)],
+)
+_PLAN_ROWS = Prepared(
+    lambda order_id: (
+        Instalment.objects.filter(order_id=order_id, is_current=True)
+        .order_by("due_on")
+        .values_list("due_on", "amount")
+    ),
+    [Marker.number(0)],
+)
+
+
+def ledger_of(order: Order) -> list[LedgerEntry]:
+    """The order's ledger entries, oldest first, with who took them and where."""
+    return _LEDGER(order.pk)
+
+
+def charges_of(order: Order) -> list[Charge]:
+    return _CHARGES(order.pk)
+
+
+def fapiao_requests_of(order: Order) -> list[FapiaoRequest]:
+    """The order's fapiao requests, newest first, with who asked and who decided."""
+    return _FAPIAO_REQUESTS(order.pk)
 
 
 class StatementLine(TypedDict):
@@ -235,9 +296,7 @@ def allocate(instalments: list[tuple[date, Decimal]], balance: Decimal, today: d
 def plan_of(order: Order, balance: Decimal | None = None) -> Plan | None:
     """The order's current plan as paid so far, or None without one. `balance` when the
     order was read with its money (`with_money`), else it is read from the ledger."""
-    rows = list(
-        order.instalments.filter(is_current=True).order_by("due_on").values_list("due_on", "amount")
-    )
+    rows = _PLAN_ROWS(order.pk)
     if not rows:
         return None
     due = order.balance_due if balance is None else balance
@@ -330,8 +389,8 @@ def open_orders_of(customer: Customer) -> QuerySet[Order]:
     return orders
 
 
-def moves_of(order: Order) -> QuerySet[TransferredOrder]:
-    return order.moves.select_related("transfer").order_by("-transfer__at")
+def moves_of(order: Order) -> list[TransferredOrder]:
+    return _MOVES(order.pk)
 
 
 def customer_data(customer: Customer) -> list[DataSection]:

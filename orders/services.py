@@ -993,13 +993,27 @@ def _reverse_card_payment(*, original: LedgerEntry, staff: Staff, note: Words) -
 # --- Fapiao requests (发票; docs/decisions.md, "Fapiao") ---
 
 
-def invoiceable(order: Order) -> Decimal:
+def invoiceable(
+    order: Order,
+    *,
+    entries: Iterable[LedgerEntry] | None = None,
+    requests: Iterable[FapiaoRequest] | None = None,
+) -> Decimal:
     """What may still be invoiced: the money the studio earned on the order (paid, less
-    holds and card bonus value, less refunds) less what is requested or issued already."""
-    earned: Decimal = order._ledger_sum(~Q(kind__in=LedgerEntry.NOT_REVENUE))
-    asked: Decimal = order.fapiao_requests.exclude(status=FapiaoRequest.Status.CANCELLED).aggregate(
-        total=Coalesce(Sum("amount"), ZERO, output_field=DecimalField())
-    )["total"]
+    holds and card bonus value, less refunds) less what is requested or issued already.
+    `entries` and `requests`: the order's whole ledger and fapiao requests when the caller
+    has read them (the order page), else they are summed in the database."""
+    if entries is None:
+        earned: Decimal = order._ledger_sum(~Q(kind__in=LedgerEntry.NOT_REVENUE))
+    else:
+        earned = sum((e.amount for e in entries if e.kind not in LedgerEntry.NOT_REVENUE), ZERO)
+    cancelled = FapiaoRequest.Status.CANCELLED
+    if requests is None:
+        asked: Decimal = order.fapiao_requests.exclude(status=cancelled).aggregate(
+            total=Coalesce(Sum("amount"), ZERO, output_field=DecimalField())
+        )["total"]
+    else:
+        asked = sum((r.amount for r in requests if r.status != cancelled), ZERO)
     return earned - asked
 
 

@@ -152,12 +152,13 @@ class OrderDetailView(StaffRequired, DetailView):
             may_set_plan=self.request.staff.has_role(*SETS_PLANS),
             moves=selectors.moves_of(order),
         )
-        ctx.update(self.card_and_fapiao(order, kwargs))
+        ctx.update(self.card_and_fapiao(order, kwargs, ctx["ledger"]))
         return ctx
 
-    def card_and_fapiao(self, order, kwargs):
+    def card_and_fapiao(self, order, kwargs, ledger):
         """The customer's stored-value card (to pay from it) and the fapiao requests."""
         staff = self.request.staff
+        fapiao_requests = selectors.fapiao_requests_of(order)
         usable = _cards_for(order)
         cards = list(usable)
         return {
@@ -167,8 +168,8 @@ class OrderDetailView(StaffRequired, DetailView):
             "takes_card_money": staff.has_role(*CARD_ROLES),
             "card_payment_form": kwargs.get("card_payment_form")
             or CardPaymentForm(cards=usable, initial={"card": cards[0] if cards else None}),
-            "fapiao_requests": order.fapiao_requests.select_related("requested_by", "decided_by"),
-            "invoiceable": services.invoiceable(order),
+            "fapiao_requests": fapiao_requests,
+            "invoiceable": services.invoiceable(order, entries=ledger, requests=fapiao_requests),
             "requests_fapiao": staff.has_role(*REQUESTS_FAPIAO),
             "issues_fapiao": staff.has_role(*services.ISSUES_FAPIAO),
             "fapiao_form": kwargs.get("fapiao_form") or FapiaoRequestForm(),

@@ -25,6 +25,7 @@ from orders.models import Order, State
 from studio import roles
 from studio.listing import labels
 from studio.models import Branch, Customer, PackageLine, Staff, couple_name
+from studio.prepared import Marker, Prepared
 from studio.products import COVERS_PRODUCTS
 from studio.selectors import DataSection, data_section
 from studio.texts import Params
@@ -625,13 +626,25 @@ def _uses() -> QuerySet[VoucherUse]:
 
 def voucher_uses_of(order: Order) -> list[VoucherUse]:
     """The vouchers taken off an order (and given back), oldest first, each with its
-    voucher and whether it was given back: one query."""
+    voucher and whether it was given back. Most orders have none: a plain look first
+    (its SQL made once per process), the joins only when there are some."""
+    if not _ANY_USE(order.pk):
+        return []
     return list(
         _uses()
         .filter(order=order)
         .select_related("voucher")
         .annotate(given_back=Exists(VoucherUse.objects.filter(reverses=OuterRef("pk"))))
     )
+
+
+_ANY_USE = Prepared(
+    lambda order_id: VoucherUse.objects.filter(order_id=order_id).values_list("pk")[:1],
+    [Marker.number(0)],
+)
+_ORDER_COMPENSATIONS = Prepared(
+    lambda order_id: Compensation.objects.filter(order_id=order_id), [Marker.number(0)]
+)
 
 
 def compensations_of(
@@ -641,7 +654,7 @@ def compensations_of(
     then their related objects: most have none, and PostgreSQL took 4 ms to plan the
     seven joins to an empty result."""
     if order is not None:
-        rows = list(Compensation.objects.filter(order=order))
+        rows = _ORDER_COMPENSATIONS(order.pk)
     else:
         rows = list(Compensation.objects.filter(customer=customer))
     return with_related(rows)

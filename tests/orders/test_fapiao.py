@@ -63,6 +63,16 @@ def test_no_more_is_invoiced_than_was_paid(order, receptionist, cashier):
     last = ask(order, receptionist, amount="500")
     services.cancel_fapiao(fapiao=last, staff=cashier, reason="wrong title")
     assert services.invoiceable(order) == Decimal("500")
+    # The order page sums the rows it has read: the same figure.
+    assert _from_rows(order) == Decimal("500")
+
+
+def _from_rows(order):
+    from orders import selectors
+
+    return services.invoiceable(
+        order, entries=selectors.ledger_of(order), requests=selectors.fapiao_requests_of(order)
+    )
 
 
 def test_card_bonus_value_is_not_invoiced(order, receptionist, branch):
@@ -74,6 +84,7 @@ def test_card_bonus_value_is_not_invoiced(order, receptionist, branch):
     services.pay_from_card(card=card, order=order, kind="balance", amount="150", staff=receptionist)
     assert order.paid == Decimal("2150")
     assert services.invoiceable(order) == Decimal("2100")
+    assert _from_rows(order) == Decimal("2100")
 
 
 def test_a_double_submit_records_one_request(order, receptionist):
