@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
 
@@ -104,7 +104,15 @@ class Prepared:
             if alias not in self._compiled:
                 assert self._template is not None
                 compiler = self._template.query.get_compiler(using=alias)
-                sql, params = compiler.as_sql()
+                try:
+                    sql, params = compiler.as_sql()
+                except EmptyResultSet as exc:
+                    # Django drops `=` on a 32-bit integer column with a number outside
+                    # its range (a marker is one): pass such a value as a list (`__any`).
+                    raise ImproperlyConfigured(
+                        f"{self._build.__qualname__}: a lookup refused a marker value; give "
+                        "32-bit integer columns their value as a list of one (`field__any`)"
+                    ) from exc
                 positions: list[int | None] = []
                 for p in params:
                     found = [i for i, m in enumerate(self._markers) if _same(p, m)]

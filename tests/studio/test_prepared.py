@@ -162,3 +162,14 @@ def test_values_that_need_a_converter_come_back_converted(customer, receptionist
         assert [(t.pk, t.due_at, t.script_params) for t in rows] == [
             (t.pk, t.due_at, t.script_params) for t in _tasks(customer.pk)
         ]
+
+
+@pytest.mark.django_db
+def test_a_marker_a_small_integer_column_refuses_is_explained():
+    from django_fsm_log.models import StateLog
+
+    refused = Prepared(lambda n: StateLog.objects.filter(object_id=n), [Marker.number(0)])
+    with pytest.raises(ImproperlyConfigured, match="list of one"):
+        refused(1)
+    listed = Prepared(lambda ns: StateLog.objects.filter(object_id__any=ns), [Marker.numbers(0)])
+    assert listed([1]) == []
