@@ -225,3 +225,15 @@ def test_erasing_the_couple_takes_their_words_on_the_proofs_and_keeps_their_answ
     assert (proof.decision, proof.couple_note) == ("changes", "")
     assert proof.decided_at is not None
     assert DesignProof.objects.get(pk=their_proof.pk).couple_note == "Brighter, please"
+
+
+def test_the_couples_export_has_what_they_asked_on_the_proofs(shown_proof):
+    from selection.selectors import customer_data
+
+    services.decide_proof(proof=shown_proof, approve=False, note="Wang Lei, not Wang Li")
+    section = next(
+        s for s in customer_data(shown_proof.item.order.customer) if s.key == "design_proofs"
+    )
+    assert [(r["decision"], r["couple_note"]) for r in section.rows] == [
+        ("changes", "Wang Lei, not Wang Li")
+    ]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 SECTIONS = {
     "customer", "visits", "consent", "orders", "charges", "ledger", "shoots", "selections",
-    "favourites", "production", "pickups", "lost_slip_memos", "surveys", "rentals", "messages",
+    "favourites", "production", "design_proofs", "pickups", "lost_slip_memos", "surveys", "rentals", "messages",
     "calls", "complaints", "compensations",
 }  # fmt: skip
 
