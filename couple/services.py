@@ -249,7 +249,7 @@ def send_proofs_link(*, order: Order, by: Staff | None) -> MadeLink:
 
 def send_photos_link(*, order: Order) -> MadeLink:
     """Every photo of the session has its previews (selection announces it once per
-    order): a new link goes to the couple, asking them to mark their favourites at home
+    batch of photos): a new link goes to the couple, asking them to mark their favourites at home
     before the appointment. A service message, in the customer's language."""
     return _send_news(order=order, by=None, message=PHOTOS_MESSAGE)
 

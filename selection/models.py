@@ -165,9 +165,11 @@ class SelectionSession(models.Model):
     photo_count = models.PositiveIntegerField(_("photos taken"), default=0)
     files_transferred_at = models.DateTimeField(_("image files transferred"), null=True, blank=True)
     files_complete = models.BooleanField(_("image files checked complete"), default=False)
-    # Set once, when every uploaded photo first had its previews: the couple was sent
-    # their link to mark favourites at home (selection.photos.announce_photos_ready).
+    # When the couple was last sent their link to mark favourites at home, every uploaded
+    # photo having its previews, and the newest photo (by id) they were told about: photos
+    # after it are a new batch, announced when ready (selection.photos.announce_photos_ready).
     photos_ready_at = models.DateTimeField(_("photos ready, couple told"), null=True, blank=True)
+    photos_announced_through = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(_("production list signed"), null=True, blank=True)
     upsell_settled = models.BooleanField(_("upsell paid or recorded as owed"), default=False)
     change_window_waived = models.BooleanField(

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -266,48 +266,64 @@ def process_photo(*, photo_id: int, now: datetime | None = None) -> bool:
 
 
 def announce_ready_photos(*, now: datetime | None = None) -> int:
-    """Tell the couples whose photos are ready, once per order (a periodic job): every
+    """Tell the couples whose photos are ready (a periodic job), once per batch: every
     photo of the session has its previews (the files check that gates the selection,
-    selectors.files_ready) and none was uploaded in the last QUIET_MINUTES, so a couple is
-    not told while the upload is still going on. The couple's page sends them their link.
-    Returns how many sessions were announced."""
+    selectors.files_ready), none was uploaded in the last QUIET_MINUTES (so a couple is
+    not told while the upload is still going on), and some came in since the couple was
+    last told (the first upload, or a batch the studio added later). The couple's page
+    sends them their link. Returns how many sessions were announced."""
     now = now or timezone.now()
     ready = (
-        SelectionSession.objects.filter(photos_ready_at__isnull=True, order__state__in=OPEN_STATES)
+        SelectionSession.objects.filter(order__state__in=OPEN_STATES)
         .annotate(
             total=Count("photos"),
             waiting=Count("photos", filter=Q(photos__processed_at__isnull=True)),
             last=Max("photos__uploaded_at"),
+            newest=Max("photos__pk"),
         )
         .filter(total__gt=0, waiting=0, last__lte=now - timedelta(minutes=QUIET_MINUTES))
+        .filter(
+            Q(photos_announced_through__isnull=True) | Q(newest__gt=F("photos_announced_through"))
+        )
         .values_list("pk", flat=True)
     )
     return sum(announce_photos_ready(session_id=pk, now=now) for pk in list(ready))
 
 
 def announce_photos_ready(*, session_id: int, now: datetime | None = None) -> bool:
-    """Announce one session's photos ready (the `photos_ready` signal, in this
-    transaction), if they are and it was not done: two workers (the job run twice) may both
-    find the session ready; the conditional update lets one of them announce. Nothing is
-    announced once the list is signed or the order cancelled. Returns whether this call
-    announced."""
+    """Announce one session's new photos ready (the `photos_ready` signal, in this
+    transaction), if they are and it was not done for them: two workers (the job run
+    twice) may both find the batch ready; the conditional update of the newest photo told
+    about lets one of them announce. A photo's id is given under the session's lock
+    (`add_photo`), so the session's photos commit in the order of their ids and none
+    slips in below the newest told about. Nothing is announced once the list is signed or
+    the order cancelled. Returns whether this call announced."""
     now = now or timezone.now()
     with transaction.atomic():
         session = SelectionSession.objects.select_related("order").get(pk=session_id)
-        if session.photos_ready_at is not None or session.order.state not in OPEN_STATES:
+        if session.order.state not in OPEN_STATES:
             return False
         facts = Photo.objects.filter(session_id=session_id).aggregate(
             total=Count("pk"),
             waiting=Count("pk", filter=Q(processed_at__isnull=True)),
             last=Max("uploaded_at"),
+            newest=Max("pk"),
         )
         if not facts["total"] or facts["waiting"]:
             return False
+        told = session.photos_announced_through
+        if told is not None and facts["newest"] <= told:
+            return False
         if facts["last"] > now - timedelta(minutes=QUIET_MINUTES):
             return False
-        claimed = SelectionSession.objects.filter(
-            pk=session_id, photos_ready_at__isnull=True
-        ).update(photos_ready_at=now)
+        as_read = (
+            Q(photos_announced_through__isnull=True)
+            if told is None
+            else Q(photos_announced_through=told)
+        )
+        claimed = SelectionSession.objects.filter(as_read, pk=session_id).update(
+            photos_ready_at=now, photos_announced_through=facts["newest"]
+        )
         if not claimed:
             return False
         signals.photos_ready.send(sender=SelectionSession, order=session.order)

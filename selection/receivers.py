@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from studio.models import Customer, Staff
 from studio.signals import customer_erased
 
-from .models import Compensation, Favourite
+from .models import Compensation, DesignProof, Favourite
 
 ERASED = "—"
 
@@ -21,12 +21,16 @@ def erase_customer(sender: type[Customer], *, customer: Customer, by: Staff, **k
     compensations.exclude(rejection_reason="").update(rejection_reason=ERASED)
 
 
-@receiver(customer_erased, dispatch_uid="selection.erase_favourite_notes")
-def erase_favourite_notes(
+@receiver(customer_erased, dispatch_uid="selection.erase_the_couples_notes")
+def erase_the_couples_notes(
     sender: type[Customer], *, customer: Customer, by: Staff, **kwargs: Any
 ) -> None:
-    """The notes the couple wrote on their photos at home go; which photos they marked
-    (numbers, no words of theirs) stays with the session."""
+    """What the couple typed on their page goes: their notes on the photos they marked at
+    home, and what they asked to change on a design proof. Which photos they marked and
+    how they answered each proof (numbers and decisions, no words of theirs) stay."""
     Favourite.objects.filter(photo__session__order__customer=customer).exclude(note="").update(
         note=""
+    )
+    DesignProof.objects.filter(item__order__customer=customer).exclude(couple_note="").update(
+        couple_note=""
     )

@@ -566,6 +566,14 @@ def customer_data(customer: Customer) -> list[DataSection]:
             ["order__number", "name", "product", "size", "pages", "stage"],
         ),
         data_section(
+            "design_proofs",
+            gettext_lazy("Design proofs"),
+            DesignProof.objects.filter(
+                item__order__customer=customer, shown_at__isnull=False
+            ).order_by("pk"),
+            ["item__order__number", "item__name", "title", "decision", "decided_at", "couple_note"],
+        ),
+        data_section(
             "compensations",
             gettext_lazy("Compensations"),
             Compensation.objects.filter(customer=customer).order_by("pk"),

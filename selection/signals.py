@@ -7,7 +7,8 @@ from django.dispatch import Signal
 
 proofs_shown = Signal()
 
-# `photos_ready(order)`: every photo of the order's session has its previews, for the first
-# time. Sent once per order, inside the transaction that claimed it; the couple's page
-# sends the couple their link to mark favourites at home.
+# `photos_ready(order)`: every photo of the order's session has its previews, some of them
+# new since the couple was last told (the first upload, or a batch added later). Sent once
+# per batch, inside the transaction that claimed it; the couple's page sends the couple
+# their link to mark favourites at home.
 photos_ready = Signal()

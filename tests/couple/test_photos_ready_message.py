@@ -1,6 +1,7 @@
 """When every photo of the session has its previews, and no upload came in for a while,
-the couple gets their link through the outbox, in their language, once per order —
-however often the processing finishes or the job runs, and with two workers at once."""
+the couple gets their link through the outbox, in their language, once per batch — the
+first upload, and again for photos added after the couple was told — however often the
+processing finishes or the job runs, and with two workers at once."""
 
 from datetime import timedelta
 
@@ -91,12 +92,58 @@ def test_nothing_is_sent_once_signed_or_cancelled(uploaded, state):
     assert not _sent(uploaded).exists()
 
 
-def test_photos_added_after_the_message_send_nothing_more(uploaded, upload):  # noqa: F811
+def _links(order):
+    return CoupleLink.objects.filter(order=order).order_by("pk")
+
+
+@pytest.fixture
+def announced(uploaded):
+    """Photos 1 and 2 ready and the couple told."""
     _finish(uploaded, 2)
-    photos.announce_ready_photos(now=_later())
-    upload(uploaded, 3)
+    assert photos.announce_ready_photos(now=_later()) == 1
+    return uploaded
+
+
+def test_a_batch_added_after_the_message_is_announced_once_it_is_ready(announced, upload):  # noqa: F811
+    upload(announced, 3, process=False)
+    upload(announced, 4, process=False)
+    assert photos.announce_ready_photos(now=_later(60)) == 0  # 3 and 4 wait for previews
+    _finish(announced, 3)
+    _finish(announced, 4)
+    assert photos.announce_ready_photos() == 0  # the batch came in just now
+    assert _sent(announced).count() == 1
+    assert photos.announce_ready_photos(now=_later(60)) == 1
+    assert photos.announce_ready_photos(now=_later(90)) == 0  # the same batch never twice
+    assert photos.announce_photos_ready(session_id=announced.selection.pk, now=_later(90)) is False
+    assert _sent(announced).count() == 2
+    first, second = _links(announced)
+    assert first.revoked_at is not None and second.is_live()
+
+
+def test_a_photo_sent_again_is_no_new_batch(announced, upload):  # noqa: F811
+    photo = announced.selection.photos.get(number=1)
+    with photo.original.open("rb") as original:
+        again = original.read()
+    assert upload(announced, 1, data=again)[1] is False
     assert photos.announce_ready_photos(now=_later(60)) == 0
-    assert _sent(uploaded).count() == 1
+    assert _sent(announced).count() == 1
+
+
+def test_a_batch_added_after_the_list_is_signed_sends_nothing(announced, upload):  # noqa: F811
+    upload(announced, 3)
+    Order.objects.filter(pk=announced.pk).update(state=State.SELECTED)
+    assert photos.announce_ready_photos(now=_later(60)) == 0
+    assert _sent(announced).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_announce_a_second_batch_once(announced, upload):  # noqa: F811
+    upload(announced, 3)
+    later = _later(60)
+    results = run_together(*[lambda: photos.announce_ready_photos(now=later) for _ in range(3)])
+    assert sorted(r[1] for r in results) == [0, 0, 1], results
+    assert _sent(announced).count() == 2
+    assert _links(announced).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

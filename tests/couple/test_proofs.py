@@ -198,3 +198,42 @@ def test_a_refused_upload_leaves_no_file(album, designer, settings):
         services.upload_proof(item=album, upload=tiny_jpeg(), by=designer)
     assert not DesignProof.objects.exists()
     assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
+# --- The couple's data ---
+
+
+def test_erasing_the_couple_takes_their_words_on_the_proofs_and_keeps_their_answers(
+    shown_proof, make_order, branch, designer
+):
+    """PIPL erasure (studio.signals.customer_erased): what the couple typed when asking for
+    a change goes; that they asked, and when, stays with the album."""
+    from studio.signals import customer_erased
+    from tests.factories import CustomerFactory
+
+    services.decide_proof(proof=shown_proof, approve=False, note="Wang Lei, not Wang Li")
+    theirs = ProductionItem.objects.create(
+        order=make_order(customer=CustomerFactory(branch=branch)), name="Album", product="album"
+    )
+    their_proof = DesignProof.objects.create(
+        item=theirs, file="x.jpg", content_type="image/jpeg", uploaded_by=designer,
+        decision="changes", couple_note="Brighter, please",
+    )  # fmt: skip
+    customer = shown_proof.item.order.customer
+    customer_erased.send(type(customer), customer=customer, by=None)
+    proof = DesignProof.objects.get(pk=shown_proof.pk)
+    assert (proof.decision, proof.couple_note) == ("changes", "")
+    assert proof.decided_at is not None
+    assert DesignProof.objects.get(pk=their_proof.pk).couple_note == "Brighter, please"
+
+
+def test_the_couples_export_has_what_they_asked_on_the_proofs(shown_proof):
+    from selection.selectors import customer_data
+
+    services.decide_proof(proof=shown_proof, approve=False, note="Wang Lei, not Wang Li")
+    section = next(
+        s for s in customer_data(shown_proof.item.order.customer) if s.key == "design_proofs"
+    )
+    assert [(r["decision"], r["couple_note"]) for r in section.rows] == [
+        ("changes", "Wang Lei, not Wang Li")
+    ]

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 SECTIONS = {
     "customer", "visits", "consent", "orders", "charges", "ledger", "shoots", "selections",
-    "favourites", "production", "pickups", "lost_slip_memos", "surveys", "rentals", "messages",
-    "calls", "complaints", "compensations", "voucher_uses",
+    "favourites", "production", "design_proofs", "pickups", "lost_slip_memos", "surveys",
+    "rentals", "messages", "calls", "complaints", "compensations", "voucher_uses",
 }  # fmt: skip
 
 

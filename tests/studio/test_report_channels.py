@@ -21,24 +21,21 @@ import pytest
 import time_machine
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 
 from orders import services as order_services
 from orders.models import CardBonusRule, FapiaoRequest, LedgerEntry, Order
 from overview import reports
 from studio import roles
 from studio.models import Customer, Visit
-from tests.factories import CustomerFactory, PackageFactory
+from tests.factories import CustomerFactory
+
+from .conftest import local_day, midnight, next_month
 
 URL = reverse("overview:reports")
 LAST = datetime.date(2026, 3, 1)  # the trend's last month; Los Angeles moves its clocks in it
 ZERO = Decimal("0.00")
 SOURCES = Customer.Source.values
 REASONS = [*Visit.NotBookedBecause.values, ""]  # "" : closed before the reason was asked
-
-
-def next_month(day):
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 def months(first, n):
@@ -52,14 +49,6 @@ FIRST = datetime.date(2025, 2, 1)  # a month before the trend's first
 MONTHS = months(FIRST, 15)  # 2025-02 … 2026-04
 TREND = MONTHS[2:14]  # 2025-04 … 2026-03
 assert TREND[-1] == LAST
-
-
-def midnight(day, branch):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=branch.tzinfo)
-
-
-def local_day(branch, moment):
-    return timezone.localtime(moment, branch.tzinfo).date()
 
 
 class Life:
@@ -206,12 +195,8 @@ class Life:
 
 
 @pytest.fixture
-def life(branch, other_branch, make_staff):
-    other_branch.timezone = "America/Los_Angeles"
-    other_branch.save()
-    package = PackageFactory(name="Eternal Love", branches=[branch, other_branch])
-    cashier = make_staff(roles.CASHIER, roles.MANAGER, display_name="Wang Fang")
-    cashier.branches.add(other_branch)
+def life(two_clocks, branch, other_branch, make_staff):
+    cashier = two_clocks.staff_of_both(roles.CASHIER, roles.MANAGER, display_name="Wang Fang")
     staff = {
         branch: [make_staff(roles.RECEPTIONIST, display_name="Li Na"), cashier],
         other_branch: [
@@ -219,7 +204,7 @@ def life(branch, other_branch, make_staff):
             cashier,
         ],
     }
-    seeded = Life([branch, other_branch], staff, cashier, package)
+    seeded = Life(two_clocks.branches, staff, cashier, two_clocks.package)
     seeded.live()
     return seeded
 

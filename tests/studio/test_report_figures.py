@@ -29,7 +29,9 @@ from selection.models import ProductionItem, SelectionSession
 from shoots.models import Shoot
 from studio import roles
 from studio.models import MonthlyTarget, Visit
-from tests.factories import CustomerFactory, PackageFactory
+from tests.factories import CustomerFactory
+
+from .conftest import local_day, midnight, next_month
 
 MONTH = datetime.date(2026, 3, 1)  # Los Angeles moves its clocks on 8 March
 ZERO = Decimal("0.00")
@@ -44,17 +46,9 @@ LINES = {
 }
 
 
-def month_after(day):
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def midnight(day, branch):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=branch.tzinfo)
-
-
 def edges(branch):
     """Moments around the month's first and last midnight on this branch's calendar."""
-    start, end = midnight(MONTH, branch), midnight(month_after(MONTH), branch)
+    start, end = midnight(MONTH, branch), midnight(next_month(MONTH), branch)
     second, hour = datetime.timedelta(seconds=1), datetime.timedelta(hours=1)
     return [
         start - hour,
@@ -325,7 +319,7 @@ def _survey_model():
 
 
 def _on(branch, moment, first, end):
-    return moment is not None and first <= timezone.localtime(moment, branch.tzinfo).date() < end
+    return moment is not None and first <= local_day(branch, moment) < end
 
 
 def _percent(part, whole):
@@ -463,14 +457,9 @@ def as_reported(figures):
 
 
 @pytest.fixture
-def chain(branch, other_branch, make_staff):
-    other_branch.timezone = "America/Los_Angeles"
-    other_branch.save()
-    package = PackageFactory(name="Eternal Love", branches=[branch, other_branch])
-    manager = make_staff(roles.MANAGER, display_name="Wang Fang")
-    manager.branches.add(other_branch)
-    both = make_staff(roles.RECEPTIONIST, display_name="Zhou Min")
-    both.branches.add(other_branch)
+def chain(two_clocks, branch, other_branch, make_staff):
+    manager = two_clocks.staff_of_both(roles.MANAGER, display_name="Wang Fang")
+    both = two_clocks.staff_of_both(roles.RECEPTIONIST, display_name="Zhou Min")
     staff = {
         branch: [make_staff(roles.RECEPTIONIST, display_name=n) for n in ("Li Na", "Chen Jie")],
         other_branch: [
@@ -480,9 +469,9 @@ def chain(branch, other_branch, make_staff):
     }
     for people in staff.values():
         people += [both, manager]
-    life = Chain([branch, other_branch], staff, manager, package)
+    life = Chain(two_clocks.branches, staff, manager, two_clocks.package)
     life.live()
-    for b in (branch, other_branch):
+    for b in two_clocks.branches:
         MonthlyTarget.objects.create(branch=b, month=MONTH, deals=10, revenue=Decimal("20000"))
         MonthlyTarget.objects.create(branch=b, month=MONTH, staff=both, deals=3)
     return life
@@ -494,14 +483,14 @@ def test_the_chain_is_varied_enough_to_mean_something(chain, branch, other_branc
     assert LedgerEntry.objects.filter(reverses__isnull=False).exists()
     assert Order.objects.filter(state=State.CANCELLED).exists()
     for b in (branch, other_branch):
-        inside = expected(b, MONTH, month_after(MONTH))
+        inside = expected(b, MONTH, next_month(MONTH))
         before = expected(b, MONTH - datetime.timedelta(days=1), MONTH)
         assert inside["visits"] and inside["revenue"]["refunds"] and inside["revenue_total"]
         assert before["visits"] and before["revenue_total"]
     # The same moment falls on different days at the two branches.
     start = midnight(MONTH, branch)
-    assert _on(branch, start, MONTH, month_after(MONTH))
-    assert not _on(other_branch, start, MONTH, month_after(MONTH))
+    assert _on(branch, start, MONTH, next_month(MONTH))
+    assert not _on(other_branch, start, MONTH, next_month(MONTH))
 
 
 def test_each_branchs_month_matches_its_ledger_and_orders(chain, branch, other_branch):
@@ -513,11 +502,11 @@ def test_each_branchs_month_matches_its_ledger_and_orders(chain, branch, other_b
                 b.code,
                 first,
             )
-            first = month_after(first)
+            first = next_month(first)
 
 
 def test_days_at_the_months_edges_match_their_ledger_and_orders(chain, branch, other_branch):
-    last = month_after(MONTH) - datetime.timedelta(days=1)
+    last = next_month(MONTH) - datetime.timedelta(days=1)
     for b in (branch, other_branch):
         for day in (MONTH - datetime.timedelta(days=1), MONTH, MONTH.replace(day=15), last):
             period = reports.Period(reports.DAY, day)
@@ -533,7 +522,7 @@ def test_targets_count_the_month_so_far(chain, branch, other_branch):
         for period in (
             reports.Period(reports.MONTH, MONTH),
             reports.Period(reports.DAY, MONTH),
-            reports.Period(reports.DAY, month_after(MONTH) - datetime.timedelta(days=1)),
+            reports.Period(reports.DAY, next_month(MONTH) - datetime.timedelta(days=1)),
         ):
             so_far = expected(b, MONTH, period.end)
             rows = {row["who"]: row for row in reports.targets(b, period)["rows"]}
@@ -555,7 +544,7 @@ def test_the_csv_carries_the_same_figures(chain, branch, other_branch, login):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     cells = {(section, figure): value for section, figure, value in rows}
-    want = expected(other_branch, MONTH, month_after(MONTH))
+    want = expected(other_branch, MONTH, next_month(MONTH))
 
     def text(value):
         return "" if value is None else str(value)
