@@ -100,6 +100,11 @@ class Prepared:
         self._converters: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
 
     def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[int | None]]:
+        # Read without the lock once compiled: a lock taken at every call convoyed the
+        # server's threads (one descheduled while holding it made the others wait for it).
+        compiled = self._compiled.get(alias)
+        if compiled is not None:
+            return compiled
         with self._lock:
             if alias not in self._compiled:
                 assert self._template is not None
