@@ -173,3 +173,29 @@ def test_a_marker_a_small_integer_column_refuses_is_explained():
         refused(1)
     listed = Prepared(lambda ns: StateLog.objects.filter(object_id__any=ns), [Marker.numbers(0)])
     assert listed([1]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_query_is_read_without_its_lock(make_order):
+    # Taken at every call, the lock convoyed the server's threads; once compiled (and its
+    # converters worked out for this thread's connection), a call must not wait for it.
+    # Here the lock is held: a call that took it would not return.
+    ids = [make_order().pk]
+    done, warmed, go = [], threading.Event(), threading.Event()
+
+    def call():
+        ORDERS(ids)  # compiles, and works out this connection's converters
+        warmed.set()
+        go.wait(10)
+        done.append(ORDERS(ids))
+        connection.close()
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    assert warmed.wait(10)
+    with ORDERS._lock:
+        go.set()
+        thread.join(timeout=10)
+        finished = bool(done)  # while the lock is still held
+    thread.join()
+    assert finished and [o.pk for o in done[0]] == ids
