@@ -30,6 +30,7 @@ def _timed(job, runs=RUNS):
 
 
 def run(*, out_dir, log, stamp=None):
+    from commissions.services import credit_new_entries
     from followups.models import CallTask, OutboxMessage
     from followups.services import dispatch_due_messages, queue_message, run_care_rules
     from selection.photos import announce_ready_photos
@@ -54,6 +55,8 @@ def run(*, out_dir, log, stamp=None):
         "selection.tasks.plan_selection_calls": lambda: plan_selection_calls(now=now),
         "selection.tasks.alert_late_production": lambda: alert_late_production(now=now),
         "selection.tasks.announce_ready_photos": lambda: announce_ready_photos(now=now),
+        # A run credits at most 500 new ledger entries: the chain's backlog, a page a run.
+        "commissions.tasks.credit_new_entries": lambda: credit_new_entries(),
     }
     results = []
     for entry in SCHEDULE:

@@ -179,7 +179,11 @@ def add_photo(
     )
     try:
         with transaction.atomic():
-            locked = Order.objects.select_for_update().select_related("branch").get(pk=order.pk)
+            locked = (
+                Order.objects.select_for_update(of=("self",))
+                .select_related("branch")
+                .get(pk=order.pk)
+            )
             if locked.state not in OPEN_STATES:
                 raise ValidationError(
                     _("This order is %(state)s: its photos cannot be changed now.")

@@ -21,9 +21,13 @@ class EstimatedCountPaginator(Paginator):
     """Counts the rows exactly up to `exact_up_to`, with a count that stops there (cheap however
     big the table); above it, takes PostgreSQL's estimate (the planner's row estimate for the
     list's query, which for an unfiltered table is pg_class.reltuples scaled to its size),
-    rounded to two figures. `count_is_estimated` tells the page to say "about"."""
+    rounded to two figures. `count_is_estimated` tells the page to say "about".
 
-    exact_up_to = 10_000
+    A thousand: ten pages of a hundred. Past that nobody pages through an admin list, and a
+    search for a common name in 1.9 million messages spent most of its time counting up to
+    ten thousand matches (p95 ~300 ms at chain scale)."""
+
+    exact_up_to = 1_000
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
