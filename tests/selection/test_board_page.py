@@ -141,3 +141,16 @@ def test_the_board_takes_the_same_queries_for_one_or_many_orders(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse(BOARD))
     assert response.content.decode().count('data-testid="item"') == 10
+
+
+def test_what_people_typed_is_escaped_on_the_cards(production_order, retoucher, login):
+    first, _second = production_order.production_items.order_by("pk")
+    walk_to_qc(first, retoucher)
+    services.fail_qc(item=first, by=retoucher, reason="<script>alert(1)</script>")
+    customer = production_order.customer
+    customer.bride_name = "<b>Bold</b>"
+    customer.save()
+    body = login(retoucher).get(reverse(BOARD)).content.decode()
+    assert "<script>alert(1)</script>" not in body and "<b>Bold</b>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in body
