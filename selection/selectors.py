@@ -655,17 +655,11 @@ _ORDER_COMPENSATIONS = Prepared(
 )
 
 
-def compensations_of(
-    *, order: Order | None = None, customer: Customer | None = None
-) -> list[Compensation]:
-    """An order's or a couple's compensations with what their lines show. The rows first,
-    then their related objects: most have none, and PostgreSQL took 4 ms to plan the
-    seven joins to an empty result."""
-    if order is not None:
-        rows = _ORDER_COMPENSATIONS(order.pk)
-    else:
-        rows = list(Compensation.objects.filter(customer=customer))
-    return with_related(rows)
+def compensations_of(*, order: Order) -> list[Compensation]:
+    """An order's compensations with what their lines show (a couple's are read by the
+    customer file's timeline). The rows first, then their related objects: most have
+    none, and PostgreSQL took 4 ms to plan the seven joins to an empty result."""
+    return with_related(_ORDER_COMPENSATIONS(order.pk))
 
 
 def with_related(rows: list[Compensation]) -> list[Compensation]:
