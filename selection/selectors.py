@@ -1,6 +1,7 @@
 """Reads for the viewing control sheet, the session, the production board, and the facts
 the Order's guards ask for."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -37,6 +38,7 @@ from .models import (
     Compensation,
     DesignProof,
     Favourite,
+    LoweredUpsell,
     Photo,
     Pick,
     PriceItem,
@@ -257,9 +259,69 @@ class Summary:
         return self.pages_used > self.pages_included
 
 
+# The session page's reads, each one's SQL made once per process (studio.prepared): at
+# chain scale, writing them cost more than running them.
+_PRICES = Prepared(
+    lambda branch_id: PriceItem.objects.filter(branch_id=branch_id, is_active=True),
+    [Marker.number(0)],
+)
+_PICKS = Prepared(
+    lambda session_id: (
+        Pick.objects.filter(session_id=session_id)
+        .order_by("number")
+        .values_list("number", "pass_kind", "outfit", "retouch", "album_page")
+    ),
+    [Marker.number(0)],
+)
+_PRODUCT_LINES = Prepared(
+    lambda session_id: ProductLine.objects.filter(session_id=session_id).select_related(
+        "price_item"
+    ),
+    [Marker.number(0)],
+)
+_PACKAGE_LINES = Prepared(
+    lambda package_id: PackageLine.objects.filter(package_id=package_id), [Marker.number(0)]
+)
+_SESSION_PAGE = Prepared(
+    lambda number, branch_ids: SelectionSession.objects.filter(
+        order__number=number, order__branch_id__any=branch_ids
+    ).select_related("order__customer", "order__package", "order__branch", "consultant"),
+    [Marker.text(0), Marker.numbers(0)],
+)
+
+
+_LOWERED = Prepared(
+    lambda order_id: LoweredUpsell.objects.filter(
+        order_id=order_id, decision=LoweredUpsell.Decision.PENDING
+    ).order_by("pk")[:1],
+    [Marker.number(0)],
+)
+_PHOTO_GRID = Prepared(
+    lambda session_id: (
+        Photo.objects.filter(session_id=session_id)
+        .order_by("number")
+        .values_list("pk", "number", "processed_at", "favourite__chosen", "favourite__note")
+    ),
+    [Marker.number(0)],
+)
+
+
+def pending_lowered(order: Order) -> LoweredUpsell | None:
+    """The order's lowered upsell still waiting for the cashier, if any."""
+    found = _LOWERED(order.pk)
+    return found[0] if found else None
+
+
+def session_page(number: str, branch_ids: list[int]) -> SelectionSession | None:
+    """The session of the order with this number, at one of these branches, with its
+    order, couple, package, branch and consultant; None when there is none."""
+    found = _SESSION_PAGE(number, branch_ids)
+    return found[0] if found else None
+
+
 def prices(branch: Branch) -> dict[tuple[str, str], PriceItem]:
     """The branch's active price list: {(product, size): PriceItem}."""
-    return {(p.product, p.size): p for p in PriceItem.objects.filter(branch=branch, is_active=True)}
+    return {(p.product, p.size): p for p in _PRICES(branch.pk)}
 
 
 def summary(session: SelectionSession) -> Summary:
@@ -268,14 +330,13 @@ def summary(session: SelectionSession) -> Summary:
     charged (issue 14, item 7). Five queries, whatever the number of picks or lines."""
     order = session.order
     package = order.package
-    columns = ("number", "pass_kind", "outfit", "retouch", "album_page")
     passes: dict[str, list[Picked]] = {value: [] for value in Pick.Pass.values}
-    for row in session.picks.order_by("number").values_list(*columns):
+    for row in _PICKS(session.pk):
         p = Picked(*row)
         passes[p.pass_kind].append(p)
     confirmed = passes[Pick.Pass.CONFIRMED]
     price = prices(order.branch)
-    lines_of_products = list(session.product_lines.select_related("price_item"))
+    lines_of_products = _PRODUCT_LINES(session.pk)
     result = Summary(
         session=session,
         passes=passes,
@@ -285,7 +346,7 @@ def summary(session: SelectionSession) -> Summary:
         pages_used=len({p.album_page for p in confirmed if p.album_page}),
         pages_included=package.album_pages,
         product_lines=lines_of_products,
-        allowances=[Allowance(line) for line in package.lines.all()],
+        allowances=[Allowance(line) for line in _PACKAGE_LINES(package.pk)],
     )
 
     def unit(product: str, size: str = "") -> Decimal | None:
@@ -358,31 +419,39 @@ def is_late(item: ProductionItem, branch: Branch, today: date) -> bool:
     )
 
 
-def board(items: QuerySet[ProductionItem], *, branch: Branch) -> dict[str, Any]:
+def _board_items(branch_id: int, branch_ids: list[int]) -> QuerySet[ProductionItem]:
+    return with_pickup(
+        ProductionItem.objects.filter(order__branch_id__any=branch_ids)
+        .filter(order__branch_id=branch_id)
+        .filter(
+            Q(order__state=State.IN_PRODUCTION)
+            | Q(order__state=State.READY, qc_passed_at__isnull=True)
+        )
+    ).annotate(
+        order_number=F("order__number"),
+        bride_name=F("order__customer__bride_name"),
+        groom_name=F("order__customer__groom_name"),
+        waiting_for_couple=Exists(
+            _open_proofs(OuterRef("pk")).filter(
+                decision=DesignProof.Decision.WAITING, shown_at__isnull=False
+            )
+        ),
+        change_asked=Exists(
+            _open_proofs(OuterRef("pk")).filter(decision=DesignProof.Decision.CHANGES)
+        ),
+    )
+
+
+# The board's one query, its SQL made once per process (studio.prepared).
+_BOARD = Prepared(_board_items, [Marker.number(0), Marker.numbers(0)])
+
+
+def board(*, branch: Branch, branch_ids: Iterable[int]) -> dict[str, Any]:
     """The production board of a branch: the items of its orders in production, by stage,
     each with its due date and whether it is late, its order's number and couple, its
-    stage in words.
-    `items` already scoped; one query."""
-    found: list[Any] = list(  # each item gets `due`, `late` and `couple` for the page
-        with_pickup(
-            items.filter(order__branch=branch).filter(
-                Q(order__state=State.IN_PRODUCTION)
-                | Q(order__state=State.READY, qc_passed_at__isnull=True)
-            )
-        ).annotate(
-            order_number=F("order__number"),
-            bride_name=F("order__customer__bride_name"),
-            groom_name=F("order__customer__groom_name"),
-            waiting_for_couple=Exists(
-                _open_proofs(OuterRef("pk")).filter(
-                    decision=DesignProof.Decision.WAITING, shown_at__isnull=False
-                )
-            ),
-            change_asked=Exists(
-                _open_proofs(OuterRef("pk")).filter(decision=DesignProof.Decision.CHANGES)
-            ),
-        )
-    )
+    stage in words. Only orders at `branch_ids` (the reader's branches); one query."""
+    # Each item gets `due`, `late` and `couple` for the page.
+    found: list[Any] = _BOARD(branch.pk, sorted(branch_ids))
     today, stages = branch.today(), labels(ProductionItem.Stage)
     for item in found:
         item.due = due(item, branch)
@@ -486,11 +555,7 @@ def photo_grid(session: SelectionSession) -> list[Tile]:
     marker = 999999999
     thumbnail = reverse("selection:photo", args=[marker, "thumbnail"])
     preview = reverse("selection:photo", args=[marker, "preview"])
-    rows = (
-        Photo.objects.filter(session=session)
-        .order_by("number")
-        .values_list("pk", "number", "processed_at", "favourite__chosen", "favourite__note")
-    )
+    rows = _PHOTO_GRID(session.pk)
     return [
         Tile(
             number=number,

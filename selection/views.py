@@ -217,15 +217,13 @@ class FilesView(SheetView):
 
 class SessionMixin(StaffRequired):
     def get_session(self):
-        return get_object_or_404(
-            self.scoped(
-                SelectionSession.objects.select_related(
-                    "order__customer", "order__package", "order__branch", "consultant"
-                ),
-                "order__branch",
-            ),
-            order__number=self.kwargs["number"],
+        """The session of the order in the address, at one of the reader's branches."""
+        session = selectors.session_page(
+            self.kwargs["number"], sorted(self.request.staff.branch_ids)
         )
+        if session is None:
+            raise Http404
+        return session
 
     def session_url(self, session, pass_kind=None):
         url = reverse("selection:session", args=[session.order.number])
@@ -241,6 +239,7 @@ def session_context(session, *, current_pass, pick_form=None, product_form=None)
     summary = selectors.summary(session)
     picked = next((picks for key, picks in summary.passes.items() if key == current_pass), [])
     return {
+        "picked": picked,
         "picked_numbers": ",".join(str(p.number) for p in picked),
         "session": session,
         "order": order,
@@ -258,9 +257,7 @@ def session_context(session, *, current_pass, pick_form=None, product_form=None)
         "send_blocked": blocked_reasons(order, "send_to_production")
         if order.state == State.SELECTED
         else [],
-        "lowered": LoweredUpsell.objects.filter(
-            order=order, decision=LoweredUpsell.Decision.PENDING
-        ).first(),
+        "lowered": selectors.pending_lowered(order),
     }
 
 
@@ -598,8 +595,9 @@ class BoardView(StaffRequired, TemplateView):
     http_method_names = ["get"]
 
     def get_context_data(self, errors=None, **kwargs):
-        items = self.scoped(ProductionItem.objects.all(), "order__branch")
-        board = selectors.board(items, branch=self.request.branch)
+        board = selectors.board(
+            branch=self.request.branch, branch_ids=self.request.staff.branch_ids
+        )
         can_move = self.request.staff.has_role(*MOVES_ITEMS)
         _for_the_page(board, can_move=can_move)
         return super().get_context_data(
