@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from .models import Branch, Staff
 
+_UNREAD = object()
+
 
 class StaffRequest(HttpRequest):
     """For type hints only: a request that reached a page requiring a role carries, from
@@ -28,7 +30,9 @@ class BranchMiddleware:
         request.branch = None
         user = request.user
         if user.is_authenticated:
-            request.staff = Staff.objects.signed_in(user)
+            # Read with the user by studio.backends.StaffBackend; else read now.
+            staff = getattr(user, "signed_in_staff", _UNREAD)
+            request.staff = Staff.objects.signed_in(user) if staff is _UNREAD else staff
             if request.staff is not None:
                 request.branch = self._current_branch(request)
         if request.branch is not None:

@@ -5,9 +5,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import roles
+from .prepared import planned_once
 from .products import COVERS_PRODUCTS, Included
 from .validators import (
     DEFAULT_AMOUNT_CEILING,
@@ -142,27 +144,81 @@ class StaffQuerySet(models.QuerySet["Staff"]):
     def signed_in(self, user: Any) -> "Staff | None":
         """The active staff member of a signed-in `user`, with their roles and branches read
         in the same query: every request needs all three (BranchMiddleware). The query has
-        a row per role and branch, one or a few, each with the branch's fields."""
+        a row per role and branch, one or a few, each with the branch's fields. (A session
+        signed in through studio.backends.StaffBackend has them read with the user.)"""
         sql, staff_fields, branch_fields = _signed_in_query()
-        with connections[self.db].cursor() as cursor:
+        with planned_once(self.db) as cursor:  # every request runs it
             cursor.execute(sql, [user.pk])
+            rows = cursor.fetchall()
+        return _staff_of(self.db, user, rows, 0, staff_fields, branch_fields)
+
+    def user_signed_in(self, user_id: Any) -> Any:
+        """The user with this id, or None; the user's active staff member, with roles and
+        branches, in `user.signed_in_staff` (None when there is none): what
+        `signed_in` reads, read in the same query as the user."""
+        sql, user_fields, staff_fields, branch_fields = _user_signed_in_query()
+        with planned_once(self.db) as cursor:  # every request runs it
+            cursor.execute(sql, [user_id])
             rows = cursor.fetchall()
         if not rows:
             return None
-        width = len(staff_fields)
-        staff = Staff.from_db(self.db, staff_fields, rows[0][:width])
-        staff.user = user
-        staff.role_set = frozenset(row[width] for row in rows if row[width])
-        pk_at = branch_fields.index(Branch._meta.pk.attname)
-        own: dict[int, Branch] = {}
-        for row in rows:
-            values = row[width + 1 :]
-            if values[pk_at] is not None and values[pk_at] not in own:
-                own[values[pk_at]] = Branch.from_db(self.db, branch_fields, values)
-        staff.own_branches = list(own.values())
-        if not user.is_superuser:  # who works at every branch: read when asked
-            staff.branch_ids = frozenset(own)
-        return staff
+        user_model = get_user_model()
+        user = user_model.from_db(self.db, user_fields, rows[0][: len(user_fields)])
+        staff_at = len(user_fields)
+        active = rows[0][staff_at + staff_fields.index("is_active")]
+        user.signed_in_staff = (
+            _staff_of(self.db, user, rows, staff_at, staff_fields, branch_fields)
+            if active
+            else None
+        )
+        return user
+
+
+def _staff_of(db, user, rows, start, staff_fields, branch_fields) -> "Staff | None":
+    """The staff member in `rows` (from column `start`: the staff's fields, a role, the
+    branch's fields), with their role set and branches."""
+    if not rows:
+        return None
+    width = len(staff_fields)
+    staff = Staff.from_db(db, staff_fields, rows[0][start : start + width])
+    staff.user = user
+    role_at = start + width
+    staff.role_set = frozenset(row[role_at] for row in rows if row[role_at])
+    pk_at = branch_fields.index(Branch._meta.pk.attname)
+    own: dict[int, Branch] = {}
+    for row in rows:
+        values = row[role_at + 1 :]
+        if values[pk_at] is not None and values[pk_at] not in own:
+            own[values[pk_at]] = Branch.from_db(db, branch_fields, values)
+    staff.own_branches = list(own.values())
+    if not user.is_superuser:  # who works at every branch: read when asked
+        staff.branch_ids = frozenset(own)
+    return staff
+
+
+@functools.cache
+def _user_signed_in_query() -> tuple[str, list[str], list[str], list[str]]:
+    """The SQL of `user_signed_in`, made by the ORM once per process: the user's fields,
+    then `_signed_in_query`'s columns, reached from the user (empty without a staff
+    member). The user's id is its one parameter."""
+    user_model = get_user_model()
+    user_fields = [f.attname for f in user_model._meta.concrete_fields]
+    staff_fields = [f.attname for f in Staff._meta.concrete_fields]
+    branch_fields = [f.attname for f in Branch._meta.concrete_fields]
+    sql, params = (
+        user_model._default_manager.filter(pk=-1)
+        .values_list(
+            *user_fields,
+            *(f"staff__{n}" for n in staff_fields),
+            "groups__name",
+            *(f"staff__branches__{n}" for n in branch_fields),
+        )
+        .order_by("staff__branches__code")
+        .query.sql_with_params()
+    )
+    if list(params) != [-1]:
+        raise ImproperlyConfigured(f"user_signed_in's query has other parameters: {params}")
+    return sql, user_fields, staff_fields, branch_fields
 
 
 @functools.cache

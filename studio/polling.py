@@ -21,6 +21,8 @@ from django.db import connection
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from studio.prepared import planned_once
+
 # The headers that make an htmx poll a different answer from the page at the same address.
 VARY = ("HX-Request", "HX-History-Restore-Request")
 
@@ -39,7 +41,8 @@ def read_versions(
     (SQLite, `make run`): polls are then answered in full."""
     if connection.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
+    # Every poll of every tablet runs it: planned once per connection (studio.prepared).
+    with planned_once() as cursor:
         cursor.execute(sql, params)
         return sorted(cursor.fetchall())
 

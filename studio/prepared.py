@@ -21,12 +21,15 @@ would silently ignore them.
 
 import copy
 import json
+import sys
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
@@ -60,6 +63,85 @@ class AnyOf(Lookup):
 ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own
 
 
+def _planned_once_class() -> type | None:
+    """psycopg 3's server-binding cursor, with every statement prepared: PostgreSQL parses
+    and plans it once per connection, then runs the plan with the new values."""
+    try:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+    except ImportError:  # psycopg 2
+        return None
+
+    class PlannedOnce(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PlannedOnce
+
+
+_PLANNED_ONCE = _planned_once_class()
+
+
+@contextmanager
+def planned_once(using: str = "default") -> Iterator[Any]:
+    """A cursor for SQL that runs on every request (who is signed in, whether a polled
+    fragment changed): PostgreSQL plans its statements once per connection instead of at
+    every call. Measured on the chain-scale dataset, planning took twice as long as running
+    them (docs/performance.md, "Stop 21"). The cursor is Django's, with its error wrapping,
+    query logging and execute wrappers; only the statement is sent for the server to keep.
+
+    Statements are bound on the server ($1, $2...), so their parameters must have types
+    PostgreSQL can tell (a cast where it cannot). Where that is not available — SQLite,
+    psycopg 2, DB_PREPARED_STATEMENTS=0 for a pooler that cannot keep prepared statements
+    (PgBouncer before 1.21, or without max_prepared_statements), queries being logged — an
+    ordinary cursor."""
+    with planned_cursor(connections[using]) as cursor:
+        yield cursor
+
+
+def planned_cursor(connection: Any) -> Any:
+    """`planned_once`'s cursor on a connection (Django's wrapper): the caller closes it."""
+    if (
+        connection.vendor != "postgresql"
+        or _PLANNED_ONCE is None
+        or not getattr(settings, "DB_PREPARED_STATEMENTS", True)
+        # Logging queries (DEBUG, a test counting them): psycopg keeps no text of a
+        # prepared statement's run for Django's log, which an ordinary cursor gives it.
+        or connection.queries_logged
+    ):
+        return connection.cursor()
+    # Connect (or reconnect after a failed health check) first, so that the cursor below is
+    # made on the connection it will use; this thread's own connection, so the swap of its
+    # cursor class for one call is seen by no one else.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparing off (None), which refuses prepare=True too. Its
+        # ordinary cursors bind on the client and never prepare whatever the threshold: a
+        # threshold no count reaches keeps to the statements sent through here.
+        raw.prepare_threshold = sys.maxsize
+    ordinary = raw.cursor_factory
+    raw.cursor_factory = _PLANNED_ONCE
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = ordinary
+
+
+class _Planning:
+    """A connection whose cursors are `planned_cursor`s: what a `Prepared` query's compiler
+    runs its SQL with."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def cursor(self) -> Any:
+        return planned_cursor(self._connection)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+
 class Marker:
     """Values no real query uses, one per parameter, that the compiled SQL's parameters
     are searched for."""
@@ -89,7 +171,12 @@ class Prepared:
     """`Prepared(build, markers)`: `build(*markers)` makes the queryset once; calling the
     prepared query with as many values runs its SQL with them and returns the rows."""
 
+    # Every prepared query of the process (tests run each one's SQL as PostgreSQL would
+    # keep it: studio's test_prepared).
+    made: "weakref.WeakSet[Prepared]" = weakref.WeakSet()
+
     def __init__(self, build: Callable[..., QuerySet], markers: Sequence[Any]) -> None:
+        Prepared.made.add(self)
         self._build = build
         self._markers = list(markers)
         self._lock = threading.Lock()
@@ -150,7 +237,8 @@ class Prepared:
         ]
         compiler = copy.copy(compiled)
         connection = connections[alias]
-        compiler.connection = connection  # this thread's connection
+        # This thread's connection; the SQL planned once on it by PostgreSQL too.
+        compiler.connection = _Planning(connection)
         compiler.as_sql = lambda *args, **kwargs: (sql, filled)
         converters = self._converters.get(connection)
         if converters is None:

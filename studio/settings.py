@@ -136,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# The SQL every request runs (who is signed in, whether a polled fragment changed) is kept
+# prepared on each connection (studio.prepared.planned_once). A pooler in transaction mode
+# must keep prepared statements (PgBouncer 1.21+ with max_prepared_statements), or set 0.
+DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
 # A read-only PostgreSQL replica for the managers' reports (studio.dbrouters), when set.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
@@ -391,6 +395,11 @@ WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN", "")
 INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the user with their staff member in one query (studio.backends).
+    "studio.backends.StaffBackend",
+    # Sessions signed in before StaffBackend name ModelBackend: kept so that an upgrade
+    # signs no one out (a wrong password is then checked by both; a lockout still counts
+    # one failure per attempt).
     "django.contrib.auth.backends.ModelBackend",
 ]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]

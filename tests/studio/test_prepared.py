@@ -199,3 +199,46 @@ def test_a_compiled_query_is_read_without_its_lock(make_order):
         finished = bool(done)  # while the lock is still held
     thread.join()
     assert finished and [o.pk for o in done[0]] == ids
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_the_database_plans_the_sql_once_and_the_rows_are_the_same(make_order):
+    orders = [make_order() for _ in range(2)]
+    ids = [o.pk for o in orders]
+    before = _prepared_statements()
+    first, again = ORDERS(ids), ORDERS(ids)
+    kept = _prepared_statements() - before
+    assert len(kept) == 1 and "orders_order" in kept.pop()
+    assert [_rows(o) for o in first] == [_rows(o) for o in again] == [
+        _rows(o) for o in _orders(ids)
+    ]
+
+
+@pytest.mark.django_db
+def test_without_prepared_statements_nothing_is_kept(make_order, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    ids = [make_order().pk]
+    before = _prepared_statements()
+    assert [o.pk for o in ORDERS(ids)] == ids
+    assert _prepared_statements() == before
+
+
+@pytest.mark.django_db
+def test_every_prepared_query_of_the_project_is_one_postgresql_can_keep():
+    """Bound on the server, a parameter needs a type PostgreSQL can tell: each of the
+    project's prepared queries is run once with its markers (which match no row)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("selectors")
+    queries = list(Prepared.made)
+    assert len(queries) > 20
+    for query in queries:
+        before = _prepared_statements()
+        assert query(*query._markers) == [], query._build
+        assert len(_prepared_statements() - before) == 1, query._build

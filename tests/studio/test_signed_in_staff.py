@@ -48,3 +48,50 @@ def test_a_superuser_works_at_every_branch(branch, other_branch):
     third = BranchFactory(code="gz1")
     staff = Staff.objects.signed_in(User.objects.get(pk=made.user_id))
     assert staff.branch_ids == {branch.pk, other_branch.pk, third.pk}
+
+
+# --- With the user: studio.backends.StaffBackend ---
+
+
+def _same(a, b):
+    return (
+        a.pk == b.pk
+        and a.role_set == b.role_set
+        and a.branch_ids == b.branch_ids
+        and [model_to_dict(x) for x in a.own_branches] == [model_to_dict(x) for x in b.own_branches]
+        and model_to_dict(a) == model_to_dict(b)
+    )
+
+
+def test_the_user_and_their_staff_member_are_read_in_one_query(
+    branch, other_branch, django_assert_num_queries
+):
+    made = StaffFactory(roles=[roles.MANAGER, roles.RECEPTIONIST], branches=[other_branch, branch])
+    with django_assert_num_queries(1):
+        user = Staff.objects.user_signed_in(made.user_id)
+        staff = user.signed_in_staff
+        assert staff.user is user
+    assert model_to_dict(user) == model_to_dict(User.objects.get(pk=made.user_id))
+    assert _same(staff, Staff.objects.signed_in(user))
+
+
+def test_with_the_user_a_staff_member_without_roles_or_branches_has_none(db):
+    made = StaffFactory()
+    staff = Staff.objects.user_signed_in(made.user_id).signed_in_staff
+    assert (staff.role_set, staff.branch_ids, staff.own_branches) == (frozenset(), frozenset(), [])
+
+
+def test_with_the_user_an_inactive_staff_member_or_none_is_nobody(make_staff, db):
+    staff = make_staff(roles.RECEPTIONIST)
+    Staff.objects.filter(pk=staff.pk).update(is_active=False)
+    assert Staff.objects.user_signed_in(staff.user_id).signed_in_staff is None
+    alone = User.objects.create_user("no-staff", password="x")
+    assert Staff.objects.user_signed_in(alone.pk).signed_in_staff is None
+    assert Staff.objects.user_signed_in(alone.pk + 1000) is None
+
+
+def test_with_the_user_a_superuser_works_at_every_branch(branch, other_branch):
+    made = StaffFactory(branches=[branch])
+    User.objects.filter(pk=made.user_id).update(is_superuser=True)
+    staff = Staff.objects.user_signed_in(made.user_id).signed_in_staff
+    assert staff.branch_ids == {branch.pk, other_branch.pk}
