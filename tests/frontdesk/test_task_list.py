@@ -177,3 +177,35 @@ def test_in_chinese_the_call_and_phone_columns_have_different_names(login, custo
     client.cookies["django_language"] = "zh-hans"
     body = client.get(reverse("followups:tasks")).content.decode()
     assert "<th>电话事项</th>" in body and "<th>电话</th>" in body
+
+
+def test_the_rows_escape_what_people_typed_and_mark_the_late_and_covered_calls(
+    login, customer_service, receptionist, branch, package
+):
+    """The rows are written in Python (followups.templatetags.calls): typed HTML stays
+    text, a late call is red, a colleague's call says whose it is, the phones are shown."""
+    visit = _not_booked(branch, receptionist, package, 1)
+    task = CallTask.objects.get(visit=visit)
+    customer = task.customer
+    customer.bride_name, customer.language = "<b>Li</b>", "en"
+    customer.bride_phone = "13812345678"
+    customer.save()
+    visit.compared_studios = '<script>alert("x")</script>'
+    visit.save()
+    CallTask.objects.filter(pk=task.pk).update(
+        due_at=timezone.now() - timedelta(hours=2), script_kind="", script="Line one\n<i>two</i>"
+    )
+    today = branch.today()
+    services.record_leave(
+        staff=customer_service, starts_on=today, ends_on=today, agent=receptionist
+    )
+    client = login(receptionist)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(URL).content.decode()
+    assert "<b>Li</b>" not in body and "&lt;b&gt;Li&lt;/b&gt;" in body
+    assert "<script>alert" not in body
+    assert '<dd class="col-7">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</dd>' in body
+    assert "Line one<br>&lt;i&gt;two&lt;/i&gt;" in body
+    assert '<tr class="table-danger">' in body
+    assert f"代 {customer_service.display_name}" in body
+    assert receptionist.sees_contacts and "13812345678" in body
