@@ -9,7 +9,7 @@ from django.utils import timezone
 from followups.models import CallTask
 from followups.services import create_call_task
 from shoots.models import Shoot
-from studio import roles
+from studio import roles, services
 
 URL = reverse("home")
 
@@ -72,3 +72,35 @@ def test_its_query_count_is_fixed(
 
 def test_it_rejects_post(login, receptionist):
     assert login(receptionist).post(URL).status_code == 405
+
+
+def test_the_lists_escape_names_mask_phones_by_role_and_mark_late_tasks(
+    login, receptionist, make_staff, customer, shoots, branch
+):
+    """The lists are written in Python (overview.templatetags.today): typed HTML stays
+    text, a late task is red, a covered colleague's task says whose, and whoever does not
+    see contacts gets tomorrow's phones masked."""
+    customer.bride_name = "<b>Wu</b>"
+    customer.bride_phone = "13812345678"
+    customer.save()
+    colleague = make_staff(roles.CUSTOMER_SERVICE)
+    create_call_task(
+        customer=customer,
+        kind=CallTask.Kind.SHOOT_CONFIRM,
+        due_at=timezone.now() - timedelta(hours=1),
+        occasion="today:late",
+        assignee=colleague,
+    )
+    today = branch.today()
+    services.record_leave(staff=colleague, starts_on=today, ends_on=today, agent=receptionist)
+    client = login(receptionist)
+    client.cookies["django_language"] = "en"
+    body = client.get(URL).content.decode()
+    assert "<b>Wu</b>" not in body and "&lt;b&gt;Wu&lt;/b&gt;" in body
+    assert body.count('<li class="list-group-item list-group-item-danger">') == 1
+    assert f"for {colleague.display_name}" in body
+    assert "13812345678" in body
+    retoucher = make_staff(roles.RETOUCHER)
+    body = login(retoucher).get(URL).content.decode()
+    assert "13812345678" not in body and "138****5678" in body
+    assert "&lt;b&gt;Wu&lt;/b&gt;" in body
