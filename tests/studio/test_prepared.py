@@ -215,9 +215,9 @@ def test_the_database_plans_the_sql_once_and_the_rows_are_the_same(make_order):
     first, again = ORDERS(ids), ORDERS(ids)
     kept = _prepared_statements() - before
     assert len(kept) == 1 and "orders_order" in kept.pop()
-    assert [_rows(o) for o in first] == [_rows(o) for o in again] == [
-        _rows(o) for o in _orders(ids)
-    ]
+    assert (
+        [_rows(o) for o in first] == [_rows(o) for o in again] == [_rows(o) for o in _orders(ids)]
+    )
 
 
 @pytest.mark.django_db
