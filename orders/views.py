@@ -119,10 +119,12 @@ class OrderDetailView(StaffRequired, DetailView):
     slug_url_kwarg = "number"
 
     def get_object(self, queryset=None):
-        found = selectors.order_page(self.kwargs["number"], sorted(self.request.staff.branch_ids))
-        if not found:
+        found = selectors.order_page.first(
+            self.kwargs["number"], sorted(self.request.staff.branch_ids)
+        )
+        if found is None:
             raise Http404
-        return found[0]
+        return found
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

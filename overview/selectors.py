@@ -186,8 +186,7 @@ _FILE_OPEN_VISIT = Prepared(
 
 def file_customer(pk: int, branch_ids: Iterable[int]) -> Customer | None:
     """The couple of a file, if they belong to one of `branch_ids` (the reader's)."""
-    found = _FILE_CUSTOMER(pk, list(branch_ids))
-    return found[0] if found else None
+    return _FILE_CUSTOMER.first(pk, list(branch_ids))
 
 
 def file_orders(customer: Customer) -> list[Order]:
@@ -196,8 +195,7 @@ def file_orders(customer: Customer) -> list[Order]:
 
 
 def file_card(customer: Customer) -> StoredValueCard | None:
-    found = _FILE_CARD(customer.pk)
-    return found[0] if found else None
+    return _FILE_CARD.first(customer.pk)
 
 
 def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
@@ -206,8 +204,7 @@ def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
 
 def file_open_visit(customer: Customer) -> Visit | None:
     """The couple's consultation in progress, if any."""
-    found = _FILE_OPEN_VISIT(customer.pk)
-    return found[0] if found else None
+    return _FILE_OPEN_VISIT.first(customer.pk)
 
 
 class Timeline(list[Event]):

@@ -288,8 +288,6 @@ _SESSION_PAGE = Prepared(
     ).select_related("order__customer", "order__package", "order__branch", "consultant"),
     [Marker.text(0), Marker.numbers(0)],
 )
-
-
 _LOWERED = Prepared(
     lambda order_id: LoweredUpsell.objects.filter(
         order_id=order_id, decision=LoweredUpsell.Decision.PENDING
@@ -308,15 +306,13 @@ _PHOTO_GRID = Prepared(
 
 def pending_lowered(order: Order) -> LoweredUpsell | None:
     """The order's lowered upsell still waiting for the cashier, if any."""
-    found = _LOWERED(order.pk)
-    return found[0] if found else None
+    return _LOWERED.first(order.pk)
 
 
 def session_page(number: str, branch_ids: list[int]) -> SelectionSession | None:
     """The session of the order with this number, at one of these branches, with its
     order, couple, package, branch and consultant; None when there is none."""
-    found = _SESSION_PAGE(number, branch_ids)
-    return found[0] if found else None
+    return _SESSION_PAGE.first(number, branch_ids)
 
 
 def prices(branch: Branch) -> dict[tuple[str, str], PriceItem]:

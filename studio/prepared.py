@@ -218,6 +218,11 @@ class Prepared:
                 self._compiled[alias] = (compiler, sql, list(params), positions)
             return self._compiled[alias]
 
+    def first(self, *values: Any) -> Any:
+        """The first row the query gives with these values, or None."""
+        found = self(*values)
+        return found[0] if found else None
+
     def __call__(self, *values: Any) -> list[Any]:
         if len(values) != len(self._markers):
             raise TypeError(f"expected {len(self._markers)} values, got {len(values)}")

@@ -242,3 +242,10 @@ def test_every_prepared_query_of_the_project_is_one_postgresql_can_keep():
         before = _prepared_statements()
         assert query(*query._markers) == [], query._build
         assert len(_prepared_statements() - before) == 1, query._build
+
+
+@pytest.mark.django_db
+def test_first_is_the_first_row_or_none(make_order):
+    ids = sorted(make_order().pk for _ in range(2))
+    assert ORDERS.first(ids).pk == ids[0]
+    assert ORDERS.first([]) is None
