@@ -186,7 +186,8 @@ _FILE_OPEN_VISIT = Prepared(
 
 def file_customer(pk: int, branch_ids: Iterable[int]) -> Customer | None:
     """The couple of a file, if they belong to one of `branch_ids` (the reader's)."""
-    return _FILE_CUSTOMER.first(pk, list(branch_ids))
+    found: Customer | None = _FILE_CUSTOMER.first(pk, list(branch_ids))
+    return found
 
 
 def file_orders(customer: Customer) -> list[Order]:
@@ -195,7 +196,8 @@ def file_orders(customer: Customer) -> list[Order]:
 
 
 def file_card(customer: Customer) -> StoredValueCard | None:
-    return _FILE_CARD.first(customer.pk)
+    found: StoredValueCard | None = _FILE_CARD.first(customer.pk)
+    return found
 
 
 def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
@@ -204,7 +206,8 @@ def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
 
 def file_open_visit(customer: Customer) -> Visit | None:
     """The couple's consultation in progress, if any."""
-    return _FILE_OPEN_VISIT.first(customer.pk)
+    found: Visit | None = _FILE_OPEN_VISIT.first(customer.pk)
+    return found
 
 
 class Timeline(list[Event]):

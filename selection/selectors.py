@@ -306,13 +306,15 @@ _PHOTO_GRID = Prepared(
 
 def pending_lowered(order: Order) -> LoweredUpsell | None:
     """The order's lowered upsell still waiting for the cashier, if any."""
-    return _LOWERED.first(order.pk)
+    found: LoweredUpsell | None = _LOWERED.first(order.pk)
+    return found
 
 
 def session_page(number: str, branch_ids: list[int]) -> SelectionSession | None:
     """The session of the order with this number, at one of these branches, with its
     order, couple, package, branch and consultant; None when there is none."""
-    return _SESSION_PAGE.first(number, branch_ids)
+    found: SelectionSession | None = _SESSION_PAGE.first(number, branch_ids)
+    return found
 
 
 def prices(branch: Branch) -> dict[tuple[str, str], PriceItem]:
