@@ -6,8 +6,6 @@ template engine spent ~700 function calls on a row. The markup is the one the te
 wrote; every value is escaped as the template escaped it.
 """
 
-from html import escape
-
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
@@ -15,16 +13,9 @@ from django.utils.formats import date_format, time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from studio.templatetags.studio import masked, money
+from studio.templatetags.studio import escaped, masked, money
 
 register = template.Library()
-
-
-def _e(value) -> str:
-    """A value as the template shows it: safe strings as they are, others escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
@@ -32,7 +23,7 @@ def call_rows(context, tasks) -> SafeString:
     """The table's rows, or its one row saying there are none."""
     if not tasks:
         return mark_safe(
-            f'<tr><td colspan="5" class="text-muted">{_e(gettext("No open calls."))}</td></tr>'
+            f'<tr><td colspan="5" class="text-muted">{escaped(gettext("No open calls."))}</td></tr>'
         )
     page = _Page(context)
     return mark_safe("\n".join(page.row(t) for t in tasks))  # every value escaped
@@ -57,10 +48,10 @@ class _Page:
             "shown": gettext("Packages shown"),
             "why_not": gettext("Why they did not book"),
         }
-        self.words = {key: _e(word) for key, word in words.items()}
-        csrf = _e(context.get("csrf_token", ""))
+        self.words = {key: escaped(word) for key, word in words.items()}
+        csrf = escaped(context.get("csrf_token", ""))
         options = "".join(
-            f'<option value="{_e(value)}">{_e(label)}</option>'
+            f'<option value="{escaped(value)}">{escaped(label)}</option>'
             for value, label in context.get("outcomes") or ()
         )
         self.form_end = (
@@ -77,26 +68,26 @@ class _Page:
         due = timezone.localtime(t.due_at)
         behalf = ""
         if t.assignee != self.staff:
-            name = gettext("on behalf of %(name)s") % {"name": _e(t.assignee)}
+            name = gettext("on behalf of %(name)s") % {"name": escaped(t.assignee)}
             behalf = f'<br><span class="badge text-bg-secondary text-wrap">{name}</span>'
-        phones = "".join(f"{_e(masked(p, self.sees_contacts))}<br>" for p in t.customer.phones)
+        phones = "".join(f"{escaped(masked(p, self.sees_contacts))}<br>" for p in t.customer.phones)
         say_in = ""
         if t.script_is_customers and t.customer.language != self.language:
             words = gettext("Say it in %(language)s:") % {
-                "language": _e(t.customer.get_language_display())
+                "language": escaped(t.customer.get_language_display())
             }
             say_in = f'<div class="text-muted" data-testid="script-language">{words}</div>'
         overdue = ' class="table-danger"' if t.is_overdue else ""
         return (
             f"  <tr{overdue}>\n"
-            f"    <td>{_e(date_format(due, 'SHORT_DATE_FORMAT'))} "
-            f'<span class="text-nowrap">{_e(time_format(due, "H:i"))}</span></td>\n'
-            f'    <td style="min-width: 5rem">{_e(t.kind_label)}{behalf}</td>\n'
-            f'    <td style="min-width: 5rem"><a href="{_e(t.customer_url)}">{_e(t.customer)}</a></td>\n'
+            f"    <td>{escaped(date_format(due, 'SHORT_DATE_FORMAT'))} "
+            f'<span class="text-nowrap">{escaped(time_format(due, "H:i"))}</span></td>\n'
+            f'    <td style="min-width: 5rem">{escaped(t.kind_label)}{behalf}</td>\n'
+            f'    <td style="min-width: 5rem"><a href="{escaped(t.customer_url)}">{escaped(t.customer)}</a></td>\n'
             f'    <td class="text-nowrap">{phones}</td>\n'
             f'    <td class="small w-50">{say_in}{linebreaksbr(t.script_text, autoescape=True)}'
             f"{self.consultation(t) if t.visit else ''}\n"
-            f'      <form method="post" action="{_e(t.close_url)}" '
+            f'      <form method="post" action="{escaped(t.close_url)}" '
             f'class="d-flex flex-wrap gap-1 mt-2">{self.form_end}\n'
             "    </td>\n"
             "  </tr>"
@@ -108,24 +99,24 @@ class _Page:
         lines = [
             '<dl class="row small mb-0 mt-1" data-testid="consultation">',
             f'  <dt class="col-5">{words["consultation"]}</dt>',
-            f'  <dd class="col-7"><a href="{_e(t.visit_url)}">{_e(arrived)}</a>, {_e(v.taker)}</dd>',
+            f'  <dd class="col-7"><a href="{escaped(t.visit_url)}">{escaped(arrived)}</a>, {escaped(v.taker)}</dd>',
         ]
 
         def pair(word, value, extra=""):
             return f'<dt class="col-5">{words[word]}</dt><dd class="col-7{extra}">{value}</dd>'
 
-        lines.append(f"  {pair('why_came', _e(v.reason))}" if v.reason else "  ")
+        lines.append(f"  {pair('why_came', escaped(v.reason))}" if v.reason else "  ")
         if self.sees_money and v.budget is not None:
-            lines.append(f"  {pair('budget', _e(money(v.budget)), ' money')}")
+            lines.append(f"  {pair('budget', escaped(money(v.budget)), ' money')}")
         else:
             lines.append("  ")
         lines.append(
-            f"  {pair('compared', _e(v.compared_studios))}" if v.compared_studios else "  "
+            f"  {pair('compared', escaped(v.compared_studios))}" if v.compared_studios else "  "
         )
-        shown = ", ".join(_e(p.name) for p in v.packages_shown.all()) or "—"
+        shown = ", ".join(escaped(p.name) for p in v.packages_shown.all()) or "—"
         lines.append(f"  {pair('shown', shown)}")
         lines.append(
-            f"  {pair('why_not', _e(v.not_booked_reason))}" if v.not_booked_reason else "  "
+            f"  {pair('why_not', escaped(v.not_booked_reason))}" if v.not_booked_reason else "  "
         )
         lines.append("</dl>\n")
         return "\n".join(lines)

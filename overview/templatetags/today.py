@@ -7,32 +7,23 @@ lists were most of the receptionist's busiest page. The markup is the one the te
 wrote; every value is escaped as the template escaped it.
 """
 
-from html import escape
-
 from django import template
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from studio.templatetags.studio import masked
+from studio.templatetags.studio import escaped, masked
 
 register = template.Library()
 
 
-def _e(value) -> str:
-    """A value as the template shows it: safe strings as they are, others escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
-
-
 def _time(at) -> str:
-    return _e(time_format(timezone.localtime(at), "H:i"))
+    return escaped(time_format(timezone.localtime(at), "H:i"))
 
 
 def _none(words: str) -> SafeString:
-    return mark_safe(f'<li class="list-group-item text-muted">{_e(words)}</li>')
+    return mark_safe(f'<li class="list-group-item text-muted">{escaped(words)}</li>')
 
 
 @register.simple_tag
@@ -40,15 +31,15 @@ def arrival_items(arrivals) -> SafeString:
     """Today's arrivals: when, what, the couple, their owner, what they must bring."""
     if not arrivals:
         return _none(gettext("No arrivals today."))
-    all_day, owner = _e(gettext("All day")), _e(gettext("Owner"))
+    all_day, owner = escaped(gettext("All day")), escaped(gettext("Owner"))
     items = []
     for a in arrivals:
-        needs = "".join(f'<div class="small text-danger">{_e(n)}</div>' for n in a.needs)
+        needs = "".join(f'<div class="small text-danger">{escaped(n)}</div>' for n in a.needs)
         items.append(
             '    <li class="list-group-item"><span class="text-muted">'
-            f"{all_day if a.all_day else _time(a.at)}</span> · {_e(a.kind)} · "
-            f'<a href="{_e(a.customer_url)}">{_e(a.customer)}</a> · '
-            f'<span class="small">{owner}: {_e(a.owner)}</span>\n      {needs}</li>'
+            f"{all_day if a.all_day else _time(a.at)}</span> · {escaped(a.kind)} · "
+            f'<a href="{escaped(a.customer_url)}">{escaped(a.customer)}</a> · '
+            f'<span class="small">{owner}: {escaped(a.owner)}</span>\n      {needs}</li>'
         )
     return mark_safe("\n".join(items))  # every value escaped
 
@@ -59,16 +50,16 @@ def tomorrow_items(context, arrivals) -> SafeString:
     if not arrivals:
         return _none(gettext("Nothing to confirm for tomorrow."))
     sees_contacts = context.get("sees_contacts")
-    all_day, owner = _e(gettext("All day")), _e(gettext("Owner"))
+    all_day, owner = escaped(gettext("All day")), escaped(gettext("Owner"))
     items = []
     for a in arrivals:
-        phones = "".join(f"{_e(masked(p, sees_contacts))} " for p in a.customer.phones)
-        needs = "".join(f' · <span class="small text-danger">{_e(n)}</span>' for n in a.needs)
+        phones = "".join(f"{escaped(masked(p, sees_contacts))} " for p in a.customer.phones)
+        needs = "".join(f' · <span class="small text-danger">{escaped(n)}</span>' for n in a.needs)
         items.append(
             '    <li class="list-group-item"><span class="text-muted">'
-            f"{all_day if a.all_day else _time(a.at)}</span> · {_e(a.kind)} · "
-            f'<a href="{_e(a.customer_url)}">{_e(a.customer)}</a> · {phones}· '
-            f"{owner}: {_e(a.owner)}{needs}</li>"
+            f"{all_day if a.all_day else _time(a.at)}</span> · {escaped(a.kind)} · "
+            f'<a href="{escaped(a.customer_url)}">{escaped(a.customer)}</a> · {phones}· '
+            f"{owner}: {escaped(a.owner)}{needs}</li>"
         )
     return mark_safe("\n".join(items))  # every value escaped
 
@@ -83,11 +74,11 @@ def task_items(tasks) -> SafeString:
         late = " list-group-item-danger" if t.is_overdue else ""
         whom = ""
         if t.for_whom:
-            words = gettext("for %(name)s") % {"name": _e(t.for_whom)}
+            words = gettext("for %(name)s") % {"name": escaped(t.for_whom)}
             whom = f' <span class="badge text-bg-secondary">{words}</span>'
         items.append(
             f'    <li class="list-group-item{late}"><span class="text-muted">'
-            f"{_time(t.due_at)}</span> · {_e(t.kind_label)} · "
-            f'<a href="{_e(t.customer_url)}">{_e(t.customer)}</a>{whom}</li>'
+            f"{_time(t.due_at)}</span> · {escaped(t.kind_label)} · "
+            f'<a href="{escaped(t.customer_url)}">{escaped(t.customer)}</a>{whom}</li>'
         )
     return mark_safe("\n".join(items))  # every value escaped

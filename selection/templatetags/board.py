@@ -3,11 +3,9 @@
 A branch's board holds every item in production (a hundred and more), and the template
 engine spent ~400 function calls on each card's tags and conditions: the board was the
 slowest staff page at chain scale. The markup is the one the template wrote; every value
-is escaped as the template escaped it (`_e`: Django's conditional_escape, without the
+is escaped as the template escaped it (`escaped`: Django's conditional_escape, without the
 lazy-string wrapper it pays for at each of a card's dozen values).
 """
-
-from html import escape
 
 from django import template
 from django.utils.html import format_html
@@ -15,15 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
 from studio.listing import link_by
+from studio.templatetags.studio import escaped
 
 register = template.Library()
-
-
-def _e(value) -> str:
-    """A value as HTML: safe strings as they are, anything else escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
@@ -42,7 +34,7 @@ class _Page:
         self.can_move = context.get("can_move")
         self.errors = context.get("errors") or {}
         self.back_into_flow = [
-            (_e(s), _e(label)) for s, label in context.get("back_into_flow") or []
+            (escaped(s), escaped(label)) for s, label in context.get("back_into_flow") or []
         ]
         self.csrf = format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
@@ -50,7 +42,7 @@ class _Page:
         )
         self.proofs = link_by("selection:proofs", "number")
         self.words = {
-            key: _e(word)
+            key: escaped(word)
             for key, word in {
                 "waiting": gettext("Waiting for the couple"),
                 "changes": gettext("Change asked"),
@@ -63,7 +55,7 @@ class _Page:
         }
 
     def form(self, url, body, extra=""):
-        url = _e(url)
+        url = escaped(url)
         return (
             f'<form method="post" action="{url}" hx-post="{url}" hx-target="#board" '
             f'hx-select="#board" hx-swap="outerHTML"{extra}>{self.csrf}{body}'
@@ -75,29 +67,29 @@ class _Page:
         parts = [
             f'<div class="card mb-2{" border-warning" if late else ""}" data-testid="item">'
             '<div class="card-body p-2">'
-            f'<div class="fw-semibold">{_e(item.title)}</div>'
-            f'<div class="small text-muted">{_e(item.order_number)} · {_e(item.couple)}</div>'
-            f'<div class="small{" text-danger" if late else ""}">{_e(item.due_text)}</div>'
+            f'<div class="fw-semibold">{escaped(item.title)}</div>'
+            f'<div class="small text-muted">{escaped(item.order_number)} · {escaped(item.couple)}</div>'
+            f'<div class="small{" text-danger" if late else ""}">{escaped(item.due_text)}</div>'
         ]
         if item.waiting_for_couple:
             parts.append(
-                f'<div><a class="badge text-bg-info" href="{_e(self.proofs(item.order_number))}" '
+                f'<div><a class="badge text-bg-info" href="{escaped(self.proofs(item.order_number))}" '
                 f'data-testid="waits-for-couple">{words["waiting"]}</a></div>'
             )
         elif item.change_asked:
             parts.append(
-                f'<div><a class="badge text-bg-warning" href="{_e(self.proofs(item.order_number))}">'
+                f'<div><a class="badge text-bg-warning" href="{escaped(self.proofs(item.order_number))}">'
                 f"{words['changes']}</a></div>"
             )
         elif item.product in ("album", "enlargement") and item.stage in ("retouch", "design"):
             parts.append(
-                f'<div><a class="small" href="{_e(self.proofs(item.order_number))}">'
+                f'<div><a class="small" href="{escaped(self.proofs(item.order_number))}">'
                 f"{words['proofs']}</a></div>"
             )
         if item.stage == "rework" and (reason := item.rework_text):
-            parts.append(f'<div class="small text-danger">{_e(reason)}</div>')
+            parts.append(f'<div class="small text-danger">{escaped(reason)}</div>')
         parts.extend(
-            f'<div class="small text-danger" data-testid="move-error">{_e(m)}</div>'
+            f'<div class="small text-danger" data-testid="move-error">{escaped(m)}</div>'
             for m in self.errors.get(item.pk, ())
         )
         if self.can_move:
@@ -110,7 +102,7 @@ class _Page:
         if getattr(item, "next_url", None):
             return self.form(
                 item.next_url,
-                f'<input type="hidden" name="from" value="{_e(item.stage)}">'
+                f'<input type="hidden" name="from" value="{escaped(item.stage)}">'
                 f'<button class="btn btn-sm btn-primary w-100 mt-1">{words["next"]} &rarr;</button></form>',
             )
         if getattr(item, "pass_url", None):

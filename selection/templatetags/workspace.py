@@ -7,9 +7,11 @@ value is escaped as the template escaped it.
 """
 
 from django import template
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from studio.templatetags.studio import escaped
 
 register = template.Library()
 
@@ -41,13 +43,13 @@ def pick_badges(picks) -> SafeString:
         return format_html(
             '<span class="text-muted">{}</span>', gettext("No photos picked in this pass yet.")
         )
-    album_page = escape(gettext("Album page"))
+    album_page = escaped(gettext("Album page"))
     outfits: dict[str, str] = {}  # a pass has a few outfits: each escaped once
     badges = []
     for p in picks:
         outfit = outfits.get(p.outfit)
         if outfit is None:
-            outfit = outfits[p.outfit] = escape(p.outfit)
+            outfit = outfits[p.outfit] = escaped(p.outfit)
         # Numbers and pages are integers: nothing in them to escape.
         number, page = int(p.number), p.album_page and int(p.album_page)
         kind = "text-bg-primary" if p.retouch else "text-bg-light border"
