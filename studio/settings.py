@@ -136,9 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-# The SQL every request runs (who is signed in, whether a polled fragment changed) is kept
-# prepared on each connection (studio.prepared.planned_once). A pooler in transaction mode
-# must keep prepared statements (PgBouncer 1.21+ with max_prepared_statements), or set 0.
+# The SQL every request runs (who is signed in, whether a polled fragment changed) and the
+# busiest pages' reads (studio.prepared.Prepared) are kept prepared on each connection
+# (studio.prepared.planned_once). A pooler in transaction mode must keep prepared
+# statements (PgBouncer 1.21+ with max_prepared_statements), or set 0.
 DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
 # A read-only PostgreSQL replica for the managers' reports (studio.dbrouters), when set.
 if os.environ.get("DATABASE_REPLICA_URL"):
