@@ -261,9 +261,7 @@ else:
     CELERY_RESULT_BACKEND = None
 
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "studio.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions in Redis too: any web host of several can serve any request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 

@@ -49,7 +49,7 @@ def test_production_keeps_checked_connections_and_sessions_in_redis():
         60,
         True,
         "django.contrib.sessions.backends.cache",
-        "django.core.cache.backends.redis.RedisCache",
+        "studio.cache.RedisCache",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         ["HTTP_X_FORWARDED_PROTO", "https"],
         [
