@@ -44,7 +44,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0"]
+    assert result.stdout.split() == ["studio.postgresql", "redis://127.0.0.1:6379/0"]
 
 
 def test_production_settings_pass_the_deploy_check():
