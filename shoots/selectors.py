@@ -320,6 +320,7 @@ def _table(model: type[Any]) -> str:
 
 _SEATS = ", ".join(f"{seat}_id" for seat in Shoot.PEOPLE)
 
+
 # The version query of the pages of today's shoots (studio.polling): every row they read,
 # as (table, pk, row version), a shoot's table with its status. The shoots are the
 # branch's of the day in any status (with `staff`, those they sit on): a superset of what
@@ -327,12 +328,16 @@ _SEATS = ", ".join(f"{seat}_id" for seat in Shoot.PEOPLE)
 # already counted. With them: their orders and couples, plans and hand-offs, the staff in
 # their seats or handed to; with `budgets`, the branch's time budgets. Each is read by an
 # index: the shoots by branch and start, the rest by primary or foreign key.
-_VERSIONS = f"""
+#
+# Two statements, the branch's and one person's: with one for both ("the staff member is
+# null or in a seat"), PostgreSQL planned the tablet's afresh at every poll (a custom plan
+# for the value given, 1.0 ms a poll) instead of keeping one plan for all (0.4 ms).
+def _versions_sql(whose: str) -> str:
+    return f"""
 WITH shoot AS (
     SELECT id, status, order_id, {_SEATS}, {row_version(_table(Shoot))} AS version
     FROM {_table(Shoot)}
-    WHERE branch_id = %(branch)s AND starts_at >= %(start)s AND starts_at < %(end)s
-        AND (%(staff)s::bigint IS NULL OR %(staff)s::bigint IN ({_SEATS}))
+    WHERE branch_id = %(branch)s AND starts_at >= %(start)s AND starts_at < %(end)s {whose}
 ), handoff AS (
     SELECT h.id, h.to_staff_id, {row_version("h")} AS version
     FROM {_table(HandOff)} h WHERE h.shoot_id IN (SELECT id FROM shoot)
@@ -354,18 +359,18 @@ UNION ALL SELECT 'budget', b.id, {row_version("b")} FROM {_table(TimeBudget)} b
 """
 
 
+_VERSIONS = _versions_sql("")
+_VERSIONS_SEATED = _versions_sql(f"AND %(staff)s::bigint = ANY(ARRAY[{_SEATS}])")
+
+
 def _versions(
     *, branch: Branch, day: date, staff: Staff | None = None, budgets: bool = False
 ) -> list[tuple[Any, ...]] | None:
     start, end = branch.day_bounds(day)
-    params = {
-        "branch": branch.pk,
-        "start": start,
-        "end": end,
-        "staff": getattr(staff, "pk", None),
-        "budgets": budgets,
-    }
-    return read_versions(_VERSIONS, params)
+    params = {"branch": branch.pk, "start": start, "end": end, "budgets": budgets}
+    if staff is None:
+        return read_versions(_VERSIONS, params)
+    return read_versions(_VERSIONS_SEATED, {**params, "staff": staff.pk})
 
 
 def _in_the_building(branch: Branch, now: datetime) -> QuerySet[Shoot]:
