@@ -48,3 +48,48 @@ def test_the_manager_sees_the_rota_and_the_reports(make_staff):
         "Front desk",
         ["Packages", "Rota", "Reports", "My leave", "My commissions", "Branch commissions"],
     ) in entries
+
+
+# What templates/base.html wrote for the bar before overview.nav.nav_html wrote it.
+_THE_TEMPLATES_LOOP = """{% for item in nav_items %}
+          {% if item.children %}
+          <li class="nav-item dropdown">
+            <a class="nav-link dropdown-toggle{% if item.active %} active{% endif %}" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false">{{ item.label }}</a>
+            <ul class="dropdown-menu">
+              {% for child in item.children %}<li><a class="dropdown-item{% if child.active %} active{% endif %}" href="{{ child.url }}">{{ child.label }}</a></li>{% endfor %}
+            </ul>
+          </li>
+          {% else %}
+          <li class="nav-item"><a class="nav-link{% if item.active %} active{% endif %}" href="{{ item.url }}">{{ item.label }}</a></li>
+          {% endif %}
+        {% endfor %}"""
+
+
+def test_the_bar_written_in_python_is_the_templates_in_both_languages(make_staff):
+    from django.template import Context, Template
+    from django.urls import reverse
+    from django.utils import translation
+
+    from overview.nav import nav_html
+
+    loop = Template(_THE_TEMPLATES_LOOP)
+    manager = make_staff(roles.MANAGER)
+    receptionist = make_staff(roles.RECEPTIONIST, roles.CASHIER)
+    seen = set()
+    for staff in (manager, receptionist, make_staff(roles.PHOTOGRAPHER)):
+        # A plain link, a dropdown's page, and a page that is not on the bar, each shown.
+        for path in ("/", reverse("studio:rota"), reverse("orders:list"), "/nowhere/"):
+            for language in ("en", "zh-hans"):
+                request = RequestFactory().get(path)
+                request.staff = staff
+                with translation.override(language):
+                    expected = loop.render(Context({"nav_items": nav_for(request)}))
+                    written = nav_html(request)
+                assert written == expected
+                seen.add(written)
+    assert len(seen) > 6  # roles, pages and languages give different bars
+    request = RequestFactory().get(reverse("studio:rota"))
+    request.staff = manager
+    assert 'class="dropdown-item active" href="' + reverse("studio:rota") in nav_html(request)
+    with translation.override("zh-hans"):
+        assert ">今日</a>" in nav_html(request)
