@@ -91,3 +91,34 @@ def test_other_roles_are_refused(login, photographer):
 
 def test_it_rejects_post(login, dress_stylist):
     assert login(dress_stylist).post(URL).status_code == 405
+
+
+def test_the_rows_escape_what_was_typed(login, dress_stylist, reservation, dress, customer):
+    """The rows are written in Python (rentals.templatetags.rental_rows): each value is
+    escaped as the template escaped it."""
+    hostile = '<img src=x onerror="alert(1)">'
+    short = "<b>&"  # a dress's code and size are short fields
+    Dress.objects.filter(pk=dress.pk).update(code=f"{short}WG", size=f"{short}M")
+    customer.bride_name = f"{hostile}Wu"
+    customer.save()
+    body = login(dress_stylist).get(URL).content.decode()
+    assert hostile not in body and short not in body
+    assert "&lt;b&gt;&amp;WG</a>" in body
+    assert "&lt;b&gt;&amp;M</span>" in body
+    assert escape(hostile) + "Wu" in body
+    assert 'class="table-warning"' not in body  # nothing overdue
+
+
+def test_only_the_overdue_row_is_marked(login, dress_stylist, picked_up, reserve, branch):
+    today = branch.today()
+    DressReservation.objects.filter(pk=picked_up.pk).update(
+        pickup_on=today - timedelta(days=5), return_on=today - timedelta(days=1),
+        cleaning_until=today - timedelta(days=1),
+    )  # fmt: skip
+    reserve(pickup_on=today + timedelta(days=30))
+    body = login(dress_stylist).get(URL).content.decode()
+    assert body.count('<tr class="table-warning">') == 1
+    assert body.count('data-testid="overdue"') == 1
+    late_row = body.split('<tr class="table-warning">')[1].split("</tr>")[0]
+    assert reverse("rentals:detail", args=[picked_up.pk]) in late_row
+    assert ">Overdue</span>" in late_row
