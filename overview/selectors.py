@@ -40,7 +40,7 @@ from studio import selectors as studio_selectors
 from studio.listing import choice_labels, labels, link_to
 from studio.middleware import StaffRequest
 from studio.models import Customer, Staff, Visit
-from studio.prepared import Marker, Prepared
+from studio.prepared import Marker, Prepared, unseen
 from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
 
@@ -471,7 +471,9 @@ class Arrival:
 
 _SHOOTS_BETWEEN = Prepared(
     lambda branch_id, start, end: (
-        Shoot.objects.filter(branch_id=branch_id, starts_at__gte=start, starts_at__lt=end)
+        Shoot.objects.filter(
+            branch_id=branch_id, starts_at__gte=unseen(start), starts_at__lt=unseen(end)
+        )
         .exclude(status__in=[Shoot.Status.CANCELLED, Shoot.Status.MOVED])
         .order_by()
         .values_list("order_id", "starts_at")

@@ -13,7 +13,7 @@ from orders.models import Order
 from orders.selectors import with_money
 from selection.models import ProductionItem
 from studio.models import Branch, Customer
-from studio.prepared import Marker, Prepared
+from studio.prepared import Marker, Prepared, Unseen, unseen
 from studio.selectors import DataSection, data_section
 
 from .models import LostSlipMemo, PickupAppointment, Survey
@@ -32,7 +32,9 @@ def on_day(*, branch: Branch, day: date, until: date | None = None) -> QuerySet[
     return _between(branch.pk, start, end)
 
 
-def _between(branch_id: int, start: datetime, end: datetime) -> QuerySet[PickupAppointment]:
+def _between(
+    branch_id: int, start: datetime | Unseen, end: datetime | Unseen
+) -> QuerySet[PickupAppointment]:
     return PickupAppointment.objects.filter(
         branch_id=branch_id, starts_at__gte=start, starts_at__lt=end
     ).exclude(status=PickupAppointment.Status.MOVED)
@@ -41,7 +43,7 @@ def _between(branch_id: int, start: datetime, end: datetime) -> QuerySet[PickupA
 # The Today page's (order, time, slip) of the pickups in a span, its SQL made once.
 arrivals_between = Prepared(
     lambda branch_id, start, end: (
-        _between(branch_id, start, end)
+        _between(branch_id, unseen(start), unseen(end))
         .order_by()
         .values_list("order_id", "starts_at", "slip_number")
     ),

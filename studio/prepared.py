@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.db.models import Field, ForeignObject, Func, Lookup, QuerySet, Value
 
 
 @Field.register_lookup
@@ -61,6 +61,29 @@ class AnyOf(Lookup):
 
 
 ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own
+
+
+class Unseen(Func):
+    """A value PostgreSQL does not look at when it plans a prepared statement: `(SELECT
+    %s)`. It then keeps one plan for every value (a "generic" plan) where, seeing a day's
+    bounds, it judged that day's rows fewer than its guess for an unknown range and planned
+    the statement afresh at every call (docs/performance.md, "Stop 22"). For the bounds of
+    a day's or a week's short lists, read by an index either way. Elsewhere (SQLite) the
+    value as it is."""
+
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(SELECT {sql})", params
+
+
+def unseen(value: Any) -> Unseen:
+    """`Unseen` of a plain value (a moment, a day)."""
+    return Unseen(Value(value))
 
 
 def _planned_once_class() -> type | None:

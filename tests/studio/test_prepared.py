@@ -249,3 +249,28 @@ def test_first_is_the_first_row_or_none(make_order):
     ids = sorted(make_order().pk for _ in range(2))
     assert ORDERS.first(ids).pk == ids[0]
     assert ORDERS.first([]) is None
+
+
+def test_an_unseen_bound_selects_the_same_rows_and_hides_its_value_from_the_planner(
+    customer,
+):
+    """`unseen(value)`: `(SELECT value)` on PostgreSQL, which the planner does not look
+    into, so a prepared statement keeps one plan for every value (docs/performance.md)."""
+    from studio.prepared import unseen
+
+    now = timezone.now()
+    plain = Customer.objects.filter(created_at__gte=now - timedelta(hours=1), created_at__lt=now)
+    hidden = Customer.objects.filter(
+        created_at__gte=unseen(now - timedelta(hours=1)), created_at__lt=unseen(now)
+    )
+    assert list(hidden) == list(plain) == [customer]
+    sql = str(hidden.query)
+    assert sql.count("(SELECT ") == 2
+    later = Prepared(
+        lambda start: Customer.objects.filter(created_at__gte=unseen(start)).values_list(
+            "pk", flat=True
+        ),
+        [Marker.moment(0)],
+    )
+    assert later(now - timedelta(hours=1)) == [customer.pk]
+    assert later(now + timedelta(hours=1)) == []
