@@ -93,3 +93,21 @@ def test_other_roles_are_refused(login, photographer):
 
 def test_it_rejects_post(login, receptionist):
     assert login(receptionist).post(URL).status_code == 405
+
+
+def test_the_rows_escape_what_was_typed(login, receptionist, dress, reservation):
+    """The rows are written in Python (rentals.templatetags.rental_rows), each value
+    escaped as the template escaped it; the desk sees the prices."""
+    Dress.objects.filter(pk=dress.pk).update(
+        code="<b>&WG", name='<img src=x onerror="alert(1)">', size="<i>M", colour="<u>Ivory"
+    )
+    body = login(receptionist).get(URL).content.decode()
+    assert "<b>&" not in body and "<img src=x" not in body and "<i>M" not in body
+    assert "<strong>&lt;b&gt;&amp;WG</strong>" in body
+    assert (
+        '<div class="small text-muted">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</div>' in body
+    )
+    assert "<td>&lt;i&gt;M</td>" in body and "<td>&lt;u&gt;Ivory</td>" in body
+    assert '<td class="text-end money">¥1,200.00</td>' in body
+    link = reverse("rentals:detail", args=[reservation.pk])
+    assert f'<div><a href="{link}">' in body
