@@ -79,12 +79,17 @@ def open_visits(branch: Branch) -> QuerySet[Visit]:
 
 
 def covering_for(staff: Staff, *, on: date) -> list[Leave]:
-    """The leaves during which `staff` is the agent on date `on` (whose work they carry)."""
-    return list(
-        Leave.objects.filter(agent=staff, starts_on__lte=on, ends_on__gte=on).select_related(
-            "staff"
-        )
-    )
+    """The leaves during which `staff` is the agent on date `on` (whose work they carry).
+    Today and the call list read it at every request: its SQL made once."""
+    return _COVERING(staff.pk, on)
+
+
+_COVERING = Prepared(
+    lambda agent_id, on: Leave.objects.filter(
+        agent_id=agent_id, starts_on__lte=on, ends_on__gte=on
+    ).select_related("staff"),
+    [Marker.number(0), Marker.day(0)],
+)
 
 
 def approving_manager(
