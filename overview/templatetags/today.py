@@ -8,18 +8,12 @@ wrote; every value is escaped as the template escaped it.
 """
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from studio.templatetags.studio import escaped, masked
+from studio.templatetags.studio import clock, escaped, masked
 
 register = template.Library()
-
-
-def _time(at) -> str:
-    return escaped(time_format(timezone.localtime(at), "H:i"))
 
 
 def _none(words: str) -> SafeString:
@@ -37,7 +31,7 @@ def arrival_items(arrivals) -> SafeString:
         needs = "".join(f'<div class="small text-danger">{escaped(n)}</div>' for n in a.needs)
         items.append(
             '    <li class="list-group-item"><span class="text-muted">'
-            f"{all_day if a.all_day else _time(a.at)}</span> · {escaped(a.kind)} · "
+            f"{all_day if a.all_day else clock(a.at)}</span> · {escaped(a.kind)} · "
             f'<a href="{escaped(a.customer_url)}">{escaped(a.customer)}</a> · '
             f'<span class="small">{owner}: {escaped(a.owner)}</span>\n      {needs}</li>'
         )
@@ -57,7 +51,7 @@ def tomorrow_items(context, arrivals) -> SafeString:
         needs = "".join(f' · <span class="small text-danger">{escaped(n)}</span>' for n in a.needs)
         items.append(
             '    <li class="list-group-item"><span class="text-muted">'
-            f"{all_day if a.all_day else _time(a.at)}</span> · {escaped(a.kind)} · "
+            f"{all_day if a.all_day else clock(a.at)}</span> · {escaped(a.kind)} · "
             f'<a href="{escaped(a.customer_url)}">{escaped(a.customer)}</a> · {phones}· '
             f"{owner}: {escaped(a.owner)}{needs}</li>"
         )
@@ -78,7 +72,7 @@ def task_items(tasks) -> SafeString:
             whom = f' <span class="badge text-bg-secondary">{words}</span>'
         items.append(
             f'    <li class="list-group-item{late}"><span class="text-muted">'
-            f"{_time(t.due_at)}</span> · {escaped(t.kind_label)} · "
+            f"{clock(t.due_at)}</span> · {escaped(t.kind_label)} · "
             f'<a href="{escaped(t.customer_url)}">{escaped(t.customer)}</a>{whom}</li>'
         )
     return mark_safe("\n".join(items))  # every value escaped

@@ -12,14 +12,13 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from studio.models import Staff
-from studio.templatetags.studio import escaped
+from studio.templatetags.studio import clock, escaped
 
 register = template.Library()
 
@@ -83,8 +82,8 @@ def day_rows(shoots: Iterable[Any]) -> SafeString:
         )
         rows.append(
             "\n    <tr>"
-            f'\n      <td class="text-nowrap">{_clock(s.starts_at)}</td>'
-            f'\n      <td class="text-nowrap">{_clock(s.ends_at)}</td>'
+            f'\n      <td class="text-nowrap">{clock(s.starts_at)}</td>'
+            f'\n      <td class="text-nowrap">{clock(s.ends_at)}</td>'
             f'\n      <td><a href="{escaped(s.detail_url)}">{escaped(order.customer)}</a>'
             f'<div class="small text-muted">{escaped(order.number)} · {escaped(order.package.name)}</div></td>'
             f'\n      <td><ul class="list-unstyled mb-0 small">{people}</ul></td>'
@@ -113,8 +112,3 @@ def waiting_rows(waiting: Iterable[dict[str, Any]], day: date) -> SafeString:
             for o in waiting
         )
     )
-
-
-def _clock(moment) -> str:
-    """H:i in the current time zone (the branch's), as the `time` filter shows it."""
-    return timezone.localtime(moment).strftime("%H:%M")
