@@ -17,6 +17,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from studio import texts
 from studio.models import Branch, Customer, Kept, Package, Staff
+from studio.prepared import Marker, Prepared
 from studio.request_keys import key_column
 
 from . import facts
@@ -220,24 +221,19 @@ class Order(ConcurrentTransitionMixin, Kept):
 
     @property
     def charges_total(self):
-        extra = ZERO
-        if self.pk is not None:
-            extra = self.charges.aggregate(
-                total=Coalesce(Sum("amount"), ZERO, output_field=models.DecimalField())
-            )["total"]
-        return self.agreed_price + extra
+        return self.agreed_price + _summed(_CHARGES_SUM, self.pk)
 
     @property
     def paid(self):
         """Money received towards the order: every entry except refundable holds."""
-        return self._ledger_sum(~Q(kind__in=LedgerEntry.HOLDS))
+        return _summed(_PAID_SUM, self.pk)
 
     @property
     def balance_due(self):
         return self.charges_total - self.paid
 
     def hold_outstanding(self, kind):
-        return self._ledger_sum(Q(kind=kind))
+        return _summed(_HELD_SUM, self.pk, str(kind))
 
     # --- The state machine (DOMAIN.md, stage 2) ---
     # Each transition says everything about itself here; orders.fsm reads it back. In
@@ -1109,3 +1105,31 @@ class TransferredOrder(models.Model):
     @property
     def note_text(self):
         return texts.render(self.note_kind, self.note_params)
+
+
+# An order's sums that its guards read (the order page asks them at each view, for each step
+# it offers), their SQL made once per process (studio.prepared). No row: nothing to add.
+def _summed(prepared: Prepared, pk: int | None, *more: Any) -> Decimal:
+    if pk is None:
+        return ZERO
+    found = prepared.first(pk, *more)
+    return ZERO if found is None else found
+
+
+def _sum_of(entries: models.QuerySet) -> models.QuerySet:
+    return entries.values("order_id").annotate(total=Sum("amount")).values_list("total", flat=True)
+
+
+_CHARGES_SUM = Prepared(
+    lambda order_id: _sum_of(Charge.objects.filter(order_id=order_id)), [Marker.number(0)]
+)
+_PAID_SUM = Prepared(
+    lambda order_id: _sum_of(
+        LedgerEntry.objects.filter(order_id=order_id).exclude(kind__in=LedgerEntry.HOLDS)
+    ),
+    [Marker.number(0)],
+)
+_HELD_SUM = Prepared(
+    lambda order_id, kind: _sum_of(LedgerEntry.objects.filter(order_id=order_id, kind=kind)),
+    [Marker.number(0), Marker.text(0)],
+)

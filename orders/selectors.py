@@ -35,6 +35,7 @@ from . import fsm
 from .models import (
     ZERO,
     CardEntry,
+    CardHolder,
     Charge,
     FapiaoRequest,
     Instalment,
@@ -140,10 +141,20 @@ def listed_orders(
 
 
 def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:
-    counts = dict(
-        scoped(Order.objects.all(), request).values_list("state").annotate(n=Count("*")).order_by()
-    )
+    """How many orders of the reader's branches are in each state (Today's cards)."""
+    counts = dict(_STATE_COUNTS(sorted(request.staff.branch_ids)))
     return [(value, label, counts.get(value, 0)) for value, label in State.choices]
+
+
+_STATE_COUNTS = Prepared(  # Today's, at each view: its SQL made once (studio.prepared)
+    lambda branch_ids: (
+        Order.objects.filter(branch_id__any=branch_ids)
+        .values_list("state")
+        .annotate(n=Count("*"))
+        .order_by()
+    ),
+    [Marker.numbers(0)],
+)
 
 
 def history(order: Order) -> list[StateLog]:
@@ -214,6 +225,33 @@ def ledger_of(order: Order) -> list[LedgerEntry]:
 
 def charges_of(order: Order) -> list[Charge]:
     return _CHARGES(order.pk)
+
+
+_USABLE_CARDS = Prepared(
+    lambda customer_id, branch_id: (
+        StoredValueCard.objects.filter(
+            Q(customer_id=customer_id)
+            | Q(
+                pk__in=CardHolder.objects.filter(
+                    customer_id=customer_id, removed_at__isnull=True
+                ).values("card_id")
+            ),
+            branch_id=branch_id,
+        )
+        .select_related("customer")
+        .order_by("opened_at", "pk")
+    ),
+    [Marker.number(0), Marker.number(1)],
+)
+
+
+def usable_cards(order: Order) -> list[StoredValueCard]:
+    """The cards the order's customer may pay from at the order's branch, oldest first:
+    their own and the family cards they hold (orders.services.cards_of, which keeps to the
+    customer's branch, narrowed to the order's), each with its main holder."""
+    if order.branch_id != order.customer.branch_id:
+        return []
+    return _USABLE_CARDS(order.customer_id, order.branch_id)
 
 
 def fapiao_requests_of(order: Order) -> list[FapiaoRequest]:

@@ -138,13 +138,13 @@ class OrderDetailView(StaffRequired, DetailView):
                     "blocked": blocked_reasons(order, name),
                 }
             )
-        charges = list(order.charges.all())
+        charges = selectors.charges_of(order)
         # A voucher taken off what is owed is not an extra: the money section shows it
         # apart (the uses themselves, with their codes, are the selection's include).
         vouchers = [c for c in charges if c.kind == Charge.Kind.VOUCHER]
         ctx.update(
             actions=actions,
-            ledger=order.ledger.select_related("staff", "branch").order_by("created_at", "pk"),
+            ledger=selectors.ledger_of(order),
             charges=[c for c in charges if c.kind != Charge.Kind.VOUCHER],
             vouchers_used=sum((c.amount for c in vouchers), ZERO) if vouchers else None,
             log=selectors.history(order),
@@ -161,8 +161,13 @@ class OrderDetailView(StaffRequired, DetailView):
         """The customer's stored-value card (to pay from it) and the fapiao requests."""
         staff = self.request.staff
         fapiao_requests = selectors.fapiao_requests_of(order)
-        usable = _cards_for(order)
-        cards = list(usable)
+        cards = selectors.usable_cards(order)
+        # The form's choices, read only when it is shown (there are cards to pay from).
+        usable = (
+            StoredValueCard.objects.filter(pk__in=[c.pk for c in cards])
+            .select_related("customer")
+            .order_by("opened_at", "pk")
+        )
         return {
             "card": next((c for c in cards if c.customer_id == order.customer_id), None),
             "cards": cards,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from followups import selectors as followups_selectors
 from followups.models import CallTask, Complaint, OutboxMessage
-from followups.selectors import Step, message_steps, open_tasks_for
+from followups.selectors import Step, first_open_tasks, message_steps
 from orders import selectors as orders_selectors
 from orders.models import FapiaoRequest, LedgerEntry, Order, ReferralReward, StoredValueCard
 from orders.selectors import with_money
@@ -608,21 +608,7 @@ def today(request: StaffRequest) -> dict[str, Any]:
     covering = covering_for(request.staff, on=day)
     # The first 20 as a line each: when, what, whose couple. (The task list reads the rest:
     # the visit, the packages shown and the order its scripts need.)
-    tasks = list(
-        open_tasks_for(request.staff, branch_ids=request.staff.branch_ids, covering=covering)
-        .select_related(None)
-        .select_related("customer")
-        .prefetch_related(None)
-        .only(
-            "due_at",
-            "kind",
-            "status",
-            "assignee_id",
-            "customer_id",
-            "customer__bride_name",
-            "customer__groom_name",
-        )[:20]
-    )
+    tasks = first_open_tasks(request.staff, branch_ids=request.staff.branch_ids, covering=covering)
     kinds, customer_url = labels(CallTask.Kind), link_to("overview:customer")
     assignees = {leave.staff_id: leave.staff for leave in covering}
     for task in tasks:

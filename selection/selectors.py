@@ -97,8 +97,41 @@ def sheet(
     )
 
 
+# The answers the order's guards ask (orders.facts): the order page asks them at each
+# view, for each step it offers. Their SQL made once per process (studio.prepared).
+_SESSION_OF = Prepared(
+    lambda order_id: SelectionSession.objects.filter(order_id=order_id).order_by("pk"),
+    [Marker.number(0)],
+)
+# (photos, of which without previews) of a session; no row when it has no photo.
+_PHOTO_COUNTS = Prepared(
+    lambda session_id: (
+        Photo.objects.filter(session_id=session_id)
+        .values("session_id")
+        .annotate(n=Count("pk"), waiting=Count("pk", filter=Q(processed_at__isnull=True)))
+        .values_list("n", "waiting")
+    ),
+    [Marker.number(0)],
+)
+# (items, of which not passed QC, of which not handed over) of an order; no row when none.
+_ITEM_COUNTS = Prepared(
+    lambda order_id: (
+        ProductionItem.objects.filter(order_id=order_id)
+        .values("order_id")
+        .annotate(
+            n=Count("pk"),
+            unchecked=Count("pk", filter=Q(qc_passed_at__isnull=True)),
+            kept=Count("pk", filter=Q(handed_over_at__isnull=True)),
+        )
+        .values_list("n", "unchecked", "kept")
+    ),
+    [Marker.number(0)],
+)
+
+
 def _session(order: Order) -> SelectionSession | None:
-    return SelectionSession.objects.filter(order=order).first()
+    found: SelectionSession | None = _SESSION_OF.first(order.pk)
+    return found
 
 
 def files_ready(order: Order) -> bool:
@@ -108,9 +141,10 @@ def files_ready(order: Order) -> bool:
     s = _session(order)
     if s is None:
         return False
-    photos = Photo.objects.filter(session=s)
-    if photos.exists():
-        return not photos.filter(processed_at__isnull=True).exists()
+    counts = _PHOTO_COUNTS.first(s.pk)
+    if counts is not None:
+        _photos, waiting = counts
+        return waiting == 0
     return bool(s.files_transferred_at and s.files_complete)
 
 
@@ -135,13 +169,13 @@ def change_window_waived(order: Order) -> bool:
 
 
 def all_items_passed_qc(order: Order) -> bool:
-    items = ProductionItem.objects.filter(order=order)
-    return items.exists() and not items.filter(qc_passed_at__isnull=True).exists()
+    counts = _ITEM_COUNTS.first(order.pk)
+    return counts is not None and counts[1] == 0
 
 
 def all_items_handed_over(order: Order) -> bool:
-    items = ProductionItem.objects.filter(order=order)
-    return items.exists() and not items.filter(handed_over_at__isnull=True).exists()
+    counts = _ITEM_COUNTS.first(order.pk)
+    return counts is not None and counts[2] == 0
 
 
 # --- The session and its live upsell ---

@@ -29,15 +29,23 @@ from .models import (
     Vehicle,
 )
 
+_PLANNED_SHOOTS = Prepared(
+    lambda order_id: Shoot.objects.filter(order_id=order_id, status=Shoot.Status.PLANNED).order_by(
+        "starts_at", "pk"
+    ),
+    [Marker.number(0)],
+)
+
 
 def planned_shoot(order: Order) -> Shoot | None:
-    return order.shoots.filter(status=Shoot.Status.PLANNED).order_by("starts_at").first()
+    """The order's next planned shoot (the order page asks at each view: a guard)."""
+    return _PLANNED_SHOOTS.first(order.pk)
 
 
 def shoot_for_check_in(order: Order) -> Shoot | None:
     """The planned shoot that falls on today's date in the branch's time zone, if any."""
     today = order.branch.today()
-    for shoot in order.shoots.filter(status=Shoot.Status.PLANNED):
+    for shoot in _PLANNED_SHOOTS(order.pk):
         if timezone.localtime(shoot.starts_at, order.branch.tzinfo).date() == today:
             return shoot
     return None

@@ -70,12 +70,19 @@ def rota_for(branch: Branch, day: date) -> Rota | None:
     return Rota.objects.filter(branch=branch, day=day).prefetch_related("slots__staff").first()
 
 
-def open_visits(branch: Branch) -> QuerySet[Visit]:
-    return (
-        Visit.objects.filter(branch=branch, closed_at__isnull=True)
+def open_visits(branch: Branch) -> list[Visit]:
+    """The branch's consultations in progress, the longest waiting first (Today)."""
+    return _OPEN_VISITS(branch.pk)
+
+
+_OPEN_VISITS = Prepared(
+    lambda branch_id: (
+        Visit.objects.filter(branch_id=branch_id, closed_at__isnull=True)
         .select_related("customer", "taker")
         .order_by("arrived_at")
-    )
+    ),
+    [Marker.number(0)],
+)
 
 
 def covering_for(staff: Staff, *, on: date) -> list[Leave]:

@@ -157,6 +157,16 @@ def short_date(value):
     return defaultfilters.date(value, "SHORT_DATE_FORMAT")
 
 
+@register.filter(is_safe=False)
+def short_datetime(value):
+    """`|date:"SHORT_DATETIME_FORMAT"` for moments, each written without Django's
+    letter-by-letter formatter (studio.listing.short_datetime): a page's ledger and
+    history rows. Anything else goes to the `date` filter."""
+    if isinstance(value, datetime):
+        return listing.short_datetime(value)
+    return defaultfilters.date(value, "SHORT_DATETIME_FORMAT")
+
+
 # --- Forms rendered once ---
 
 # An unbound form marked `same_for_everyone` writes the same HTML for every order and

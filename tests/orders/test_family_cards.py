@@ -231,3 +231,35 @@ def test_the_holder_routes_reject_get(login, receptionist, card, parents):
     client = login(receptionist)
     assert client.get(reverse("orders:card_holder_add", args=[card.number])).status_code == 405
     assert client.get(reverse("orders:card_holder_remove", args=[holder.pk])).status_code == 405
+
+
+def test_the_order_page_offers_the_cards_cards_of_gives(
+    login, receptionist, manager, card, customer, parents, parents_order, branch
+):
+    """The order page reads the cards in one prepared query: the customer's own (oldest
+    first), the family cards they hold, never one whose holding was removed."""
+    from orders import selectors
+
+    own = services.open_card(customer=parents, staff=receptionist)
+    add(card, parents, receptionist)
+    assert selectors.usable_cards(parents_order) == services.cards_of(parents)
+    assert [c.pk for c in selectors.usable_cards(parents_order)] == sorted([own.pk, card.pk])
+    [holder] = CardHolder.objects.all()
+    services.remove_card_holder(holder=holder, agreement="phone", staff=manager)
+    assert selectors.usable_cards(parents_order) == [own]
+    page = login(receptionist).get(parents_order.get_absolute_url())
+    assert own.number in page.text and card.number not in page.text
+
+
+def test_an_order_at_another_branch_than_the_couples_offers_no_card(
+    card, customer, make_order, other_branch
+):
+    """The cards are the couple's branch's (services.cards_of): an order signed at
+    another branch pays from none of them."""
+    from orders import selectors
+
+    order = make_order(customer=customer)
+    assert selectors.usable_cards(order) == [card]
+    Order.objects.filter(pk=order.pk).update(branch=other_branch)
+    order.refresh_from_db()
+    assert selectors.usable_cards(order) == []
