@@ -104,3 +104,36 @@ def test_the_lists_escape_names_mask_phones_by_role_and_mark_late_tasks(
     body = login(retoucher).get(URL).content.decode()
     assert "13812345678" not in body and "138****5678" in body
     assert "&lt;b&gt;Wu&lt;/b&gt;" in body
+
+
+def test_it_lists_the_consultations_in_progress_not_the_closed_ones(
+    login, receptionist, customer, branch, other_branch
+):
+    """The desk sees who is still with an order taker at its branch, the longest waiting
+    first; a consultation that ended, or one at another branch, is not on the list."""
+    from tests.factories import CustomerFactory
+
+    waiting = services.register_visit(branch=branch, registered_by=receptionist, customer=customer)
+    ended = services.register_visit(
+        branch=branch,
+        registered_by=receptionist,
+        customer=CustomerFactory(branch=branch, bride_name="Closed Zhao"),
+    )
+    services.close_visit(
+        visit=ended,
+        staff=receptionist,
+        outcome="not_booked",
+        not_booked_reason="Too dear",
+        not_booked_because="price",
+    )
+    elsewhere = CustomerFactory(branch=other_branch, bride_name="Other Qian")
+    other_desk = services.register_visit(
+        branch=other_branch,
+        registered_by=receptionist,
+        customer=elsewhere,
+    )
+    page = login(receptionist).get(URL)
+    assert [v.pk for v in page.context["open_visits"]] == [waiting.pk]
+    assert reverse("studio:visit", args=[waiting.pk]) in page.text
+    assert reverse("studio:visit", args=[ended.pk]) not in page.text
+    assert reverse("studio:visit", args=[other_desk.pk]) not in page.text

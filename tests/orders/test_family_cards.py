@@ -254,12 +254,15 @@ def test_the_order_page_offers_the_cards_cards_of_gives(
 def test_an_order_at_another_branch_than_the_couples_offers_no_card(
     card, customer, make_order, other_branch
 ):
-    """The cards are the couple's branch's (services.cards_of): an order signed at
-    another branch pays from none of them."""
+    """The cards are those of the couple's branch (services.cards_of) at the order's: once
+    the couple's file moved to another branch, an order left at the old one pays from
+    none, not even the card opened there."""
     from orders import selectors
+    from studio.models import Customer
 
     order = make_order(customer=customer)
     assert selectors.usable_cards(order) == [card]
-    Order.objects.filter(pk=order.pk).update(branch=other_branch)
-    order.refresh_from_db()
+    Customer.objects.filter(pk=customer.pk).update(branch=other_branch)
+    order = Order.objects.select_related("customer").get(pk=order.pk)
+    assert services.cards_of(order.customer) == []
     assert selectors.usable_cards(order) == []
