@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,7 @@ from studio import roles
 from studio import selectors as studio_selectors
 from studio.listing import choice_labels, labels, link_to
 from studio.middleware import StaffRequest
-from studio.models import Customer, Staff, Visit
+from studio.models import Customer, Leave, Staff, Visit
 from studio.prepared import Marker, Prepared, unseen
 from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
@@ -153,10 +153,25 @@ _REWARDS = _source(
 
 # The file's other reads, each SQL made once per process.
 _FILE_CUSTOMER = Prepared(
-    lambda pk, branch_ids: Customer.objects.filter(pk=pk, branch_id__any=branch_ids).select_related(
-        "owner", "referrer", "branch"
+    # With, in the same query, their consultation in progress (its id) and whether their
+    # owner is away on the day (the page then reads the leave and its agent).
+    lambda pk, branch_ids, day: (
+        Customer.objects.filter(pk=pk, branch_id__any=branch_ids)
+        .select_related("owner", "referrer", "branch")
+        .annotate(
+            open_visit_id=Subquery(
+                Visit.objects.filter(customer_id=OuterRef("pk"), closed_at__isnull=True)
+                .order_by("pk")
+                .values("pk")[:1]
+            ),
+            owner_away=Exists(
+                Leave.objects.filter(
+                    staff_id=OuterRef("owner_id"), starts_on__lte=day, ends_on__gte=day
+                )
+            ),
+        )
     ),
-    [Marker.number(0), Marker.numbers(1)],
+    [Marker.number(0), Marker.numbers(1), Marker.day(0)],
 )
 _FILE_ORDERS = Prepared(
     lambda customer_id: with_money(
@@ -176,17 +191,13 @@ _FILE_FAPIAO_REQUESTS = Prepared(
     ),
     [Marker.number(0)],
 )
-_FILE_OPEN_VISIT = Prepared(
-    lambda customer_id: Visit.objects.filter(
-        customer_id=customer_id, closed_at__isnull=True
-    ).order_by("pk")[:1],
-    [Marker.number(0)],
-)
 
 
-def file_customer(pk: int, branch_ids: Iterable[int]) -> Customer | None:
-    """The couple of a file, if they belong to one of `branch_ids` (the reader's)."""
-    found: Customer | None = _FILE_CUSTOMER.first(pk, list(branch_ids))
+def file_customer(pk: int, branch_ids: Iterable[int], *, on: date) -> Customer | None:
+    """The couple of a file, if they belong to one of `branch_ids` (the reader's), with
+    `open_visit_id` (their consultation in progress, or None) and `owner_away` (their
+    owner is on leave on the day `on`)."""
+    found: Customer | None = _FILE_CUSTOMER.first(pk, list(branch_ids), on)
     return found
 
 
@@ -202,12 +213,6 @@ def file_card(customer: Customer) -> StoredValueCard | None:
 
 def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
     return _FILE_FAPIAO_REQUESTS(customer.pk)
-
-
-def file_open_visit(customer: Customer) -> Visit | None:
-    """The couple's consultation in progress, if any."""
-    found: Visit | None = _FILE_OPEN_VISIT.first(customer.pk)
-    return found
 
 
 class Timeline(list[Event]):

@@ -60,7 +60,9 @@ class CustomerDetailView(StaffRequired, DetailView):
     context_object_name = "customer"
 
     def get_object(self, queryset=None):
-        customer = selectors.file_customer(self.kwargs["pk"], self.request.staff.branch_ids)
+        customer = selectors.file_customer(
+            self.kwargs["pk"], self.request.staff.branch_ids, on=self.request.branch.today()
+        )
         if customer is None:
             raise Http404
         return customer
@@ -93,13 +95,13 @@ class CustomerDetailView(StaffRequired, DetailView):
         ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
         # The trail shows phones and addresses: only for the roles that edit the file.
         ctx["changes"] = studio_selectors.customer_changes(customer) if ctx["can_edit"] else []
-        ctx["open_visit"] = selectors.file_open_visit(customer)
+        ctx["open_visit_id"] = customer.open_visit_id
         if ctx["can_edit"]:  # consent sits with the contact details: the same roles
             ctx.update(studio_selectors.consent_context(customer))
         ctx["can_export"] = staff.has_role(*EXPORTS_DATA)
         ctx["can_erase"] = staff.has_role(*CustomerEraseView.roles) and not customer.erased_at
         ctx["on_behalf"] = None
-        if customer.owner and customer.owner != staff:
+        if customer.owner and customer.owner != staff and customer.owner_away:
             leave = services.leave_on(customer.owner, on=day)
             if leave and services.responsible_for(customer.owner, on=day) == staff:
                 ctx["on_behalf"] = leave

@@ -248,3 +248,28 @@ def test_the_timeline_rows_escape_what_people_typed(login, receptionist, custome
     body = login(receptionist).get(_url(customer)).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_no_banner_when_the_owners_leave_is_on_other_days(
+    login, branch, receptionist, make_staff, customer
+):
+    agent = make_staff(roles.RECEPTIONIST, display_name="Agent Xu")
+    services.record_leave(
+        staff=receptionist,
+        starts_on=branch.today() + timedelta(days=1),
+        ends_on=branch.today() + timedelta(days=3),
+        agent=agent,
+    )
+    response = login(agent).get(_url(customer))
+    assert b'data-testid="on-behalf"' not in response.content
+
+
+def test_the_file_links_the_consultation_in_progress_until_it_closes(
+    login, branch, receptionist, customer
+):
+    visit = services.register_visit(branch=branch, registered_by=receptionist, customer=customer)
+    link = f'mb-3" href="{reverse("studio:visit", args=[visit.pk])}">'.encode()
+    client = login(receptionist)
+    assert link in client.get(_url(customer)).content
+    services.close_visit(visit=visit, staff=receptionist, outcome="booked")
+    assert link not in client.get(_url(customer)).content
