@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
 from studio.access import scoped
+from studio.middleware import StaffRequest
 from studio.models import Customer
 from studio.prepared import Marker, Prepared
 from studio.selectors import DataSection, data_section
@@ -140,7 +141,7 @@ def listed_orders(
     return orders
 
 
-def state_counts(request: HttpRequest) -> list[tuple[str, str | Promise, int]]:
+def state_counts(request: StaffRequest) -> list[tuple[str, str | Promise, int]]:
     """How many orders of the reader's branches are in each state (Today's cards)."""
     counts = dict(_STATE_COUNTS(sorted(request.staff.branch_ids)))
     return [(value, label, counts.get(value, 0)) for value, label in State.choices]

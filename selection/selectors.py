@@ -144,7 +144,7 @@ def files_ready(order: Order) -> bool:
     counts = _PHOTO_COUNTS.first(s.pk)
     if counts is not None:
         _photos, waiting = counts
-        return waiting == 0
+        return bool(waiting == 0)
     return bool(s.files_transferred_at and s.files_complete)
 
 

@@ -39,12 +39,14 @@ _PLANNED_SHOOTS = Prepared(
 
 def planned_shoot(order: Order) -> Shoot | None:
     """The order's next planned shoot (the order page asks at each view: a guard)."""
-    return _PLANNED_SHOOTS.first(order.pk)
+    found: Shoot | None = _PLANNED_SHOOTS.first(order.pk)
+    return found
 
 
 def shoot_for_check_in(order: Order) -> Shoot | None:
     """The planned shoot that falls on today's date in the branch's time zone, if any."""
     today = order.branch.today()
+    shoot: Shoot
     for shoot in _PLANNED_SHOOTS(order.pk):
         if timezone.localtime(shoot.starts_at, order.branch.tzinfo).date() == today:
             return shoot

@@ -56,7 +56,8 @@ def record_heartbeat(*, name: str) -> str:
 
 
 def leave_on(staff: Staff, *, on: date) -> Leave | None:
-    return _LEAVE_ON.first(staff.pk, on)
+    found: Leave | None = _LEAVE_ON.first(staff.pk, on)
+    return found
 
 
 # The customer file asks at each view whether the couple's owner is away.
