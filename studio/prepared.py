@@ -33,6 +33,12 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Field, ForeignObject, Func, Lookup, QuerySet, Value
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 
 @Field.register_lookup
@@ -208,6 +214,9 @@ class Prepared:
         # The rows' converters, per connection (each thread has its own): worked out once,
         # as the SQL is, instead of for each of the select's columns at every call.
         self._converters: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
+        # How rows become the queryset's results, per database (_Rows), or None where the
+        # queryset needs Django's own iterable (prefetches, named tuples, ...).
+        self._rows: dict[str, _Rows | None] = {}
 
     def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[int | None]]:
         # Read without the lock once compiled: a lock taken at every call convoyed the
@@ -263,17 +272,30 @@ class Prepared:
             p if at is None else _param(values[at], self._markers[at])
             for p, at in zip(params, positions, strict=True)
         ]
-        compiler = copy.copy(compiled)
         connection = connections[alias]
-        # This thread's connection; the SQL planned once on it by PostgreSQL too.
-        compiler.connection = _Planning(connection)
-        compiler.as_sql = lambda *args, **kwargs: (sql, filled)
         converters = self._converters.get(connection)
         if converters is None:
             columns = [s[0] for s in compiled.select[0 : compiled.col_count]]
-            converters = type(compiled).get_converters(compiler, columns)
+            on_this = copy.copy(compiled)
+            on_this.connection = connection  # this thread's, whose backend converts
+            converters = type(compiled).get_converters(on_this, columns)
             with self._lock:
                 self._converters[connection] = converters
+        if alias not in self._rows:
+            with self._lock:
+                self._rows[alias] = _Rows.of(template, compiled, alias)
+        rows = self._rows[alias]
+        if rows is not None:
+            # The SQL run and its rows made into what the queryset gives, as Django's
+            # iterable makes them, without building a queryset and a compiler for each call.
+            with planned_cursor(connection) as cursor:
+                cursor.execute(sql, filled)
+                fetched = cursor.fetchall()
+            return rows.make(fetched, converters, connection)
+        compiler = copy.copy(compiled)
+        # This thread's connection; the SQL planned once on it by PostgreSQL too.
+        compiler.connection = _Planning(connection)
+        compiler.as_sql = lambda *args, **kwargs: (sql, filled)
         compiler.get_converters = lambda expressions: converters
         queryset = template._chain()
         queryset._db = alias
@@ -281,6 +303,75 @@ class Prepared:
             lambda using=None, connection=None, elide_empty=True: compiler
         )
         return list(queryset)
+
+
+class _Rows:
+    """What Django's ModelIterable, ValuesListIterable and FlatValuesListIterable do with
+    a compiled query's rows (django/db/models/query.py), with what is the same at every
+    call worked out once: the columns of each model, the select_related populators."""
+
+    @classmethod
+    def of(cls, template: QuerySet, compiled: Any, alias: str) -> "_Rows | None":
+        iterable = template._iterable_class
+        columns = [s[0] for s in compiled.select[0 : compiled.col_count]]
+        if (
+            iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable)
+            or template._prefetch_related_lookups
+            or template._known_related_objects
+            or compiled.has_composite_fields(columns)
+        ):
+            return None
+        return cls(iterable, compiled, alias)
+
+    def __init__(self, iterable: type, compiled: Any, alias: str) -> None:
+        self.iterable = iterable
+        self.alias = alias
+        self.col_count = compiled.col_count if compiled.has_extra_select else None
+        if iterable is ModelIterable:
+            klass_info, select = compiled.klass_info, compiled.select
+            self.model = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+            # Each holds where its model's columns are and how to set it on the row's
+            # object; nothing of one call.
+            self.populators = get_related_populators(klass_info, select, alias)
+            self.annotations = list(compiled.annotation_col_map.items())
+
+    def make(self, rows: list[Any], converters: dict, connection: Any) -> list[Any]:
+        if self.col_count is not None:
+            rows = [r[: self.col_count] for r in rows]
+        if converters:
+            rows = _converted(rows, converters, connection)
+        if self.iterable is FlatValuesListIterable:
+            return [r[0] for r in rows]
+        if self.iterable is ValuesListIterable:
+            return [tuple(r) for r in rows]
+        made = []
+        from_db, alias, init_list = self.model.from_db, self.alias, self.init_list
+        start, end = self.start, self.end
+        for row in rows:
+            obj = from_db(alias, init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, at in self.annotations:
+                setattr(obj, name, row[at])
+            made.append(obj)
+        return made
+
+
+def _converted(rows: list[Any], converters: dict, connection: Any) -> list[list[Any]]:
+    """SQLCompiler.apply_converters, over all the rows at once."""
+    found = list(converters.items())
+    done = []
+    for row in map(list, rows):
+        for at, (convs, expression) in found:
+            value = row[at]
+            for convert in convs:
+                value = convert(value, expression, connection)
+            row[at] = value
+        done.append(row)
+    return done
 
 
 def _same(param: Any, marker: Any) -> bool:

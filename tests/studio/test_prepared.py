@@ -274,3 +274,120 @@ def test_an_unseen_bound_selects_the_same_rows_and_hides_its_value_from_the_plan
     )
     assert later(now - timedelta(hours=1)) == [customer.pk]
     assert later(now + timedelta(hours=1)) == []
+
+
+# The rows are made without a queryset for each call (studio.prepared._Rows): what each
+# kind of queryset gives must still be what Django's own iterable gives.
+
+
+def _complaints(customer_id):
+    from followups.models import Complaint
+
+    return (
+        Complaint.objects.filter(customer_id=customer_id)
+        .select_related("order__customer", "order__package", "logged_by")
+        .order_by("pk")
+    )
+
+
+COMPLAINTS = Prepared(_complaints, [Marker.number(0)])
+
+
+def _a_complaint(order, staff):
+    from followups.services import log_complaint
+
+    return log_complaint(customer=order.customer, order=order, logged_by=staff, text="Late")
+
+
+@pytest.mark.django_db
+def test_objects_two_relations_deep_are_the_querysets(
+    make_order, receptionist, django_assert_num_queries
+):
+    order = make_order()
+    _a_complaint(order, receptionist)
+    with django_assert_num_queries(1):  # the related objects come with the row
+        [ours] = COMPLAINTS(order.customer_id)
+        ours.order.customer.bride_name, ours.order.package.name, ours.logged_by.display_name  # noqa: B018
+    [theirs] = _complaints(order.customer_id)
+    assert ours.pk == theirs.pk and ours._state.db == "default" and not ours._state.adding
+    assert ours.order.customer.bride_name == theirs.order.customer.bride_name
+    assert ours.order.package.name == theirs.order.package.name
+    assert ours.logged_by.display_name == theirs.logged_by.display_name
+
+
+def _tuples(branch_id):
+    from django.db.models import Count
+
+    return (
+        Order.objects.filter(branch_id=branch_id)
+        .values_list("state")
+        .annotate(n=Count("*"))
+        .order_by("state")
+    )
+
+
+@pytest.mark.django_db
+def test_tuples_and_single_values_are_the_querysets(make_order, branch):
+    for _ in range(3):
+        make_order()
+    tuples = Prepared(_tuples, [Marker.number(0)])
+    found = tuples(branch.pk)
+    assert found == list(_tuples(branch.pk)) and sum(n for _state, n in found) == 3
+    assert all(type(row) is tuple for row in found)
+    flat = Prepared(
+        lambda branch_id: (
+            Order.objects.filter(branch_id=branch_id)
+            .order_by("-pk")
+            .values_list("number", flat=True)
+        ),
+        [Marker.number(0)],
+    )
+    assert flat(branch.pk) == list(
+        Order.objects.filter(branch_id=branch.pk).order_by("-pk").values_list("number", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_columns_added_for_the_ordering_are_left_out(customer, branch):
+    """DISTINCT ordered by a column it does not return: Django selects the column too
+    and leaves it out of the rows."""
+    from tests.factories import CustomerFactory
+
+    CustomerFactory(branch=branch, bride_name=customer.bride_name)
+
+    def names(branch_id):
+        return (
+            Customer.objects.filter(branch_id=branch_id)
+            .values_list("bride_name")
+            .distinct()
+            .order_by("created_at")
+        )
+
+    prepared = Prepared(names, [Marker.number(0)])
+    assert prepared(branch.pk) == list(names(branch.pk))
+    assert [len(row) for row in prepared(branch.pk)] == [1, 1]
+
+
+@pytest.mark.django_db
+def test_deferred_fields_stay_deferred(customer):
+    def only_names(pk):
+        return Customer.objects.filter(pk=pk).only("bride_name")
+
+    [ours] = Prepared(only_names, [Marker.number(0)])(customer.pk)
+    [theirs] = only_names(customer.pk)
+    assert ours.get_deferred_fields() == theirs.get_deferred_fields()
+    assert "groom_phone" in ours.get_deferred_fields() and ours.bride_name == customer.bride_name
+
+
+@pytest.mark.django_db
+def test_a_queryset_with_prefetches_is_left_to_django(make_order):
+    order = make_order()
+
+    def with_ledger(pk):
+        return Order.objects.filter(pk=pk).prefetch_related("ledger")
+
+    prepared = Prepared(with_ledger, [Marker.number(0)])
+    [found] = prepared(order.pk)
+    assert prepared._rows["default"] is None
+    assert "ledger" in found._prefetched_objects_cache
+    assert ORDERS([order.pk]) and ORDERS._rows["default"] is not None
