@@ -11,6 +11,7 @@ from django.utils import timezone
 from followups.models import CallTask
 from followups.services import create_call_task
 from orders.models import LedgerEntry
+from shoots.models import Shoot
 from studio import roles, services
 
 
@@ -273,3 +274,31 @@ def test_the_file_links_the_consultation_in_progress_until_it_closes(
     assert link in client.get(_url(customer)).content
     services.close_visit(visit=visit, staff=receptionist, outcome="booked")
     assert link not in client.get(_url(customer)).content
+
+
+def test_the_timeline_reads_the_stages_rows_of_the_orders_it_was_given(
+    make_order, customer, branch, receptionist
+):
+    """The stages' rows are read through the couple's orders; an order signed after the
+    page read the orders (another desk, the same moment) shows with the next view, not as
+    a row without its order."""
+    from overview.selectors import customer_timeline
+
+    first, later = make_order(), make_order()
+    for o in (first, later):
+        Shoot.objects.create(
+            order=o,
+            branch=branch,
+            starts_at=timezone.now() + timedelta(days=3),
+            ends_at=timezone.now() + timedelta(days=3, hours=6),
+            created_by=receptionist,
+        )
+    both = customer_timeline(customer, sees_money=True, orders=[first, later])
+    assert {e.title for e in both if e.kind == "shoot"} == {
+        f"Shoot for {first.number}",
+        f"Shoot for {later.number}",
+    }
+    assert {e.detail for e in both if e.kind == "payment"} == {first.number, later.number}
+    read_before = customer_timeline(customer, sees_money=True, orders=[first])
+    assert later.number not in " ".join(f"{e.title} {e.detail}" for e in read_before)
+    assert [e.kind for e in read_before].count("shoot") == 1
