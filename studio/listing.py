@@ -12,7 +12,7 @@ from django.db.models import Choices, Model
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format, get_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 _MARK = 9876543210
 
@@ -106,7 +106,10 @@ _ESCAPED = re.compile(r"\\(.)")
 @lru_cache(maxsize=16)
 def _short_datetime_writer(language: str) -> Callable[[datetime], str]:
     fmt = str(get_format("SHORT_DATETIME_FORMAT"))
-    midnight, noon, am, pm = gettext("midnight"), gettext("noon"), gettext("a.m."), gettext("p.m.")
+    # Django's own words for them in this language ("midnight", "a.m."...), as it writes them.
+    sample = datetime(2000, 1, 1)  # noqa: DTZ001 - only its hour is read
+    midnight, noon = (dateformat.format(sample.replace(hour=h), "P") for h in (0, 12))
+    am, pm = (dateformat.format(sample.replace(hour=h), "a") for h in (1, 13))
 
     def twelve(m: datetime) -> str:  # Django's P: "2:30 p.m.", "2 p.m.", "noon", "midnight"
         if m.minute == 0 and m.hour in (0, 12):
