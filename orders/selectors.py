@@ -246,13 +246,18 @@ _USABLE_CARDS = Prepared(
 )
 
 
+def customer_cards(customer: Customer) -> list[StoredValueCard]:
+    """The cards a customer may pay from, oldest first: their own and the family cards
+    they hold, at their branch, each with its main holder."""
+    return _USABLE_CARDS(customer.pk, customer.branch_id)
+
+
 def usable_cards(order: Order) -> list[StoredValueCard]:
-    """The cards the order's customer may pay from at the order's branch, oldest first:
-    their own and the family cards they hold (orders.services.cards_of, which keeps to the
-    customer's branch, narrowed to the order's), each with its main holder."""
+    """`customer_cards` of the order's customer, at the order's branch: none when the
+    couple's file moved to another branch than the order's."""
     if order.branch_id != order.customer.branch_id:
         return []
-    return _USABLE_CARDS(order.customer_id, order.branch_id)
+    return customer_cards(order.customer)
 
 
 def fapiao_requests_of(order: Order) -> list[FapiaoRequest]:

@@ -25,7 +25,7 @@ from studio.templatetags.studio import money
 from studio.texts import Words
 from studio.validators import Amount, amount_ceiling, check_amount, normalise_credit_code
 
-from . import facts, fsm
+from . import facts, fsm, selectors
 from . import texts as order_texts
 from .guards import blocked_reasons
 from .models import (
@@ -832,14 +832,7 @@ def pay_from_card(
 
 def cards_of(customer: Customer) -> list[StoredValueCard]:
     """The cards a customer may pay from: their own and the family cards they hold."""
-    return list(
-        StoredValueCard.objects.filter(
-            Q(customer=customer) | Q(holders__customer=customer, holders__removed_at__isnull=True),
-            branch_id=customer.branch_id,
-        )
-        .distinct()
-        .order_by("opened_at", "pk")
-    )
+    return selectors.customer_cards(customer)
 
 
 def add_card_holder(

@@ -162,12 +162,7 @@ class OrderDetailView(StaffRequired, DetailView):
         staff = self.request.staff
         fapiao_requests = selectors.fapiao_requests_of(order)
         cards = selectors.usable_cards(order)
-        # The form's choices, read only when it is shown (there are cards to pay from).
-        usable = (
-            StoredValueCard.objects.filter(pk__in=[c.pk for c in cards])
-            .select_related("customer")
-            .order_by("opened_at", "pk")
-        )
+        usable = _card_choices(cards)
         return {
             "card": next((c for c in cards if c.customer_id == order.customer_id), None),
             "cards": cards,
@@ -638,10 +633,14 @@ class RefundView(StaffRequired, View):
 def _cards_for(order):
     """The cards the order's customer may pay from, at the order's branch; the form checks
     the choice against these, the service the holders again under the card's lock."""
+    return _card_choices(selectors.usable_cards(order))
+
+
+def _card_choices(cards):
+    """The card form's choices: these cards, read again only when the form is shown or
+    checked."""
     return (
-        StoredValueCard.objects.filter(
-            pk__in=[c.pk for c in services.cards_of(order.customer)], branch=order.branch
-        )
+        StoredValueCard.objects.filter(pk__in=[c.pk for c in cards])
         .select_related("customer")
         .order_by("opened_at", "pk")
     )
