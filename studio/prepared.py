@@ -212,8 +212,11 @@ class Prepared:
         self._template: QuerySet | None = None
         self._compiled: dict[str, tuple[Any, str, list[Any], list[int | None]]] = {}
         # The rows' converters, per connection (each thread has its own): worked out once,
-        # as the SQL is, instead of for each of the select's columns at every call.
-        self._converters: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
+        # as the SQL is, instead of for each of the select's columns at every call; with
+        # the compiler on that connection that applies them.
+        self._converters: weakref.WeakKeyDictionary[Any, tuple[Any, dict]] = (
+            weakref.WeakKeyDictionary()
+        )
         # How rows become the queryset's results, per database (_Rows), or None where the
         # queryset needs Django's own iterable (prefetches, named tuples, ...).
         self._rows: dict[str, _Rows | None] = {}
@@ -273,14 +276,15 @@ class Prepared:
             for p, at in zip(params, positions, strict=True)
         ]
         connection = connections[alias]
-        converters = self._converters.get(connection)
-        if converters is None:
+        converting = self._converters.get(connection)
+        if converting is None:
             columns = [s[0] for s in compiled.select[0 : compiled.col_count]]
             on_this = copy.copy(compiled)
             on_this.connection = connection  # this thread's, whose backend converts
-            converters = type(compiled).get_converters(on_this, columns)
+            converting = (on_this, type(compiled).get_converters(on_this, columns))
             with self._lock:
-                self._converters[connection] = converters
+                self._converters[connection] = converting
+        on_this, converters = converting
         if alias not in self._rows:
             with self._lock:
                 self._rows[alias] = _Rows.of(template, compiled, alias)
@@ -291,7 +295,7 @@ class Prepared:
             with planned_cursor(connection) as cursor:
                 cursor.execute(sql, filled)
                 fetched = cursor.fetchall()
-            return rows.make(fetched, converters, connection)
+            return rows.make(fetched, on_this, converters)
         compiler = copy.copy(compiled)
         # This thread's connection; the SQL planned once on it by PostgreSQL too.
         compiler.connection = _Planning(connection)
@@ -338,11 +342,13 @@ class _Rows:
             self.populators = get_related_populators(klass_info, select, alias)
             self.annotations = list(compiled.annotation_col_map.items())
 
-    def make(self, rows: list[Any], converters: dict, connection: Any) -> list[Any]:
+    def make(self, rows: list[Any], compiler: Any, converters: dict) -> list[Any]:
+        """The objects or values of `rows`: cut to the query's columns and converted by
+        `compiler` (the query's, on this thread's connection), as Django's iterables do."""
         if self.col_count is not None:
             rows = [r[: self.col_count] for r in rows]
         if converters:
-            rows = _converted(rows, converters, connection)
+            rows = list(compiler.apply_converters(rows, converters))
         if self.iterable is FlatValuesListIterable:
             return [r[0] for r in rows]
         if self.iterable is ValuesListIterable:
@@ -358,20 +364,6 @@ class _Rows:
                 setattr(obj, name, row[at])
             made.append(obj)
         return made
-
-
-def _converted(rows: list[Any], converters: dict, connection: Any) -> list[list[Any]]:
-    """SQLCompiler.apply_converters, over all the rows at once."""
-    found = list(converters.items())
-    done = []
-    for row in map(list, rows):
-        for at, (convs, expression) in found:
-            value = row[at]
-            for convert in convs:
-                value = convert(value, expression, connection)
-            row[at] = value
-        done.append(row)
-    return done
 
 
 def _same(param: Any, marker: Any) -> bool:
