@@ -210,3 +210,61 @@ def crispy_once(form):
     if "request_key" in form.fields:
         html = html.replace(_KEY_MARK, str(form["request_key"].value()))
     return mark_safe(html)  # noqa: S308 - crispy's own escaped output, and a hex key
+
+
+@register.simple_tag(takes_context=True)
+def consent_table(context) -> str:
+    """The consent in force per purpose and channel, and its history (PIPL), from
+    `studio.selectors.consent_context`: the markup `studio/includes/consent.html` wrote,
+    written in Python (its cells and lines cost the file more than its timeline did)."""
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext, pgettext
+
+    when = listing.short_datetimes()
+    never, yes, withdrawn = gettext("Never asked"), pgettext("consent", "yes"), gettext("withdrawn")
+    channels = "".join(f"<th>{escaped(c.label)}</th>" for c in context["consent_channels"])
+    rows = []
+    for purpose, cells in context["consent_rows"]:
+        tds = []
+        for c in cells:
+            if c.event is None:
+                shown = f'<span class="text-muted" title="{escaped(never)}">—</span>'
+            elif c.granted:
+                at = escaped(when(c.event.at))
+                shown = f'<span class="text-success" title="{at}">✓ {escaped(yes)}</span>'
+            else:
+                at = escaped(when(c.event.at))
+                shown = f'<span class="text-danger" title="{at}">✗ {escaped(withdrawn)}</span>'
+            tds.append(
+                f'<td data-testid="consent-{escaped(c.purpose)}-{escaped(c.channel)}">{shown}</td>'
+            )
+        rows.append(
+            f'<tr><th class="fw-normal">{escaped(purpose)}</th>\n    {"".join(tds)}\n  </tr>'
+        )
+    agreed = gettext("agreed to %(purpose)s by %(channel)s")
+    withdrew = gettext("withdrew consent to %(purpose)s by %(channel)s")
+    lines = []
+    for e in context["consent_history"]:
+        words = (agreed if e.granted else withdrew) % {
+            "purpose": escaped(e.purpose),
+            "channel": escaped(e.channel),
+        }
+        by = f" · {escaped(e.recorded_by)}" if e.recorded_by else ""
+        lines.append(
+            f'\n    <li><span class="text-muted">{escaped(when(e.at))}</span>\n      {words}\n'
+            f"      · {escaped(e.source)}{by}</li>\n  "
+        )
+    if not lines:
+        nothing = escaped(gettext("Nothing recorded: never asked."))
+        lines.append(f'<li class="text-muted">{nothing}</li>\n  ')
+    opened = " open" if context.get("open_history") else ""
+    return mark_safe(  # noqa: S308 - every value escaped above
+        '<div data-testid="consent">\n'
+        '<table class="table table-sm small mb-2" data-testid="consent-state">\n'
+        f"  <thead><tr><th>{escaped(gettext('Consent'))}</th>{channels}</tr></thead>\n"
+        f"  <tbody>\n  {''.join(rows)}\n  </tbody>\n</table>\n"
+        f'<details class="small mb-3"{opened}>\n'
+        f"  <summary>{escaped(gettext('History of consent'))}</summary>\n"
+        '  <ul class="list-unstyled mb-0" data-testid="consent-history">\n'
+        f"  {''.join(lines)}\n  </ul>\n</details>\n</div>"
+    )
