@@ -39,7 +39,7 @@ from studio import roles
 from studio import selectors as studio_selectors
 from studio.listing import choice_labels, labels, link_to
 from studio.middleware import StaffRequest
-from studio.models import Customer, Leave, Staff, Visit
+from studio.models import ConsentEvent, Customer, CustomerChange, Leave, Staff, Visit
 from studio.prepared import Marker, Prepared, unseen
 from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
@@ -157,9 +157,25 @@ _REWARDS = _source(
 
 
 # The file's other reads, each SQL made once per process.
+# What most couples have none of: the file reads these only for the couples who have
+# some (`has_*` on the couple, from the couple's own query). Nine couples in ten have no
+# card, fapiao request, complaint, compensation or referral, half no consent record and no
+# rental: the file then makes 12 queries where it made 19 (docs/performance.md, Stop 24).
+_FILE_HAS = {
+    "has_rentals": lambda: DressReservation.objects.filter(customer_id=OuterRef("pk")),
+    "has_complaints": lambda: Complaint.objects.filter(customer_id=OuterRef("pk")),
+    "has_compensations": lambda: Compensation.objects.filter(customer_id=OuterRef("pk")),
+    "has_rewards": lambda: ReferralReward.objects.filter(referrer_id=OuterRef("pk")),
+    "has_card": lambda: StoredValueCard.objects.filter(customer_id=OuterRef("pk")),
+    "has_fapiao_requests": lambda: FapiaoRequest.objects.filter(order__customer_id=OuterRef("pk")),
+    "has_consent_records": lambda: ConsentEvent.objects.filter(customer_id=OuterRef("pk")),
+    "has_recorded_changes": lambda: CustomerChange.objects.filter(customer_id=OuterRef("pk")),
+}
+
 _FILE_CUSTOMER = Prepared(
-    # With, in the same query, their consultation in progress (its id) and whether their
-    # owner is away on the day (the page then reads the leave and its agent).
+    # With, in the same query, their consultation in progress (its id), whether their
+    # owner is away on the day (the page then reads the leave and its agent) and which of
+    # the rarer records they have (`_FILE_HAS`).
     lambda pk, branch_ids, day: (
         Customer.objects.filter(pk=pk, branch_id__any=branch_ids)
         .select_related("owner", "referrer", "branch")
@@ -174,6 +190,7 @@ _FILE_CUSTOMER = Prepared(
                     staff_id=OuterRef("owner_id"), starts_on__lte=day, ends_on__gte=day
                 )
             ),
+            **{name: Exists(rows()) for name, rows in _FILE_HAS.items()},
         )
     ),
     [Marker.number(0), Marker.numbers(1), Marker.day(0)],
@@ -200,8 +217,10 @@ _FILE_FAPIAO_REQUESTS = Prepared(
 
 def file_customer(pk: int, branch_ids: Iterable[int], *, on: date) -> Customer | None:
     """The couple of a file, if they belong to one of `branch_ids` (the reader's), with
-    `open_visit_id` (their consultation in progress, or None) and `owner_away` (their
-    owner is on leave on the day `on`)."""
+    `open_visit_id` (their consultation in progress, or None), `owner_away` (their
+    owner is on leave on the day `on`) and the `has_*` of `_FILE_HAS`: the file's reads
+    of those records are skipped for a couple without any. A record made after this
+    query shows at the next view, as a timeline row of an order signed since does."""
     found: Customer | None = _FILE_CUSTOMER.first(pk, list(branch_ids), on)
     return found
 
@@ -211,13 +230,21 @@ def file_orders(customer: Customer) -> list[Order]:
     return _FILE_ORDERS(customer.pk)
 
 
+def _has(customer: Customer, records: str) -> bool:
+    """Whether the couple may have these records: False only when `file_customer` read
+    that they have none."""
+    return getattr(customer, f"has_{records}", True) is not False
+
+
 def file_card(customer: Customer) -> StoredValueCard | None:
+    if not _has(customer, "card"):
+        return None
     found: StoredValueCard | None = _FILE_CARD.first(customer.pk)
     return found
 
 
 def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
-    return _FILE_FAPIAO_REQUESTS(customer.pk)
+    return _FILE_FAPIAO_REQUESTS(customer.pk) if _has(customer, "fapiao_requests") else []
 
 
 class Timeline(list[Event]):
@@ -332,7 +359,7 @@ def customer_timeline(
             )
         )
     dress_status = choice_labels(DressReservation, "status")
-    for r in _RENTALS[newest](customer.pk):
+    for r in _RENTALS[newest](customer.pk) if _has(customer, "rentals") else []:
         events.append(
             Event(
                 datetime.combine(r.pickup_on, datetime.min.time(), customer.branch.tzinfo),
@@ -396,7 +423,7 @@ def customer_timeline(
                 steps=message_steps(m),
             )
         )
-    for c in _COMPLAINTS[newest](customer.pk):
+    for c in _COMPLAINTS[newest](customer.pk) if _has(customer, "complaints") else []:
         detail = c.text
         if c.resolved_at:
             detail += " — " + _("Resolved: %(resolution)s") % {"resolution": c.resolution}
@@ -412,7 +439,11 @@ def customer_timeline(
                 else "",
             )
         )
-    compensations = _COMPENSATIONS[newest](customer.pk) if sees_money else []
+    compensations = (
+        _COMPENSATIONS[newest](customer.pk)
+        if sees_money and _has(customer, "compensations")
+        else []
+    )
     for comp in selection_selectors.with_related(compensations):
         detail = comp.get_status_display()
         if comp.decided_by:
@@ -446,7 +477,7 @@ def customer_timeline(
                     url=use.order.get_absolute_url(),
                 )
             )
-    for reward in _REWARDS[newest](customer.pk):
+    for reward in _REWARDS[newest](customer.pk) if _has(customer, "rewards") else []:
         detail = reward.reward
         if reward.upgraded:
             upgrade = _("Membership upgraded to %(level)s") % {

@@ -94,10 +94,16 @@ class CustomerDetailView(StaffRequired, DetailView):
         ctx["can_log_complaint"] = staff.has_role(*roles.LOGS_COMPLAINTS)
         ctx["can_edit"] = staff.has_role(*CustomerEditView.roles)
         # The trail shows phones and addresses: only for the roles that edit the file.
-        ctx["changes"] = studio_selectors.customer_changes(customer) if ctx["can_edit"] else []
+        ctx["changes"] = (
+            studio_selectors.customer_changes(customer, recorded=customer.has_recorded_changes)
+            if ctx["can_edit"]
+            else []
+        )
         ctx["open_visit_id"] = customer.open_visit_id
         if ctx["can_edit"]:  # consent sits with the contact details: the same roles
-            ctx.update(studio_selectors.consent_context(customer))
+            ctx.update(
+                studio_selectors.consent_context(customer, any_records=customer.has_consent_records)
+            )
         ctx["can_export"] = staff.has_role(*EXPORTS_DATA)
         ctx["can_erase"] = staff.has_role(*CustomerEraseView.roles) and not customer.erased_at
         ctx["on_behalf"] = None

@@ -176,10 +176,11 @@ _CHANGES = Prepared(
 )
 
 
-def customer_changes(customer: Customer) -> list[FileChange]:
+def customer_changes(customer: Customer, *, recorded: bool = True) -> list[FileChange]:
     """Who changed what on a couple's file, newest first: the customer's history
     (django-simple-history, written by the file's edit page and the admin alike), and the
-    changes recorded before it (`CustomerChange`, kept as written). Two queries."""
+    changes recorded before it (`CustomerChange`, kept as written). Two queries; one when
+    the caller knows there are no `recorded` changes."""
     limit = FILE_CHANGES
     records = _HISTORY(customer.pk)
     changes: list[FileChange] = []
@@ -197,7 +198,7 @@ def customer_changes(customer: Customer) -> list[FileChange]:
                     _shown(field, change.new),
                 )
             )
-    for row in _CHANGES(customer.pk):
+    for row in _CHANGES(customer.pk) if recorded else []:
         try:
             found: Any = Customer._meta.get_field(row.field)
             label = str(found.verbose_name)
@@ -337,10 +338,10 @@ def consent_rows(consents: list[Consent]) -> list[tuple[str, list[Consent]]]:
     return list(rows.items())
 
 
-def consent_context(customer: Customer) -> dict[str, Any]:
+def consent_context(customer: Customer, *, any_records: bool = True) -> dict[str, Any]:
     """What `studio/includes/consent.html` shows: the state table and the history, from
-    one query."""
-    history = consent_history(customer)
+    one query (none when the caller knows there are no records: never asked)."""
+    history = consent_history(customer) if any_records else []
     return {
         "consent_rows": consent_rows(_in_force(history)),
         "consent_channels": ConsentChannel,

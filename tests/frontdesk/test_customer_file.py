@@ -302,3 +302,43 @@ def test_the_timeline_reads_the_stages_rows_of_the_orders_it_was_given(
     read_before = customer_timeline(customer, sees_money=True, orders=[first])
     assert later.number not in " ".join(f"{e.title} {e.detail}" for e in read_before)
     assert [e.kind for e in read_before].count("shoot") == 1
+
+
+def test_the_rarer_records_are_read_only_for_couples_who_have_some(
+    login, receptionist, manager, customer, make_order, branch
+):
+    """A couple without a card, fapiao requests, complaints, compensations, referrals,
+    rentals, consent records or changes recorded before the history: none of those is
+    read. A couple with a card and such a change: both are on their file."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.services import open_card
+    from studio.models import CustomerChange
+
+    make_order()
+    client = login(receptionist)
+    client.get(_url(customer))  # warm the session
+    with CaptureQueriesContext(connection) as bare:
+        client.get(_url(customer))
+    read = " ".join(q["sql"] for q in bare.captured_queries)
+    for table in (
+        "orders_storedvaluecard",
+        "orders_fapiaorequest",
+        "followups_complaint",
+        "selection_compensation",
+        "orders_referralreward",
+        "rentals_dressreservation",
+        "studio_consentevent",
+        "studio_customerchange",
+    ):
+        # Asked once, in the couple's own query (EXISTS), and never read on its own.
+        assert read.count(f'FROM "{table}"') == 1, table
+
+    card = open_card(customer=customer, staff=manager)
+    CustomerChange.objects.create(
+        customer=customer, staff=receptionist, field="wechat", old="wx_old", new="wx_new"
+    )
+    page = client.get(_url(customer)).content.decode()
+    assert card.number in page and 'data-testid="open-card"' not in page
+    assert "wx_old" in page and "wx_new" in page
