@@ -21,8 +21,8 @@ keepalive = 5
 # instead of spending a second or two of CPU importing it while its partner serves alone
 # (at chain load a worker is replaced every few minutes).
 preload_app = True
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
 # The proxy in front sets X-Forwarded-*; trust it only from these addresses.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"

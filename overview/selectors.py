@@ -161,7 +161,7 @@ _REWARDS = _source(
 # some (`has_*` on the couple, from the couple's own query). Nine couples in ten have no
 # card, fapiao request, complaint, compensation or referral, half no consent record and no
 # rental: the file then makes 12 queries where it made 19 (docs/performance.md, Stop 24).
-_FILE_HAS = {
+_FILE_HAS: dict[str, Callable[[], QuerySet[Any]]] = {
     "has_rentals": lambda: DressReservation.objects.filter(customer_id=OuterRef("pk")),
     "has_complaints": lambda: Complaint.objects.filter(customer_id=OuterRef("pk")),
     "has_compensations": lambda: Compensation.objects.filter(customer_id=OuterRef("pk")),
