@@ -4,6 +4,7 @@ GUNICORN_BIND     where to listen (127.0.0.1:8000; nginx or the balancer in fron
 WEB_CONCURRENCY   worker processes (2 per CPU core is a fair start)
 GUNICORN_THREADS  threads per worker (4)
 GUNICORN_TIMEOUT  seconds before a stuck request's worker is replaced (60; PDFs take a few)
+GUNICORN_MAX_REQUESTS  requests a worker serves before it is replaced (2000)
 """
 
 import os
