@@ -195,3 +195,35 @@ def test_the_order_page_keeps_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(url)
     assert response.text.count("Colleague") >= 10
+
+
+def test_plans_transfers_and_fapiao_are_read_only_for_orders_that_have_some(
+    login, receptionist, order
+):
+    """Most orders have no payment plan, transfer or fapiao request: the order's own
+    query asks (EXISTS) and the page reads none of them; once the order has a plan and a
+    fapiao request, the page shows both."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from orders import services
+
+    client = login(receptionist)
+    url = order.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as bare:
+        client.get(url)
+    read = " ".join(q["sql"] for q in bare.captured_queries)
+    for table in ("orders_instalment", "orders_transferredorder", "orders_fapiaorequest"):
+        assert read.count(f'FROM "{table}"') == 1, table
+
+    services.request_fapiao(
+        order=order, title_kind="personal", title="Zhang <San>", amount="1", staff=receptionist
+    )
+    due = timezone.localdate() + timedelta(days=7)
+    services.set_payment_plan(order=order, instalments=[(due, order.balance_due)], by=receptionist)
+    page = client.get(url).text
+    assert "Zhang &lt;San&gt;" in page and 'data-testid="plan"' in page

@@ -67,6 +67,7 @@ def test_the_order_page_marks_the_payments_taken_at_the_old_branch(login, receiv
     response = login(receiving).get(moved.get_absolute_url())
     assert 'data-testid="taken-elsewhere"' in response.text
     assert "taken at Shanghai Jing&#x27;an" in response.text
+    assert response.text.count('data-testid="move"') == 1  # the order's history says so
 
 
 def test_the_old_branch_keeps_the_receipt_of_the_money_it_took(
