@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,35 @@ def open_tasks_for(
         .prefetch_related("visit__packages_shown")
         .order_by("due_at")
     )
+
+
+# "My calls" shows the first this many, soonest due first.
+MY_CALLS_SHOWN = 100
+
+_MY_OPEN_TASKS = Prepared(  # open_tasks_for's rows: the same rule
+    lambda branch_ids, assignee_ids: (
+        CallTask.objects.filter(
+            branch_id__any=branch_ids,
+            status=CallTask.Status.OPEN,
+            assignee_id__any=assignee_ids,
+        )
+        .select_related("customer", "assignee", "order", "visit__taker")
+        .order_by("due_at")[:MY_CALLS_SHOWN]
+    ),
+    [Marker.numbers(0), Marker.numbers(1)],
+)
+
+
+def my_open_tasks(
+    staff: Staff, *, branch_ids: Iterable[int], covering: list[Leave]
+) -> list[CallTask]:
+    """The first `MY_CALLS_SHOWN` of `open_tasks_for` with their couple, order and the
+    consultation they follow up (its packages shown): "My calls". Its SQL made once per
+    process (studio.prepared); the packages read only when a call follows a consultation."""
+    assignees = [staff.pk, *(leave.staff_id for leave in covering)]
+    tasks: list[CallTask] = _MY_OPEN_TASKS(sorted(branch_ids), assignees)
+    prefetch_related_objects([t for t in tasks if t.visit_id], "visit__packages_shown")
+    return tasks
 
 
 def first_open_tasks(

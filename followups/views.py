@@ -27,12 +27,11 @@ class TaskListView(StaffRequired, ListView):
     roles = CALLERS
     template_name = "followups/task_list.html"
     context_object_name = "tasks"
-    paginate_by = 100
 
-    def get_queryset(self):
+    def get_queryset(self):  # the first MY_CALLS_SHOWN, soonest due first
         staff = self.request.staff
         self.covering = covering_for(staff, on=self.request.branch.today())
-        return selectors.open_tasks_for(staff, branch_ids=staff.branch_ids, covering=self.covering)
+        return selectors.my_open_tasks(staff, branch_ids=staff.branch_ids, covering=self.covering)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -9,10 +9,10 @@ wrote; every value is escaped as the template escaped it.
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from studio.listing import short_date, short_datetime
 from studio.templatetags.studio import escaped, masked, money
 
 register = template.Library()
@@ -80,8 +80,8 @@ class _Page:
         overdue = ' class="table-danger"' if t.is_overdue else ""
         return (
             f"  <tr{overdue}>\n"
-            f"    <td>{escaped(date_format(due, 'SHORT_DATE_FORMAT'))} "
-            f'<span class="text-nowrap">{escaped(time_format(due, "H:i"))}</span></td>\n'
+            f"    <td>{escaped(short_date(due.date()))} "
+            f'<span class="text-nowrap">{escaped(due.strftime("%H:%M"))}</span></td>\n'
             f'    <td style="min-width: 5rem">{escaped(t.kind_label)}{behalf}</td>\n'
             f'    <td style="min-width: 5rem"><a href="{escaped(t.customer_url)}">{escaped(t.customer)}</a></td>\n'
             f'    <td class="text-nowrap">{phones}</td>\n'
@@ -95,7 +95,7 @@ class _Page:
 
     def consultation(self, t) -> str:
         words, v = self.words, t.visit
-        arrived = date_format(timezone.localtime(v.arrived_at), "SHORT_DATETIME_FORMAT")
+        arrived = short_datetime(v.arrived_at)
         lines = [
             '<dl class="row small mb-0 mt-1" data-testid="consultation">',
             f'  <dt class="col-5">{words["consultation"]}</dt>',

@@ -97,7 +97,15 @@ def test_another_branch_cannot_close_my_calls(login, other_branch, make_staff, t
     stranger = make_staff(roles.CUSTOMER_SERVICE, branch=other_branch)
     url = reverse("followups:close_task", args=[task.pk])
     assert login(stranger).post(url, {"status": "done"}).status_code == 404
-    assert login(stranger).get(URL).context["tasks"].count() == 0
+    assert len(login(stranger).get(URL).context["tasks"]) == 0
+
+
+def test_my_calls_at_a_branch_i_left_are_not_listed(
+    login, customer_service, task, branch, other_branch
+):
+    """Moved to another branch, I see only that branch's calls, even those still mine."""
+    customer_service.branches.set([other_branch])
+    assert len(login(customer_service).get(URL).context["tasks"]) == 0
 
 
 def _not_booked(branch, receptionist, package, n):
