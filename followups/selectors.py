@@ -2,56 +2,43 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studio.listing import choice_labels, labels
 from studio.models import Branch, Customer, Leave, Staff
 from studio.prepared import Marker, Prepared
-from studio.selectors import DataSection, covering_for, data_section
+from studio.selectors import DataSection, data_section
 
 from . import services
 from . import texts as care_texts
 from .models import CallTask, CareRule, Channel, Complaint, MessageTemplate, OutboxMessage
 
 
-def open_tasks_for(
-    staff: Staff,
-    *,
-    branch_ids: Iterable[int],
-    on: date | None = None,
-    covering: list[Leave] | None = None,
-) -> QuerySet[CallTask]:
-    """My open calls, and those of colleagues I cover for today as their agent (代理人).
-    `covering`: the leaves `covering_for(staff, on=...)` gave, when the caller has them."""
-    if covering is None:
-        covering = covering_for(staff, on=on or timezone.localdate())
-    absent = [leave.staff_id for leave in covering]
-    return (
-        CallTask.objects.filter(branch__in=branch_ids, status=CallTask.Status.OPEN)
-        .filter(Q(assignee=staff) | Q(assignee__in=absent))
-        .select_related("customer", "assignee", "order", "visit__taker")
-        .prefetch_related("visit__packages_shown")
-        .order_by("due_at")
-    )
+def _open_calls(branch_ids: list[int], assignee_ids: list[int]) -> QuerySet[CallTask]:
+    """The rule of "my calls": the open calls in the reader's branches assigned to them or
+    to the colleagues they cover for today as their agent (代理人), soonest due first."""
+    return CallTask.objects.filter(
+        branch_id__any=branch_ids,
+        status=CallTask.Status.OPEN,
+        assignee_id__any=assignee_ids,
+    ).order_by("due_at")
+
+
+def _assignees(staff: Staff, covering: list[Leave]) -> list[int]:
+    """The reader and those they cover for (`covering_for(staff, on=...)`'s leaves)."""
+    return [staff.pk, *(leave.staff_id for leave in covering)]
 
 
 # "My calls" shows the first this many, soonest due first.
 MY_CALLS_SHOWN = 100
 
-_MY_OPEN_TASKS = Prepared(  # open_tasks_for's rows: the same rule
-    lambda branch_ids, assignee_ids: (
-        CallTask.objects.filter(
-            branch_id__any=branch_ids,
-            status=CallTask.Status.OPEN,
-            assignee_id__any=assignee_ids,
-        )
-        .select_related("customer", "assignee", "order", "visit__taker")
-        .order_by("due_at")[:MY_CALLS_SHOWN]
-    ),
+_MY_OPEN_TASKS = Prepared(
+    lambda branch_ids, assignee_ids: _open_calls(branch_ids, assignee_ids).select_related(
+        "customer", "assignee", "order", "visit__taker"
+    )[:MY_CALLS_SHOWN],
     [Marker.numbers(0), Marker.numbers(1)],
 )
 
@@ -59,11 +46,11 @@ _MY_OPEN_TASKS = Prepared(  # open_tasks_for's rows: the same rule
 def my_open_tasks(
     staff: Staff, *, branch_ids: Iterable[int], covering: list[Leave]
 ) -> list[CallTask]:
-    """The first `MY_CALLS_SHOWN` of `open_tasks_for` with their couple, order and the
-    consultation they follow up (its packages shown): "My calls". Its SQL made once per
-    process (studio.prepared); the packages read only when a call follows a consultation."""
-    assignees = [staff.pk, *(leave.staff_id for leave in covering)]
-    tasks: list[CallTask] = _MY_OPEN_TASKS(sorted(branch_ids), assignees)
+    """The first `MY_CALLS_SHOWN` open calls (`_open_calls`) with their couple, order and
+    the consultation they follow up (its packages shown): "My calls". Its SQL made once
+    per process (studio.prepared); the packages read only when a call follows a
+    consultation."""
+    tasks: list[CallTask] = _MY_OPEN_TASKS(sorted(branch_ids), _assignees(staff, covering))
     prefetch_related_objects([t for t in tasks if t.visit_id], "visit__packages_shown")
     return tasks
 
@@ -71,19 +58,14 @@ def my_open_tasks(
 def first_open_tasks(
     staff: Staff, *, branch_ids: Iterable[int], covering: list[Leave]
 ) -> list[CallTask]:
-    """The first 20 of `open_tasks_for`, as a line each (Today): when, what, whose couple,
-    and whose call. Its SQL made once per process (studio.prepared)."""
-    assignees = [staff.pk, *(leave.staff_id for leave in covering)]
-    return _FIRST_OPEN_TASKS(sorted(branch_ids), assignees)
+    """The first 20 open calls (`_open_calls`), as a line each (Today): when, what, whose
+    couple, and whose call. Its SQL made once per process (studio.prepared)."""
+    return _FIRST_OPEN_TASKS(sorted(branch_ids), _assignees(staff, covering))
 
 
-_FIRST_OPEN_TASKS = Prepared(  # open_tasks_for's rows: the same rule
+_FIRST_OPEN_TASKS = Prepared(
     lambda branch_ids, assignee_ids: (
-        CallTask.objects.filter(
-            branch_id__any=branch_ids,
-            status=CallTask.Status.OPEN,
-            assignee_id__any=assignee_ids,
-        )
+        _open_calls(branch_ids, assignee_ids)
         .select_related("customer")
         .only(
             "due_at",
@@ -93,8 +75,7 @@ _FIRST_OPEN_TASKS = Prepared(  # open_tasks_for's rows: the same rule
             "customer_id",
             "customer__bride_name",
             "customer__groom_name",
-        )
-        .order_by("due_at")[:20]
+        )[:20]
     ),
     [Marker.numbers(0), Marker.numbers(1)],
 )
