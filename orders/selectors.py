@@ -29,7 +29,7 @@ from django_fsm_log.models import StateLog
 from studio.access import scoped
 from studio.middleware import StaffRequest
 from studio.models import Customer
-from studio.prepared import Marker, Prepared
+from studio.prepared import Marker, Prepared, may_have
 from studio.selectors import DataSection, data_section
 
 from . import fsm
@@ -262,7 +262,7 @@ def usable_cards(order: Order) -> list[StoredValueCard]:
 
 def fapiao_requests_of(order: Order) -> list[FapiaoRequest]:
     """The order's fapiao requests, newest first, with who asked and who decided."""
-    return _FAPIAO_REQUESTS(order.pk) if _has(order, "fapiao_requests") else []
+    return _FAPIAO_REQUESTS(order.pk) if may_have(order, "fapiao_requests") else []
 
 
 class StatementLine(TypedDict):
@@ -340,7 +340,7 @@ def allocate(instalments: list[tuple[date, Decimal]], balance: Decimal, today: d
 def plan_of(order: Order, balance: Decimal | None = None) -> Plan | None:
     """The order's current plan as paid so far, or None without one. `balance` when the
     order was read with its money (`with_money`), else it is read from the ledger."""
-    rows = _PLAN_ROWS(order.pk) if _has(order, "plan") else []
+    rows = _PLAN_ROWS(order.pk) if may_have(order, "plan") else []
     if not rows:
         return None
     due = order.balance_due if balance is None else balance
@@ -434,7 +434,7 @@ def open_orders_of(customer: Customer) -> QuerySet[Order]:
 
 
 def moves_of(order: Order) -> list[TransferredOrder]:
-    return _MOVES(order.pk) if _has(order, "moves") else []
+    return _MOVES(order.pk) if may_have(order, "moves") else []
 
 
 def customer_data(customer: Customer) -> list[DataSection]:
@@ -476,7 +476,7 @@ def customer_data(customer: Customer) -> list[DataSection]:
 
 def _order_page(number: str, branch_ids: list[int]) -> QuerySet[Any]:
     # With whether it has a plan, transfers and fapiao requests: most orders have none,
-    # and the page then does not read them (`_has`).
+    # and the page then does not read them (`studio.prepared.may_have`).
     return (
         with_money(Order.objects.filter(number=number, branch_id__any=branch_ids))
         .select_related("customer", "package", "owner", "branch", "discount_approved_by")
@@ -486,12 +486,6 @@ def _order_page(number: str, branch_ids: list[int]) -> QuerySet[Any]:
             has_fapiao_requests=Exists(FapiaoRequest.objects.filter(order_id=OuterRef("pk"))),
         )
     )
-
-
-def _has(order: Order, records: str) -> bool:
-    """Whether the order may have these records: False only when the order page's query
-    (`order_page`) read that it has none; a record made since shows at the next view."""
-    return getattr(order, f"has_{records}", True) is not False
 
 
 # The order page's order with its money and people, scoped to the reader's branches; its

@@ -40,7 +40,7 @@ from studio import selectors as studio_selectors
 from studio.listing import choice_labels, labels, link_to
 from studio.middleware import StaffRequest
 from studio.models import ConsentEvent, Customer, CustomerChange, Leave, Staff, Visit
-from studio.prepared import Marker, Prepared, unseen
+from studio.prepared import Marker, Prepared, may_have, unseen
 from studio.selectors import DataSection, covering_for, open_visits, pending_approvals
 from studio.templatetags.studio import money
 
@@ -230,21 +230,15 @@ def file_orders(customer: Customer) -> list[Order]:
     return _FILE_ORDERS(customer.pk)
 
 
-def _has(customer: Customer, records: str) -> bool:
-    """Whether the couple may have these records: False only when `file_customer` read
-    that they have none."""
-    return getattr(customer, f"has_{records}", True) is not False
-
-
 def file_card(customer: Customer) -> StoredValueCard | None:
-    if not _has(customer, "card"):
+    if not may_have(customer, "card"):
         return None
     found: StoredValueCard | None = _FILE_CARD.first(customer.pk)
     return found
 
 
 def file_fapiao_requests(customer: Customer) -> list[FapiaoRequest]:
-    return _FILE_FAPIAO_REQUESTS(customer.pk) if _has(customer, "fapiao_requests") else []
+    return _FILE_FAPIAO_REQUESTS(customer.pk) if may_have(customer, "fapiao_requests") else []
 
 
 class Timeline(list[Event]):
@@ -359,7 +353,7 @@ def customer_timeline(
             )
         )
     dress_status = choice_labels(DressReservation, "status")
-    for r in _RENTALS[newest](customer.pk) if _has(customer, "rentals") else []:
+    for r in _RENTALS[newest](customer.pk) if may_have(customer, "rentals") else []:
         events.append(
             Event(
                 datetime.combine(r.pickup_on, datetime.min.time(), customer.branch.tzinfo),
@@ -423,7 +417,7 @@ def customer_timeline(
                 steps=message_steps(m),
             )
         )
-    for c in _COMPLAINTS[newest](customer.pk) if _has(customer, "complaints") else []:
+    for c in _COMPLAINTS[newest](customer.pk) if may_have(customer, "complaints") else []:
         detail = c.text
         if c.resolved_at:
             detail += " — " + _("Resolved: %(resolution)s") % {"resolution": c.resolution}
@@ -441,7 +435,7 @@ def customer_timeline(
         )
     compensations = (
         _COMPENSATIONS[newest](customer.pk)
-        if sees_money and _has(customer, "compensations")
+        if sees_money and may_have(customer, "compensations")
         else []
     )
     for comp in selection_selectors.with_related(compensations):
@@ -477,7 +471,7 @@ def customer_timeline(
                     url=use.order.get_absolute_url(),
                 )
             )
-    for reward in _REWARDS[newest](customer.pk) if _has(customer, "rewards") else []:
+    for reward in _REWARDS[newest](customer.pk) if may_have(customer, "rewards") else []:
         detail = reward.reward
         if reward.upgraded:
             upgrade = _("Membership upgraded to %(level)s") % {

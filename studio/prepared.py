@@ -87,6 +87,13 @@ class Unseen(Func):
         return f"(SELECT {sql})", params
 
 
+def may_have(row: Any, records: str) -> bool:
+    """Whether `row` may have these records: False only when the query that read it
+    annotated `has_<records>` (an EXISTS) and found none, so the page skips their read.
+    A record made since that query shows at the next view."""
+    return getattr(row, f"has_{records}", True) is not False
+
+
 def unseen(value: Any) -> Unseen:
     """`Unseen` of a plain value (a moment, a day)."""
     return Unseen(Value(value))
