@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from studio.listing import short_date, short_datetime
-from studio.templatetags.studio import escaped, masked, money
+from studio.templatetags.studio import clock, escaped, masked, money
 
 register = template.Library()
 
@@ -81,7 +81,7 @@ class _Page:
         return (
             f"  <tr{overdue}>\n"
             f"    <td>{escaped(short_date(due.date()))} "
-            f'<span class="text-nowrap">{escaped(due.strftime("%H:%M"))}</span></td>\n'
+            f'<span class="text-nowrap">{escaped(clock(due))}</span></td>\n'
             f'    <td style="min-width: 5rem">{escaped(t.kind_label)}{behalf}</td>\n'
             f'    <td style="min-width: 5rem"><a href="{escaped(t.customer_url)}">{escaped(t.customer)}</a></td>\n'
             f'    <td class="text-nowrap">{phones}</td>\n'

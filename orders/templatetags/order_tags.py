@@ -1,8 +1,12 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from studio.templatetags.studio import money
+from orders.models import LedgerEntry
+from studio.listing import choice_labels, short_datetimes
+from studio.templatetags.studio import escaped, money
 
 register = template.Library()
 
@@ -31,13 +35,6 @@ def ledger_rows(order, ledger):
     """The order page's payment rows, written in Python: the markup the template wrote
     (`<tr>` per entry, or the row saying there are none), every value escaped as it
     escaped it. The template spent ~0.4 ms a row on labels, a URL and filters."""
-    from django.urls import reverse
-    from django.utils.safestring import mark_safe
-
-    from orders.models import LedgerEntry
-    from studio.listing import choice_labels, short_datetimes
-    from studio.templatetags.studio import escaped
-
     if not ledger:
         nothing = escaped(_("No payments yet."))
         return mark_safe(f'<tr><td colspan="7" class="text-muted">{nothing}</td></tr>')  # noqa: S308

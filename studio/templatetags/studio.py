@@ -8,6 +8,8 @@ from django import template
 from django.template import defaultfilters
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
 from studio import listing
 
@@ -184,7 +186,6 @@ def crispy_once(form):
     """`form|crispy`, from a copy rendered once when the form is unbound, was built with
     no initial data and its class says `same_for_everyone`; otherwise `form|crispy`."""
     from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-    from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
     # The ids: Django's own ("id_%s"), or one form per row ("id_pay12_%s"), whose row part
@@ -217,9 +218,6 @@ def consent_table(context) -> str:
     """The consent in force per purpose and channel, and its history (PIPL), from
     `studio.selectors.consent_context`: the markup `studio/includes/consent.html` wrote,
     written in Python (its cells and lines cost the file more than its timeline did)."""
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext, pgettext
-
     when = listing.short_datetimes()
     never, yes, withdrawn = gettext("Never asked"), pgettext("consent", "yes"), gettext("withdrawn")
     channels = "".join(f"<th>{escaped(c.label)}</th>" for c in context["consent_channels"])
