@@ -10,13 +10,14 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django_fsm_log.models import StateLog
 
-from followups.models import CallTask, CareRule, OutboxMessage
+from followups.models import CallTask, CareRule, MessageTemplate, OutboxMessage
 from followups.services import log_complaint, retime_care_rule, run_care_rules
 from followups.triggers import FINDERS
 from orders.models import Order, State
 from pickup.models import PickupAppointment
 from selection.models import SelectionSession
 from shoots.models import Shoot
+from studio import roles
 from tests.factories import CustomerFactory, give_consent
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -195,6 +196,28 @@ def test_the_wedding_anniversary_is_greeted_from_the_first_year(consenting):
     consenting.wedding_date = date(2025, 3, 10)
     consenting.save()
     fires_at("anniversary_greeting", at(10, 9, 30))
+
+
+def test_each_couples_greeting_names_their_own_store_and_owner(branch, other_branch, make_staff):
+    """The dated finders read each couple's branch and owner once for all the couples
+    (triggers._couples): each greeting still names its own couple's."""
+    MessageTemplate.objects.filter(key="birthday_greeting").update(
+        body="{store}: {owner}, {couple}"
+    )
+    owners = [make_staff(roles.RECEPTIONIST, branch=b, display_name=n) for b, n in
+              [(branch, "Li Na"), (other_branch, "Zhao Lei"), (branch, "Sun Yu")]]  # fmt: skip
+    couples = [
+        CustomerFactory(branch=o.branches.get(), owner=o, bride_birthday=date(1995, 3, 10))
+        for o in owners
+    ]
+    for couple in couples:
+        give_consent(couple)
+    run_care_rules(now=at(10, 12))
+    for couple, owner in zip(couples, owners, strict=True):
+        (greeting,) = OutboxMessage.objects.filter(
+            customer=couple, template_key="birthday_greeting"
+        )
+        assert greeting.body == f"{couple.branch.name}: {owner.display_name}, {couple}"
 
 
 def test_the_referrer_is_thanked_the_day_after_the_referred_couple_signs(
