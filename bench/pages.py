@@ -8,12 +8,13 @@ requests come as nginx forwards them after ending TLS (X-Forwarded-Proto: https,
 session cookie kept by hand since it is Secure), in Chinese, the staff's language.
 
 Each page is timed for `seconds` (at least 10 requests at 1 client, 16 at 8) after a
-warm-up that opens each of its paths once (`_warm`), next to the two baselines: the trivial page (plain text through every middleware,
-logged in) and the login page GET (anonymous). The table gives p50 and p95 of the response
-times, requests per second, and each page's requests per second at 8 clients as a share of
-the login page's timed beside it: the page's 8 clients run in BENCH_ROUNDS slices (3), each
-followed by a slice of the login page ("login" in the table), so that the machine's speed,
-which drifts from one minute to the next, is the same for both figures of a ratio.
+warm-up that opens each of its paths once (`_warm`), next to the two baselines: the
+trivial page (plain text through every middleware, logged in) and the login page GET
+(anonymous). The table gives p50 and p95 of the response times, requests per second, and
+each page's requests per second at 8 clients as a share of the login page's timed beside
+it: the page's 8 clients run in BENCH_ROUNDS slices (3), each followed by a slice of the
+login page ("login" in the table), so that the machine's speed, which drifts from one
+minute to the next, is the same for both figures of a ratio.
 
 The board and the tablet are also timed as htmx polls them: the fragment ("poll"), and the
 fragment unchanged ("poll unchanged": each client sends back the ETag it last received, as
