@@ -235,7 +235,7 @@ def _couples(customers):
     owners = Staff.objects.in_bulk({c.owner_id for c in found if c.owner_id is not None})
     for c in found:
         c.branch = branches[c.branch_id]
-        c.owner = owners.get(c.owner_id) if c.owner_id is not None else None
+        c.owner = owners.get(c.owner_id)  # None for a couple without an owner
     return found
 
 

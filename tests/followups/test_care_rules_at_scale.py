@@ -42,7 +42,7 @@ def couples(branch, n, **fields):
 # A steady run (everything already fired) asks this many queries, whatever the number of
 # couples: each rule's lock, its finder's few queries and one look at what it fired, and
 # one read of the branches' own rules (100 with the two instalment reminders' rules), and
-# the branches and owners of the couples a dated finder found, once per finder (102).
+# two more (their branches, their owners) for each dated finder that found couples.
 STEADY_RUN_QUERIES = 102
 
 
