@@ -55,13 +55,16 @@ class Page:
     # Poll as the browser does: send If-None-Match with the last ETag received. An answer
     # with a new ETag (the fragment changed, or a client's first request) is not timed.
     revalidate: bool = False
+    # Which of issue 11's targets holds it (bench.targets): "staff" (used all day),
+    # "report" (the managers' month report), "admin", "poll" (a poll answered 304).
+    group: str = "staff"
     result: dict = field(default_factory=dict)
 
 
 # What htmx sends when it polls a fragment (hx-trigger="every 20s"); "unchanged" polls
 # revalidate the fragment they hold and expect 304 Not Modified (studio.polling).
 HTMX = {"HX-Request": "true"}
-UNCHANGED = {"headers": HTMX, "expect": 304, "revalidate": True}
+UNCHANGED = {"headers": HTMX, "expect": 304, "revalidate": True, "group": "poll"}
 
 
 def pages_to_time():
@@ -154,35 +157,46 @@ def pages_to_time():
         Page("dresses", f"dress_stylist_{code}", ["/rentals/"]),
         Page("reservations", f"dress_stylist_{code}", ["/rentals/reservations/"]),
         Page("my calls", f"customer_service_{code}", ["/followups/tasks/"]),
-        Page("managers' month report", manager, [report]),
-        Page("managers' month report, CSV", manager, [report + "&format=csv"]),
-        Page("admin: ledger entries", manager, ["/admin/orders/ledgerentry/"]),
+        Page("managers' month report", manager, [report], group="report"),
+        Page("managers' month report, CSV", manager, [report + "&format=csv"], group="report"),
+        Page("admin: ledger entries", manager, ["/admin/orders/ledgerentry/"], group="admin"),
         Page(
             "admin: ledger entries, search",
             manager,
             [f"/admin/orders/ledgerentry/?q={r[:9]}" for r in receipts],
+            group="admin",
         ),
-        Page("admin: customers", manager, ["/admin/studio/customer/"]),
+        Page("admin: customers", manager, ["/admin/studio/customer/"], group="admin"),
         Page(
             "admin: customers, search",
             manager,
             [f"/admin/studio/customer/?q={n}" for n in names[:10]],
+            group="admin",
         ),
-        Page("admin: orders", manager, ["/admin/orders/order/"]),
+        Page("admin: orders", manager, ["/admin/orders/order/"], group="admin"),
         Page(
             "admin: orders, search",
             manager,
             [f"/admin/orders/order/?q={n[:9]}" for n in numbers[:10]],
+            group="admin",
         ),
-        Page("admin: outbound messages", manager, ["/admin/followups/outboxmessage/"]),
+        Page(
+            "admin: outbound messages", manager, ["/admin/followups/outboxmessage/"], group="admin"
+        ),
         Page(
             "admin: outbound messages, search",
             manager,
             [f"/admin/followups/outboxmessage/?q={n}" for n in names[:10]],
+            group="admin",
         ),
         # Head office's: a store manager is not given the call tasks in the admin.
-        Page("admin: call tasks (head office)", "chain_manager", ["/admin/followups/calltask/"]),
-        Page("admin: shoots (the bookings)", manager, ["/admin/shoots/shoot/"]),
+        Page(
+            "admin: call tasks (head office)",
+            "chain_manager",
+            ["/admin/followups/calltask/"],
+            group="admin",
+        ),
+        Page("admin: shoots (the bookings)", manager, ["/admin/shoots/shoot/"], group="admin"),
     ]
 
 
@@ -444,6 +458,7 @@ def run(*, url, seconds, out_dir, log):
             {
                 "name": p.name,
                 "path": p.paths[0],
+                "group": p.group,
                 **_shape(p.result),
                 "ratio_c8_to_login": p.result["ratio"],
             }
@@ -464,6 +479,7 @@ def run(*, url, seconds, out_dir, log):
         json.dumps(detail, indent=2, ensure_ascii=False) + "\n"
     )
     log(f"Wrote {out_dir / 'pages.json'}")
+    return shape
 
 
 def _shape(result):

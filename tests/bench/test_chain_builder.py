@@ -82,3 +82,25 @@ def test_the_periodic_jobs_find_their_work_done(built, db):
         "late production alerts": 0,
         "photos ready for the couple": 0,
     }
+
+
+def test_every_page_of_the_table_is_held_to_its_target(built, db):
+    """bench.targets holds a page to the target of its group: the month report and its
+    CSV, the admin, the polls answered 304, and every other page staff use all day."""
+    from bench import pages
+
+    groups = {p.name: p.group for p in pages.pages_to_time()}
+    assert {n for n, g in groups.items() if g == "report"} == {
+        "managers' month report",
+        "managers' month report, CSV",
+    }
+    assert {n for n, g in groups.items() if g == "admin"} == {
+        n for n in groups if n.startswith("admin:")
+    }
+    assert {n for n, g in groups.items() if g == "poll"} == {
+        "board, poll unchanged",
+        "tablet, poll unchanged",
+    }
+    staff = {n for n, g in groups.items() if g == "staff"}
+    assert len(staff) == 20
+    assert {"Today (receptionist)", "board, poll", "my calls"} <= staff
