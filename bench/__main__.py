@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from bench import OUT, SECRET
 
 # A new builder version rebuilds the dataset on the next run.
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 
 
 def log(message):

@@ -767,7 +767,7 @@ class Chain:
         )  # fmt: skip
 
     def _paid(self, journey):
-        return sum((e[3] for e in journey.ledger if e[1] not in LedgerEntry.HOLDS), ZERO)
+        return sum((e[3] for e in journey.ledger if e[1] not in LedgerEntry.NOT_PAID), ZERO)
 
     def _due(self, journey):
         return journey.agreed + sum((c[2] for c in journey.charges), ZERO) - self._paid(journey)

@@ -49,7 +49,7 @@ def invariant_errors():
         if n:
             errors.append(f"{name}: {n}")
 
-    paid = LedgerEntry.objects.exclude(kind__in=LedgerEntry.HOLDS)
+    paid = LedgerEntry.objects.exclude(kind__in=LedgerEntry.NOT_PAID)
     sums = dict(paid.values("order").annotate(t=Sum("amount")).values_list("order", "t"))
     extra = dict(Charge.objects.values("order").annotate(t=Sum("amount")).values_list("order", "t"))
     zero = Decimal("0")

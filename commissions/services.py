@@ -198,11 +198,11 @@ def credit_entry(*, entry: LedgerEntry) -> list[Credit]:
     """The credits of one ledger entry, exactly once: money received earns the order's
     people their rules' part, a refund takes the package's part back, a reversal undoes
     the reversed entry's credits. They go to the entry's month, or the next open one when
-    a manager has locked it. Holds earn nothing."""
+    a manager has locked it. Holds, and what was kept of them, earn nothing."""
     with transaction.atomic():
         if not _claim(entry=entry):
             return []
-        if entry.kind in LedgerEntry.HOLDS or entry.kind == LedgerEntry.Kind.FORFEITED_HOLD:
+        if entry.kind in LedgerEntry.NOT_PAID:
             return []
         credits = _ledger_credits(entry)
         return _write(entry.branch, local_day(entry.branch, entry.created_at), credits)

@@ -225,7 +225,8 @@ class Order(ConcurrentTransitionMixin, Kept):
 
     @property
     def paid(self):
-        """Money received towards the order: every entry except refundable holds."""
+        """Money received towards the order: every entry except refundable holds and the
+        deposits kept from them (`LedgerEntry.NOT_PAID`)."""
         return _summed(_PAID_SUM, self.pk)
 
     @property
@@ -535,6 +536,10 @@ class LedgerEntry(MoneyEntry):
     METHODS = METHODS
 
     HOLDS = (Kind.RENTAL_DEPOSIT, Kind.LOCKER_DEPOSIT)
+    # Not paid towards what the order costs: the holds (the couple's, given back) and what
+    # was kept of one (a lost key, a stained gown), which the studio earns as a penalty
+    # beside the order and which never lowers its balance (docs/decisions.md, "Money").
+    NOT_PAID = (*HOLDS, Kind.FORFEITED_HOLD)
     # Paid towards the order but not money the studio earned: holds and card bonus value.
     NOT_REVENUE = (*HOLDS, Kind.CARD_BONUS)
 
@@ -1125,7 +1130,7 @@ _CHARGES_SUM = Prepared(
 )
 _PAID_SUM = Prepared(
     lambda order_id: _sum_of(
-        LedgerEntry.objects.filter(order_id=order_id).exclude(kind__in=LedgerEntry.HOLDS)
+        LedgerEntry.objects.filter(order_id=order_id).exclude(kind__in=LedgerEntry.NOT_PAID)
     ),
     [Marker.number(0)],
 )

@@ -90,7 +90,7 @@ def with_money(queryset: QuerySet[Order]) -> QuerySet[OrderWithMoney]:
     """Owed, paid and balance for every order in one query, from the ledger."""
     return (
         queryset.annotate(
-            paid_amount=_sum_of(LedgerEntry.objects.exclude(kind__in=LedgerEntry.HOLDS)),
+            paid_amount=_sum_of(LedgerEntry.objects.exclude(kind__in=LedgerEntry.NOT_PAID)),
             extra_charges=_sum_of(Charge.objects.all()),
         )
         .annotate(owed=F("agreed_price") + F("extra_charges"))

@@ -228,9 +228,10 @@ def refundable(order: Order) -> dict[str, Decimal]:
     """What may still go back to the customer, by the way it was paid: "card" (paid from a
     stored-value card, real and bonus value) goes back onto the card, "desk" (cash, bank
     card, WeChat, Alipay, transfer) goes back at the desk. Holds are given back on their
-    own (`return_hold`). Read under the order's lock when it decides a refund."""
+    own (`return_hold`), and what was kept of one was never paid for the order
+    (`LedgerEntry.NOT_PAID`). Read under the order's lock when it decides a refund."""
     sums = dict(
-        order.ledger.exclude(kind__in=LedgerEntry.HOLDS)
+        order.ledger.exclude(kind__in=LedgerEntry.NOT_PAID)
         .annotate(
             by_card=Case(
                 When(method=LedgerEntry.STORED_VALUE, then=Value(True)),
